@@ -1,0 +1,67 @@
+// One esbuild build, four bundles: the extension host code, the bundled scheduling
+// server (its own process), the CLI, and the webview's browser code.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // Both WebAssembly runtimes locate their .wasm next to the bundle (copied below).
+  external: ['vscode'],
+};
+
+const builds = [
+  { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { server: 'src/server/main.ts', 'solver-worker': 'src/server/generation/solverWorker.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    entryPoints: { webview: 'src/webview/main.ts' },
+    outdir: 'dist',
+    loader: { '.ttf': 'file' },
+  },
+];
+
+function copyRuntimeAssets() {
+  mkdirSync('dist', { recursive: true });
+  const sqliteWasm = join(dirname(require.resolve('node-sqlite3-wasm')), 'node-sqlite3-wasm.wasm');
+  cpSync(sqliteWasm, 'dist/node-sqlite3-wasm.wasm');
+  cpSync(require.resolve('highs/runtime'), 'dist/highs.wasm');
+}
+
+copyRuntimeAssets();
+const present = builds.filter((b) => Object.values(b.entryPoints).every((p) => fsExists(p)));
+function fsExists(p) {
+  try {
+    require('node:fs').accessSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (watch) {
+  const contexts = await Promise.all(present.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(present.map((b) => esbuild.build(b)));
+}

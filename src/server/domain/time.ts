@@ -1,0 +1,48 @@
+/**
+ * Program-local wall-clock time as plain numbers: a date `YYYY-MM-DD` and a time `HH:MM`
+ * become milliseconds on a UTC axis. Daylight-saving shifts are deliberately ignored:
+ * duty-hour rules are stated in scheduled hours, and a schedule is written in local time.
+ */
+import { WEEKDAYS, type Weekday } from './program';
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+export function dateToMs(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
+export function msToDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function msToDateTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16);
+}
+
+export function addDays(date: string, days: number): string {
+  return msToDate(dateToMs(date) + days * DAY_MS);
+}
+
+/** Whole days from `a` to `b` (positive when b is later). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((dateToMs(b) - dateToMs(a)) / DAY_MS);
+}
+
+export function weekdayOf(date: string): Weekday {
+  // 1970-01-01 was a Thursday; WEEKDAYS starts on Monday.
+  const index = (Math.floor(dateToMs(date) / DAY_MS) + 3) % 7;
+  return WEEKDAYS[(index + 7) % 7]!;
+}
+
+export function timeOnDate(date: string, hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return dateToMs(date) + h * HOUR_MS + m * 60_000;
+}
+
+/** Every date from start to end inclusive. */
+export function eachDate(start: string, end: string): string[] {
+  const out: string[] = [];
+  for (let ms = dateToMs(start), last = dateToMs(end); ms <= last; ms += DAY_MS) out.push(msToDate(ms));
+  return out;
+}

@@ -1,0 +1,106 @@
+/**
+ * The one way a tool of the bundled server is declared: zod input and output shapes
+ * (so every tool has an `outputSchema`), truthful annotations, and a handler that gets
+ * a cancellation signal and a progress reporter. Expected failures are `ToolError`s and
+ * reach the client as `isError` results with a clear message; nothing crashes the server.
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { Logger } from '../../core/util/log';
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+}
+
+export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true };
+
+export interface CallContext {
+  signal: AbortSignal;
+  /** Sends `notifications/progress` when the caller asked for progress; a no-op otherwise. */
+  progress(done: number, total?: number, message?: string): Promise<void>;
+  /** Throws a ToolError("cancelled") when the client cancelled the call. */
+  checkCancelled(): void;
+}
+
+export interface ToolSpec<I extends z.ZodRawShape, O extends z.ZodRawShape> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  run(args: z.infer<z.ZodObject<I>>, call: CallContext): Promise<z.infer<z.ZodObject<O>>> | z.infer<z.ZodObject<O>>;
+}
+
+/** A failure the caller can understand and act on (bad input, unknown id, conflict …). */
+export class ToolError extends Error {
+  constructor(
+    message: string,
+    readonly code: string = 'INVALID_INPUT',
+  ) {
+    super(message);
+  }
+}
+
+export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  server: McpServer,
+  spec: ToolSpec<I, O>,
+  logger: Logger,
+): void {
+  server.registerTool(
+    spec.name,
+    {
+      title: spec.title,
+      description: spec.description,
+      inputSchema: spec.input,
+      outputSchema: spec.output,
+      annotations: { title: spec.title, ...spec.annotations, openWorldHint: false },
+    },
+    // The SDK's generic handler type cannot follow our generic shapes; the SDK has
+    // already validated `args` against `spec.input` when this runs.
+    (async (args: z.infer<z.ZodObject<I>>, extra: HandlerExtra) => {
+      const call = callContext(extra);
+      try {
+        const result = await spec.run(args, call);
+        return { content: [{ type: 'text' as const, text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
+      } catch (error) {
+        const message = toolErrorMessage(error);
+        if (!(error instanceof ToolError)) logger.log('error', `tool ${spec.name} failed`, { error: String(error) });
+        return { isError: true, content: [{ type: 'text' as const, text: message }] };
+      }
+    }) as never,
+  );
+}
+
+interface HandlerExtra {
+  signal: AbortSignal;
+  _meta?: { progressToken?: string | number };
+  sendNotification(n: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; total?: number; message?: string } }): Promise<void>;
+}
+
+function callContext(extra: HandlerExtra): CallContext {
+  const token = extra._meta?.progressToken;
+  return {
+    signal: extra.signal,
+    async progress(done, total, message) {
+      if (token === undefined || extra.signal.aborted) return;
+      await extra.sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress: done, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
+      });
+    },
+    checkCancelled() {
+      if (extra.signal.aborted) throw new ToolError('cancelled by the client', 'CANCELLED');
+    },
+  };
+}
+
+function toolErrorMessage(error: unknown): string {
+  if (error instanceof ToolError) return `${error.code}: ${error.message}`;
+  if (error instanceof z.ZodError) {
+    return `INVALID_INPUT: ${error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
+  }
+  return `INTERNAL_ERROR: ${error instanceof Error ? error.message : String(error)}`;
+}
