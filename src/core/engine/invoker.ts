@@ -1,0 +1,41 @@
+/**
+ * The port between the engine and a tool server. The MCP connection layer implements it
+ * (src/core/mcp); tests and benchmarks use an in-memory fake. The engine only ever speaks
+ * in capabilities (the seed's short tool names); the invoker maps them to real tool names.
+ */
+
+/** A progress notification forwarded from the server while a call runs. */
+export interface ToolProgress {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+/** What the invoker knows about a capability before calling it. */
+export type Resolution =
+  | { status: 'available'; capability: string; tool: string; writes: boolean }
+  | { status: 'unavailable'; capability: string; reason: string };
+
+export interface InvokeOptions {
+  /** Aborting it must cancel the call on the server (notifications/cancelled). */
+  signal: AbortSignal;
+  /** Time limit of one attempt, reset by progress notifications. */
+  timeoutMs: number;
+  /** Hard cap on one attempt, whatever progress arrives. */
+  maxTotalTimeoutMs: number;
+  onProgress?: (p: ToolProgress) => void;
+}
+
+export interface InvokeResult {
+  /** The resolved tool name that answered. */
+  tool: string;
+  data: Record<string, unknown>;
+}
+
+export interface ToolInvoker {
+  resolve(capability: string): Resolution;
+  /** Throws OrchestratorError (src/core/errors.ts). */
+  invoke(capability: string, args: Record<string, unknown>, options: InvokeOptions): Promise<InvokeResult>;
+  /** Stable identity of the server for cache keys (server name, version, endpoint or command). */
+  serverIdentity(): string;
+}
