@@ -1,0 +1,528 @@
+/**
+ * One connection to one MCP server: transport choice and fallback, connect timeout,
+ * states with events, the tool list (all pages, refreshed on list_changed), reconnects with
+ * exponential backoff, and single tool calls with progress, timeouts and cancellation.
+ *
+ * Failure handling in one place:
+ * - the transport closes (stdio server exits, SSE stream dies) -> state 'error', background
+ *   reconnect with backoff while the connection is still wanted;
+ * - a request fails with a connection-kind error (HTTP connection refused, 404 on a session)
+ *   -> the session is dropped and the next call initializes again;
+ * - nothing here re-sends a tool call: whether that is safe is the invoker's decision.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
+import {
+  CallToolResultSchema,
+  ErrorCode,
+  McpError,
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { ToolProgress } from '../engine/invoker';
+import { OrchestratorError } from '../errors';
+import { systemClock, type Clock } from '../util/clock';
+import { redactingLogger, silentLogger, type Logger } from '../util/log';
+import type { ApiKeySource } from './apiKey';
+import type { ServerConfig } from './config';
+import { Emitter } from './emitter';
+import { endpointFor, type OpenedTransport, type ServerEndpoint } from './endpoints';
+import { httpStatusOf, isTransportRefusal, toOrchestratorError } from './errorMapping';
+import { TracingTransport } from './tracingTransport';
+
+export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'error';
+
+export interface ReconnectPolicy {
+  initialDelayMs: number;
+  multiplier: number;
+  maxDelayMs: number;
+  /** Background attempts after a drop; a later call still tries once more on its own. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 500, multiplier: 2, maxDelayMs: 30_000, maxAttempts: 8 };
+
+export interface McpConnectionOptions {
+  /** A validated server setting (see parseServerConfig), or an endpoint of your own. */
+  server: ServerConfig | ServerEndpoint;
+  /** Wrapped so the API key and secret headers can never leave through it. */
+  logger?: Logger;
+  apiKey?: ApiKeySource;
+  /** Limit on starting the transport, `initialize` and the first `tools/list` together. */
+  connectTimeoutMs?: number;
+  /** Limit on the connection's own requests (`tools/list`); tool calls carry their own. */
+  requestTimeoutMs?: number;
+  /** Background reconnects after the connection drops; `false` turns them off. */
+  reconnect?: Partial<ReconnectPolicy> | false;
+  /** Drives reconnect delays and the connect timeout (inject a fake one in tests). */
+  clock?: Clock;
+  clientInfo?: { name: string; version: string };
+  /** Grace period for a stdio server to exit on close before it is signalled. */
+  closeGraceMs?: number;
+}
+
+export interface ServerInfo {
+  name: string;
+  version: string;
+  title?: string;
+}
+
+export interface ConnectionEvents {
+  state: { state: ConnectionState; error?: OrchestratorError };
+  /** The tool list changed (after connecting and after each refresh). */
+  tools: { tools: readonly Tool[] };
+  /** A background reconnect attempt is scheduled after `delayMs`. */
+  reconnecting: { attempt: number; delayMs: number };
+}
+
+export interface CallOptions {
+  /** Aborting sends `notifications/cancelled` to the server and rejects with kind 'cancelled'. */
+  signal: AbortSignal;
+  /** No response and no progress for this long -> 'timeout' (progress resets it). */
+  timeoutMs: number;
+  /** Hard cap whatever progress arrives -> 'timeout'. */
+  maxTotalTimeoutMs: number;
+  onProgress?: (progress: ToolProgress) => void;
+}
+
+interface Session {
+  client: Client;
+  opened: OpenedTransport;
+  kind: string;
+}
+
+const MAX_TOOL_PAGES = 1000;
+
+export class McpConnection {
+  private readonly endpoint: ServerEndpoint;
+  private readonly log: Logger;
+  private readonly events: Emitter<ConnectionEvents>;
+  private readonly clock: Clock;
+  private readonly policy: ReconnectPolicy | undefined;
+  private readonly connectTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly clientInfo: { name: string; version: string };
+
+  private session?: Session;
+  /** The client of a handshake in progress, so close() can stop it at once. */
+  private pending?: Client;
+  private currentState: ConnectionState = 'disconnected';
+  private lastError?: OrchestratorError;
+  private toolList: readonly Tool[] = [];
+  private server?: ServerInfo;
+  private wanted = false;
+  /** Bumped by every handshake and by close(): a stale handshake or callback sees the change. */
+  private generation = 0;
+  private connecting?: Promise<void>;
+  private reconnectLoop?: AbortController;
+  private apiKey?: string;
+  private preferredKind = 0;
+  private refreshing?: Promise<void>;
+  private refreshAgain = false;
+
+  constructor(private readonly options: McpConnectionOptions) {
+    this.endpoint = 'open' in options.server ? options.server : endpointFor(options.server, { ...(options.closeGraceMs !== undefined ? { closeGraceMs: options.closeGraceMs } : {}) });
+    this.log = redactingLogger(options.logger ?? silentLogger, () => this.secrets());
+    this.events = new Emitter((error) => this.log.log('error', `a connection event listener failed: ${String(error)}`));
+    this.clock = options.clock ?? systemClock;
+    this.policy = options.reconnect === false ? undefined : { ...DEFAULT_RECONNECT, ...options.reconnect };
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 20_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.clientInfo = options.clientInfo ?? { name: 'sched-orch', version: '0.1.0' };
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** The error behind the 'error' state. */
+  get error(): OrchestratorError | undefined {
+    return this.lastError;
+  }
+
+  /** The last known tool list; kept while reconnecting so resolution stays stable. */
+  get tools(): readonly Tool[] {
+    return this.toolList;
+  }
+
+  get serverInfo(): ServerInfo | undefined {
+    return this.server;
+  }
+
+  /** 'stdio', 'streamable-http' or 'sse' while connected. */
+  get transportKind(): string | undefined {
+    return this.session?.kind;
+  }
+
+  /** The connection's redacting logger, for components that log about its calls. */
+  get logger(): Logger {
+    return this.log;
+  }
+
+  get description(): string {
+    return this.endpoint.description;
+  }
+
+  /** Server name and version (once known) plus the endpoint: stable across reconnects. */
+  identity(): string {
+    return this.server ? `${this.server.name}@${this.server.version} (${this.endpoint.description})` : this.endpoint.description;
+  }
+
+  on<K extends keyof ConnectionEvents>(event: K, listener: (payload: ConnectionEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** Connects (or waits for the connect in progress); throws OrchestratorError. */
+  connect(signal?: AbortSignal): Promise<void> {
+    this.wanted = true;
+    if (this.session && this.currentState === 'connected') return Promise.resolve();
+    this.connecting ??= this.establish().finally(() => (this.connecting = undefined));
+    return signal ? untilAborted(this.connecting, signal, 'connecting was cancelled') : this.connecting;
+  }
+
+  /** Stops reconnecting, ends the session (a stdio server is asked to exit) and goes 'disconnected'. */
+  async close(): Promise<void> {
+    this.wanted = false;
+    this.reconnectLoop?.abort();
+    this.reconnectLoop = undefined;
+    this.generation++;
+    const clients = [this.session?.client, this.pending].filter((c): c is Client => c !== undefined);
+    this.session = undefined;
+    this.pending = undefined;
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    if (this.currentState !== 'disconnected') this.log.log('info', `disconnected from ${this.description}`);
+    this.setState('disconnected');
+  }
+
+  /** Lists the tools again (all pages) and emits 'tools'. */
+  async refreshTools(): Promise<readonly Tool[]> {
+    const session = this.session;
+    if (!session) {
+      await this.connect();
+      return this.toolList;
+    }
+    try {
+      const tools = await this.listAllTools(session.client);
+      if (this.session === session) this.setTools(tools);
+      return tools;
+    } catch (raw) {
+      throw this.requestFailed(session, raw, 'listing tools');
+    }
+  }
+
+  /**
+   * One `tools/call`. Always passes `onprogress` (so the SDK sends a progress token),
+   * `resetTimeoutOnProgress`, `timeout`, `maxTotalTimeout` and an abort signal.
+   * Throws OrchestratorError; `details.requestSent` says whether the server may have
+   * received the request (false only when connecting failed first).
+   */
+  async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
+    const cancelled = (requestSent: boolean) =>
+      new OrchestratorError('cancelled', `calling ${name} was cancelled`, { tool: name, details: { requestSent } });
+    if (options.signal.aborted) throw cancelled(false);
+    try {
+      await this.connect(options.signal);
+    } catch (error) {
+      if (options.signal.aborted) throw cancelled(false);
+      throw withDetails(error, { requestSent: false });
+    }
+    const session = this.session;
+    if (!session) throw new OrchestratorError('connection', `calling ${name} failed: the connection closed`, { tool: name, details: { requestSent: false } });
+
+    // A call-local controller: the SDK never removes its abort listener, so the caller's
+    // (possibly long-lived) signal must not be handed to it directly.
+    const call = new AbortController();
+    const onCallerAbort = () => call.abort(options.signal.reason);
+    options.signal.addEventListener('abort', onCallerAbort, { once: true });
+    // The SDK enforces maxTotalTimeout only when progress arrives; this enforces it always.
+    let capped = false;
+    const cap = setTimeout(() => {
+      capped = true;
+      call.abort(new Error(`total time limit of ${options.maxTotalTimeoutMs} ms exceeded`));
+    }, options.maxTotalTimeoutMs);
+    const started = Date.now();
+    this.log.log('debug', `calling ${name}`);
+    try {
+      const result = await session.client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, {
+        signal: call.signal,
+        timeout: options.timeoutMs,
+        maxTotalTimeout: options.maxTotalTimeoutMs,
+        resetTimeoutOnProgress: true,
+        onprogress: (p) => {
+          this.log.log('debug', `progress from ${name}`, { progress: p.progress, total: p.total, message: p.message });
+          options.onProgress?.({
+            progress: p.progress,
+            ...(p.total !== undefined ? { total: p.total } : {}),
+            ...(p.message !== undefined ? { message: p.message } : {}),
+          });
+        },
+      });
+      this.log.log('debug', `${name} answered in ${Date.now() - started} ms${result.isError ? ' with an error result' : ''}`);
+      return result;
+    } catch (raw) {
+      if (options.signal.aborted) throw cancelled(true);
+      if (capped) {
+        throw new OrchestratorError('timeout', `calling ${name} failed: it exceeded its total time limit of ${options.maxTotalTimeoutMs} ms`, {
+          tool: name,
+          details: { requestSent: true },
+        });
+      }
+      // When the SDK itself stops a call at maxTotalTimeout it does not tell the server;
+      // aborting the call-local signal makes it send notifications/cancelled.
+      if (raw instanceof McpError && raw.code === ErrorCode.RequestTimeout) call.abort(raw);
+      throw this.requestFailed(session, raw, `calling ${name}`, name);
+    } finally {
+      clearTimeout(cap);
+      options.signal.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  private secrets(): string[] {
+    return [this.apiKey ?? '', ...this.endpoint.secrets()].filter((s) => s.length >= 4);
+  }
+
+  private setState(state: ConnectionState, error?: OrchestratorError): void {
+    if (state === this.currentState && error === this.lastError) return;
+    this.currentState = state;
+    this.lastError = state === 'error' ? error : undefined;
+    this.events.emit('state', { state, ...(this.lastError ? { error: this.lastError } : {}) });
+  }
+
+  private setTools(tools: readonly Tool[]): void {
+    this.toolList = tools;
+    this.events.emit('tools', { tools });
+  }
+
+  private async establish(): Promise<void> {
+    const generation = ++this.generation;
+    this.setState('connecting');
+    this.log.log('info', `connecting to ${this.description}`);
+    try {
+      this.apiKey = await this.options.apiKey?.get();
+    } catch (error) {
+      const failure = new OrchestratorError('auth', `could not read the API key from ${this.options.apiKey?.description ?? 'its source'}: ${String(error)}`);
+      this.setState('error', failure);
+      throw failure;
+    }
+    const kinds = this.endpoint.kinds;
+    for (let index = this.preferredKind; index < kinds.length; index++) {
+      const kind = kinds[index] as string;
+      const opened = this.endpoint.open(kind, { apiKey: this.apiKey, logger: this.log });
+      try {
+        const { client, tools } = await this.handshake(opened, kind);
+        if (generation !== this.generation) {
+          await client.close().catch(() => undefined);
+          throw new OrchestratorError('cancelled', `the connection to ${this.description} was closed while connecting`);
+        }
+        this.session = { client, opened, kind };
+        this.preferredKind = index;
+        this.server = client.getServerVersion();
+        this.toolList = tools;
+        this.log.log('info', `connected to ${this.identity()} over ${kind}; ${tools.length} tools`);
+        this.setState('connected');
+        this.events.emit('tools', { tools });
+        return;
+      } catch (raw) {
+        if (raw instanceof OrchestratorError && raw.kind === 'cancelled') throw raw;
+        if (generation !== this.generation) throw new OrchestratorError('cancelled', `the connection to ${this.description} was closed while connecting`);
+        if (index + 1 < kinds.length && isTransportRefusal(raw)) {
+          this.log.log('info', `the server refused ${kind} (HTTP ${httpStatusOf(raw)}); trying ${kinds[index + 1]}`);
+          continue;
+        }
+        const failure = toOrchestratorError(raw, {
+          action: `connecting to ${this.description}`,
+          ...this.errorContext(opened),
+        });
+        this.setState('error', failure);
+        this.log.log('warn', failure.message);
+        throw failure;
+      }
+    }
+    throw new OrchestratorError('connection', `connecting to ${this.description} failed: no transport left to try`);
+  }
+
+  /** Starts the transport, initializes and lists the tools, all within the connect timeout. */
+  private async handshake(opened: OpenedTransport, kind: string): Promise<{ client: Client; tools: Tool[] }> {
+    const client = new Client(this.clientInfo, { capabilities: {} });
+    this.pending = client;
+    client.onclose = () => this.onClientClosed(client);
+    client.onerror = (error) => this.onClientError(client, error);
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.onToolsChanged(client));
+    const deadline = new AbortController();
+    const timedOut = new Promise<never>((_, reject) => {
+      this.clock.sleep(this.connectTimeoutMs, deadline.signal).then(
+        () => {
+          const detail = opened.failureDetail?.();
+          reject(new OrchestratorError('timeout', `connecting to ${this.description} timed out after ${this.connectTimeoutMs} ms${detail ? `; ${detail}` : ''}`));
+        },
+        () => undefined, // finished in time
+      );
+    });
+    const work = (async () => {
+      await client.connect(new TracingTransport(opened.transport, this.log, kind), { timeout: this.connectTimeoutMs, signal: deadline.signal });
+      const tools = client.getServerCapabilities()?.tools ? await this.listAllTools(client, deadline.signal) : [];
+      return { client, tools };
+    })();
+    try {
+      return await Promise.race([work, timedOut]);
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw error;
+    } finally {
+      deadline.abort();
+      if (this.pending === client) this.pending = undefined;
+    }
+  }
+
+  private async listAllTools(client: Client, signal?: AbortSignal): Promise<Tool[]> {
+    const tools: Tool[] = [];
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_TOOL_PAGES; page++) {
+      const result = await client.listTools(cursor !== undefined ? { cursor } : undefined, { timeout: this.requestTimeoutMs, ...(signal ? { signal } : {}) });
+      tools.push(...result.tools);
+      cursor = result.nextCursor;
+      if (cursor === undefined) return tools;
+      if (seen.has(cursor)) throw new OrchestratorError('protocol', `listing tools failed: the server repeated the page cursor ${JSON.stringify(cursor)}`);
+      seen.add(cursor);
+    }
+    throw new OrchestratorError('protocol', `listing tools failed: more than ${MAX_TOOL_PAGES} pages`);
+  }
+
+  private errorContext(opened: OpenedTransport) {
+    const detail = opened.failureDetail?.();
+    return {
+      secrets: this.secrets(),
+      ...(detail ? { detail } : {}),
+      authHint: this.options.apiKey
+        ? `check the API key in ${this.options.apiKey.description}`
+        : 'the server needs an API key and none is configured',
+    };
+  }
+
+  /** Maps a failed request; a connection-kind failure ends the session so the next use initializes again. */
+  private requestFailed(session: Session, raw: unknown, action: string, tool?: string): OrchestratorError {
+    const sessionId = session.opened.transport.sessionId;
+    if (httpStatusOf(raw) === 404 && sessionId) {
+      const expired = new OrchestratorError('connection', `${action} failed: the server no longer knows the session; it will be initialized again`, {
+        ...(tool !== undefined ? { tool } : {}),
+        details: { requestSent: true, sessionExpired: true, httpStatus: 404 },
+      });
+      this.dropSession(session, expired);
+      return expired;
+    }
+    const error = toOrchestratorError(raw, {
+      action,
+      ...(tool !== undefined ? { tool } : {}),
+      ...this.errorContext(session.opened),
+      details: { requestSent: true },
+    });
+    if (error.kind === 'connection') this.dropSession(session, error);
+    return error;
+  }
+
+  private dropSession(session: Session, error: OrchestratorError): void {
+    if (this.session !== session) return;
+    this.session = undefined;
+    this.log.log('warn', `lost the connection to ${this.description}: ${error.message}`);
+    void session.client.close().catch(() => undefined);
+    this.setState('error', error);
+    if (this.wanted) this.startReconnecting();
+  }
+
+  private onClientClosed(client: Client): void {
+    const session = this.session;
+    // Closes during a handshake are reported by the handshake; stale clients are ignored.
+    if (!session || session.client !== client) return;
+    const detail = session.opened.failureDetail?.();
+    this.dropSession(session, new OrchestratorError('connection', `the connection to ${this.description} closed${detail ? `: ${detail}` : ''}`));
+  }
+
+  private onClientError(client: Client, error: Error): void {
+    this.log.log('debug', `transport reported: ${error.message}`);
+    // An SSE stream that dies takes the session with it.
+    const session = this.session;
+    if (error instanceof SseError && session?.client === client) {
+      this.dropSession(session, toOrchestratorError(error, { action: `the event stream from ${this.description}`, secrets: this.secrets() }));
+    }
+  }
+
+  private onToolsChanged(client: Client): void {
+    if (this.session?.client !== client) return;
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        try {
+          await this.refreshTools();
+          this.log.log('info', `tool list changed; ${this.toolList.length} tools`);
+        } catch (error) {
+          this.log.log('warn', `could not refresh the tool list: ${String(error)}`);
+        }
+      } while (this.refreshAgain);
+    })().finally(() => (this.refreshing = undefined));
+  }
+
+  private startReconnecting(): void {
+    if (!this.policy || this.reconnectLoop) return;
+    const loop = new AbortController();
+    this.reconnectLoop = loop;
+    void this.reconnectWithBackoff(this.policy, loop.signal).finally(() => {
+      if (this.reconnectLoop === loop) this.reconnectLoop = undefined;
+    });
+  }
+
+  private async reconnectWithBackoff(policy: ReconnectPolicy, signal: AbortSignal): Promise<void> {
+    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+      const delayMs = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (attempt - 1));
+      this.events.emit('reconnecting', { attempt, delayMs });
+      this.log.log('info', `reconnecting to ${this.description} in ${delayMs} ms (attempt ${attempt} of ${policy.maxAttempts})`);
+      try {
+        await this.clock.sleep(delayMs, signal);
+      } catch {
+        return;
+      }
+      // While we waited the host may have closed the connection, or a call may have reconnected it.
+      if (signal.aborted || !this.wanted || this.currentState === 'connected') return;
+      try {
+        await this.connect();
+        return;
+      } catch (error) {
+        // A wrong key does not fix itself, and a close() ends the loop.
+        if (error instanceof OrchestratorError && (error.kind === 'auth' || error.kind === 'cancelled')) return;
+      }
+    }
+    this.log.log('warn', `gave up reconnecting to ${this.description} after ${policy.maxAttempts} attempts; the next call will try again`);
+  }
+}
+
+function withDetails(error: unknown, details: Record<string, unknown>): unknown {
+  if (!(error instanceof OrchestratorError)) return error;
+  return new OrchestratorError(error.kind, error.message, {
+    ...(error.tool !== undefined ? { tool: error.tool } : {}),
+    details: { ...error.details, ...details },
+    ...(error.cause !== undefined ? { cause: error.cause } : {}),
+  });
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, message: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new OrchestratorError('cancelled', message));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new OrchestratorError('cancelled', message));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

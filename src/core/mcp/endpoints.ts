@@ -1,0 +1,83 @@
+/**
+ * An endpoint knows how to open transports to one server. The connection tries the
+ * endpoint's transport kinds in order and moves to the next only when the server refuses
+ * the previous one (Streamable HTTP first, then the older HTTP+SSE transport).
+ */
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Logger } from '../util/log';
+import { describeServer, SECRET_HEADER, type HttpServerConfig, type ServerConfig, type StdioServerConfig } from './config';
+import { describeExit, StdioProcessTransport } from './stdioTransport';
+
+export interface OpenedTransport {
+  transport: Transport;
+  /** Explains why the transport died when it knows more than the SDK (exit code, stderr). */
+  failureDetail?(): string | undefined;
+}
+
+export interface EndpointContext {
+  apiKey: string | undefined;
+  logger: Logger;
+}
+
+export interface ServerEndpoint {
+  /** For logs and the server identity; never contains secrets. */
+  readonly description: string;
+  /** Transport kinds in the order they are tried, e.g. ['streamable-http', 'sse']. */
+  readonly kinds: readonly string[];
+  open(kind: string, context: EndpointContext): OpenedTransport;
+  /** Values to redact from logs and errors besides the API key (secret-looking headers). */
+  secrets(): readonly string[];
+}
+
+export interface EndpointOptions {
+  /** Grace period for a stdio server to exit after stdin closes (then SIGTERM, then SIGKILL). */
+  closeGraceMs?: number;
+}
+
+export function endpointFor(config: ServerConfig, options: EndpointOptions = {}): ServerEndpoint {
+  return config.kind === 'stdio' ? stdioEndpoint(config, options) : httpEndpoint(config);
+}
+
+function stdioEndpoint(config: StdioServerConfig, options: EndpointOptions): ServerEndpoint {
+  return {
+    description: describeServer(config),
+    kinds: ['stdio'],
+    secrets: () => [],
+    open(_kind, { logger }) {
+      const transport = new StdioProcessTransport({
+        command: config.command,
+        args: config.args,
+        ...(config.cwd !== undefined ? { cwd: config.cwd } : {}),
+        env: config.env,
+        ...(options.closeGraceMs !== undefined ? { closeGraceMs: options.closeGraceMs } : {}),
+        // A server's stderr is its log, not an error report.
+        onStderrLine: (line) => logger.log('info', `[server stderr] ${line}`),
+      });
+      return {
+        transport,
+        failureDetail: () => {
+          const exit = transport.exit();
+          return exit ? describeExit(exit) : undefined;
+        },
+      };
+    },
+  };
+}
+
+function httpEndpoint(config: HttpServerConfig): ServerEndpoint {
+  const url = new URL(config.url);
+  return {
+    description: describeServer(config),
+    kinds: config.sseFallback ? ['streamable-http', 'sse'] : ['streamable-http'],
+    secrets: () => Object.entries(config.headers).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [value] : [])),
+    open(kind, { apiKey }) {
+      const headers: Record<string, string> = { ...config.headers };
+      if (apiKey) headers['Authorization'] = `Bearer ${apiKey}`;
+      const requestInit: RequestInit = { headers };
+      if (kind === 'sse') return { transport: new SSEClientTransport(url, { requestInit }) };
+      return { transport: new StreamableHTTPClientTransport(url, { requestInit }) };
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The engine's ToolInvoker over an McpConnection: capability resolution against the live
+ * tool list, one call with progress, timeouts and cancellation, typed results.
+ *
+ * Re-sending rule: after a connection failure a read is re-sent once (the connection
+ * initializes again first); a write never is, because the server may already have applied
+ * it. The error then says so (`details.outcomeUnknown`) and the caller reconciles with a read.
+ */
+import type { InvokeOptions, InvokeResult, Resolution, ToolInvoker } from '../engine/invoker';
+import { OrchestratorError } from '../errors';
+import { CAPABILITIES, findCapability, type CapabilitySpec } from './capabilities';
+import { resolveCapability } from './catalog';
+import type { McpConnection } from './connection';
+import { assertNotToolError, resultData, validateResult } from './results';
+
+export interface McpToolInvokerOptions {
+  connection: McpConnection;
+  /** Host-configured capability -> tool name mappings, tried first. */
+  aliases?: Readonly<Record<string, string>>;
+  /** Tools the project treats as writing whatever their annotations say. */
+  writeTools?: readonly string[];
+  /** The capability catalogue; CAPABILITIES by default. */
+  specs?: readonly CapabilitySpec[];
+}
+
+export class McpToolInvoker implements ToolInvoker {
+  private readonly connection: McpConnection;
+  private readonly specs: readonly CapabilitySpec[];
+
+  constructor(private readonly options: McpToolInvokerOptions) {
+    this.connection = options.connection;
+    this.specs = options.specs ?? CAPABILITIES;
+  }
+
+  resolve(capability: string): Resolution {
+    if (this.connection.tools.length === 0 && this.connection.state !== 'connected') {
+      return { status: 'unavailable', capability, reason: `not connected to ${this.connection.description}` };
+    }
+    return resolveCapability(capability, this.connection.tools, {
+      specs: this.specs,
+      ...(this.options.aliases ? { aliases: this.options.aliases } : {}),
+      ...(this.options.writeTools ? { writeTools: this.options.writeTools } : {}),
+    });
+  }
+
+  serverIdentity(): string {
+    return this.connection.identity();
+  }
+
+  async invoke(capability: string, args: Record<string, unknown>, options: InvokeOptions): Promise<InvokeResult> {
+    // Resolution needs the tool list: connect first if nothing is known yet.
+    if (this.connection.tools.length === 0 && this.connection.state !== 'connected') await this.connection.connect(options.signal);
+    const resolution = this.resolve(capability);
+    if (resolution.status === 'unavailable') throw new OrchestratorError('unavailable', resolution.reason, { tool: capability });
+    const { tool, writes } = resolution;
+    const call = { signal: options.signal, timeoutMs: options.timeoutMs, maxTotalTimeoutMs: options.maxTotalTimeoutMs, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
+
+    let result;
+    try {
+      result = await this.connection.callTool(tool, args, call);
+    } catch (error) {
+      if (!(error instanceof OrchestratorError) || error.kind !== 'connection' || error.details?.['requestSent'] !== true) throw error;
+      if (writes) {
+        throw new OrchestratorError('connection', `${error.message}; ${tool} changes data, so it was not sent again: check with a read whether it was applied`, {
+          tool,
+          details: { ...error.details, write: true, outcomeUnknown: true },
+          ...(error.cause !== undefined ? { cause: error.cause } : {}),
+        });
+      }
+      this.connection.logger.log('info', `re-sending the read ${tool} once after the connection failed`);
+      result = await this.connection.callTool(tool, args, call);
+    }
+
+    assertNotToolError(tool, result);
+    const data = resultData(result);
+    const spec = findCapability(capability, this.specs);
+    return { tool, data: spec ? validateResult(tool, spec.result, data) : data };
+  }
+}
