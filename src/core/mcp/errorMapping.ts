@@ -53,6 +53,18 @@ export function isTransportRefusal(error: unknown): boolean {
   return status === 400 || status === 404 || status === 405;
 }
 
+/** What the server said in an HTTP error body, shortened (server text is untrusted). */
+function serverText(error: unknown): string {
+  if (!(error instanceof Error)) return '';
+  const text = error.message
+    .replace(/^Streamable HTTP error: /, '')
+    .replace(/^Error POSTing to endpoint( \(HTTP \d{3}\))?: ?/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!text || text === 'null') return '';
+  return `: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
+}
+
 function systemCode(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
@@ -85,10 +97,11 @@ function classify(error: unknown): { kind: ErrorKind; reason: string; status?: n
   }
   const status = httpStatusOf(error);
   if (status !== undefined) {
-    if (status === 401 || status === 403) return { kind: 'auth', reason: `authentication failed (HTTP ${status})`, status };
-    if (status === 429) return { kind: 'rate_limited', reason: 'the server is rate limiting requests (HTTP 429)', status };
-    if (status >= 500) return { kind: 'server_error', reason: `the server failed (HTTP ${status})`, status };
-    return { kind: 'protocol', reason: `the server answered HTTP ${status}`, status };
+    const said = serverText(error);
+    if (status === 401 || status === 403) return { kind: 'auth', reason: `authentication failed (HTTP ${status})${said}`, status };
+    if (status === 429) return { kind: 'rate_limited', reason: `the server is rate limiting requests (HTTP 429)${said}`, status };
+    if (status >= 500) return { kind: 'server_error', reason: `the server failed (HTTP ${status})${said}`, status };
+    return { kind: 'protocol', reason: `the server answered HTTP ${status}${said}`, status };
   }
   const code = systemCode(error);
   if (code && NETWORK_CODES.has(code)) return { kind: 'connection', reason: `the server could not be reached (${code})` };

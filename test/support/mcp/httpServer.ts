@@ -20,6 +20,8 @@ export interface HttpTestServerOptions {
   mode: HttpMode;
   apiKey?: string;
   naming?: Naming;
+  /** Answer every request with a 500 whose body echoes the Authorization header (a leaky proxy). */
+  echoAuthIn500?: boolean;
 }
 
 export interface SeenRequest {
@@ -64,6 +66,7 @@ export async function startHttpTestServer(options: HttpTestServerOptions): Promi
       ...(req.headers.authorization !== undefined ? { authorization: req.headers.authorization } : {}),
       ...(typeof rpcMethod === 'string' ? { rpcMethod } : {}),
     });
+    if (options.echoAuthIn500) return sendJson(res, 500, { error: `upstream rejected ${req.headers.authorization ?? ''}` });
     if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
       return sendJson(res, 401, { error: 'Unauthorized', message: 'Invalid or missing API key' });
     }

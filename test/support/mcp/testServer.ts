@@ -136,5 +136,10 @@ export function createTestServer(options: TestServerOptions): McpServer {
     },
   );
 
+  // Which environment variables the server process received (names only).
+  server.registerTool('env_names', { description: 'Environment variable names', inputSchema: {}, annotations: READ_ONLY }, () =>
+    structured({ names: Object.keys(process.env).sort() }),
+  );
+
   return server;
 }
