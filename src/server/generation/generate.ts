@@ -1,0 +1,275 @@
+/**
+ * Schedule generation over a date range: the range is cut into 4-week blocks solved in
+ * order, each with the earlier blocks' assignments as fixed history (so rolling-window
+ * rules stay exact across block borders and a year stays tractable), and with loads
+ * carried forward so equity is judged over the whole range.
+ *
+ * Per block: supply checks that can prove infeasibility cheaply, the greedy constructor,
+ * then (algorithm "optimal") HiGHS started from the greedy schedule. When the time limit
+ * stops HiGHS the best incumbent is used; when it found none, or failed, the greedy
+ * schedule is (the seed's "retry with greedy"). Nothing here touches the store.
+ */
+import type { ScheduleSnapshot } from '../domain/snapshot';
+import { addDays, daysBetween } from '../domain/time';
+import { supplyFindings, unfilledFindings, type Finding } from './diagnose';
+import { RowState, runGreedy } from './greedy';
+import { SolveCancelledError, solveMip, type MipOutcome } from './mip';
+import { buildModel, metricOf, type LinearModel, type ObjectiveWeights } from './model';
+import { buildProblem, type Candidate, type Duty, type Problem } from './problem';
+import type { SolverStatus } from './solverProtocol';
+
+export type Algorithm = 'optimal' | 'greedy';
+
+export interface GenerateRequest {
+  /** The published schedule around the range: at least 28 days either side for history. */
+  snapshot: ScheduleSnapshot;
+  range: { start: string; end: string };
+  algorithm: Algorithm;
+  /** For the whole range. */
+  timeLimitMs: number;
+  seed: number;
+  weights: ObjectiveWeights;
+  /** Relative MIP gap at which a block counts as solved (default 0.5 %). */
+  relGap?: number;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, message: string) => void;
+  now: () => number;
+}
+
+export interface GeneratedAssignment {
+  /** The current assignment's id when the same person keeps the same shift. */
+  keepId?: string;
+  personId: string;
+  serviceId: string;
+  shiftTypeId: string;
+  date: string;
+  role: 'primary' | 'supervising';
+}
+
+export interface BlockReport {
+  start: string;
+  end: string;
+  /** What produced the block's schedule. */
+  producedBy: Algorithm;
+  solverStatus: SolverStatus | 'not_run';
+  objective?: number;
+  bound?: number;
+  gap?: number;
+  timeMs: number;
+  variables: number;
+  constraints: number;
+  /** Why the greedy schedule was used although the optimal algorithm was asked for. */
+  fallbackReason?: string;
+}
+
+export interface GenerationResult {
+  /** optimal: every block proved optimal within the gap; feasible: a feasible schedule. */
+  status: 'optimal' | 'feasible';
+  assignments: GeneratedAssignment[];
+  blocks: BlockReport[];
+  fellBackToGreedy: boolean;
+  timeMs: number;
+  /** Largest relative gap of any block solved by HiGHS. */
+  gap?: number;
+}
+
+export class InfeasibleError extends Error {
+  constructor(
+    readonly findings: Finding[],
+    /** The solver proved it; otherwise no schedule was found within the time limit. */
+    readonly proven: boolean,
+  ) {
+    super(
+      `${proven ? 'no schedule satisfies every hard rule' : 'no schedule satisfying every hard rule was found within the time limit'}: ` +
+        findings
+          .slice(0, 8)
+          .map((f) => f.message)
+          .join('; '),
+    );
+  }
+}
+
+const BLOCK_DAYS = 28;
+
+/** 28-day blocks from the range's start; a remainder under a week joins the last block. */
+export function splitBlocks(range: { start: string; end: string }): { start: string; end: string }[] {
+  const total = daysBetween(range.start, range.end) + 1;
+  const blocks: { start: string; end: string }[] = [];
+  for (let offset = 0; offset < total; offset += BLOCK_DAYS) {
+    const remaining = total - offset;
+    if (blocks.length > 0 && remaining < 7) {
+      blocks[blocks.length - 1]!.end = range.end;
+      break;
+    }
+    blocks.push({ start: addDays(range.start, offset), end: addDays(range.start, Math.min(total, offset + BLOCK_DAYS) - 1) });
+  }
+  return blocks;
+}
+
+export async function generateSchedule(request: GenerateRequest): Promise<GenerationResult> {
+  const { snapshot, range, now } = request;
+  const began = now();
+  const deadline = began + request.timeLimitMs;
+  const blocks = splitBlocks(range);
+  const earlier: Duty[] = [];
+  const carried = new Map<string, { hours: number; calls: number; weekends: number }>();
+  const assignments: GeneratedAssignment[] = [];
+  const reports: BlockReport[] = [];
+  const currentIds = currentAssignmentIds(snapshot, range);
+
+  for (let b = 0; b < blocks.length; b++) {
+    if (request.signal?.aborted) throw new SolveCancelledError();
+    const block = blocks[b]!;
+    const blockBegan = now();
+    const budget = Math.max(200, (deadline - blockBegan) / (blocks.length - b));
+    const report = (fraction: number, message: string) =>
+      request.onProgress?.((b + fraction) / blocks.length, `block ${b + 1}/${blocks.length} (${block.start}..${block.end}): ${message}`);
+
+    const problem = buildProblem({ snapshot, range, block, earlier, carried });
+    const supply = supplyFindings(snapshot, problem);
+    if (supply.length > 0) throw new InfeasibleError(supply, true);
+    const model = buildModel(problem, request.weights, request.seed + b);
+    report(0.05, `${problem.candidates.length} candidate assignments, ${model.rowLower.length} constraints`);
+
+    const greedyDeadline = blockBegan + (request.algorithm === 'greedy' ? budget : Math.min(budget * 0.25, 3000));
+    const greedy = runGreedy(problem, model, request.weights, { seed: request.seed + b, deadline: greedyDeadline, now });
+    report(0.2, greedy.unfilled.length === 0 ? 'greedy schedule complete' : `greedy left ${greedy.unfilled.length} slots short`);
+
+    let chosen: number[] | undefined = greedy.unfilled.length === 0 ? greedy.chosen : undefined;
+    const blockReport: BlockReport = {
+      ...block,
+      producedBy: 'greedy',
+      solverStatus: 'not_run',
+      timeMs: 0,
+      variables: model.colKind.length,
+      constraints: model.rowLower.length,
+    };
+    if (request.algorithm === 'optimal') {
+      // Leave room for starting the worker and loading the model inside the budget.
+      const solverMs = Math.max(100, (blockBegan + budget - now()) * 0.9 - 300);
+      const outcome = await runMip(model, request, chosen, solverMs, (fraction, message) => report(0.2 + 0.8 * fraction, message));
+      blockReport.solverStatus = outcome.status;
+      if (outcome.status === 'infeasible') {
+        throw new InfeasibleError(explain(snapshot, problem, model, greedy.chosen, greedy.unfilled), true);
+      }
+      const mipChosen = outcome.assignment ? pickChosen(outcome.assignment) : undefined;
+      if (mipChosen && satisfies(model, mipChosen)) {
+        chosen = mipChosen;
+        blockReport.producedBy = 'optimal';
+        Object.assign(blockReport, numbers(outcome));
+      } else {
+        blockReport.fallbackReason = mipChosen ? 'the solver returned a schedule that failed the rule check' : `the solver found no schedule (${outcome.status})`;
+      }
+    }
+    if (!chosen) throw new InfeasibleError(explain(snapshot, problem, model, greedy.chosen, greedy.unfilled), false);
+
+    for (const j of chosen) {
+      const c = problem.candidates[j]!;
+      earlier.push(c);
+      const load = carried.get(c.personId) ?? { hours: 0, calls: 0, weekends: 0 };
+      load.hours += metricOf(c, 'hours');
+      load.calls += metricOf(c, 'calls');
+      load.weekends += metricOf(c, 'weekends');
+      carried.set(c.personId, load);
+      assignments.push(toAssignment(c, currentIds));
+    }
+    blockReport.timeMs = now() - blockBegan;
+    reports.push(blockReport);
+    report(1, `${blockReport.producedBy === 'optimal' ? `solver ${blockReport.solverStatus}` : 'greedy'} schedule with ${chosen.length} assignments`);
+  }
+
+  const gaps = reports.filter((r) => r.gap !== undefined).map((r) => r.gap!);
+  return {
+    status: reports.every((r) => r.solverStatus === 'optimal' && r.producedBy === 'optimal') ? 'optimal' : 'feasible',
+    assignments,
+    blocks: reports,
+    fellBackToGreedy: request.algorithm === 'optimal' && reports.some((r) => r.producedBy === 'greedy'),
+    timeMs: now() - began,
+    ...(gaps.length > 0 ? { gap: Math.max(...gaps) } : {}),
+  };
+}
+
+async function runMip(
+  model: LinearModel,
+  request: GenerateRequest,
+  start: number[] | undefined,
+  timeLimitMs: number,
+  report: (fraction: number, message: string) => void,
+): Promise<MipOutcome> {
+  const startValues = start ? Array.from({ length: model.numAssign }, () => 0) : undefined;
+  if (start && startValues) for (const j of start) startValues[j] = 1;
+  try {
+    return await solveMip(model, {
+      timeLimitMs,
+      seed: request.seed,
+      relGap: request.relGap ?? 0.005,
+      // Equity keeps the LP bound low, so the gap rarely closes: stop once progress stalls.
+      stallSec: Math.max(2, (timeLimitMs / 1000) * 0.3),
+      ...(startValues ? { start: startValues } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      now: request.now,
+      onProgress: (p) =>
+        report(
+          Math.min(1, p.elapsedMs / timeLimitMs),
+          `solver ${p.incumbents} incumbent(s)${p.primal !== undefined ? `, objective ${p.primal.toFixed(2)}` : ''}${p.gap !== undefined ? `, gap ${(p.gap * 100).toFixed(1)}%` : ''}`,
+        ),
+    });
+  } catch (error) {
+    if (error instanceof SolveCancelledError) throw error;
+    return { status: 'unknown', elapsedMs: 0, terminated: false };
+  }
+}
+
+function numbers(outcome: MipOutcome): Pick<BlockReport, 'objective' | 'bound' | 'gap'> {
+  return {
+    ...(outcome.objective !== undefined ? { objective: outcome.objective } : {}),
+    ...(outcome.bound !== undefined ? { bound: outcome.bound } : {}),
+    ...(outcome.gap !== undefined ? { gap: outcome.gap } : {}),
+  };
+}
+
+function pickChosen(values: Float64Array): number[] {
+  const out: number[] = [];
+  values.forEach((v, j) => {
+    if (v > 0.5) out.push(j);
+  });
+  return out;
+}
+
+/** Checks a solver answer against every hard row of the model (no trust in tolerances). */
+function satisfies(model: LinearModel, chosen: readonly number[]): boolean {
+  const state = new RowState(model);
+  for (const j of chosen) {
+    if (!state.fits(j)) return false;
+    state.set(j, 1);
+  }
+  return state.unmetRows().length === 0;
+}
+
+function explain(snapshot: ScheduleSnapshot, problem: Problem, model: LinearModel, chosen: readonly number[], unfilled: readonly number[]): Finding[] {
+  const findings = unfilledFindings(snapshot, problem, model, chosen, unfilled);
+  return findings.length > 0
+    ? findings
+    : [{ constraint: 'rules', date: problem.block.start, message: `the hard rules of ${problem.block.start}..${problem.block.end} cannot all be met together` }];
+}
+
+function currentAssignmentIds(snapshot: ScheduleSnapshot, range: { start: string; end: string }): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of snapshot.shifts) {
+    if (s.date < range.start || s.date > range.end) continue;
+    out.set(`${s.personId}|${s.serviceId}|${s.shiftTypeId}|${s.date}`, s.assignmentId);
+  }
+  return out;
+}
+
+function toAssignment(c: Candidate, currentIds: Map<string, string>): GeneratedAssignment {
+  const keepId = c.current ? currentIds.get(`${c.personId}|${c.serviceId}|${c.shiftTypeId}|${c.date}`) : undefined;
+  return {
+    ...(keepId ? { keepId } : {}),
+    personId: c.personId,
+    serviceId: c.serviceId,
+    shiftTypeId: c.shiftTypeId,
+    date: c.date,
+    role: c.resident ? 'primary' : 'supervising',
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * Runs the linear model through HiGHS in a worker thread. The service never blocks:
+ * progress and incumbents arrive as messages; cancelling terminates the worker at once;
+ * when the solver overruns its time limit the worker is terminated as well and the
+ * best incumbent received so far is the answer.
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LinearModel } from './model';
+import type { MipArrays, SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
+
+/** Adds the rows that define aggregate columns and packs everything row-wise. */
+export function toMipArrays(model: LinearModel): MipArrays {
+  const rowLower = [...model.rowLower];
+  const rowUpper = [...model.rowUpper];
+  const starts = [...model.rowStarts];
+  const indices = [...model.rowIndex];
+  const values = [...model.rowValue];
+  const addRow = (cols: number[], coefs: number[], lo: number, hi: number) => {
+    indices.push(...cols);
+    values.push(...coefs);
+    starts.push(indices.length);
+    rowLower.push(lo);
+    rowUpper.push(hi);
+  };
+  for (const [agg, def] of model.aggregates) {
+    if (model.colKind[agg] === 'sum') {
+      // agg = sum(coef * x)
+      addRow([agg, ...def.cols], [1, ...def.coefs.map((c) => -c)], 0, 0);
+    } else if (model.colKind[agg] === 'ceil') {
+      // divisor * agg >= sum(coef * x) with agg integer: agg >= ceil(sum / divisor).
+      addRow([agg, ...def.cols], [def.divisor!, ...def.coefs.map((c) => -c)], 0, Infinity);
+    } else {
+      // agg >= x for every member: agg is 1 whenever any member is.
+      for (const col of def.cols) addRow([agg, col], [1, -1], 0, Infinity);
+    }
+  }
+  return {
+    numCols: model.colKind.length,
+    numRows: rowLower.length,
+    offset: model.objectiveOffset,
+    colCost: Float64Array.from(model.colCost),
+    colLower: Float64Array.from(model.colLower),
+    colUpper: Float64Array.from(model.colUpper),
+    rowLower: Float64Array.from(rowLower),
+    rowUpper: Float64Array.from(rowUpper),
+    starts: Int32Array.from(starts),
+    indices: Int32Array.from(indices),
+    values: Float64Array.from(values),
+    integrality: Int32Array.from(model.colKind.map((k) => (k === 'assign' || k === 'ceil' ? 1 : 0))),
+  };
+}
+
+export interface MipProgress {
+  elapsedMs: number;
+  gap?: number;
+  primal?: number;
+  dual?: number;
+  incumbents: number;
+}
+
+export interface MipOutcome {
+  status: SolverStatus;
+  /** Values of the assignment columns of the best solution, when one was found. */
+  assignment?: Float64Array;
+  objective?: number;
+  bound?: number;
+  gap?: number;
+  elapsedMs: number;
+  /** The worker had to be terminated because it overran its time limit. */
+  terminated: boolean;
+}
+
+export class SolveCancelledError extends Error {
+  constructor() {
+    super('schedule generation was cancelled');
+  }
+}
+
+export interface MipOptions {
+  timeLimitMs: number;
+  seed: number;
+  relGap?: number;
+  /** Seconds without a better schedule after which the solver stops (default: never). */
+  stallSec?: number;
+  start?: number[];
+  signal?: AbortSignal;
+  onProgress?: (p: MipProgress) => void;
+  now?: () => number;
+}
+
+/** How a worker is started: the bundled file in production, the TypeScript source under tsx. */
+function startWorker(): Worker {
+  if (__filename.endsWith('.ts')) {
+    const source = join(__dirname, 'solverWorker.ts');
+    const tsx = require.resolve('tsx/cjs');
+    return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, { eval: true });
+  }
+  return new Worker(join(__dirname, 'solver-worker.js'));
+}
+
+/** Grace after the solver's own time limit before the worker is forcibly stopped. */
+const GRACE_MS = 1500;
+
+export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOutcome> {
+  const now = options.now ?? Date.now;
+  const began = now();
+  const arrays = toMipArrays(model);
+  const numAssign = model.numAssign;
+  if (options.signal?.aborted) return Promise.reject(new SolveCancelledError());
+  const worker = startWorker();
+  return new Promise<MipOutcome>((resolve, reject) => {
+    let best: { values: Float64Array; objective: number } | undefined;
+    let incumbents = 0;
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(watchdog);
+      options.signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      fn();
+    };
+    const onAbort = () => finish(() => reject(new SolveCancelledError()));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const watchdog = setTimeout(
+      () =>
+        finish(() =>
+          resolve({
+            status: 'time_limit',
+            ...(best ? { assignment: best.values.slice(0, numAssign), objective: best.objective } : {}),
+            elapsedMs: now() - began,
+            terminated: true,
+          }),
+        ),
+      options.timeLimitMs + GRACE_MS + options.timeLimitMs * 0.1,
+    );
+    worker.on('message', (message: WorkerMessage) => {
+      switch (message.type) {
+        case 'incumbent':
+          incumbents += 1;
+          if (!best || message.objective < best.objective) best = { values: message.values, objective: message.objective };
+          options.onProgress?.({ elapsedMs: now() - began, primal: message.objective, incumbents });
+          break;
+        case 'progress':
+          options.onProgress?.({
+            elapsedMs: now() - began,
+            ...(message.gap !== undefined && Number.isFinite(message.gap) ? { gap: message.gap } : {}),
+            ...(message.primal !== undefined && Number.isFinite(message.primal) ? { primal: message.primal } : {}),
+            ...(message.dual !== undefined && Number.isFinite(message.dual) ? { dual: message.dual } : {}),
+            incumbents,
+          });
+          break;
+        case 'done': {
+          const values = message.values ?? best?.values;
+          finish(() =>
+            resolve({
+              status: message.status,
+              ...(values ? { assignment: values.slice(0, numAssign) } : {}),
+              ...(message.objective !== undefined ? { objective: message.objective } : best ? { objective: best.objective } : {}),
+              ...(message.bound !== undefined && Number.isFinite(message.bound) ? { bound: message.bound } : {}),
+              ...(message.gap !== undefined && Number.isFinite(message.gap) ? { gap: message.gap } : {}),
+              elapsedMs: now() - began,
+              terminated: false,
+            }),
+          );
+          break;
+        }
+        case 'error':
+          finish(() => reject(new Error(`solver failed: ${message.message}`)));
+          break;
+      }
+    });
+    worker.on('error', (error) => finish(() => reject(error)));
+    worker.on('exit', (code) => finish(() => reject(new Error(`solver worker exited with code ${code}`))));
+    const request: SolveRequest = {
+      type: 'solve',
+      model: arrays,
+      timeLimitSec: options.timeLimitMs / 1000,
+      relGap: options.relGap ?? 1e-4,
+      seed: options.seed,
+      stallSec: options.stallSec ?? Infinity,
+      ...(options.start ? { start: { indices: Int32Array.from(options.start.keys()), values: Float64Array.from(options.start) } } : {}),
+    };
+    worker.postMessage(request);
+  });
+}

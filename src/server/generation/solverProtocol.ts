@@ -1,0 +1,42 @@
+/**
+ * Messages between the generation service and the HiGHS worker thread. The model
+ * travels as typed arrays (structured clone copies them once); the worker answers with
+ * progress, every improving incumbent, and a final result.
+ */
+
+/** A MIP in HiGHS' row-wise sparse form; +-Infinity marks a missing bound. */
+export interface MipArrays {
+  numCols: number;
+  numRows: number;
+  offset: number;
+  colCost: Float64Array;
+  colLower: Float64Array;
+  colUpper: Float64Array;
+  rowLower: Float64Array;
+  rowUpper: Float64Array;
+  starts: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+  integrality: Int32Array;
+}
+
+export interface SolveRequest {
+  type: 'solve';
+  model: MipArrays;
+  timeLimitSec: number;
+  relGap: number;
+  seed: number;
+  /** Stop when no better schedule has been found for this long (seconds) since the last one. */
+  stallSec: number;
+  /** A feasible (or nearly feasible) assignment to start from: column index and value. */
+  start?: { indices: Int32Array; values: Float64Array };
+}
+
+/** `stalled`: stopped because no better schedule had been found for a while. */
+export type SolverStatus = 'optimal' | 'time_limit' | 'stalled' | 'infeasible' | 'unknown';
+
+export type WorkerMessage =
+  | { type: 'incumbent'; objective: number; values: Float64Array; time: number }
+  | { type: 'progress'; time: number; primal?: number; dual?: number; gap?: number }
+  | { type: 'done'; status: SolverStatus; objective?: number; bound?: number; gap?: number; values?: Float64Array; time: number }
+  | { type: 'error'; message: string };
