@@ -1,0 +1,58 @@
+/** Small helpers that make every wait in the engine stop as soon as its signal aborts. */
+import type { Clock } from '../util/clock';
+
+/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** A child controller that aborts (with the parent's reason) when the parent does. */
+export function childController(parent: AbortSignal): { controller: AbortController; dispose: () => void } {
+  const controller = new AbortController();
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return { controller, dispose: () => undefined };
+  }
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  return { controller, dispose: () => parent.removeEventListener('abort', onAbort) };
+}
+
+/**
+ * A signal that aborts with `reason()` after `ms` on the clock, or with the parent's reason
+ * when the parent aborts first. `dispose()` stops the timer.
+ */
+export function deadlineSignal(clock: Clock, ms: number, parent: AbortSignal, reason: () => unknown): { signal: AbortSignal; dispose: () => void } {
+  const { controller, dispose: unlink } = childController(parent);
+  const timer = new AbortController();
+  if (Number.isFinite(ms)) {
+    clock.sleep(Math.max(0, ms), timer.signal).then(
+      () => controller.abort(reason()),
+      () => undefined,
+    );
+  }
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      timer.abort();
+      unlink();
+    },
+  };
+}

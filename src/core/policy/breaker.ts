@@ -1,0 +1,159 @@
+/**
+ * One circuit breaker per tool (server identity + capability), built on cockatiel.
+ * Only transient failures (timeouts, connection errors, 429/5xx) count; an open breaker
+ * fails fast with OrchestratorError('circuit_open'). State is serialisable so it survives
+ * a restart. Note: cockatiel measures the open period with Date.now(), not the Clock.
+ */
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ExponentialBackoff,
+  circuitBreaker,
+  handleWhen,
+  noJitterGenerator,
+  type CircuitBreakerPolicy,
+  type IBreaker,
+} from 'cockatiel';
+import { OrchestratorError, isTransient } from '../errors';
+import type { Clock } from '../util/clock';
+import type { BreakerPolicy } from './policies';
+
+export type BreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
+
+export interface BreakerChange {
+  serverIdentity: string;
+  capability: string;
+  from: BreakerState;
+  to: BreakerState;
+  at: number;
+}
+
+function toState(s: CircuitState): BreakerState {
+  switch (s) {
+    case CircuitState.Closed:
+      return 'closed';
+    case CircuitState.Open:
+      return 'open';
+    case CircuitState.HalfOpen:
+      return 'half_open';
+    case CircuitState.Isolated:
+      return 'isolated';
+  }
+}
+
+/** Opens when `threshold` failures fall within the last `windowMs` (the seed's "5 in 60 s"). */
+export class WindowBreaker implements IBreaker {
+  private failures: number[] = [];
+
+  constructor(
+    private readonly threshold: number,
+    private readonly windowMs: number,
+    private readonly clock: Clock,
+  ) {}
+
+  get state(): unknown {
+    return { failures: [...this.failures] };
+  }
+
+  set state(value: unknown) {
+    const list = (value as { failures?: unknown } | undefined)?.failures;
+    this.failures = Array.isArray(list) ? list.filter((t): t is number => typeof t === 'number') : [];
+  }
+
+  success(state: CircuitState): void {
+    // A successful half-open trial closes the circuit: old failures no longer count.
+    if (state === CircuitState.HalfOpen) this.failures = [];
+  }
+
+  failure(): boolean {
+    const now = this.clock.now();
+    this.failures = this.failures.filter((t) => now - t < this.windowMs);
+    this.failures.push(now);
+    return this.failures.length >= this.threshold;
+  }
+}
+
+interface Entry {
+  policy: CircuitBreakerPolicy;
+  state: BreakerState;
+}
+
+export interface BreakerRegistryOptions {
+  clock: Clock;
+  /** The breaker settings of a capability (read once, when its breaker is first used). */
+  policyOf: (capability: string) => BreakerPolicy;
+  onChange: (change: BreakerChange) => void;
+  /** Called whenever persisted state changed (a failure counted, a transition). */
+  onDirty: () => void;
+  /** A snapshot from `snapshot()` of an earlier process. */
+  initial?: Record<string, unknown>;
+}
+
+const SEP = '\u0001';
+
+export class BreakerRegistry {
+  private readonly entries = new Map<string, Entry>();
+  private readonly restored: Map<string, unknown>;
+
+  constructor(private readonly options: BreakerRegistryOptions) {
+    this.restored = new Map(Object.entries(options.initial ?? {}));
+  }
+
+  /** Runs `fn` through the breaker of (server, capability). */
+  async execute<T>(serverIdentity: string, capability: string, fn: () => Promise<T>): Promise<T> {
+    const entry = this.entry(serverIdentity, capability);
+    try {
+      return await entry.policy.execute(fn);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new OrchestratorError('circuit_open', `Circuit breaker for ${capability} is open: failing fast`, { tool: capability, cause: error });
+      }
+      throw error;
+    }
+  }
+
+  state(serverIdentity: string, capability: string): BreakerState {
+    const key = serverIdentity + SEP + capability;
+    const existing = this.entries.get(key);
+    if (existing) return existing.state;
+    return this.restored.has(key) ? this.entry(serverIdentity, capability).state : 'closed';
+  }
+
+  /** Every breaker's serialised state, for the state store. */
+  snapshot(): Record<string, unknown> {
+    const out: Record<string, unknown> = Object.fromEntries(this.restored);
+    for (const [key, entry] of this.entries) out[key] = entry.policy.toJSON();
+    return out;
+  }
+
+  private entry(serverIdentity: string, capability: string): Entry {
+    const key = serverIdentity + SEP + capability;
+    const existing = this.entries.get(key);
+    if (existing) return existing;
+    const settings = this.options.policyOf(capability);
+    const initialState = this.restored.get(key);
+    this.restored.delete(key);
+    const policy = circuitBreaker(
+      handleWhen((e) => isTransient(e)),
+      {
+        breaker: new WindowBreaker(settings.failureThreshold, settings.windowMs, this.options.clock),
+        halfOpenAfter: new ExponentialBackoff({
+          initialDelay: settings.halfOpenAfterMs,
+          maxDelay: settings.maxHalfOpenAfterMs,
+          generator: noJitterGenerator,
+        }),
+        ...(initialState !== undefined ? { initialState } : {}),
+      },
+    );
+    const entry: Entry = { policy, state: toState(policy.state) };
+    policy.onStateChange((next) => {
+      const from = entry.state;
+      entry.state = toState(next);
+      this.options.onChange({ serverIdentity, capability, from, to: entry.state, at: this.options.clock.now() });
+      this.options.onDirty();
+    });
+    policy.onFailure(() => this.options.onDirty());
+    this.entries.set(key, entry);
+    return entry;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Retrying one operation under a RetryPolicy with p-retry. p-retry owns the attempt
+ * accounting, the stop-on-AbortError rule and the abort signal; the delays run on the
+ * injected Clock (p-retry's own timer is disabled with `minTimeout: 0`) so tests are exact.
+ */
+import pRetry, { AbortError } from 'p-retry';
+import { OrchestratorError } from '../errors';
+import type { Clock } from '../util/clock';
+import type { RetryPolicy } from './policies';
+
+/** Delay before retry number `retry` (1-based): exponential, capped, minus random jitter. */
+export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number): number {
+  const raw = Math.min(policy.initialDelayMs * policy.multiplier ** (retry - 1), policy.maxDelayMs);
+  return Math.round(raw * (1 - policy.jitter * random()));
+}
+
+export interface RetryNotice {
+  /** The attempt that just failed (1-based). */
+  attempt: number;
+  delayMs: number;
+  error: OrchestratorError;
+}
+
+export interface RetryOptions {
+  policy: RetryPolicy;
+  clock: Clock;
+  signal: AbortSignal;
+  random: () => number;
+  /** False for writes: a write is never sent twice. */
+  retryable: boolean;
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+/** Anything thrown by a tool call as an OrchestratorError (the invoker contract, enforced). */
+export function asOrchestratorError(error: unknown, fallbackKind: 'protocol' | 'invalid_result' = 'protocol'): OrchestratorError {
+  if (error instanceof OrchestratorError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new OrchestratorError(fallbackKind, message, { cause: error });
+}
+
+/**
+ * Runs `operation` (given the 1-based attempt number) until it succeeds, a non-retryable
+ * error occurs, or retries run out; rejects with the last error or the signal's reason.
+ */
+export function withRetry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const { policy, clock, signal, random } = options;
+  return pRetry(
+    async (attempt) => {
+      try {
+        return await operation(attempt);
+      } catch (thrown) {
+        const error = asOrchestratorError(thrown);
+        const retry = options.retryable && !signal.aborted && policy.retryOn.includes(error.kind);
+        throw retry ? error : new AbortError(error);
+      }
+    },
+    {
+      retries: policy.maxRetries,
+      minTimeout: 0,
+      signal,
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        if (retriesLeft === 0) return;
+        const delayMs = backoffDelay(policy, attemptNumber, random);
+        options.onRetry?.({ attempt: attemptNumber, delayMs, error: asOrchestratorError(error) });
+        await clock.sleep(delayMs, signal);
+      },
+    },
+  );
+}

@@ -1,0 +1,381 @@
+/**
+ * The resilient way to call one tool: fresh cache hit -> single flight -> circuit breaker
+ * -> retry with backoff -> attempt time limit (reset by progress, hard-capped), with
+ * health recorded for every attempt and the cache invalidated when the schedule changes.
+ * One PolicyRuntime per tool server; its breaker and cache state survive a restart
+ * through the StateStore.
+ */
+import { OrchestratorError } from '../errors';
+import type { InvokeResult, Resolution, ToolInvoker, ToolProgress } from '../engine/invoker';
+import { systemClock, type Clock } from '../util/clock';
+import { silentLogger, type Logger } from '../util/log';
+import { childController, raceAbort } from './abort';
+import { BreakerRegistry, type BreakerChange, type BreakerState } from './breaker';
+import { ResultCache, cacheKey, type CachedResult } from './cache';
+import { HealthMonitor, type HealthChange, type ToolHealth } from './health';
+import { PolicyTable, type CapabilityPolicy } from './policies';
+import { asOrchestratorError, withRetry, type RetryNotice } from './retry';
+import { CoalescingSaver, type StateStore } from './stateStore';
+
+/** `use`: serve fresh hits; `refresh`: always call, but store and allow cache fallback; `off`: no cache at all. */
+export type CacheMode = 'use' | 'refresh' | 'off';
+
+export interface CallRequest {
+  capability: string;
+  args: Record<string, unknown>;
+  /** Writes are never retried, cached or shared, and invalidate the cache. */
+  writes: boolean;
+  policy: CapabilityPolicy;
+  cacheMode: CacheMode;
+  signal: AbortSignal;
+  onProgress?: (progress: ToolProgress) => void;
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+export type CallResult =
+  | {
+      ok: true;
+      tool: string;
+      data: Record<string, unknown>;
+      source: 'live' | 'cache';
+      attempts: number;
+      durationMs: number;
+      /** Age of a cached result. */
+      ageMs?: number;
+      /** True when this caller joined an identical request already in flight. */
+      shared: boolean;
+    }
+  | { ok: false; error: OrchestratorError; attempts: number; durationMs: number; shared: boolean };
+
+export type PolicyEvent = ({ type: 'breaker_changed' } & BreakerChange) | ({ type: 'health_changed' } & HealthChange);
+
+export interface PolicyRuntimeOptions {
+  invoker: ToolInvoker;
+  clock?: Clock;
+  policies?: PolicyTable;
+  /** Where breaker and cache state are kept between processes; none: in memory only. */
+  stateStore?: StateStore;
+  /** Source of jitter; injected so tests are exact. */
+  random?: () => number;
+  logger?: Logger;
+  cacheSize?: number;
+}
+
+interface CallListener {
+  onProgress?: (progress: ToolProgress) => void;
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+interface Flight {
+  promise: Promise<CallResult>;
+  controller: AbortController;
+  waiters: number;
+  listeners: Set<CallListener>;
+}
+
+/** The schedule data version a result reports (`data_version` or `metadata.data_version`). */
+export function dataVersionOf(data: Record<string, unknown>): string | null {
+  const meta = data['metadata'];
+  const candidates = [data['data_version'], typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>)['data_version'] : undefined];
+  for (const v of candidates) {
+    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+    if (typeof v === 'string' && v.length > 0) return v;
+  }
+  return null;
+}
+
+function isNewer(candidate: string, known: string | undefined): boolean {
+  if (known === undefined) return true;
+  const a = Number(candidate);
+  const b = Number(known);
+  if (Number.isFinite(a) && Number.isFinite(b)) return a > b;
+  return candidate !== known;
+}
+
+const NOT_A_TOOL_FAILURE = new Set(['cancelled', 'circuit_open', 'validation', 'compliance', 'unavailable']);
+
+export class PolicyRuntime {
+  readonly policies: PolicyTable;
+  private readonly invoker: ToolInvoker;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly logger: Logger;
+  private readonly breakers: BreakerRegistry;
+  private readonly cache: ResultCache;
+  private readonly healthMonitor: HealthMonitor;
+  private readonly versions = new Map<string, string>();
+  private readonly flights = new Map<string, Flight>();
+  private readonly listeners = new Set<(event: PolicyEvent) => void>();
+  private readonly breakerSaver: CoalescingSaver;
+  private readonly cacheSaver: CoalescingSaver;
+  /** Bumped by every write, so a read that started before it is not cached after it. */
+  private writeEpoch = 0;
+
+  /** Loads persisted breaker and cache state, then returns a ready runtime. */
+  static async create(options: PolicyRuntimeOptions): Promise<PolicyRuntime> {
+    const [breakers, cache] = options.stateStore ? await Promise.all([options.stateStore.read('breakers'), options.stateStore.read('result-cache')]) : [];
+    return new PolicyRuntime(options, breakers, cache);
+  }
+
+  private constructor(options: PolicyRuntimeOptions, breakerState: unknown, cacheState: unknown) {
+    this.invoker = options.invoker;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.logger = options.logger ?? silentLogger;
+    this.policies = options.policies ?? new PolicyTable();
+    this.breakerSaver = new CoalescingSaver(options.stateStore, 'breakers', () => this.breakers.snapshot(), this.logger);
+    this.cacheSaver = new CoalescingSaver(
+      options.stateStore,
+      'result-cache',
+      () => ({ ...this.cache.snapshot(), versions: Object.fromEntries(this.versions) }),
+      this.logger,
+    );
+    this.healthMonitor = new HealthMonitor({
+      clock: this.clock,
+      slaOf: (c) => this.policies.get(c).slaMs,
+      onChange: (change) => this.emit({ type: 'health_changed', ...change }),
+    });
+    this.breakers = new BreakerRegistry({
+      clock: this.clock,
+      policyOf: (c) => this.policies.get(c).breaker,
+      initial: typeof breakerState === 'object' && breakerState !== null ? (breakerState as Record<string, unknown>) : {},
+      onChange: (change) => {
+        this.logger.log('info', `Circuit breaker ${change.capability}: ${change.from} -> ${change.to}`);
+        this.emit({ type: 'breaker_changed', ...change });
+        this.healthMonitor.setBreaker(change.capability, change.to);
+      },
+      onDirty: () => this.breakerSaver.markDirty(),
+    });
+    this.cache = new ResultCache(this.clock, () => this.cacheSaver.markDirty(), options.cacheSize);
+    this.cache.restore(cacheState);
+    const versions = (cacheState as { versions?: unknown } | undefined)?.versions;
+    if (typeof versions === 'object' && versions !== null) {
+      for (const [server, v] of Object.entries(versions)) if (typeof v === 'string') this.versions.set(server, v);
+    }
+  }
+
+  subscribe(listener: (event: PolicyEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Calls a capability under its policy. Never throws: failures come back as `ok: false`. */
+  async call(request: CallRequest): Promise<CallResult> {
+    const server = this.invoker.serverIdentity();
+    const started = this.clock.now();
+    const key = cacheKey(server, request.capability, request.args, this.versions.get(server) ?? null);
+    if (!request.writes && request.cacheMode === 'use') {
+      const hit = this.cache.get(key, request.policy.cache.ttlMs);
+      if (hit) return { ok: true, tool: hit.tool, data: hit.data, source: 'cache', attempts: 0, durationMs: 0, ageMs: started - hit.storedAt, shared: false };
+    }
+    const listener: CallListener = { onProgress: request.onProgress, onRetry: request.onRetry };
+    if (request.writes) return this.live(request, server, request.signal, new Set([listener]), key);
+    let flight = this.flights.get(key);
+    const shared = flight !== undefined;
+    if (!flight) {
+      const controller = new AbortController();
+      const listeners = new Set<CallListener>();
+      const promise = this.live(request, server, controller.signal, listeners, key);
+      const created: Flight = { controller, waiters: 0, listeners, promise };
+      this.flights.set(key, created);
+      void promise.finally(() => this.forget(key, created));
+      flight = created;
+    }
+    return this.join(flight, request, listener, shared, started, key);
+  }
+
+  /** A cached result of these arguments no older than `maxAgeMs` (the recovery ladder's rung). */
+  cachedWithin(capability: string, args: Record<string, unknown>, maxAgeMs: number): (CachedResult & { ageMs: number }) | undefined {
+    const server = this.invoker.serverIdentity();
+    const hit = this.cache.get(cacheKey(server, capability, args, this.versions.get(server) ?? null), maxAgeMs);
+    return hit ? { ...hit, ageMs: this.clock.now() - hit.storedAt } : undefined;
+  }
+
+  /** The schedule changed through us: nothing cached for this server can be trusted. */
+  noteWrite(): void {
+    this.writeEpoch++;
+    const dropped = this.cache.invalidate(this.invoker.serverIdentity());
+    this.logger.log('debug', `Cache invalidated after a write (${dropped} entries)`);
+  }
+
+  /** What the server offers for a capability; an unavailable one shows as UNAVAILABLE in health. */
+  resolve(capability: string): Resolution {
+    const resolution = this.invoker.resolve(capability);
+    if (resolution.status === 'unavailable') this.healthMonitor.setUnavailable(capability, resolution.reason);
+    return resolution;
+  }
+
+  serverIdentity(): string {
+    return this.invoker.serverIdentity();
+  }
+
+  health(): ToolHealth[] {
+    return this.healthMonitor.all();
+  }
+
+  healthOf(capability: string): ToolHealth {
+    return this.healthMonitor.get(capability);
+  }
+
+  breakerState(capability: string): BreakerState {
+    return this.breakers.state(this.invoker.serverIdentity(), capability);
+  }
+
+  /** The newest schedule data version seen from the current server, if it reports one. */
+  dataVersion(): string | null {
+    return this.versions.get(this.invoker.serverIdentity()) ?? null;
+  }
+
+  get cachedEntries(): number {
+    return this.cache.size;
+  }
+
+  /** Waits until breaker and cache state are saved. */
+  async flush(): Promise<void> {
+    await Promise.all([this.breakerSaver.flush(), this.cacheSaver.flush()]);
+  }
+
+  private emit(event: PolicyEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.log('warn', 'A policy event listener failed', { error: String(error) });
+      }
+    }
+  }
+
+  private forget(key: string, flight: Flight): void {
+    if (this.flights.get(key) === flight) this.flights.delete(key);
+  }
+
+  private async join(flight: Flight, request: CallRequest, listener: CallListener, shared: boolean, started: number, key: string): Promise<CallResult> {
+    flight.waiters++;
+    flight.listeners.add(listener);
+    let left = false;
+    const leave = () => {
+      if (left) return;
+      left = true;
+      flight.listeners.delete(listener);
+      // The shared request is cancelled only when every caller has gone.
+      if (--flight.waiters === 0) {
+        this.forget(key, flight);
+        flight.controller.abort(request.signal.reason);
+      }
+    };
+    request.signal.addEventListener('abort', leave, { once: true });
+    try {
+      const result = await raceAbort(flight.promise, request.signal);
+      return { ...result, shared, durationMs: this.clock.now() - started };
+    } catch (error) {
+      return { ok: false, error: asOrchestratorError(error), attempts: 0, durationMs: this.clock.now() - started, shared };
+    } finally {
+      request.signal.removeEventListener('abort', leave);
+      if (!left) {
+        left = true;
+        flight.listeners.delete(listener);
+        flight.waiters--;
+      }
+    }
+  }
+
+  private async live(request: CallRequest, server: string, signal: AbortSignal, listeners: Set<CallListener>, key: string): Promise<CallResult> {
+    const started = this.clock.now();
+    const epoch = this.writeEpoch;
+    let attempts = 0;
+    try {
+      const result = await withRetry(
+        (attempt) => {
+          attempts = attempt;
+          return this.attempt(request, server, signal, listeners);
+        },
+        {
+          policy: request.policy.retry,
+          clock: this.clock,
+          signal,
+          random: this.random,
+          retryable: !request.writes,
+          onRetry: (notice) => listeners.forEach((l) => l.onRetry?.(notice)),
+        },
+      );
+      this.afterSuccess(request, server, result, epoch, key);
+      return { ok: true, tool: result.tool, data: result.data, source: 'live', attempts, durationMs: this.clock.now() - started, shared: false };
+    } catch (error) {
+      // A failed write may still have landed: treat the schedule as changed.
+      if (request.writes) this.noteWrite();
+      const reason = signal.aborted ? signal.reason : error;
+      return { ok: false, error: asOrchestratorError(reason), attempts, durationMs: this.clock.now() - started, shared: false };
+    }
+  }
+
+  private afterSuccess(request: CallRequest, server: string, result: InvokeResult, epoch: number, key: string): void {
+    const version = dataVersionOf(result.data);
+    if (version !== null && isNewer(version, this.versions.get(server))) {
+      const previous = this.versions.get(server);
+      this.versions.set(server, version);
+      const dropped = this.cache.invalidate(server, (entry) => entry.dataVersion !== version);
+      this.logger.log('info', `Schedule data version ${previous ?? '(none)'} -> ${version}: ${dropped} cached results dropped`);
+      this.cacheSaver.markDirty();
+    }
+    if (request.writes) {
+      this.noteWrite();
+      return;
+    }
+    if (request.cacheMode === 'off' || epoch !== this.writeEpoch) return;
+    const now = this.clock.now();
+    const keepFor = Math.max(request.policy.cache.ttlMs, request.policy.cache.maxAgeMs);
+    const currentVersion = this.versions.get(server) ?? null;
+    const storeKey = version !== null && version === currentVersion ? cacheKey(server, request.capability, request.args, currentVersion) : key;
+    this.cache.set(storeKey, { serverIdentity: server, capability: request.capability, tool: result.tool, dataVersion: currentVersion, data: result.data, storedAt: now }, keepFor);
+  }
+
+  private async attempt(request: CallRequest, server: string, parent: AbortSignal, listeners: Set<CallListener>): Promise<InvokeResult> {
+    const { capability, policy } = request;
+    const { controller, dispose } = childController(parent);
+    const start = this.clock.now();
+    const hardDeadline = start + policy.maxTotalTimeoutMs;
+    let deadline = Math.min(start + policy.timeoutMs, hardDeadline);
+    const timerStop = new AbortController();
+    void (async () => {
+      for (;;) {
+        const wait = deadline - this.clock.now();
+        if (wait <= 0) {
+          const limit = deadline === hardDeadline ? policy.maxTotalTimeoutMs : policy.timeoutMs;
+          controller.abort(new OrchestratorError('timeout', `${capability} did not answer within ${limit} ms`, { tool: capability }));
+          return;
+        }
+        try {
+          await this.clock.sleep(wait, timerStop.signal);
+        } catch {
+          return;
+        }
+      }
+    })();
+    try {
+      const result = await this.breakers.execute(server, capability, () =>
+        raceAbort(
+          this.invoker.invoke(capability, request.args, {
+            signal: controller.signal,
+            timeoutMs: policy.timeoutMs,
+            maxTotalTimeoutMs: policy.maxTotalTimeoutMs,
+            onProgress: (progress) => {
+              deadline = Math.min(this.clock.now() + policy.timeoutMs, hardDeadline);
+              listeners.forEach((l) => l.onProgress?.(progress));
+            },
+          }),
+          controller.signal,
+        ),
+      );
+      this.healthMonitor.record(capability, result.tool, 'success', this.clock.now() - start);
+      return result;
+    } catch (thrown) {
+      const error = asOrchestratorError(thrown);
+      if (error.kind === 'timeout') this.healthMonitor.record(capability, undefined, 'timeout', this.clock.now() - start);
+      else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', this.clock.now() - start);
+      throw error;
+    } finally {
+      timerStop.abort();
+      dispose();
+    }
+  }
+}
