@@ -4,6 +4,9 @@
  * which result fields the workflows rely on. Schemas are loose: extra fields pass through,
  * and only what a workflow reads is checked, so a richer server never breaks a run.
  *
+ * A null where a number or class is expected means "not enough data" (the bundled server
+ * says so instead of inventing a value), so those fields are nullable.
+ *
  * The result schemas of the bundled server's own tools (generation, drafts, swaps, lookups)
  * are deliberately minimal while those tools are being designed.
  */
@@ -104,15 +107,15 @@ export const CAPABILITIES: readonly CapabilitySpec[] = [
   read(
     'calculate_recovery_distance',
     'Minimum edits to recover from N-1 events; fragility.',
-    z.looseObject({ rd_mean: z.number(), severity: z.string().optional() }),
+    z.looseObject({ rd_mean: z.number().nullable(), severity: z.string().optional() }),
   ),
   read(
     'get_unified_critical_index',
     'Composite 0–100 risk from contingency, hub centrality and burnout epidemiology.',
-    z.looseObject({ overall_index: z.number().min(0).max(100), risk_level: z.string(), universal_critical_count: count.optional() }),
+    z.looseObject({ overall_index: z.number().min(0).max(100).nullable(), risk_level: z.string(), universal_critical_count: count.optional() }),
   ),
   // Burnout epidemiology and early warning
-  read('calculate_burnout_rt', 'Reproduction number of burnout among providers.', z.looseObject({ rt: z.number().nonnegative(), status: z.string() })),
+  read('calculate_burnout_rt', 'Reproduction number of burnout among providers.', z.looseObject({ rt: z.number().nonnegative().nullable(), status: z.string() })),
   read(
     'simulate_burnout_contagion',
     'Network diffusion of burnout and superspreaders.',
@@ -131,7 +134,7 @@ export const CAPABILITIES: readonly CapabilitySpec[] = [
   read(
     'calculate_fire_danger_index',
     'Burnout fire-weather index for one resident.',
-    z.looseObject({ danger_class: z.string(), fwi_score: z.number() }),
+    z.looseObject({ danger_class: z.string().nullable(), fwi_score: z.number().nullable() }),
   ),
   read('predict_burnout_magnitude', 'Combined 0–10 burnout magnitude.', z.looseObject({ predicted_magnitude: z.number() })),
   read(
@@ -148,7 +151,7 @@ export const CAPABILITIES: readonly CapabilitySpec[] = [
   read(
     'calculate_process_capability',
     'Six Sigma capability (Cp, Cpk …) of weekly hours against the limits.',
-    z.looseObject({ cpk: z.number(), capability_status: z.string().optional() }),
+    z.looseObject({ cpk: z.number().nullable(), capability_status: z.string().nullish() }),
   ),
   read('analyze_workload_trend', 'Kalman-filtered workload trend.', z.looseObject({ trend_assessment: z.string().optional() })),
   read('analyze_supply_demand_cycles', 'Capacity vs demand cycles.', z.looseObject({ system_stability: z.string().optional() })),

@@ -190,9 +190,9 @@ export class McpConnection {
     const clients = [this.session?.client, this.pending].filter((c): c is Client => c !== undefined);
     this.session = undefined;
     this.pending = undefined;
-    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     if (this.currentState !== 'disconnected') this.log.log('info', `disconnected from ${this.description}`);
     this.setState('disconnected');
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
   }
 
   /** Lists the tools again (all pages) and emits 'tools'. */
@@ -262,6 +262,8 @@ export class McpConnection {
       return result;
     } catch (raw) {
       if (options.signal.aborted) throw cancelled(true);
+      // The host closed the connection under the call: that ends the call, it is not a failure to recover from.
+      if (!this.wanted) throw new OrchestratorError('cancelled', `calling ${name} was cancelled: the connection was closed`, { tool: name, details: { requestSent: true } });
       if (capped) {
         throw new OrchestratorError('timeout', `calling ${name} failed: it exceeded its total time limit of ${options.maxTotalTimeoutMs} ms`, {
           tool: name,
@@ -349,9 +351,12 @@ export class McpConnection {
     client.onclose = () => this.onClientClosed(client);
     client.onerror = (error) => this.onClientError(client, error);
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => this.onToolsChanged(client));
-    const deadline = new AbortController();
+    // Only the timer is aborted when the handshake ends: an abort signal handed to the SDK
+    // would send notifications/cancelled for requests that already completed (its listener
+    // stays attached), and `initialize` must never be cancelled. On timeout the client is closed.
+    const timer = new AbortController();
     const timedOut = new Promise<never>((_, reject) => {
-      this.clock.sleep(this.connectTimeoutMs, deadline.signal).then(
+      this.clock.sleep(this.connectTimeoutMs, timer.signal).then(
         () => {
           const detail = opened.failureDetail?.();
           reject(new OrchestratorError('timeout', `connecting to ${this.description} timed out after ${this.connectTimeoutMs} ms${detail ? `; ${detail}` : ''}`));
@@ -360,8 +365,8 @@ export class McpConnection {
       );
     });
     const work = (async () => {
-      await client.connect(new TracingTransport(opened.transport, this.log, kind), { timeout: this.connectTimeoutMs, signal: deadline.signal });
-      const tools = client.getServerCapabilities()?.tools ? await this.listAllTools(client, deadline.signal) : [];
+      await client.connect(new TracingTransport(opened.transport, this.log, kind), { timeout: this.connectTimeoutMs });
+      const tools = client.getServerCapabilities()?.tools ? await this.listAllTools(client) : [];
       return { client, tools };
     })();
     try {
@@ -370,17 +375,17 @@ export class McpConnection {
       await client.close().catch(() => undefined);
       throw error;
     } finally {
-      deadline.abort();
+      timer.abort();
       if (this.pending === client) this.pending = undefined;
     }
   }
 
-  private async listAllTools(client: Client, signal?: AbortSignal): Promise<Tool[]> {
+  private async listAllTools(client: Client): Promise<Tool[]> {
     const tools: Tool[] = [];
     const seen = new Set<string>();
     let cursor: string | undefined;
     for (let page = 0; page < MAX_TOOL_PAGES; page++) {
-      const result = await client.listTools(cursor !== undefined ? { cursor } : undefined, { timeout: this.requestTimeoutMs, ...(signal ? { signal } : {}) });
+      const result = await client.listTools(cursor !== undefined ? { cursor } : undefined, { timeout: this.requestTimeoutMs });
       tools.push(...result.tools);
       cursor = result.nextCursor;
       if (cursor === undefined) return tools;

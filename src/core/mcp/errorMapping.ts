@@ -108,7 +108,9 @@ function classify(error: unknown): { kind: ErrorKind; reason: string; status?: n
   if (error instanceof Error && error.name === 'AbortError') return { kind: 'cancelled', reason: 'it was cancelled' };
   if (error instanceof SseError) return { kind: 'connection', reason: `the event stream failed: ${error.message}` };
   if (error instanceof Error && /not connected|not running|fetch failed|socket|terminated/i.test(error.message)) {
-    return { kind: 'connection', reason: `the connection failed: ${error.message}` };
+    // fetch hides the real reason ("bad port", a TLS failure …) in its cause.
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return { kind: 'connection', reason: `the connection failed: ${error.message}${cause}` };
   }
   return { kind: 'protocol', reason: error instanceof Error ? error.message : String(error) };
 }

@@ -67,6 +67,9 @@ export class StdioProcessTransport implements Transport {
         stdio: ['pipe', 'pipe', 'pipe'],
         shell: false,
         windowsHide: true,
+        // Its own process group (POSIX): a terminal's Ctrl-C then reaches only the host, which
+        // cancels the running call (notifications/cancelled) and closes the server politely.
+        detached: process.platform !== 'win32',
       }) as ChildProcessWithoutNullStreams;
       this.child = child;
       child.once('spawn', () => resolve());

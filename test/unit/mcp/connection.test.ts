@@ -52,10 +52,13 @@ describe('McpConnection lifecycle', () => {
   }
 
   it('goes connecting -> connected, knows the server and its tools, and logs lifecycle at info', async () => {
-    const { connection, states, logger } = setup();
+    const { connection, states, logger, endpoint } = setup();
     const toolEvents: number[] = [];
     connection.on('tools', ({ tools }) => toolEvents.push(tools.length));
     await connection.connect();
+    await connection.callTool('detect_conflicts_tool', {}, callOptions());
+    await settle();
+    assert.deepEqual(endpoint.receivedMethods(), ['initialize', 'notifications/initialized', 'tools/list', 'tools/call'], 'nothing completed is cancelled afterwards');
     assert.deepEqual(states, ['connecting', 'connected']);
     assert.equal(connection.serverInfo?.name, 'sched-test-server');
     assert.equal(connection.identity(), 'sched-test-server@1.2.3 (in-memory test server)');

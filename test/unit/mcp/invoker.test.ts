@@ -127,6 +127,14 @@ describe('McpToolInvoker over a live in-process server', () => {
     assert.equal((await invoker.invoke('detect_conflicts', {}, options())).data['total_conflicts'], 1);
   });
 
+  it('treats closing the connection under a running call as a cancellation, not as a failure to recover from', async () => {
+    const call = invoker.invoke('slow_operation', { steps: 50, interval_ms: 20 }, options({ onProgress: () => void connection.close() }));
+    const error = await rejection(call);
+    assert.equal(error.kind, 'cancelled');
+    assert.equal(endpoint.servers.length, 1, 'no reconnect to re-send the read');
+    assert.equal(connection.state, 'disconnected');
+  });
+
   it('re-sends a read once after the server crashed mid-call, on a fresh connection', async () => {
     const marker = join(scratch, 'crash-read');
     const result = await invoker.invoke('get_schedule_status', { crash_marker: marker }, options());

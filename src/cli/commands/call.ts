@@ -1,0 +1,82 @@
+/**
+ * `sched-orch call <capability-or-tool>`: one tool call through the same invoker the
+ * workflows use (capability resolution, progress, timeouts, typed results). Progress goes
+ * to stderr, the result to stdout. Ctrl-C cancels the call on the server.
+ */
+import type { ToolProgress } from '../../core/engine/invoker';
+import { McpToolInvoker } from '../../core/mcp/invoker';
+import { ExitCode } from '../exitCodes';
+import { connectFromOptions, SERVER_OPTIONS, SERVER_OPTIONS_HELP } from '../serverOptions';
+import type { CliIo } from '../terminal';
+import { parseCommandLine, parseMs, UsageError } from '../usage';
+import type { Command } from './command';
+
+const USAGE = `Usage: sched-orch call <capability-or-tool> [--args '<json object>'] [--timeout-ms <n>] [--max-total-ms <n>] [server options]
+
+Calls one tool. A capability short name (validate_schedule) resolves to the server's tool
+(validate_schedule_tool); a tool name is used as is. Known capabilities have their result checked.
+
+Call options:
+  --args '<json>'            the tool's arguments as a JSON object (default {})
+  --timeout-ms <n>           fail when the server sends neither a result nor progress for n ms (default 30000)
+  --max-total-ms <n>         fail after n ms whatever progress arrives (default 300000, at least --timeout-ms)
+
+${SERVER_OPTIONS_HELP}`;
+
+const CALL_OPTIONS = {
+  ...SERVER_OPTIONS,
+  args: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  'max-total-ms': { type: 'string' },
+} as const;
+
+function parseToolArgs(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--args is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('--args must be a JSON object, e.g. \'{"message":"hi"}\'');
+  return value as Record<string, unknown>;
+}
+
+function progressLine(p: ToolProgress): string {
+  return `progress ${p.progress}${p.total !== undefined ? `/${p.total}` : ''}${p.message ? ` ${p.message}` : ''}\n`;
+}
+
+export const callCommand: Command = {
+  name: 'call',
+  summary: 'call one tool or capability and print its result',
+  usage: USAGE,
+
+  async run(argv: readonly string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandLine(argv, CALL_OPTIONS);
+    if (values.help) {
+      io.out(`${USAGE}\n`);
+      return ExitCode.Ok;
+    }
+    const [target, ...extra] = positionals;
+    if (!target) throw new UsageError('name the capability or tool to call, e.g. sched-orch call validate_schedule');
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const args = parseToolArgs(values.args);
+    const timeoutMs = parseMs(values['timeout-ms'], '--timeout-ms', 30_000);
+    const maxTotalTimeoutMs = parseMs(values['max-total-ms'], '--max-total-ms', Math.max(timeoutMs, 300_000));
+
+    const connection = await connectFromOptions(values, io);
+    try {
+      const invoker = new McpToolInvoker({ connection });
+      const result = await invoker.invoke(target, args, {
+        signal: io.signal,
+        timeoutMs,
+        maxTotalTimeoutMs,
+        onProgress: (p) => io.err(progressLine(p)),
+      });
+      io.out(values.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result.data, null, 2)}\n`);
+      return ExitCode.Ok;
+    } finally {
+      await connection.close();
+    }
+  },
+};
