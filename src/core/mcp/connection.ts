@@ -270,9 +270,12 @@ export class McpConnection {
           details: { requestSent: true },
         });
       }
-      // When the SDK itself stops a call at maxTotalTimeout it does not tell the server;
-      // aborting the call-local signal makes it send notifications/cancelled.
-      if (raw instanceof McpError && raw.code === ErrorCode.RequestTimeout) call.abort(raw);
+      // When the SDK itself stops a call at maxTotalTimeout (on a late progress notification)
+      // it does not tell the server; aborting the call-local signal makes it send
+      // notifications/cancelled. Its per-request timeout has already sent one.
+      if (raw instanceof McpError && raw.code === ErrorCode.RequestTimeout && (raw.data as { maxTotalTimeout?: unknown } | undefined)?.maxTotalTimeout !== undefined) {
+        call.abort(raw);
+      }
       throw this.requestFailed(session, raw, `calling ${name}`, name);
     } finally {
       clearTimeout(cap);
@@ -310,8 +313,9 @@ export class McpConnection {
     const kinds = this.endpoint.kinds;
     for (let index = this.preferredKind; index < kinds.length; index++) {
       const kind = kinds[index] as string;
-      const opened = this.endpoint.open(kind, { apiKey: this.apiKey, logger: this.log });
+      let opened: OpenedTransport | undefined;
       try {
+        opened = this.endpoint.open(kind, { apiKey: this.apiKey, logger: this.log });
         const { client, tools } = await this.handshake(opened, kind);
         if (generation !== this.generation) {
           await client.close().catch(() => undefined);
@@ -320,10 +324,9 @@ export class McpConnection {
         this.session = { client, opened, kind };
         this.preferredKind = index;
         this.server = client.getServerVersion();
-        this.toolList = tools;
         this.log.log('info', `connected to ${this.identity()} over ${kind}; ${tools.length} tools`);
         this.setState('connected');
-        this.events.emit('tools', { tools });
+        this.setTools(tools);
         return;
       } catch (raw) {
         if (raw instanceof OrchestratorError && raw.kind === 'cancelled') throw raw;
@@ -395,8 +398,8 @@ export class McpConnection {
     throw new OrchestratorError('protocol', `listing tools failed: more than ${MAX_TOOL_PAGES} pages`);
   }
 
-  private errorContext(opened: OpenedTransport) {
-    const detail = opened.failureDetail?.();
+  private errorContext(opened: OpenedTransport | undefined) {
+    const detail = opened?.failureDetail?.();
     return {
       secrets: this.secrets(),
       ...(detail ? { detail } : {}),

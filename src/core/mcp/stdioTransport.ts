@@ -111,9 +111,9 @@ export class StdioProcessTransport implements Transport {
     const grace = this.options.closeGraceMs ?? 2000;
     child.stdin.end();
     if (await this.exitsWithin(grace)) return;
-    child.kill('SIGTERM');
+    signalServer(child, 'SIGTERM');
     if (await this.exitsWithin(grace)) return;
-    child.kill('SIGKILL');
+    signalServer(child, 'SIGKILL');
     await this.closed;
   }
 
@@ -176,6 +176,22 @@ export class StdioProcessTransport implements Transport {
     if (this.tail.length > (this.options.stderrTailLines ?? 10)) this.tail.shift();
     this.options.onStderrLine(line);
   }
+}
+
+/**
+ * Signals the server's whole process group where it has one (POSIX), so a wrapper such as
+ * npx does not leave the real server behind; elsewhere just the process.
+ */
+function signalServer(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals): void {
+  if (process.platform !== 'win32' && child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, signal);
+      return;
+    } catch {
+      // The group is gone already; fall through to the process itself.
+    }
+  }
+  child.kill(signal);
 }
 
 /** One sentence about a process exit, for error messages. */

@@ -105,7 +105,7 @@ describe('McpToolInvoker over a live in-process server', () => {
     assert.ok(Date.now() - started >= 690, 'not before the cap');
     assert.ok(progress.length >= 3, 'progress arrived and reset the per-request timeout before the cap');
     await eventually(() => cancelledOnServer().length === 1, 'the server to see the cancellation');
-    assert.ok(endpoint.receivedMethods().includes('notifications/cancelled'));
+    assert.equal(endpoint.receivedMethods().filter((m) => m === 'notifications/cancelled').length, 1, 'cancelled once');
   });
 
   it('cancels a call on the server when it times out without progress', async () => {
@@ -114,6 +114,7 @@ describe('McpToolInvoker over a live in-process server', () => {
     assert.match(error.message, /no response or progress within 150 ms/);
     await eventually(() => cancelledOnServer().length === 1, 'the server to see the cancellation');
     assert.match(cancelledOnServer()[0]?.reason ?? '', /timed out/i);
+    assert.equal(endpoint.receivedMethods().filter((m) => m === 'notifications/cancelled').length, 1, 'cancelled once');
   });
 
   it('cancels a call on the server when the caller aborts', async () => {
