@@ -401,7 +401,7 @@ function checkReachability<I extends JsonObject>(
     }
     if (info.def.kind === 'hub' && !blockedBy) {
       const live = info.def.inputs.filter((i) => requirements.get(i) !== 'unreachable');
-      if (live.length < (info.def.minInputs ?? 1)) blockedBy = 'too few of its inputs are reachable';
+      if (live.length < Math.min(info.def.minInputs ?? 1, info.def.inputs.length)) blockedBy = 'too few of its inputs are reachable';
     }
     if (blockedBy) {
       requirements.set(id, 'unreachable');

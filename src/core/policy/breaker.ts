@@ -108,6 +108,8 @@ export class BreakerRegistry {
       if (error instanceof BrokenCircuitError) {
         throw new OrchestratorError('circuit_open', `Circuit breaker for ${capability} is open: failing fast`, { tool: capability, cause: error });
       }
+      // The breaker has counted the failure by now: persist the window.
+      if (isTransient(error)) this.options.onDirty();
       throw error;
     }
   }
@@ -152,7 +154,6 @@ export class BreakerRegistry {
       this.options.onChange({ serverIdentity, capability, from, to: entry.state, at: this.options.clock.now() });
       this.options.onDirty();
     });
-    policy.onFailure(() => this.options.onDirty());
     this.entries.set(key, entry);
     return entry;
   }

@@ -71,6 +71,8 @@ interface Flight {
   controller: AbortController;
   waiters: number;
   listeners: Set<CallListener>;
+  /** Attempts started so far (a caller that leaves early still reports them). */
+  attempts: number;
 }
 
 /** The schedule data version a result reports (`data_version` or `metadata.data_version`). */
@@ -169,14 +171,15 @@ export class PolicyRuntime {
       if (hit) return { ok: true, tool: hit.tool, data: hit.data, source: 'cache', attempts: 0, durationMs: 0, ageMs: started - hit.storedAt, shared: false };
     }
     const listener: CallListener = { onProgress: request.onProgress, onRetry: request.onRetry };
-    if (request.writes) return this.live(request, server, request.signal, new Set([listener]), key);
+    if (request.writes) return this.live(request, server, request.signal, new Set([listener]), key, () => undefined);
     let flight = this.flights.get(key);
     const shared = flight !== undefined;
     if (!flight) {
       const controller = new AbortController();
       const listeners = new Set<CallListener>();
-      const promise = this.live(request, server, controller.signal, listeners, key);
-      const created: Flight = { controller, waiters: 0, listeners, promise };
+      const state = { controller, waiters: 0, listeners, attempts: 0 };
+      const promise = this.live(request, server, controller.signal, listeners, key, (n) => (state.attempts = n));
+      const created: Flight = Object.assign(state, { promise });
       this.flights.set(key, created);
       void promise.finally(() => this.forget(key, created));
       flight = created;
@@ -268,7 +271,7 @@ export class PolicyRuntime {
       const result = await raceAbort(flight.promise, request.signal);
       return { ...result, shared, durationMs: this.clock.now() - started };
     } catch (error) {
-      return { ok: false, error: asOrchestratorError(error), attempts: 0, durationMs: this.clock.now() - started, shared };
+      return { ok: false, error: asOrchestratorError(error), attempts: flight.attempts, durationMs: this.clock.now() - started, shared };
     } finally {
       request.signal.removeEventListener('abort', leave);
       if (!left) {
@@ -279,7 +282,14 @@ export class PolicyRuntime {
     }
   }
 
-  private async live(request: CallRequest, server: string, signal: AbortSignal, listeners: Set<CallListener>, key: string): Promise<CallResult> {
+  private async live(
+    request: CallRequest,
+    server: string,
+    signal: AbortSignal,
+    listeners: Set<CallListener>,
+    key: string,
+    onAttempt: (attempt: number) => void,
+  ): Promise<CallResult> {
     const started = this.clock.now();
     const epoch = this.writeEpoch;
     let attempts = 0;
@@ -287,6 +297,7 @@ export class PolicyRuntime {
       const result = await withRetry(
         (attempt) => {
           attempts = attempt;
+          onAttempt(attempt);
           return this.attempt(request, server, signal, listeners);
         },
         {

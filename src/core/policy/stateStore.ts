@@ -75,6 +75,8 @@ export class CoalescingSaver {
 
   private async loop(): Promise<void> {
     try {
+      // Let the change that marked us dirty finish before taking the snapshot.
+      await Promise.resolve();
       while (this.dirty) {
         this.dirty = false;
         try {
