@@ -169,12 +169,8 @@ export function requiredSlots(
 ): Slot[] {
   const slots: Slot[] = [];
   for (const date of eachDate(range.start, range.end)) {
-    const day = weekdayOf(date);
-    const weekend = day === 'sat' || day === 'sun';
     for (const c of coverage) {
-      const applies =
-        c.days === 'all' || (c.days === 'weekdays' && !weekend) || (c.days === 'weekends' && weekend) || (Array.isArray(c.days) && c.days.includes(day));
-      if (!applies) continue;
+      if (!coverageAppliesOn(c, date)) continue;
       const type = shiftTypes.get(c.shiftTypeId);
       if (!type) throw new Error(`coverage ${c.id} names unknown shift type ${c.shiftTypeId}`);
       const startMs = timeOnDate(date, type.start);
@@ -195,6 +191,13 @@ export function requiredSlots(
     }
   }
   return slots;
+}
+
+/** Whether a coverage rule's day pattern includes the date. */
+export function coverageAppliesOn(c: Pick<Coverage, 'days'>, date: string): boolean {
+  const day = weekdayOf(date);
+  const weekend = day === 'sat' || day === 'sun';
+  return c.days === 'all' || (c.days === 'weekdays' && !weekend) || (c.days === 'weekends' && weekend) || (Array.isArray(c.days) && c.days.includes(day));
 }
 
 /** Whether a blocking absence covers the given date for the person. */

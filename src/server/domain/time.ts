@@ -46,3 +46,10 @@ export function eachDate(start: string, end: string): string[] {
   for (let ms = dateToMs(start), last = dateToMs(end); ms <= last; ms += DAY_MS) out.push(msToDate(ms));
   return out;
 }
+
+/** Whether `s` is a real calendar date written as YYYY-MM-DD. */
+export function isIsoDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const ms = dateToMs(s);
+  return !Number.isNaN(ms) && msToDate(ms) === s;
+}
