@@ -15,8 +15,12 @@ export type ZoneStatus = (typeof ZONE_STATUSES)[number];
 export const CONTAINMENT_LEVELS = ['none', 'soft', 'moderate', 'strict', 'lockdown'] as const;
 export type ContainmentLevel = (typeof CONTAINMENT_LEVELS)[number];
 
-/** §16: BLACK < 50 % of minimum, RED < minimum, ORANGE < minimum + 1, YELLOW ≤ optimal, GREEN above. */
+/**
+ * §16: BLACK < 50 % of minimum, RED < minimum, ORANGE < minimum + 1, YELLOW ≤ optimal, GREEN
+ * above. A zone that needs no faculty cannot run short of them: GREEN.
+ */
 export function zoneStatus(available: number, minimum: number, optimal: number): ZoneStatus {
+  if (minimum === 0) return 'green';
   if (available < 0.5 * minimum) return 'black';
   if (available < minimum) return 'red';
   if (available < minimum + 1) return 'orange';

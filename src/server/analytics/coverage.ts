@@ -78,6 +78,10 @@ export class Roster {
   private readonly length: number;
   private readonly byDay = new Map<string, Shift[][]>();
   private readonly hours = new Map<string, Float64Array>();
+  /** Per person and day: the largest 28-day total among the windows containing that day (dropped on change). */
+  private readonly windowMax = new Map<string, Float64Array>();
+  /** Per slot key: the slot's shift times and hours, which do not depend on who works it. */
+  private readonly slotShift = new Map<string, { shift: Shift; day: number; limit: number }>();
 
   constructor(private readonly snapshot: ScheduleSnapshot) {
     this.origin = dateToMs(snapshot.range.start) - PAD * DAY_MS;
@@ -85,8 +89,12 @@ export class Roster {
     for (const s of snapshot.shifts) if (s.role !== 'backup') this.add(s);
   }
 
+  private readonly dayIndex = new Map<string, number>();
+
   private day(date: string): number {
-    return Math.round((dateToMs(date) - this.origin) / DAY_MS);
+    let i = this.dayIndex.get(date);
+    if (i === undefined) this.dayIndex.set(date, (i = Math.round((dateToMs(date) - this.origin) / DAY_MS)));
+    return i;
   }
 
   private days(personId: string): Shift[][] {
@@ -104,6 +112,7 @@ export class Roster {
     if (i < 0 || i >= this.length) return;
     this.days(s.personId)[i]!.push(s);
     this.hours.get(s.personId)![i]! += s.countedHours;
+    this.windowMax.delete(s.personId);
   }
 
   remove(s: Shift): void {
@@ -114,6 +123,7 @@ export class Roster {
     if (at < 0) return;
     list.splice(at, 1);
     this.hours.get(s.personId)![i]! -= s.countedHours;
+    this.windowMax.delete(s.personId);
   }
 
   /** The shifts of a person on one date. */
@@ -124,32 +134,41 @@ export class Roster {
 
   /** The shift this person would work on the slot (expanded from its shift type). */
   shiftFor(personId: string, slot: Slot, id: string): Shift {
-    const type = this.snapshot.shiftTypes.get(slot.shiftTypeId)!;
-    return expandShift({ id, personId, serviceId: slot.serviceId, shiftTypeId: slot.shiftTypeId, date: slot.date, role: 'primary' }, type);
+    return { ...this.slotInfo(slot).shift, assignmentId: id, personId };
+  }
+
+  private slotInfo(slot: Slot): { shift: Shift; day: number; limit: number } {
+    let info = this.slotShift.get(slot.key);
+    if (!info) {
+      const type = this.snapshot.shiftTypes.get(slot.shiftTypeId)!;
+      const shift = expandShift({ id: '', personId: '', serviceId: slot.serviceId, shiftTypeId: slot.shiftTypeId, date: slot.date, role: 'primary' }, type);
+      const weekly = this.snapshot.services.get(slot.serviceId)?.weeklyHoursLimit ?? ACGME_WEEKLY_LIMIT;
+      info = { shift, day: this.day(slot.date), limit: weekly * 4 + 1e-9 };
+      this.slotShift.set(slot.key, info);
+    }
+    return info;
   }
 
   /** Whether the person could work the slot, leaving out `except` (a shift they would give up). */
   canTake(personId: string, slot: Slot, except?: Shift): boolean {
     const person = this.snapshot.peopleById.get(personId);
     if (!person || isAbsent(this.snapshot.absences, personId, slot.date)) return false;
-    const cand = this.shiftFor(personId, slot, '(candidate)');
-    const d = this.day(slot.date);
+    const { shift: cand, day: d, limit } = this.slotInfo(slot);
     const days = this.days(personId);
     // Shifts last at most 28 h + transition: only the neighbouring days can overlap.
     for (let k = Math.max(0, d - 2); k <= Math.min(this.length - 1, d + 1); k++) {
       for (const s of days[k]!) if (s !== except && s.startMs < cand.dutyEndMs && cand.startMs < s.dutyEndMs) return false;
     }
     if (person.role !== 'resident') return true;
-    return this.withinHours(personId, slot, cand, except) && this.withinConsecutiveDays(personId, d, except);
+    return this.withinHours(personId, d, cand.countedHours, limit, except) && this.withinConsecutiveDays(days, d, except);
   }
 
-  private withinHours(personId: string, slot: Slot, cand: Shift, except?: Shift): boolean {
-    const weekly = this.snapshot.services.get(slot.serviceId)?.weeklyHoursLimit ?? ACGME_WEEKLY_LIMIT;
-    const limit = weekly * 4 + 1e-9;
+  /** Every 28-day window containing day d stays within 4 × the weekly limit. */
+  private withinHours(personId: string, d: number, added: number, limit: number, except?: Shift): boolean {
+    if (!except) return this.maxWindows(personId)[d]! + added <= limit;
     const h = this.hours.get(personId)!;
-    const d = this.day(slot.date);
-    const exceptDay = except ? this.day(except.date) : -1;
-    const at = (k: number) => (k < 0 || k >= this.length ? 0 : h[k]!) + (k === d ? cand.countedHours : 0) - (k === exceptDay && except ? except.countedHours : 0);
+    const exceptDay = this.day(except.date);
+    const at = (k: number) => (k < 0 || k >= this.length ? 0 : h[k]!) + (k === d ? added : 0) - (k === exceptDay ? except.countedHours : 0);
     let window = 0;
     for (let k = d - 27; k <= d; k++) window += at(k);
     if (window > limit) return false;
@@ -160,10 +179,26 @@ export class Roster {
     return true;
   }
 
-  private withinConsecutiveDays(personId: string, d: number, except?: Shift): boolean {
+  private maxWindows(personId: string): Float64Array {
+    let max = this.windowMax.get(personId);
+    if (max) return max;
+    const h = this.hours.get(personId)!;
+    const prefix = new Float64Array(this.length + 1);
+    for (let k = 0; k < this.length; k++) prefix[k + 1] = prefix[k]! + h[k]!;
+    const sum = (start: number) => prefix[Math.min(this.length, Math.max(0, start + 28))]! - prefix[Math.max(0, start)]!;
+    max = new Float64Array(this.length);
+    for (let d = 0; d < this.length; d++) {
+      let m = 0;
+      for (let start = d - 27; start <= d; start++) m = Math.max(m, sum(start));
+      max[d] = m;
+    }
+    this.windowMax.set(personId, max);
+    return max;
+  }
+
+  private withinConsecutiveDays(days: Shift[][], d: number, except?: Shift): boolean {
     const rule = this.snapshot.policies.maxConsecutiveDutyDays;
     if (!rule.enabled) return true;
-    const days = this.days(personId);
     const worked = (k: number) => k >= 0 && k < this.length && days[k]!.some((s) => s !== except);
     let run = 1;
     for (let k = d - 1; worked(k); k--) run++;
@@ -175,14 +210,21 @@ export class Roster {
 /** Active people who may fill a slot in a role, cached per service / role / PGY set. */
 export class QualifiedPool {
   private readonly cache = new Map<string, Person[]>();
+  private readonly bySlot = new WeakMap<Slot, Partial<Record<CoverRole, Person[]>>>();
   constructor(private readonly snapshot: ScheduleSnapshot) {}
 
   of(slot: Slot, role: CoverRole): Person[] {
-    const key = `${slot.serviceId}|${role}|${slot.pgy?.join(',') ?? ''}`;
-    let list = this.cache.get(key);
+    let entry = this.bySlot.get(slot);
+    if (!entry) this.bySlot.set(slot, (entry = {}));
+    let list = entry[role];
     if (!list) {
-      list = this.snapshot.people.filter((p) => qualifies(this.snapshot, p, slot, role));
-      this.cache.set(key, list);
+      const key = `${slot.serviceId}|${role}|${slot.pgy?.join(',') ?? ''}`;
+      list = this.cache.get(key);
+      if (!list) {
+        list = this.snapshot.people.filter((p) => qualifies(this.snapshot, p, slot, role));
+        this.cache.set(key, list);
+      }
+      entry[role] = list;
     }
     return list;
   }

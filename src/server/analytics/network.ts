@@ -133,22 +133,28 @@ export function betweennessCentrality(net: Network): number[] {
 export function eigenvectorCentrality(net: Network, tolerance = 1e-10, maxIterations = 1000): number[] {
   const n = net.ids.length;
   if (n === 0) return [];
-  let x = new Array<number>(n).fill(1 / n);
+  let x = new Float64Array(n).fill(1 / n);
+  let next = new Float64Array(n);
   for (let it = 0; it < maxIterations; it++) {
-    const next = x.map((xi, i) => {
-      let acc = xi;
+    let norm = 0;
+    for (let i = 0; i < n; i++) {
+      let acc = x[i]!;
       for (const j of net.adj[i]!) acc += x[j]!;
-      return acc;
-    });
-    const norm = Math.hypot(...next) || 1;
-    for (let i = 0; i < n; i++) next[i]! /= norm;
+      next[i] = acc;
+      norm += acc * acc;
+    }
+    norm = Math.sqrt(norm) || 1;
     let change = 0;
-    for (let i = 0; i < n; i++) change += Math.abs(next[i]! - x[i]!);
-    x = next;
+    for (let i = 0; i < n; i++) {
+      next[i]! /= norm;
+      change += Math.abs(next[i]! - x[i]!);
+    }
+    [x, next] = [next, x];
     if (change < n * tolerance) break;
   }
-  const max = Math.max(...x);
-  return x.map((v) => (max > 0 ? v / max : 0));
+  let max = 0;
+  for (let i = 0; i < n; i++) max = Math.max(max, x[i]!);
+  return Array.from(x, (v) => (max > 0 ? v / max : 0));
 }
 
 /** PageRank (damping 0.85) on the unweighted graph; isolated nodes spread their rank evenly. Sums to 1. */

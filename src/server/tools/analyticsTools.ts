@@ -72,6 +72,16 @@ const scope = {
 };
 type Scope = { start_date?: string | undefined; end_date?: string | undefined; schedule_id?: string | undefined };
 
+const maxAlerts = z.number().int().min(1).max(10_000).default(100).describe('Most alerts listed (the most severe first); counts cover all.');
+
+const SPC_ORDER = ['CRITICAL', 'WARNING', 'INFO'];
+const PRECURSOR_ORDER = ['critical', 'elevated', 'warning'];
+
+/** Alerts sorted most severe first, keeping their original order within a severity. */
+function mostSevere<T extends { severity: string }>(alerts: readonly T[], order: readonly string[]): T[] {
+  return alerts.map((a, i) => ({ a, i })).sort((x, y) => order.indexOf(x.a.severity) - order.indexOf(y.a.severity) || x.i - y.i).map((x) => x.a);
+}
+
 const minSharedBlocks = z.number().int().min(1).max(100).default(DEFAULT_MIN_SHARED_BLOCKS).describe('Shared blocks that make two people contacts in the network.');
 
 interface Derived {
@@ -404,6 +414,7 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
         time_series: z.array(z.number()).min(1).optional().describe('Your own series for resident_id and signal_type.'),
         short_window: z.number().int().min(2).default(5),
         long_window: z.number().int().min(5).default(30),
+        max_alerts: maxAlerts,
         ...scope,
       },
       output: {
@@ -414,6 +425,7 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
         signals_analyzed: z.array(z.string()),
         alerts_detected: z.number(),
         alerts: z.array(precursorAlertShape),
+        alerts_truncated: z.boolean(),
         max_sta_lta_ratio: z.number(),
         analysis_summary: z.string(),
         recommended_actions: z.array(z.string()),
@@ -475,7 +487,8 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
           residents_analyzed: residents,
           signals_analyzed: signals,
           alerts_detected: alerts.length,
-          alerts,
+          alerts: mostSevere(alerts, PRECURSOR_ORDER).slice(0, args.max_alerts),
+          alerts_truncated: alerts.length > args.max_alerts,
           max_sta_lta_ratio: maxRatio,
           analysis_summary: `${alerts.length} trigger(s) in ${flagged.length} of ${residents} resident(s) across ${signals.join(', ') || 'no signal'}; max STA/LTA ${maxRatio.toFixed(2)}.`,
           recommended_actions: actions,
@@ -498,6 +511,7 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
         weekly_hours: z.array(z.number().min(0)).min(1).optional(),
         target_hours: z.number().min(0).default(60),
         sigma: z.number().positive().default(5),
+        max_alerts: maxAlerts,
         ...scope,
       },
       output: {
@@ -505,6 +519,7 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
         resident_id: z.string(),
         violations_detected: z.number(),
         alerts: z.array(spcAlertShape),
+        alerts_truncated: z.boolean(),
         control_limits: controlLimitsShape,
         process_capability: z.object(capabilityShape).nullable(),
         weeks_analyzed: z.number(),
@@ -547,7 +562,8 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
           ...baseFields(snap, missing),
           resident_id: args.resident_id ?? 'all',
           violations_detected: alerts.length,
-          alerts,
+          alerts: mostSevere(alerts, SPC_ORDER).slice(0, args.max_alerts),
+          alerts_truncated: alerts.length > args.max_alerts,
           control_limits: controlLimits(args.target_hours, args.sigma),
           process_capability: all.length >= 2 ? processCapability(series.map((s) => s.weeks), 40, 80, args.target_hours) : null,
           weeks_analyzed: weeks,

@@ -118,6 +118,7 @@ describe('zones', () => {
     assert.equal(zoneStatus(4, 4, 5), 'orange');
     assert.equal(zoneStatus(5, 4, 5), 'yellow');
     assert.equal(zoneStatus(6, 4, 5), 'green');
+    assert.equal(zoneStatus(0, 0, 1), 'green');
   });
 });
 

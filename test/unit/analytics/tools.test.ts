@@ -211,6 +211,12 @@ describe('analytics tools over MCP', () => {
       assert.equal(spc.data_source, 'caller');
       assert.equal(spc.schedule_id, null);
       assert.equal(spc.violations_detected, 1);
+      // Three points beyond 3σ and one "2 of 3 beyond 2σ" pattern; only the worst alert is listed.
+      const capped = await call(client, 'run_spc_analysis_tool', { resident_id: 'X', weekly_hours: [80, 80, 80], max_alerts: 1 });
+      assert.equal(capped.violations_detected, 4);
+      assert.equal((capped.alerts as { rule: string }[]).length, 1);
+      assert.equal((capped.alerts as { rule: string }[])[0]!.rule, 'Rule 1');
+      assert.equal(capped.alerts_truncated, true);
       const cap = await call(client, 'calculate_process_capability_tool', { data: [50, 60, 70] });
       assert.equal(cap.sample_size, 3);
       const eq = await call(client, 'calculate_equity_metrics_tool', { provider_hours: { a: 10, b: 20, c: 30, d: 40 } });
