@@ -269,13 +269,7 @@ export interface CoverageModel {
   slots: CoveredSlot[];
   roster: Roster;
   pool: QualifiedPool;
-  /** Replacement count per slot and role (slots without a requirement for the role are absent). */
-  replacements: Map<string, number>;
   losses: Map<string, PersonLoss>;
-}
-
-function replacementKey(index: number, role: CoverRole): string {
-  return `${index}|${role}`;
 }
 
 /** N-1 for every active person: removes each in turn and counts what breaks. */
@@ -283,7 +277,6 @@ export function coverageModel(snapshot: ScheduleSnapshot): CoverageModel {
   const slots = coveredSlots(snapshot);
   const roster = new Roster(snapshot);
   const pool = new QualifiedPool(snapshot);
-  const replacements = new Map<string, number>();
   const losses = new Map<string, PersonLoss>();
   for (const p of snapshot.people) {
     if (!p.active) continue;
@@ -305,7 +298,6 @@ export function coverageModel(snapshot: ScheduleSnapshot): CoverageModel {
       if (min === 0) continue;
       const on = assigneesOf(c, role);
       const alternatives = replacementsFor(c, role, pool, roster);
-      replacements.set(replacementKey(c.index, role), alternatives);
       for (const s of on) {
         const loss = losses.get(s.personId);
         if (!loss) continue;
@@ -320,14 +312,10 @@ export function coverageModel(snapshot: ScheduleSnapshot): CoverageModel {
       }
     }
   }
-  return { slots, roster, pool, replacements, losses };
+  return { slots, roster, pool, losses };
 }
 
-export function replacementCount(model: CoverageModel, c: CoveredSlot, role: CoverRole): number {
-  return model.replacements.get(replacementKey(c.index, role)) ?? 0;
-}
-
-/** Dates a blocking absence leaves the person available on, within the range. */
+/** Days from start to end (inclusive) on which no blocking absence keeps the person away. */
 export function availableDays(snapshot: ScheduleSnapshot, personId: string, start: string, end: string): number {
   let n = 0;
   for (let d = start; d <= end; d = addDays(d, 1)) if (!isAbsent(snapshot.absences, personId, d)) n++;

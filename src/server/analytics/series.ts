@@ -1,6 +1,6 @@
 /** Per-person time series derived from the schedule: daily and weekly counted hours, daily event counts. */
 import type { ScheduleSnapshot } from '../domain/snapshot';
-import { addDays, daysBetween, eachDate } from '../domain/time';
+import { addDays, daysBetween } from '../domain/time';
 
 export interface Week {
   start: string;
@@ -46,8 +46,4 @@ export function dailyCounts(range: { start: string; end: string }, events: reado
     if (i >= 0 && i < days) out[i]! += 1;
   }
   return out;
-}
-
-export function rangeDates(range: { start: string; end: string }): string[] {
-  return eachDate(range.start, range.end);
 }

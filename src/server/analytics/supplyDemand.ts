@@ -5,9 +5,10 @@
  * of the coming weeks computed from the coverage rules and recorded absences.
  */
 import { z } from 'zod';
-import { isAbsent, requiredSlots, type ScheduleSnapshot } from '../domain/snapshot';
-import { addDays, eachDate } from '../domain/time';
+import { requiredSlots, type ScheduleSnapshot } from '../domain/snapshot';
+import { addDays } from '../domain/time';
 import { activePeople } from './common';
+import { availableDays } from './coverage';
 import { fullWeeks, type Week } from './series';
 import { linearSlope, mean } from './stats';
 
@@ -35,12 +36,8 @@ export interface WeekBalance {
 }
 
 export function weekBalance(snapshot: ScheduleSnapshot, week: Week): WeekBalance {
-  const dates = eachDate(week.start, week.end);
   let capacity = 0;
-  for (const p of activePeople(snapshot)) {
-    const present = dates.filter((d) => !isAbsent(snapshot.absences, p.id, d)).length;
-    capacity += (WEEKLY_CAPACITY_HOURS * present) / 7;
-  }
+  for (const p of activePeople(snapshot)) capacity += (WEEKLY_CAPACITY_HOURS * availableDays(snapshot, p.id, week.start, week.end)) / 7;
   let demand = 0;
   for (const slot of requiredSlots(snapshot.coverage, snapshot.shiftTypes, week)) {
     const type = snapshot.shiftTypes.get(slot.shiftTypeId)!;

@@ -22,7 +22,7 @@ import {
   wellbeingName,
   type WellbeingInput,
 } from '../analytics/common';
-import { coverageModel, type CoverageModel } from '../analytics/coverage';
+import { availableDays, coverageModel, type CoverageModel } from '../analytics/coverage';
 import { assessCreepFatigue, creepAssessmentShape, DEFAULT_SN, LMP_THRESHOLD, SAFE_LMP } from '../analytics/creepFatigue';
 import {
   burnoutContagion,
@@ -839,7 +839,7 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
           hours = new Map();
           const days = daysBetween(snap.range.start, snap.range.end) + 1;
           for (const p of activePeople(snap, args.role === 'all' ? undefined : args.role)) {
-            const present = eachDate(snap.range.start, snap.range.end).filter((d) => !snap!.absences.some((a) => a.personId === p.id && a.start <= d && d <= a.end && (a.blocking ?? true))).length;
+            const present = availableDays(snap, p.id, snap.range.start, snap.range.end);
             if (present === 0) continue;
             const worked = sum((snap.byPerson.get(p.id) ?? []).filter((s) => s.role !== 'backup').map((s) => s.countedHours));
             hours.set(p.id, (worked * days) / present);

@@ -203,6 +203,31 @@ describe('analytics tools over MCP', () => {
     }
   });
 
+  it('equity defaults to resident hours scaled to the days each was available', async () => {
+    // Residents work 15, 15, 15, 10, 15 and 10 ten-hour weekdays: 150, 150, 150, 100, 150, 100 h.
+    // Sorted weights (2i - n - 1) = -5, -3, -1, 1, 3, 5 → Σ = 400; G = 400 / (6 · 800) = 1/12.
+    const plain = await connect(fixtureContext(spofInput()));
+    try {
+      const r = await call(plain.client, 'calculate_equity_metrics_tool');
+      assert.ok(Math.abs((r.gini_coefficient as number) - 1 / 12) < 1e-12);
+      assert.equal(r.provider_count, 6);
+    } finally {
+      await plain.close();
+    }
+    // R4 on leave for a week (not working then): 100 h over 21 of 28 days counts as 133.3 h.
+    const input = spofInput();
+    input.absences = [{ id: 'leave', personId: 'R4', type: 'vacation', start: '2027-01-18', end: '2027-01-24' }];
+    const away = await connect(fixtureContext(input));
+    try {
+      const r = await call(away.client, 'calculate_equity_metrics_tool');
+      assert.equal(r.min_hours, 100);
+      assert.equal(r.most_underloaded_provider, 'R6');
+      assert.ok(Math.abs((r.mean_hours as number) - (150 * 4 + 100 + (100 * 28) / 21) / 6) < 1e-9);
+    } finally {
+      await away.close();
+    }
+  });
+
   it('caller-supplied series are analysed without reading the schedule', async () => {
     const ctx = fixtureContext(spofInput());
     const { client, close } = await connect({ ...ctx, snapshot: () => assert.fail('the schedule should not be read') });
