@@ -1,0 +1,210 @@
+/**
+ * Violations and conflicts from different tools, in one shape: who, when, what was measured
+ * against which limit, by how much, and how to fix it (the seed's recovery scenario 2 report).
+ * The same problem reported by two tools (validate_schedule and detect_conflicts both see an
+ * 80-hour breach) becomes one finding that names both sources.
+ */
+import { at, list, num, obj, str, strings, type Json } from './read';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+export type Finding = {
+  /** Rule family + person + window start: the same problem from two tools has one id. */
+  id: string;
+  severity: Severity;
+  /** Normalised rule family (e.g. `weekly_hours`, `supervision`, `double_booking`). */
+  rule: string;
+  /** The id the server reported (e.g. `VI.F.1`, `80_HOUR_VIOLATION`), when it gave one. */
+  ruleId?: string;
+  person?: string;
+  /** Dates or date-times as the server gave them. */
+  window?: { start: string; end: string };
+  measured?: number;
+  limit?: number;
+  excess?: number;
+  unit?: string;
+  message: string;
+  suggestedFix?: string;
+  /** Step ids that reported it. */
+  sources: string[];
+};
+
+/** Doc severities of conflict types (compliance workflow), used when a server reports a milder one. */
+const CONFLICT_SEVERITY: Readonly<Record<string, Severity>> = {
+  double_booking: 'critical',
+  work_hour_violation: 'critical',
+  rest_period_violation: 'critical',
+  supervision_gap: 'high',
+  leave_overlap: 'medium',
+  credential_mismatch: 'medium',
+};
+
+export function normaliseSeverity(raw: unknown): Severity {
+  const s = typeof raw === 'string' ? raw.toLowerCase() : '';
+  if (s === 'critical' || s === 'error' || s === 'emergency') return 'critical';
+  if (s === 'high') return 'high';
+  if (s === 'warning' || s === 'medium' || s === 'elevated') return 'medium';
+  return 'low';
+}
+
+export function worse(a: Severity, b: Severity): Severity {
+  return SEVERITY_RANK[a] <= SEVERITY_RANK[b] ? a : b;
+}
+
+/** Families that name the same rule across tools (validator rule types, conflict types, rule keys). */
+const FAMILIES: readonly [RegExp, string][] = [
+  [/approach/, 'approaching_weekly_hours'],
+  [/80|weekly_hours|work_hour/, 'weekly_hours'],
+  [/1_in_7|one_day_in_seven|day_off|consecutive_duty/, 'day_off'],
+  [/supervision/, 'supervision'],
+  [/continuous/, 'continuous_duty'],
+  [/rest/, 'rest'],
+  [/call_freq|every_third|call/, 'call_frequency'],
+  [/moonlight/, 'moonlighting'],
+  [/double_book|overlap_shift/, 'double_booking'],
+  [/leave|absence/, 'leave_overlap'],
+  [/credential|eligib/, 'credential_mismatch'],
+  [/coverage|understaff|overstaff/, 'coverage'],
+];
+
+export function ruleFamily(raw: string | undefined): string {
+  const s = (raw ?? '').toLowerCase().replace(/[-\s.]/g, '_');
+  for (const [pattern, family] of FAMILIES) if (pattern.test(s)) return family;
+  return s.length > 0 ? s : 'other';
+}
+
+/** Readable names of the families, for reports. */
+export const RULE_LABELS: Readonly<Record<string, string>> = {
+  weekly_hours: '80 h/week (4-week average)',
+  approaching_weekly_hours: 'approaching 80 h/week',
+  day_off: '1 day off in 7',
+  supervision: 'supervision',
+  continuous_duty: '24 + 4 h continuous duty',
+  rest: 'rest between shifts',
+  call_frequency: 'call every third night at most',
+  moonlighting: 'moonlighting',
+  double_booking: 'double booking',
+  leave_overlap: 'shift during leave',
+  credential_mismatch: 'credential / eligibility',
+  coverage: 'coverage minimum',
+};
+
+function pair(value: unknown): [string, string] | undefined {
+  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') return [value[0], value[1]];
+  return undefined;
+}
+
+function windowOf(issue: Json): { start: string; end: string } | undefined {
+  const w = obj(issue['window']);
+  const ws = str(w, 'start');
+  const we = str(w, 'end');
+  if (ws && we) return { start: ws, end: we };
+  const range = pair(issue['date_range']) ?? pair(at(issue, 'details.date_range'));
+  if (range) return { start: range[0], end: range[1] };
+  const ds = str(issue, 'details.window_start', 'window_start', 'date', 'details.date');
+  const de = str(issue, 'details.window_end', 'window_end');
+  if (ds) return { start: ds, end: de ?? ds };
+  const context = str(issue, 'date_context');
+  return context ? { start: context, end: context } : undefined;
+}
+
+/**
+ * One issue of validate_schedule / validate_schedule_by_id / validate_swap, or one conflict
+ * of detect_conflicts, as a finding. Fields are read from the top level and from `details`.
+ */
+export function findingFrom(issue: Json, source: string): Finding {
+  const ruleRaw = str(issue, 'rule_key', 'key', 'rule_type', 'conflict_type', 'type', 'constraint_name', 'rule_id');
+  const ruleId = str(issue, 'rule_id', 'rule_type', 'type', 'conflict_type');
+  const rule = ruleFamily(ruleRaw ?? ruleId);
+  const conflictType = str(issue, 'conflict_type');
+  let severity = normaliseSeverity(issue['severity']);
+  const docSeverity = conflictType ? CONFLICT_SEVERITY[conflictType] : undefined;
+  if (docSeverity) severity = worse(severity, docSeverity);
+
+  const person = str(issue, 'person_id', 'affected_entity_ref', 'details.person_id') ?? strings(issue, 'affected_people')?.[0];
+  const measured = num(issue, 'measured', 'details.measured', 'details.average_weekly_hours', 'details.hours', 'details.actual', 'details.value');
+  const limit = num(issue, 'limit', 'details.limit', 'details.max_hours', 'details.threshold');
+  const statedExcess = num(issue, 'excess', 'details.excess', 'details.excess_hours');
+  const excess = statedExcess ?? (measured !== undefined && limit !== undefined && measured > limit ? Math.round((measured - limit) * 100) / 100 : undefined);
+  const unit = str(issue, 'unit', 'details.unit') ?? (rule === 'weekly_hours' && measured !== undefined ? 'hours_per_week' : undefined);
+  const window = windowOf(issue);
+  const message = str(issue, 'message', 'description') ?? `${RULE_LABELS[rule] ?? rule} issue`;
+  const suggestedFix = str(issue, 'suggested_fix', 'suggestedFix', 'suggested_action') ?? firstResolution(issue);
+
+  const finding: Finding = {
+    id: `${rule}:${person ?? '-'}:${(window?.start ?? '').slice(0, 10)}`,
+    severity,
+    rule,
+    message,
+    sources: [source],
+  };
+  if (ruleId) finding.ruleId = ruleId;
+  if (person) finding.person = person;
+  if (window) finding.window = window;
+  if (measured !== undefined) finding.measured = measured;
+  if (limit !== undefined) finding.limit = limit;
+  if (excess !== undefined) finding.excess = excess;
+  if (unit) finding.unit = unit;
+  if (suggestedFix) finding.suggestedFix = suggestedFix;
+  return finding;
+}
+
+function firstResolution(issue: Json): string | undefined {
+  const option = list(issue, 'resolution_options')?.[0];
+  return str(option, 'description', 'strategy');
+}
+
+/** The issues of a validation result (`issues`, or `violations` on other servers). */
+export function validationFindings(data: Json | undefined, source: string): Finding[] {
+  return (list(data, 'issues', 'violations') ?? []).map((i) => findingFrom(i, source));
+}
+
+/** The conflicts of a detect_conflicts result. */
+export function conflictFindings(data: Json | undefined, source: string): Finding[] {
+  return (list(data, 'conflicts') ?? []).map((c) => findingFrom(c, source));
+}
+
+/**
+ * Merges findings with the same id: the worse severity wins, measurements and the fix are
+ * taken from whichever report has them, and the sources are listed together. Most severe
+ * first, then by window start, then by person.
+ */
+export function mergeFindings(...groups: readonly (readonly Finding[])[]): Finding[] {
+  const byId = new Map<string, Finding>();
+  for (const f of groups.flat()) {
+    const existing = byId.get(f.id);
+    if (!existing) {
+      byId.set(f.id, { ...f, sources: [...f.sources] });
+      continue;
+    }
+    existing.severity = worse(existing.severity, f.severity);
+    for (const key of ['ruleId', 'person', 'window', 'measured', 'limit', 'excess', 'unit', 'suggestedFix'] as const) {
+      if (existing[key] === undefined && f[key] !== undefined) (existing as unknown as Record<string, unknown>)[key] = f[key];
+    }
+    for (const s of f.sources) if (!existing.sources.includes(s)) existing.sources.push(s);
+  }
+  return [...byId.values()].sort(
+    (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      (a.window?.start ?? '').localeCompare(b.window?.start ?? '') ||
+      (a.person ?? '').localeCompare(b.person ?? '') ||
+      a.rule.localeCompare(b.rule),
+  );
+}
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const out: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const f of findings) out[f.severity]++;
+  return out;
+}
+
+/** "weekly_hours: r-03 2026-03-02…2026-03-29, 86.5 > 80 (+6.5 h/week): move …" */
+export function describeFinding(f: Finding): string {
+  const parts = [`${RULE_LABELS[f.rule] ?? f.rule}`];
+  if (f.person) parts.push(f.person);
+  if (f.window) parts.push(f.window.start === f.window.end ? f.window.start : `${f.window.start} to ${f.window.end}`);
+  if (f.measured !== undefined && f.limit !== undefined) parts.push(`${f.measured} vs limit ${f.limit}${f.excess !== undefined ? ` (+${f.excess})` : ''}`);
+  return `${parts.join(', ')}: ${f.message}`;
+}

@@ -1,0 +1,530 @@
+/**
+ * Workflow 3 — swap execution (seed: TIER 2, preview + approval; facts §5).
+ *
+ *   [1] request validation (serial: requester, assignment, rule checks, baseline validation
+ *       of the assignment's date + 30 days)
+ *   [2] candidates (analyze_swap_candidates, ranked: match score x 1.5 when mutual)
+ *   [3] the seed's three-way branch on the number of candidates:
+ *         3 or more -> automated impact assessment of the top three on the hypothetical schedule
+ *         1-2       -> manual review (the chosen candidate's swap is previewed for the coordinator)
+ *         none      -> escalate to the coordinator (the run ends needing review)
+ *   [4] consent (the candidate) and coordinator approval
+ *   [5] execute with the expected data version, then the audit record; rollback for 24 hours.
+ *
+ * Nothing is written before both approvals: rejecting either leaves the schedule untouched.
+ */
+import { z } from 'zod';
+import type { ApprovalContent, JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
+import { describeFinding, mergeFindings, validationFindings, type Finding } from './shared/findings';
+import type { WorkflowModule } from './shared/module';
+import type { Recommendation, ResultView, RunEnd, WorkflowOutcome } from './shared/outcome';
+import { bool, list, num, str, type Json } from './shared/read';
+import { addDays, compact, isoDate, parseInputsWith } from './shared/scope';
+
+export interface SwapInputs extends JsonObject {
+  assignment_id: string;
+  requester: string;
+  /** A preferred candidate (person id); the best ranked one otherwise. */
+  candidate?: string;
+  reason?: string;
+  max_candidates?: number;
+  today?: string;
+}
+
+const id = z.string().min(1).max(200);
+const inputsSchema = z
+  .object({
+    assignment_id: id,
+    requester: id,
+    candidate: id.optional(),
+    reason: z.string().min(1).max(500).optional(),
+    max_candidates: z.number().int().min(1).max(50).optional(),
+    today: isoDate.optional(),
+  })
+  .strict();
+
+/** Seed thresholds: request validation >= 0.80 required, candidates >= 0.70, impact >= 0.75. */
+export const SWAP_THRESHOLDS = { request: 0.8, candidates: 0.7, impact: 0.75 } as const;
+/** Candidates assessed automatically on the hypothetical schedule. */
+export const TOP_ASSESSED = 3;
+/** Consent and approval window, and the rollback window after execution. */
+export const SWAP_WINDOW_MS = 24 * 3_600_000;
+const IMPACT_STEPS = ['impact_1', 'impact_2', 'impact_3'] as const;
+
+export type Candidate = {
+  person: string;
+  /** The candidate's own assignment given in exchange (one-to-one), when there is one. */
+  assignment?: string;
+  matchScore: number;
+  mutual: boolean;
+  rank: number;
+  /** match score x 1.5 when the swap helps both (the seed's phase 2 sort key). */
+  sortKey: number;
+  preferred: boolean;
+};
+
+/** Ranked candidates: the preferred one first when present, then by the seed's sort key. */
+export function rankCandidates(data: Json | undefined, preferred: string | undefined): Candidate[] {
+  const raw = list(data, 'candidates') ?? [];
+  const out = raw
+    .map((c) => {
+      const person = str(c, 'candidate_person_id', 'person_id', 'faculty_id', 'id');
+      if (!person) return undefined;
+      const matchScore = num(c, 'match_score', 'score') ?? 0;
+      const mutual = bool(c, 'mutual_benefit', 'mutual') === true;
+      const candidate: Candidate = { person, matchScore, mutual, rank: 0, sortKey: matchScore * (mutual ? 1.5 : 1), preferred: person === preferred };
+      const assignment = str(c, 'assignment_id', 'candidate_assignment_id');
+      if (assignment) candidate.assignment = assignment;
+      return candidate;
+    })
+    .filter((c): c is Candidate => c !== undefined);
+  out.sort((a, b) => Number(b.preferred) - Number(a.preferred) || b.sortKey - a.sortKey || a.person.localeCompare(b.person));
+  out.forEach((c, i) => (c.rank = i + 1));
+  return out;
+}
+
+export type SwapPath = 'automated' | 'manual' | 'escalate';
+
+/** The seed's branch: 3 or more -> automated, 1–2 -> manual review, 0 -> escalate. */
+export function swapPath(candidates: number): SwapPath {
+  if (candidates >= TOP_ASSESSED) return 'automated';
+  return candidates > 0 ? 'manual' : 'escalate';
+}
+
+function candidatesOf(ctx: ResultView): Candidate[] {
+  const ranked = ctx.data('ranking')?.['candidates'];
+  return Array.isArray(ranked) ? (ranked as Candidate[]) : [];
+}
+
+/** The arguments of validate_swap for one candidate (a hypothetical schedule with the swap applied). */
+function previewArgs(ctx: RunContext<SwapInputs>, candidate: Candidate | undefined): JsonObject {
+  if (!candidate) throw new Error('no candidate to assess');
+  return compact({
+    assignment_id: ctx.inputs.assignment_id,
+    requester_person_id: ctx.inputs.requester,
+    candidate_person_id: candidate.person,
+    candidate_assignment_id: candidate.assignment,
+  });
+}
+
+type RequestCheck = { ok: boolean; verified: boolean; problems: string[]; notes: string[]; date: string | null; owner: string | null };
+
+/** Phase 1 rules: requester active, assignment exists and is theirs, not in the past, not locked. */
+export function checkRequest(view: ResultView, inputs: SwapInputs): RequestCheck {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const people = list(view.data('requester'), 'people', 'result') ?? [];
+  const requester = people.find((p) => str(p, 'id', 'person_id') === inputs.requester);
+  const assignments = list(view.data('assignment'), 'assignments', 'result') ?? [];
+  const assignment = assignments.find((a) => str(a, 'id', 'assignment_id') === inputs.assignment_id);
+  const verified = view.data('requester') !== undefined && view.data('assignment') !== undefined;
+  if (!verified) notes.push('the server has no lookup tools: the request could not be checked here (the server checks it when the swap is requested)');
+  if (view.data('requester') !== undefined) {
+    if (!requester) problems.push(`requester ${inputs.requester} does not exist`);
+    else if (bool(requester, 'active') === false) problems.push(`requester ${inputs.requester} is not active`);
+  }
+  const owner = str(assignment, 'person_id', 'personId') ?? null;
+  const date = str(assignment, 'date') ?? null;
+  if (view.data('assignment') !== undefined) {
+    if (!assignment) problems.push(`assignment ${inputs.assignment_id} does not exist`);
+    else {
+      if (owner !== inputs.requester) problems.push(`assignment ${inputs.assignment_id} belongs to ${owner ?? 'someone else'}, not ${inputs.requester}`);
+      if (date && inputs.today && date < inputs.today) problems.push(`assignment ${inputs.assignment_id} on ${date} is in the past`);
+      if (bool(assignment, 'locked') === true) problems.push(`assignment ${inputs.assignment_id} is locked`);
+      if (date && inputs.today && date < addDays(inputs.today, 14)) notes.push(`imminent swap: ${date} is less than 14 days away`);
+    }
+  }
+  return { ok: problems.length === 0, verified, problems, notes, date, owner };
+}
+
+function requestWindow(ctx: RunContext<SwapInputs>): JsonObject {
+  const date = str(ctx.data('request_check'), 'date') ?? ctx.inputs.today;
+  if (!date) throw new Error('the assignment date is unknown and no "today" was given');
+  return { start_date: date, end_date: addDays(date, 30) };
+}
+
+function requestDecision(ctx: RunContext<SwapInputs>): PhaseVerdict | undefined {
+  const check = ctx.data('request_check') as RequestCheck | undefined;
+  if (check && !check.ok) return { action: 'stop', status: 'blocked', reason: `Swap request rejected: ${check.problems.join('; ')}` };
+  const baseline = validationFindings(ctx.data('baseline'), 'baseline').filter((f) => f.severity === 'critical');
+  if (baseline.length > 0) return { action: 'stop', status: 'blocked', reason: `The schedule around the swap is not compliant (${describeFinding(baseline[0]!)}): fix it before swapping` };
+  return check?.notes.length ? { action: 'continue', warnings: check.notes } : undefined;
+}
+
+/** What the impact assessment of one candidate says (validate_swap on the hypothetical schedule). */
+export function impactOf(data: Json | undefined, source: string): { compliant: boolean; findings: Finding[]; affected: number | undefined } {
+  const findings = validationFindings(data, source);
+  const valid = bool(data, 'is_valid', 'valid', 'compliant');
+  const compliant = (valid ?? true) && !findings.some((f) => f.severity === 'critical' || f.severity === 'high');
+  return { compliant, findings, affected: num(data, 'affected_people', 'impact.affected_people') };
+}
+
+export type Selection = {
+  path: SwapPath;
+  candidate: Candidate | null;
+  compliant: boolean | null;
+  findings: Finding[];
+  reason: string;
+  assessed: { person: string; compliant: boolean; findings: number }[];
+};
+
+/** Automated path: the preferred or best-ranked candidate whose swap keeps the schedule compliant. */
+export function selectAutomated(view: ResultView): Selection {
+  const candidates = candidatesOf(view).slice(0, TOP_ASSESSED);
+  const assessed = candidates.map((c, i) => {
+    const stepId = IMPACT_STEPS[i]!;
+    const data = view.data(stepId);
+    return { candidate: c, data, impact: data ? impactOf(data, stepId) : undefined };
+  });
+  const ok = assessed.filter((a) => a.impact?.compliant === true);
+  const summary = assessed.map((a) => ({ person: a.candidate.person, compliant: a.impact?.compliant ?? false, findings: a.impact?.findings.length ?? 0 }));
+  if (ok.length === 0) {
+    return {
+      path: 'automated',
+      candidate: null,
+      compliant: false,
+      findings: mergeFindings(...assessed.map((a) => a.impact?.findings ?? [])),
+      reason: assessed.some((a) => a.impact) ? 'no assessed candidate keeps the schedule compliant' : 'the impact assessment was unavailable',
+      assessed: summary,
+    };
+  }
+  const best = ok[0]!;
+  return { path: 'automated', candidate: best.candidate, compliant: true, findings: best.impact!.findings, reason: `rank ${best.candidate.rank} of ${candidates.length} assessed`, assessed: summary };
+}
+
+/** Manual path: the preferred or top candidate, previewed but chosen by the coordinator. */
+export function selectManual(view: ResultView): Selection {
+  const candidate = candidatesOf(view)[0] ?? null;
+  const data = view.data('preview_manual');
+  const impact = data ? impactOf(data, 'preview_manual') : undefined;
+  return {
+    path: 'manual',
+    candidate,
+    compliant: impact ? impact.compliant : null,
+    findings: impact?.findings ?? [],
+    reason: `only ${candidatesOf(view).length} candidate(s): coordinator review`,
+    assessed: candidate ? [{ person: candidate.person, compliant: impact?.compliant ?? false, findings: impact?.findings.length ?? 0 }] : [],
+  };
+}
+
+function selectionOf(view: ResultView): Selection | undefined {
+  return (view.data('selection') as Selection | undefined) ?? (view.data('select_automated') as Selection | undefined) ?? (view.data('select_manual') as Selection | undefined);
+}
+
+function impactDecision(ctx: RunContext<SwapInputs>): PhaseVerdict | undefined {
+  const branch = str(ctx.data('route'), 'branch');
+  if (branch === 'escalate' || branch === 'default') {
+    return { action: 'stop', status: 'needs_review', reason: 'No swap candidates: escalated to the coordinator' };
+  }
+  const s = (ctx.data('select_automated') ?? ctx.data('select_manual')) as Selection | undefined;
+  if (branch === 'automated' && !s) return { action: 'stop', status: 'blocked', reason: 'Swap blocked: the impact assessment was unavailable' };
+  if (s?.path === 'automated' && !s.candidate) {
+    const first = s.findings[0];
+    return { action: 'stop', status: 'blocked', reason: `Swap blocked: ${s.reason}${first ? ` (${describeFinding(first)})` : ''}` };
+  }
+  if (s?.path === 'manual') return { action: 'continue', warnings: [s.reason] };
+  return undefined;
+}
+
+function consentRequest(ctx: RunContext<SwapInputs>): ApprovalContent {
+  const s = selectionOf(ctx);
+  const c = s?.candidate;
+  return {
+    summary: c
+      ? `${c.person} takes assignment ${ctx.inputs.assignment_id} from ${ctx.inputs.requester}${c.assignment ? ` and gives ${c.assignment} in exchange` : ''}. Confirm that ${c.person} consents.`
+      : 'No candidate selected',
+    details: { candidate: c ?? null, mutual: c?.mutual ?? null, reason: ctx.inputs.reason ?? null },
+  };
+}
+
+function coordinatorRequest(ctx: RunContext<SwapInputs>): ApprovalContent {
+  const s = selectionOf(ctx);
+  const c = s?.candidate;
+  const blocking = (s?.findings ?? []).filter((f) => f.severity === 'critical' || f.severity === 'high');
+  const fastPath = c?.mutual === true && s?.compliant === true && blocking.length === 0;
+  return {
+    summary: `Swap ${ctx.inputs.assignment_id}: ${ctx.inputs.requester} -> ${c?.person ?? '?'} (${s?.path ?? '?'} path${s?.compliant === true ? ', compliant' : s?.compliant === false ? ', NOT compliant' : ', impact not assessed'}). Rollback is possible for 24 hours after execution.`,
+    details: { path: s?.path ?? null, candidate: c ?? null, assessed: s?.assessed ?? [], findings: s?.findings ?? [], fast_path_eligible: fastPath },
+    blockingIssues: blocking.map(describeFinding),
+  };
+}
+
+function swapIdOf(view: ResultView): string | undefined {
+  return str(view.data('request'), 'swap_id', 'id', 'swap.id');
+}
+
+function requireSwapId(ctx: RunContext): string {
+  const swapId = swapIdOf(ctx);
+  if (!swapId) throw new Error('the swap request returned no swap_id');
+  return swapId;
+}
+
+function versionAfter(ctx: RunContext, stepId: string): string | number | undefined {
+  const v = ctx.data(stepId)?.['data_version'];
+  return typeof v === 'number' || typeof v === 'string' ? v : undefined;
+}
+
+/** The audit record the seed asks for; the rollback deadline is the server's, else 24 h after execution. */
+export function auditRecord(view: ResultView, inputs: SwapInputs): JsonObject {
+  const exec = view.data('execute');
+  const s = selectionOf(view);
+  const executedAt = str(exec, 'executed_at', 'swap.executed_at') ?? null;
+  const deadline =
+    str(exec, 'rollback_deadline', 'rollback_until', 'swap.rollback_deadline') ??
+    (executedAt ? new Date(Date.parse(executedAt) + SWAP_WINDOW_MS).toISOString() : (view.result('execute')?.finishedAt !== undefined ? new Date(view.result('execute')!.finishedAt + SWAP_WINDOW_MS).toISOString() : null));
+  const approval = view.data('coordinator');
+  return {
+    swap_id: swapIdOf(view) ?? null,
+    requester: inputs.requester,
+    candidate: s?.candidate?.person ?? null,
+    assignment_id: inputs.assignment_id,
+    candidate_assignment_id: s?.candidate?.assignment ?? null,
+    path: s?.path ?? null,
+    approved_by: str(approval, 'approver') ?? null,
+    exception_id: str(approval, 'exceptionId') ?? null,
+    executed_at: executedAt,
+    data_version: exec?.['data_version'] ?? null,
+    backup_id: str(exec, 'backup_id') ?? null,
+    status: str(exec, 'status') ?? 'executed',
+    rollback_deadline: deadline,
+    rollback: `sched-orch call rollback_swap --args '{"swap_id":"${swapIdOf(view) ?? ''}"}'`,
+  };
+}
+
+const MODES_TIMEOUT = { express: 2000, standard: 3000, audit: 10_000 } as const;
+
+export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
+  id: 'swap',
+  title: 'Swap execution',
+  version: 1,
+  description: 'Validates a swap request, finds and ranks candidates, assesses the impact, asks for consent and coordinator approval, executes with the expected data version and records the audit.',
+  parseInputs: (raw) => compact(parseInputsWith(inputsSchema, raw, 'the swap')) as SwapInputs,
+  modes: {
+    express: { description: 'No conflict re-check in the impact assessment; short time limits (the seed auto-approves mutual swaps: here approvals still ask)', skipSteps: ['impact_conflicts'], policy: { '*': { timeoutMs: MODES_TIMEOUT.express } } },
+    standard: { description: 'Full validation and impact assessment', policy: { '*': { timeoutMs: MODES_TIMEOUT.standard } } },
+    audit: { description: 'Full validation, caches bypassed, longer time limits', cache: 'off', policy: { '*': { timeoutMs: MODES_TIMEOUT.audit } } },
+  },
+  defaultMode: 'standard',
+  // Consent and approval may take up to 24 h (seed).
+  timeoutMs: SWAP_WINDOW_MS + 3_600_000,
+  phases: [
+    {
+      id: 'request',
+      title: 'Phase 1 · Request validation',
+      run: 'serial',
+      steps: [
+        { id: 'requester', kind: 'tool', title: 'Requester', capability: 'list_people', weight: 0, args: (ctx) => ({ person_id: ctx.inputs.requester }) },
+        { id: 'assignment', kind: 'tool', title: 'Assignment', capability: 'get_assignments', weight: 0, args: (ctx) => ({ assignment_id: ctx.inputs.assignment_id }) },
+        {
+          id: 'request_check',
+          kind: 'compute',
+          title: 'Request rules',
+          compute: (ctx) => checkRequest(ctx, ctx.inputs),
+          confidence: (data) => [
+            data['verified'] === true
+              ? { kind: 'base', label: 'requester and assignment checked against the server', value: 0.95 }
+              : { kind: 'base', label: 'request not verifiable here (no lookup tools)', value: 0.6 },
+          ],
+        },
+        {
+          id: 'baseline',
+          kind: 'tool',
+          title: 'Schedule around the swap (date + 30 days)',
+          capability: 'validate_schedule',
+          dependsOn: ['request_check'],
+          args: (ctx) => ({ ...requestWindow(ctx), check_work_hours: true, check_supervision: true, check_rest_periods: true, check_consecutive_duty: true }),
+        },
+      ],
+      gates: [{ label: `request validation >= ${SWAP_THRESHOLDS.request} required`, method: 'weighted_mean', thresholds: { proceed: SWAP_THRESHOLDS.request, review: SWAP_THRESHOLDS.request } }],
+      decide: requestDecision,
+    },
+    {
+      id: 'candidates',
+      title: 'Phase 2 · Candidates',
+      run: 'serial',
+      steps: [
+        {
+          id: 'candidates',
+          kind: 'tool',
+          title: 'Swap candidates',
+          capability: 'analyze_swap_candidates',
+          critical: true,
+          args: (ctx) => ({ requester_person_id: ctx.inputs.requester, assignment_id: ctx.inputs.assignment_id, max_candidates: ctx.inputs.max_candidates ?? 10 }),
+        },
+        {
+          id: 'ranking',
+          kind: 'compute',
+          title: 'Rank (match score, x1.5 mutual)',
+          dependsOn: ['candidates'],
+          compute: (ctx) => {
+            const candidates = rankCandidates(ctx.data('candidates'), ctx.inputs.candidate);
+            const missingPreferred = ctx.inputs.candidate !== undefined && !candidates.some((c) => c.preferred);
+            return { candidates, count: candidates.length, ...(missingPreferred ? { note: `the requested candidate ${ctx.inputs.candidate} is not among the candidates` } : {}) };
+          },
+        },
+      ],
+      gates: [{ label: `candidates >= ${SWAP_THRESHOLDS.candidates} recommended`, steps: ['candidates'], method: 'minimum', thresholds: { proceed: SWAP_THRESHOLDS.candidates, review: 0 } }],
+      decide: (ctx) => {
+        const note = str(ctx.data('ranking'), 'note');
+        return note ? { action: 'continue', warnings: [note] } : undefined;
+      },
+    },
+    {
+      id: 'impact',
+      title: 'Phase 3 · Impact',
+      run: 'parallel',
+      steps: [
+        {
+          id: 'route',
+          kind: 'branch',
+          title: '3+ automated, 1-2 manual review, 0 escalate',
+          dependsOn: ['ranking'],
+          choose: (ctx) => swapPath(candidatesOf(ctx).length),
+          branches: {
+            automated: ['impact_1', 'impact_2', 'impact_3', 'impact_conflicts', 'select_automated'],
+            manual: ['preview_manual', 'select_manual'],
+            escalate: ['escalate'],
+          },
+          default: ['escalate'],
+        },
+        ...IMPACT_STEPS.map((stepId, i) => ({
+          id: stepId,
+          kind: 'tool' as const,
+          title: `Impact of candidate ${i + 1} (hypothetical schedule)`,
+          capability: 'validate_swap',
+          args: (ctx: RunContext<SwapInputs>) => previewArgs(ctx, candidatesOf(ctx)[i]),
+        })),
+        {
+          id: 'impact_conflicts',
+          kind: 'tool',
+          title: 'Conflicts around the swap',
+          capability: 'detect_conflicts',
+          weight: 0.5,
+          args: (ctx) => ({ ...requestWindow(ctx), include_auto_resolution: true }),
+        },
+        {
+          id: 'select_automated',
+          kind: 'hub',
+          title: 'Best compliant candidate',
+          inputs: [...IMPACT_STEPS],
+          inputConfidence: 'maximum',
+          compute: selectAutomated,
+        },
+        { id: 'preview_manual', kind: 'tool', title: 'Preview of the chosen swap', capability: 'validate_swap', args: (ctx) => previewArgs(ctx, candidatesOf(ctx)[0]) },
+        { id: 'select_manual', kind: 'compute', title: 'Candidate for coordinator review', compute: selectManual, confidence: () => [{ kind: 'base', label: 'manual review: the coordinator decides', value: 0.8 }] },
+        { id: 'escalate', kind: 'compute', title: 'Escalate to the coordinator', compute: () => ({ escalated: true, reason: 'no candidates found' }) },
+      ],
+      gates: [
+        {
+          label: `impact >= ${SWAP_THRESHOLDS.impact} required`,
+          steps: [...IMPACT_STEPS],
+          method: 'maximum',
+          thresholds: { proceed: SWAP_THRESHOLDS.impact, review: SWAP_THRESHOLDS.impact },
+        },
+      ],
+      decide: impactDecision,
+    },
+    {
+      id: 'review',
+      title: 'Phase 4 · Consent and approval',
+      run: 'serial',
+      steps: [
+        { id: 'selection', kind: 'hub', title: 'Selected swap', inputs: ['select_automated', 'select_manual'], compute: (ctx) => selectionOf(ctx) ?? { candidate: null } },
+        { id: 'consent', kind: 'approval', title: 'Candidate consent', dependsOn: ['selection'], timeoutMs: SWAP_WINDOW_MS, request: consentRequest },
+        { id: 'coordinator', kind: 'approval', title: 'Coordinator approval', dependsOn: ['consent'], timeoutMs: SWAP_WINDOW_MS, request: coordinatorRequest },
+      ],
+    },
+    {
+      id: 'execute',
+      title: 'Phase 5 · Execute and audit',
+      run: 'serial',
+      steps: [
+        {
+          id: 'request',
+          kind: 'tool',
+          title: 'Record the swap request',
+          capability: 'request_swap',
+          writes: true,
+          critical: true,
+          dependsOn: ['coordinator'],
+          args: (ctx) => {
+            const c = selectionOf(ctx)?.candidate;
+            if (!c) throw new Error('no candidate selected');
+            return compact({
+              assignment_id: ctx.inputs.assignment_id,
+              requester_person_id: ctx.inputs.requester,
+              candidate_person_id: c.person,
+              candidate_assignment_id: c.assignment,
+              swap_type: c.assignment ? 'one_to_one' : 'absorb',
+              reason: ctx.inputs.reason,
+            });
+          },
+        },
+        {
+          id: 'consent_record',
+          kind: 'tool',
+          title: 'Record the candidate’s consent',
+          capability: 'record_swap_consent',
+          writes: true,
+          critical: true,
+          dependsOn: ['request', 'consent'],
+          args: (ctx) => ({ swap_id: requireSwapId(ctx), person_id: selectionOf(ctx)?.candidate?.person, consent: true, actor: str(ctx.data('consent'), 'approver') }),
+        },
+        {
+          id: 'approve',
+          kind: 'tool',
+          title: 'Record the coordinator’s approval',
+          capability: 'approve_swap',
+          writes: true,
+          critical: true,
+          dependsOn: ['consent_record'],
+          args: (ctx) => compact({ swap_id: requireSwapId(ctx), approved: true, approver: str(ctx.data('coordinator'), 'approver'), notes: str(ctx.data('coordinator'), 'reason') }),
+        },
+        {
+          id: 'execute',
+          kind: 'tool',
+          title: 'Execute with the expected data version',
+          capability: 'execute_swap',
+          writes: true,
+          critical: true,
+          dependsOn: ['approve'],
+          args: (ctx) => compact({ swap_id: requireSwapId(ctx), expected_data_version: versionAfter(ctx, 'approve') }),
+        },
+        { id: 'audit', kind: 'compute', title: 'Audit record', dependsOn: ['execute'], compute: (ctx) => auditRecord(ctx, ctx.inputs) },
+      ],
+    },
+  ],
+};
+
+function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
+  const inputs = view.inputs as SwapInputs;
+  const branch = str(view.data('route'), 'branch');
+  const s = selectionOf(view);
+  const audit = view.data('audit');
+  const candidates = candidatesOf(view);
+  const metrics = [
+    { label: 'Assignment', value: `${inputs.assignment_id} (requester ${inputs.requester})` },
+    { label: 'Candidates', value: view.data('ranking') ? `${candidates.length}${candidates[0] ? `, best ${candidates[0].person} (${candidates[0].matchScore.toFixed(2)}${candidates[0].mutual ? ', mutual' : ''})` : ''}` : 'unknown' },
+  ];
+  if (branch) metrics.push({ label: 'Path', value: branch === 'default' ? 'escalate' : branch });
+  if (s?.candidate) metrics.push({ label: 'Selected', value: `${s.candidate.person}${s.compliant === true ? ' (compliant)' : s.compliant === false ? ' (NOT compliant)' : ''}` });
+  const recs: Recommendation[] = [];
+  if (branch === 'escalate' || branch === 'default') recs.push({ category: 'immediate', text: 'Coordinator: find a swap partner manually or cover the assignment from the backup pool' });
+  for (const f of (s?.findings ?? []).slice(0, 3)) recs.push({ category: 'immediate', text: f.suggestedFix ?? describeFinding(f) });
+  let decision: string;
+  if (audit) decision = `Executed swap ${String(audit['swap_id'])}; rollback possible until ${String(audit['rollback_deadline'])}`;
+  else if (end.status === 'rejected') decision = 'Not executed: an approval was rejected; the schedule is unchanged';
+  else if (branch === 'escalate' || branch === 'default') decision = 'Escalated to the coordinator: no candidates';
+  else decision = `Not executed${end.reason ? `: ${end.reason}` : ''}`;
+  return {
+    headline: audit ? `Swap executed: ${inputs.requester} -> ${String(audit['candidate'])}` : `Swap not executed (${end.status})`,
+    decision,
+    metrics,
+    findings: s?.findings ?? [],
+    alerts: [],
+    recommendations: recs,
+    nextSteps: audit ? [String(audit['rollback'])] : [],
+  };
+}
+
+export const swap: WorkflowModule<SwapInputs> = { definition: swapWorkflow, safetyTier: 2, outcome };
