@@ -149,8 +149,7 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
         const missing = coverageGaps(snap, model);
         if (activePeople(snap, 'faculty').length === 0) missing.push('faculty (the program has no active faculty)');
         const result = blastRadius(snap, model, {
-          ...(args.check_all_zones ? {} : { zoneId: args.zone_id! }),
-          ...(args.check_all_zones && args.zone_id ? { zoneId: args.zone_id } : {}),
+          ...(args.zone_id ? { zoneId: args.zone_id } : {}),
           maxPersonnel: args.max_personnel,
           nowMs: ctx.now(),
         });
@@ -291,8 +290,10 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
         const indexSecondary = new Map([...result.secondary].filter(([id]) => ids.includes(id)));
         const rt = indexSecondary.size > 0 ? mean([...indexSecondary.values()]) : null;
         if (cases.length > 0 && rt === null) missing.push('wellbeing.burnout onset dates of the index cases');
+        // No recorded burnout and no ids given: unknown, not "no cases".
         const noData = missing.includes(wellbeingName('burnout')) && !args.burned_out_provider_ids;
-        const st = cases.length === 0 && !noData ? { status: 'no_cases' as const, level: 'none' as const } : rt === null ? null : rtStatus(rt);
+        const value = cases.length === 0 && !noData ? 0 : rt;
+        const st = cases.length === 0 && !noData ? { status: 'no_cases' as const, level: 'none' as const } : value === null ? null : rtStatus(value);
         const contacts = [...result.contacts].filter((id) => !ids.includes(id));
         const caseNeighbours = (id: string) => {
           const i = net.index.get(id);
@@ -300,11 +301,11 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
         };
         return {
           ...baseFields(snap, missing),
-          rt: cases.length === 0 && !noData ? 0 : rt,
+          rt: value,
           status: st?.status ?? 'insufficient_data',
           intervention_level: st?.level ?? null,
           interventions: st ? rtInterventions(st.level) : [],
-          herd_immunity_threshold: rt === null ? null : herdImmunityThreshold(rt),
+          herd_immunity_threshold: value === null ? null : herdImmunityThreshold(value),
           total_cases_analyzed: indexSecondary.size,
           cases_without_onset: result.casesWithoutOnset.filter((id) => ids.includes(id)),
           total_close_contacts: contacts.length,
@@ -317,7 +318,7 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
           high_risk_contacts: contacts.sort((a, b) => caseNeighbours(b) - caseNeighbours(a) || a.localeCompare(b)),
           analyzed_at: analyzedAt(),
           time_window_days: args.time_window_days,
-          severity: rt === null ? (st ? ('healthy' as const) : ('unknown' as const)) : rtSeverity(rt),
+          severity: value === null ? ('unknown' as const) : rtSeverity(value),
         };
       },
     },
@@ -397,7 +398,7 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
     }
     return activePeople(snap, 'resident').map((p) => p.id);
   };
-  const windows = (short: number, long: number) => {
+  const checkWindows = (short: number, long: number) => {
     if (long <= short) throw new ToolError('long_window must be larger than short_window');
   };
 
@@ -433,7 +434,7 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
       },
       annotations: READ_ONLY,
       run(args) {
-        windows(args.short_window, args.long_window);
+        checkWindows(args.short_window, args.long_window);
         const missing: string[] = [];
         const alerts: PrecursorAlert[] = [];
         let maxRatio = 0;
@@ -716,7 +717,7 @@ export function registerAnalyticsTools(server: McpServer, ctx: ToolContext): voi
       output: { ...baseOutput, ...magnitudeEntry.shape, residents_analyzed: z.number(), predictions: z.array(magnitudeEntry) },
       annotations: READ_ONLY,
       run(args) {
-        windows(args.short_window, args.long_window);
+        checkWindows(args.short_window, args.long_window);
         const missing: string[] = [];
         let snap: ScheduleSnapshot | null = null;
         const predictions = [];
