@@ -11,6 +11,7 @@
  * capability's max age -> the step's registered fallback -> skipped with confidence 0, or,
  * for a critical step, the workflow is blocked with the reason.
  */
+import { setMaxListeners } from 'node:events';
 import { aggregateConfidence, type AggregationMethod } from '../confidence/aggregate';
 import {
   computeConfidence,
@@ -219,6 +220,8 @@ export class Engine {
 
   private launch<I extends JsonObject>(workflow: LoadedWorkflow<I>, spec: LaunchSpec<I>): RunHandle {
     const controller = new AbortController();
+    // Every step in flight listens to the run's signal; there can be many at once.
+    setMaxListeners(0, controller.signal);
     const execution = new RunExecution(this.options, this.hub, this.clock, this.logger, this.locks, workflow as unknown as LoadedWorkflow, {
       ...spec,
       inputs: spec.inputs,
@@ -513,7 +516,10 @@ class RunExecution {
     const now = this.clock.now();
     for (const [id, info] of scope.workflow.steps) {
       if (this.results.has(scope.prefix + id)) continue;
-      await this.finishStep(scope, info, this.skipped(scope, info, 'not_run', reason, now)).catch(() => undefined);
+      // Steps behind a rejected approval were not run because of that decision.
+      const rejected = info.deps.map((d) => this.results.get(scope.prefix + d)).find((r) => r?.skip?.cause === 'rejected');
+      const skip = rejected ? this.skipped(scope, info, 'rejected', rejected.skip!.reason, now) : this.skipped(scope, info, 'not_run', reason, now);
+      await this.finishStep(scope, info, skip).catch(() => undefined);
     }
   }
 

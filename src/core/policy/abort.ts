@@ -1,6 +1,9 @@
 /** Small helpers that make every wait in the engine stop as soon as its signal aborts. */
 import type { Clock } from '../util/clock';
 
+/** Reason used to stop internal timers: aborting without one builds a costly DOMException. */
+export const TIMER_DONE = Symbol('timer done');
+
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
@@ -51,7 +54,7 @@ export function deadlineSignal(clock: Clock, ms: number, parent: AbortSignal, re
   return {
     signal: controller.signal,
     dispose: () => {
-      timer.abort();
+      timer.abort(TIMER_DONE);
       unlink();
     },
   };

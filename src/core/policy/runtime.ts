@@ -9,7 +9,7 @@ import { OrchestratorError } from '../errors';
 import type { InvokeResult, Resolution, ToolInvoker, ToolProgress } from '../engine/invoker';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
-import { childController, raceAbort } from './abort';
+import { TIMER_DONE, childController, raceAbort } from './abort';
 import { BreakerRegistry, type BreakerChange, type BreakerState } from './breaker';
 import { ResultCache, cacheKey, type CachedResult } from './cache';
 import { HealthMonitor, type HealthChange, type ToolHealth } from './health';
@@ -385,7 +385,7 @@ export class PolicyRuntime {
       else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', this.clock.now() - start);
       throw error;
     } finally {
-      timerStop.abort();
+      timerStop.abort(TIMER_DONE);
       dispose();
     }
   }
