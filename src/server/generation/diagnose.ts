@@ -9,7 +9,7 @@ import { isAbsent, type ScheduleSnapshot } from '../domain/snapshot';
 import { DAY_MS, addDays, msToDateTime } from '../domain/time';
 import { RowState } from './greedy';
 import { hoursInWindow, supervisionNeed, type LinearModel, type RowKind } from './model';
-import { windowBounds, type Problem } from './problem';
+import { restAfter, windowBounds, type Problem } from './problem';
 
 export interface Finding {
   /** What kind of limit binds. */
@@ -58,13 +58,21 @@ export function supplyFindings(snapshot: ScheduleSnapshot, problem: Problem): Fi
       });
     }
     const faculty = problem.facultyBySlot[s]!.length;
-    const needToSupervise = supervisionNeed(problem, s, slot.residentsMin, 'fewest');
-    const need = Math.max(slot.facultyMin, needToSupervise);
-    if (faculty < need) {
+    if (faculty < slot.facultyMin) {
       out.push({
-        constraint: slot.facultyMin >= needToSupervise ? 'supply' : 'supervision',
+        constraint: 'supply',
         date: slot.date,
-        message: `not enough faculty to ${slot.facultyMin >= needToSupervise ? 'staff' : 'supervise'} ${slotName(snapshot, problem, s)} on ${slot.date} ${msToDateTime(slot.startMs).slice(11)}: needs ${need}, ${faculty} available`,
+        message: `not enough faculty to staff ${slotName(snapshot, problem, s)} on ${slot.date} ${msToDateTime(slot.startMs).slice(11)}: needs ${slot.facultyMin}, ${faculty} available`,
+      });
+    }
+    const needToSupervise = supervisionNeed(problem, s, slot.residentsMin, 'fewest');
+    const sup = problem.supervisors[s]!;
+    const supervisors = new Set([...sup.fixedFaculty, ...sup.slots.flatMap((k) => problem.facultyBySlot[k]!.map((j) => problem.candidates[j]!.personId))]).size;
+    if (supervisors < needToSupervise) {
+      out.push({
+        constraint: 'supervision',
+        date: slot.date,
+        message: `not enough faculty to supervise ${slotName(snapshot, problem, s)} on ${slot.date} ${msToDateTime(slot.startMs).slice(11)}: needs ${needToSupervise}, ${supervisors} available`,
       });
     }
   });
@@ -74,47 +82,62 @@ export function supplyFindings(snapshot: ScheduleSnapshot, problem: Problem): Fi
 }
 
 /**
- * At every slot start, the positions of all slots running then must be filled by
- * different people: a bipartite matching of positions to eligible people.
+ * Positions that no single person can hold together (they overlap in time, or one falls
+ * within the rest the other requires) must be filled by different people: at each slot
+ * start, a bipartite matching of such positions to eligible people. When it falls short,
+ * the positions reachable from an unmatched one name the people-starved slots (Hall's set).
  */
 function simultaneousFindings(snapshot: ScheduleSnapshot, problem: Problem): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
-  const personIds = new Map<string, number>();
-  const personIndex = (id: string): number => {
-    let i = personIds.get(id);
-    if (i === undefined) personIds.set(id, (i = personIds.size));
-    return i;
-  };
   for (const kind of ['residents', 'faculty'] as const) {
+    const personIds = new Map<string, number>();
+    const personIndex = (id: string): number => {
+      let i = personIds.get(id);
+      if (i === undefined) personIds.set(id, (i = personIds.size));
+      return i;
+    };
+    const busyUntil = problem.slots.map((slot, i) => {
+      const any = problem.candidates[(kind === 'residents' ? problem.residentsBySlot[i]! : problem.facultyBySlot[i]!)[0]!];
+      if (!any) return slot.endMs;
+      return any.dutyEndMs + (kind === 'residents' ? restAfter(any, problem.limits) : 0);
+    });
     for (const t of [...new Set(problem.slots.map((s) => s.startMs))]) {
-      const running = problem.slots.map((s, i) => ({ s, i })).filter(({ s }) => s.startMs <= t && t < s.endMs);
       const positions: number[][] = [];
-      for (const { s, i } of running) {
+      const slotOf: number[] = [];
+      problem.slots.forEach((s, i) => {
+        if (s.startMs > t || t >= busyUntil[i]!) return;
         const need = kind === 'residents' ? s.residentsMin : s.facultyMin;
-        const eligible = (kind === 'residents' ? problem.residentsBySlot[i]! : problem.facultyBySlot[i]!).map((j) => problem.candidates[j]!.personId);
-        for (let k = 0; k < need; k++) positions.push(eligible.map((id) => personIndex(id)));
-      }
-      const matched = maxMatching(positions);
-      if (matched < positions.length) {
-        const key = `${kind}|${running.map((r) => r.i).join(',')}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({
-          constraint: 'simultaneous',
-          date: msToDateTime(t).slice(0, 10),
-          message: `at ${msToDateTime(t).replace('T', ' ')} ${positions.length} ${kind} positions run at once (${running
-            .map((r) => slotName(snapshot, problem, r.i))
-            .join(', ')}) but only ${matched} can be filled by different eligible ${kind}`,
-        });
-      }
+        const eligible = (kind === 'residents' ? problem.residentsBySlot[i]! : problem.facultyBySlot[i]!).map((j) => personIndex(problem.candidates[j]!.personId));
+        for (let k = 0; k < need; k++) {
+          positions.push(eligible);
+          slotOf.push(i);
+        }
+      });
+      const { matched, starved } = matchPositions(positions);
+      if (matched === positions.length) continue;
+      const slots = [...new Set(starved.positions.map((p) => slotOf[p]!))];
+      const key = `${kind}|${slots.join(',')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({
+        constraint: 'simultaneous',
+        date: msToDateTime(t).slice(0, 10),
+        message: `around ${msToDateTime(t).replace('T', ' ')} ${starved.positions.length} ${kind} positions that one person cannot combine (overlap or rest) have only ${starved.people} eligible ${kind}: ${slots
+          .map((i) => `${slotName(snapshot, problem, i)} ${problem.slots[i]!.date}`)
+          .join(', ')}`,
+      });
     }
   }
   return out;
 }
 
-/** Size of a maximum matching of positions (lists of acceptable people) by augmenting paths. */
-export function maxMatching(positions: number[][]): number {
+/**
+ * Maximum matching of positions (lists of acceptable people) by augmenting paths, and when
+ * some stay unmatched, the positions and people reachable from them by alternating paths:
+ * more positions than people there (Hall's condition fails).
+ */
+export function matchPositions(positions: number[][]): { matched: number; starved: { positions: number[]; people: number } } {
   const owner = new Map<number, number>();
   const tryAssign = (p: number, visited: Set<number>): boolean => {
     for (const person of positions[p]!) {
@@ -128,9 +151,24 @@ export function maxMatching(positions: number[][]): number {
     }
     return false;
   };
-  let matched = 0;
-  for (let p = 0; p < positions.length; p++) if (tryAssign(p, new Set())) matched++;
-  return matched;
+  const unmatched: number[] = [];
+  for (let p = 0; p < positions.length; p++) if (!tryAssign(p, new Set())) unmatched.push(p);
+  const reachedPositions = new Set<number>(unmatched);
+  const reachedPeople = new Set<number>();
+  const stack = [...unmatched];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    for (const person of positions[p]!) {
+      if (reachedPeople.has(person)) continue;
+      reachedPeople.add(person);
+      const next = owner.get(person);
+      if (next !== undefined && !reachedPositions.has(next)) {
+        reachedPositions.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return { matched: positions.length - unmatched.length, starved: { positions: [...reachedPositions].sort((a, b) => a - b), people: reachedPeople.size } };
 }
 
 /**

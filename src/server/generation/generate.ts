@@ -90,6 +90,7 @@ export class InfeasibleError extends Error {
 }
 
 const BLOCK_DAYS = 28;
+const LOOKAHEAD_DAYS = 7;
 
 /** 28-day blocks from the range's start; a remainder under a week joins the last block. */
 export function splitBlocks(range: { start: string; end: string }): { start: string; end: string }[] {
@@ -125,13 +126,18 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
     const report = (fraction: number, message: string) =>
       request.onProgress?.((b + fraction) / blocks.length, `block ${b + 1}/${blocks.length} (${block.start}..${block.end}): ${message}`);
 
-    const problem = buildProblem({ snapshot, range, block, earlier, carried });
+    // Solve a week past the block and keep only the block: the block must leave the next
+    // one a feasible start (rest after its last nights and calls, days off owed).
+    const lookahead = { start: block.start, end: b + 1 < blocks.length ? addDays(block.end, LOOKAHEAD_DAYS) : block.end };
+    const problem = buildProblem({ snapshot, range, block: lookahead, earlier, carried });
     const supply = supplyFindings(snapshot, problem);
     if (supply.length > 0) throw new InfeasibleError(supply, true);
     const model = buildModel(problem, request.weights, request.seed + b);
     report(0.05, `${problem.candidates.length} candidate assignments, ${model.rowLower.length} constraints`);
 
-    const greedyDeadline = blockBegan + (request.algorithm === 'greedy' ? budget : Math.min(budget * 0.25, 3000));
+    // The solver rarely finds a first schedule of a tight block on its own in seconds, so the
+    // greedy start may use most of the budget; it stops as soon as it has a complete one.
+    const greedyDeadline = blockBegan + (request.algorithm === 'greedy' ? budget : budget * 0.6);
     const greedy = runGreedy(problem, model, request.weights, { seed: request.seed + b, deadline: greedyDeadline, now });
     report(0.2, greedy.unfilled.length === 0 ? 'greedy schedule complete' : `greedy left ${greedy.unfilled.length} slots short`);
 
@@ -163,8 +169,11 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
     }
     if (!chosen) throw new InfeasibleError(explain(snapshot, problem, model, greedy.chosen, greedy.unfilled), false);
 
+    let committed = 0;
     for (const j of chosen) {
       const c = problem.candidates[j]!;
+      if (c.date > block.end) continue;
+      committed += 1;
       earlier.push(c);
       const load = carried.get(c.personId) ?? { hours: 0, calls: 0, weekends: 0 };
       load.hours += metricOf(c, 'hours');
@@ -175,7 +184,7 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
     }
     blockReport.timeMs = now() - blockBegan;
     reports.push(blockReport);
-    report(1, `${blockReport.producedBy === 'optimal' ? `solver ${blockReport.solverStatus}` : 'greedy'} schedule with ${chosen.length} assignments`);
+    report(1, `${blockReport.producedBy === 'optimal' ? `solver ${blockReport.solverStatus}` : 'greedy'} schedule with ${committed} assignments`);
   }
 
   const gaps = reports.filter((r) => r.gap !== undefined).map((r) => r.gap!);

@@ -6,6 +6,7 @@
  */
 import type { LinearModel } from './model';
 import { seededRng } from '../analytics/rng';
+import { addDays } from '../domain/time';
 import { metricOf, type ObjectiveWeights } from './model';
 import type { Problem } from './problem';
 
@@ -97,6 +98,21 @@ export class RowState {
     }
   }
 
+  /** Assignments currently set that feed row r, directly or through an aggregate. */
+  contributors(r: number): number[] {
+    const m = this.model;
+    const out: number[] = [];
+    for (let k = m.rowStarts[r]!; k < m.rowStarts[r + 1]!; k++) {
+      const col = m.rowIndex[k]!;
+      if (col < m.numAssign) {
+        if (this.value[col] === 1) out.push(col);
+      } else {
+        for (const member of m.aggregates.get(col)?.cols ?? []) if (this.value[member] === 1) out.push(member);
+      }
+    }
+    return out;
+  }
+
   /** Rows whose lower bound is not met (coverage minimums, supervision). */
   unmetRows(): number[] {
     const out: number[] = [];
@@ -134,30 +150,62 @@ export function runGreedy(
   let best: GreedyResult | undefined;
   const maxAttempts = options.maxAttempts ?? 25;
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    const result = greedyOnce(problem, model, weights, options.seed + attempt * 7919, attempt > 0);
+    const result = greedyOnce(problem, model, weights, { seed: options.seed + attempt * 7919, shuffle: attempt > 0, deadline: options.deadline, now: options.now });
     if (!best || result.unfilled.length < best.unfilled.length) best = { ...result, attempts: attempt + 1 };
     if (best.unfilled.length === 0 || options.now() >= options.deadline) break;
   }
   return best!;
 }
 
-function greedyOnce(problem: Problem, model: LinearModel, weights: ObjectiveWeights, seed: number, shuffle: boolean): Omit<GreedyResult, 'attempts'> {
+/**
+ * One construction. Day by day, the open slot with the fewest people who still fit per
+ * missing position is served first (most constrained first); among those who fit, the
+ * pick favours the least loaded, people with fewer other open slots that day (least
+ * constraining), people who held the same shift the day before (a night-float run blocks
+ * fewer day shifts than nights scattered over many people), current holders and stated
+ * preferences.
+ */
+function greedyOnce(
+  problem: Problem,
+  model: LinearModel,
+  weights: ObjectiveWeights,
+  options: { seed: number; shuffle: boolean; deadline: number; now: () => number },
+): Omit<GreedyResult, 'attempts'> {
+  const { seed, shuffle, deadline, now } = options;
   const random = seededRng(seed);
   const state = new RowState(model);
   const load = new Map<string, Load>();
   for (const id of problem.people.keys()) load.set(id, { ...(problem.carried.get(id) ?? { hours: 0, calls: 0, weekends: 0 }) });
   const scale = (id: string) => 28 / Math.max(1, problem.availableSoFar.get(id) ?? 1);
-  const noise = shuffle ? 0.5 : 0.01;
+  const noise = shuffle ? 0.6 : 0.01;
+
+  const byPerson = new Map<string, number[]>();
+  const sameShiftBefore = new Map<number, number>();
+  const slotIndex = new Map(problem.slots.map((slot, i) => [`${slot.serviceId}|${slot.shiftTypeId}|${slot.date}`, i]));
+  for (const c of problem.candidates) {
+    const l = byPerson.get(c.personId);
+    if (l) l.push(c.index);
+    else byPerson.set(c.personId, [c.index]);
+  }
+  for (const c of problem.candidates) {
+    const prev = slotIndex.get(`${c.serviceId}|${c.shiftTypeId}|${addDays(c.date, -1)}`);
+    const twin = prev === undefined ? undefined : [...problem.residentsBySlot[prev]!, ...problem.facultyBySlot[prev]!].find((k) => problem.candidates[k]!.personId === c.personId);
+    if (twin !== undefined) sameShiftBefore.set(c.index, twin);
+  }
+  const openToday = new Map<string, number>();
 
   const score = (j: number): number => {
     const c = problem.candidates[j]!;
     const l = load.get(c.personId)!;
     const s = scale(c.personId);
+    const twin = sameShiftBefore.get(j);
     return (
       (((l.hours + c.countedHours) * s) / 12) * weights.equityHours +
       (l.calls + metricOf(c, 'calls')) * s * weights.equityCalls * metricOf(c, 'calls') +
       (l.weekends + metricOf(c, 'weekends')) * s * weights.equityWeekends * metricOf(c, 'weekends') +
       model.colCost[j]! +
+      0.3 * (openToday.get(c.personId) ?? 0) -
+      (twin !== undefined && state.value[twin] === 1 ? 1 : 0) +
       noise * random()
     );
   };
@@ -171,24 +219,22 @@ function greedyOnce(problem: Problem, model: LinearModel, weights: ObjectiveWeig
     l.weekends += sign * metricOf(c, 'weekends');
   };
 
-  const order = problem.slots.map((_, s) => s);
-  const tightness = order.map((s) => {
-    const need = problem.slots[s]!.residentsMin + problem.slots[s]!.facultyMin;
-    return need === 0 ? Infinity : (problem.residentsBySlot[s]!.length + problem.facultyBySlot[s]!.length) / need;
-  });
-  const dayOf = (s: number) => problem.slots[s]!.date;
-  order.sort((a, b) => dayOf(a).localeCompare(dayOf(b)) || tightness[a]! - tightness[b]! || (shuffle ? random() - 0.5 : a - b));
-
   const countOn = (list: number[]) => list.reduce((n, j) => n + state.value[j]!, 0);
   const supervisionRow = new Map<number, number>();
   model.rowTag.forEach((t, r) => {
     if (t.kind === 'supervision' && t.slot !== undefined) supervisionRow.set(t.slot, r);
   });
-  const needsFaculty = (s: number): boolean => {
+  const supervisorPool = problem.supervisors.map((sup) => sup.slots.flatMap((k) => problem.facultyBySlot[k]!));
+  /** What the slot misses next: the pool to draw from and how many positions are short. */
+  const need = (s: number): { pool: number[]; short: number } | undefined => {
     const slot = problem.slots[s]!;
-    if (countOn(problem.facultyBySlot[s]!) < slot.facultyMin) return true;
+    const residents = slot.residentsMin - countOn(problem.residentsBySlot[s]!);
+    if (residents > 0) return { pool: problem.residentsBySlot[s]!, short: residents };
+    const faculty = slot.facultyMin - countOn(problem.facultyBySlot[s]!);
+    if (faculty > 0) return { pool: problem.facultyBySlot[s]!, short: faculty };
     const r = supervisionRow.get(s);
-    return r !== undefined && state.activity[r]! < -EPS;
+    if (r !== undefined && state.activity[r]! < model.rowLower[r]! - EPS) return { pool: supervisorPool[s]!, short: model.rowLower[r]! - state.activity[r]! };
+    return undefined;
   };
   const pickBest = (list: number[]): number | undefined => {
     let best: number | undefined;
@@ -200,28 +246,20 @@ function greedyOnce(problem: Problem, model: LinearModel, weights: ObjectiveWeig
     }
     return best;
   };
-  const fill = (list: number[], short: () => boolean): boolean => {
-    while (short()) {
-      const j = pickBest(list) ?? repair(list);
-      if (j === undefined) return false;
-      apply(j, 1);
-    }
-    return true;
-  };
 
   /**
-   * One-step ejection: a blocked candidate becomes free when one of its
-   * person's shifts moves to somebody else who fits there.
+   * One-step ejection: a blocked candidate becomes free when one of its person's shifts
+   * moves to somebody else who fits there.
    */
   const repair = (list: number[]): number | undefined => {
     for (const j of list) {
       if (state.value[j] === 1) continue;
       const person = problem.candidates[j]!.personId;
-      const held = problem.candidates.filter((c) => c.personId === person && state.value[c.index] === 1);
+      const held = (byPerson.get(person) ?? []).filter((k) => state.value[k] === 1).map((k) => problem.candidates[k]!);
       for (const h of held) {
         apply(h.index, 0);
         if (state.fits(j)) {
-          const sameKind = problem.candidates[h.index]!.resident ? problem.residentsBySlot[h.slot]! : problem.facultyBySlot[h.slot]!;
+          const sameKind = h.resident ? problem.residentsBySlot[h.slot]! : problem.facultyBySlot[h.slot]!;
           apply(j, 1);
           const replacement = pickBest(sameKind.filter((k) => problem.candidates[k]!.personId !== person));
           apply(j, 0);
@@ -237,15 +275,107 @@ function greedyOnce(problem: Problem, model: LinearModel, weights: ObjectiveWeig
     return undefined;
   };
 
-  const fillSlot = (s: number) => {
-    const slot = problem.slots[s]!;
-    fill(problem.residentsBySlot[s]!, () => countOn(problem.residentsBySlot[s]!) < slot.residentsMin);
-    fill(problem.facultyBySlot[s]!, () => needsFaculty(s));
+  const serve = (open: Set<number>) => {
+    const refreshOpen = () => {
+      openToday.clear();
+      for (const s of open) {
+        for (const j of [...problem.residentsBySlot[s]!, ...problem.facultyBySlot[s]!]) {
+          const id = problem.candidates[j]!.personId;
+          openToday.set(id, (openToday.get(id) ?? 0) + 1);
+        }
+      }
+    };
+    refreshOpen();
+    while (open.size > 0) {
+      let chosenSlot: number | undefined;
+      let chosenNeed: { pool: number[]; short: number } | undefined;
+      let tightest = Infinity;
+      for (const s of [...open]) {
+        const n = need(s);
+        if (!n) {
+          open.delete(s);
+          continue;
+        }
+        let fitting = 0;
+        for (const j of n.pool) if (state.fits(j)) fitting++;
+        const tightness = fitting / n.short + (shuffle ? 0.5 * random() : 0);
+        if (tightness < tightest) [tightest, chosenSlot, chosenNeed] = [tightness, s, n];
+      }
+      if (chosenSlot === undefined || !chosenNeed) break;
+      const j = pickBest(chosenNeed.pool) ?? repair(chosenNeed.pool);
+      if (j === undefined) {
+        open.delete(chosenSlot);
+        refreshOpen();
+        continue;
+      }
+      apply(j, 1);
+    }
   };
-  for (const s of order) fillSlot(s);
+
+  /**
+   * Ejection search for what construction left short: put a person on a short slot after
+   * removing the fewest of their own shifts that block it; the removed shifts' slots become
+   * short in turn. Recently moved assignments are tabu so the search does not undo itself.
+   */
+  const ejectionSearch = () => {
+    const tabuUntil = new Map<number, number>();
+    for (let iteration = 0; iteration < 40 * problem.slots.length && now() < deadline; iteration++) {
+      const short = [...new Set(state.unmetRows().map((r) => model.rowTag[r]!.slot!))];
+      if (short.length === 0) return;
+      const s = short[Math.floor(random() * short.length)]!;
+      const n = need(s);
+      if (!n) continue;
+      const direct = pickBest(n.pool);
+      if (direct !== undefined) {
+        apply(direct, 1);
+        tabuUntil.set(direct, iteration + 10);
+        continue;
+      }
+      let best: { j: number; removed: number[]; cost: number } | undefined;
+      for (const j of n.pool) {
+        if (state.value[j] === 1 || (tabuUntil.get(j) ?? -1) > iteration) continue;
+        const person = problem.candidates[j]!.personId;
+        const removed: number[] = [];
+        let blocking = state.blockingRows(j);
+        while (blocking.length > 0 && removed.length < 3) {
+          const votes = new Map<number, number>();
+          for (const r of blocking) {
+            for (const h of state.contributors(r)) {
+              if (problem.candidates[h]!.personId !== person || (tabuUntil.get(h) ?? -1) > iteration) continue;
+              votes.set(h, (votes.get(h) ?? 0) + 1);
+            }
+          }
+          if (votes.size === 0) break;
+          const h = [...votes].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0]![0];
+          apply(h, 0);
+          removed.push(h);
+          blocking = state.blockingRows(j);
+        }
+        const cost = blocking.length === 0 ? removed.length * 10 + score(j) + random() : Infinity;
+        for (const h of removed) apply(h, 1);
+        if (cost < (best?.cost ?? Infinity)) best = { j, removed, cost };
+      }
+      if (!best) continue;
+      for (const h of best.removed) {
+        apply(h, 0);
+        tabuUntil.set(h, iteration + 15);
+      }
+      apply(best.j, 1);
+      tabuUntil.set(best.j, iteration + 15);
+    }
+  };
+
+  const byDate = new Map<string, number[]>();
+  problem.slots.forEach((slot, s) => {
+    const l = byDate.get(slot.date);
+    if (l) l.push(s);
+    else byDate.set(slot.date, [s]);
+  });
+  for (const date of [...byDate.keys()].sort()) serve(new Set(byDate.get(date)));
   // Repairs move shifts between slots filled earlier: top those up, then report what is short.
   const shortSlots = () => [...new Set(state.unmetRows().map((r) => model.rowTag[r]!.slot!))];
-  for (const s of shortSlots()) fillSlot(s);
+  serve(new Set(shortSlots()));
+  if (shortSlots().length > 0) ejectionSearch();
   const unfilled = shortSlots();
   const chosen: number[] = [];
   for (let j = 0; j < model.numAssign; j++) if (state.value[j] === 1) chosen.push(j);

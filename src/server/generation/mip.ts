@@ -23,6 +23,14 @@ export function toMipArrays(model: LinearModel): MipArrays {
     rowLower.push(lo);
     rowUpper.push(hi);
   };
+  // An `any` column that counts toward a minimum must not be 1 without a member.
+  const countsUp = new Set<number>();
+  for (let r = 0; r < model.rowLower.length; r++) {
+    if (model.rowLower[r] === -Infinity) continue;
+    for (let k = model.rowStarts[r]!; k < model.rowStarts[r + 1]!; k++) {
+      if (model.rowValue[k]! > 0 && model.colKind[model.rowIndex[k]!] === 'any') countsUp.add(model.rowIndex[k]!);
+    }
+  }
   for (const [agg, def] of model.aggregates) {
     if (model.colKind[agg] === 'sum') {
       // agg = sum(coef * x)
@@ -33,6 +41,7 @@ export function toMipArrays(model: LinearModel): MipArrays {
     } else {
       // agg >= x for every member: agg is 1 whenever any member is.
       for (const col of def.cols) addRow([agg, col], [1, -1], 0, Infinity);
+      if (countsUp.has(agg)) addRow([agg, ...def.cols], [1, ...def.cols.map(() => -1)], -Infinity, 0);
     }
   }
   return {

@@ -206,8 +206,9 @@ function coverageRows(b: ModelBuilder, problem: Problem): void {
       b.row({ kind: 'coverage_faculty', slot: s }, new Map(faculty.map((i) => [i, 1])), slot.facultyMin, facMax);
     }
     if (!supervised) return;
-    // Faculty on the slot >= ceil(PGY-1 / r1) + ceil(seniors / r2) under the ratio policy,
-    // else >= 1 when any PGY-1 is on it (ACGME). Faculty on the same slot overlap it fully.
+    // Faculty of the service on duty during the slot >= ceil(PGY-1 / r1) + ceil(seniors / r2)
+    // under the ratio policy, else >= 1 when any PGY-1 is on it (ACGME). Each faculty
+    // member counts once even when on two slots that both overlap this one.
     const pgyOf = (i: number) => problem.people.get(problem.candidates[i]!.personId)?.pgy ?? 1;
     const juniors = residents.filter((i) => pgyOf(i) === 1);
     const seniors = residents.filter((i) => pgyOf(i) !== 1);
@@ -219,9 +220,21 @@ function coverageRows(b: ModelBuilder, problem: Problem): void {
       if (seniors.length > 0) needs.push(b.aggregate('ceil', seniors, ones(seniors), ratio.senior));
     } else if (juniors.length > 0) needs.push(b.aggregate('any', juniors, ones(juniors)));
     if (needs.length === 0) return;
-    const terms = new Map<number, number>(faculty.map((i) => [i, 1]));
+    const { slots: near, fixedFaculty } = problem.supervisors[s]!;
+    const byPerson = new Map<string, number[]>();
+    for (const k of near) {
+      for (const i of problem.facultyBySlot[k]!) {
+        const id = problem.candidates[i]!.personId;
+        if (fixedFaculty.has(id)) continue;
+        const l = byPerson.get(id);
+        if (l) l.push(i);
+        else byPerson.set(id, [i]);
+      }
+    }
+    const terms = new Map<number, number>();
+    for (const list of byPerson.values()) terms.set(list.length === 1 ? list[0]! : b.aggregate('any', list, ones(list)), 1);
     for (const col of needs) terms.set(col, -1);
-    b.row({ kind: 'supervision', slot: s }, terms, 0, Infinity);
+    b.row({ kind: 'supervision', slot: s }, terms, -fixedFaculty.size, Infinity);
   });
 }
 
@@ -337,43 +350,49 @@ function maxHoursInWindow(list: Candidate[], from: number, to: number, problem: 
   return best.length ? best[best.length - 1]! : 0;
 }
 
-/** One day in seven over four weeks: at least `minFreePeriods` duty-free 24-hour periods per window. */
+/**
+ * One day in seven over four weeks: at least `minFreePeriods` duty-free 24-hour periods per
+ * window. Period k runs from day k at the anchor hour for 24 hours (k = days since 1970).
+ */
 function freePeriodRows(b: ModelBuilder, personId: string, list: Candidate[], fixed: Duty[], problem: Problem): void {
   const { windowDays, minFreePeriods } = problem.limits;
   const anchor = problem.anchorHour * HOUR_MS;
-  const busyCol = new Map<string, number>();
-  const fixedBusy = new Set<string>();
-  const periodOf = (date: string): [number, number] => [dateToMs(date) + anchor, dateToMs(date) + anchor + DAY_MS];
-  const touchedPeriods = (d: Pick<Duty, 'startMs' | 'dutyEndMs'>): string[] => {
-    const first = new Date(d.startMs - anchor - DAY_MS).toISOString().slice(0, 10);
-    return eachDate(first, new Date(d.dutyEndMs - anchor).toISOString().slice(0, 10)).filter((p) => {
-      const [s, e] = periodOf(p);
-      return overlapMs(d.startMs, d.dutyEndMs, s, e) > 0;
-    });
-  };
-  for (const f of fixed) for (const p of touchedPeriods(f)) fixedBusy.add(p);
-  const members = new Map<string, number[]>();
+  const first = (d: Pick<Duty, 'startMs'>) => Math.floor((d.startMs - anchor) / DAY_MS);
+  const last = (d: Pick<Duty, 'dutyEndMs'>) => Math.floor((d.dutyEndMs - 1 - anchor) / DAY_MS);
+  const fixedBusy = new Set<number>();
+  for (const f of fixed) for (let k = first(f); k <= last(f); k++) fixedBusy.add(k);
+  const members = new Map<number, number[]>();
   for (const c of list) {
-    for (const p of touchedPeriods(c)) {
-      if (fixedBusy.has(p)) continue;
-      const l = members.get(p);
+    for (let k = first(c); k <= last(c); k++) {
+      if (fixedBusy.has(k)) continue;
+      const l = members.get(k);
       if (l) l.push(c.index);
-      else members.set(p, [c.index]);
+      else members.set(k, [c.index]);
     }
   }
-  for (const [p, cols] of members) busyCol.set(p, b.aggregate('any', cols, cols.map(() => 1)));
+  const busyCol = new Map<number, number>();
+  for (const [k, cols] of members) busyCol.set(k, b.aggregate('any', cols, cols.map(() => 1)));
+  const lastOffset = anchor === 0 ? windowDays - 1 : windowDays - 2;
+  // Periods of later blocks are not decided yet. Counting them as free would let this
+  // block pile duty up at its end and leave the next one no way to give days off, so a
+  // window reaching into them needs its share of free periods among those known now.
+  const blockEnd = Math.round(dateToMs(problem.block.end) / DAY_MS);
+  const rangeEnd = Math.round(dateToMs(problem.range.end) / DAY_MS);
   for (const w of windowStarts(problem.block, windowDays)) {
     // Periods wholly inside the window.
-    const last = addDays(w, anchor === 0 ? windowDays - 1 : windowDays - 2);
-    const periods = eachDate(w, last);
+    const from = Math.round(dateToMs(w) / DAY_MS);
     const terms = new Map<number, number>();
     let busy = 0;
-    for (const p of periods) {
-      if (fixedBusy.has(p)) busy += 1;
-      const col = busyCol.get(p);
+    let known = 0;
+    for (let k = from; k <= from + lastOffset; k++) {
+      if (k > blockEnd && k <= rangeEnd) continue;
+      known += 1;
+      if (fixedBusy.has(k)) busy += 1;
+      const col = busyCol.get(k);
       if (col !== undefined) terms.set(col, 1);
     }
-    const rhs = Math.max(0, periods.length - minFreePeriods - busy);
+    const required = Math.floor((minFreePeriods * known) / (lastOffset + 1));
+    const rhs = Math.max(0, known - required - busy);
     if (terms.size <= rhs) continue;
     b.row({ kind: 'free_periods', personId, window: w }, terms, -Infinity, rhs);
   }

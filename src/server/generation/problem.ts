@@ -4,8 +4,8 @@
  * published assignments after it, assignments the generator does not own), and the
  * numeric limits the hard rules impose. Pure data built from a ScheduleSnapshot.
  */
-import type { Person, Policies, ShiftKind } from '../domain/program';
-import { isAbsent, requiredSlots, slotKey, type ScheduleSnapshot, type Shift, type Slot } from '../domain/snapshot';
+import { defaultBlocking, type Person, type Policies, type ShiftKind } from '../domain/program';
+import { requiredSlots, slotKey, type ScheduleSnapshot, type Shift, type Slot } from '../domain/snapshot';
 import { DAY_MS, HOUR_MS, addDays, dateToMs, eachDate, msToDate, weekdayOf } from '../domain/time';
 
 /** Numbers behind the hard rules; ACGME figures plus the program's local policies. */
@@ -46,6 +46,7 @@ export function hardLimits(policies: Policies): HardLimits {
 /** A stretch of duty as the rules see it, whether fixed or a candidate. */
 export interface Duty {
   personId: string;
+  role: 'primary' | 'supervising' | 'backup';
   serviceId: string;
   shiftTypeId: string;
   kind: ShiftKind;
@@ -101,6 +102,11 @@ export interface Problem {
   availableSoFar: Map<string, number>;
   /** Per slot: residents on it need supervising faculty (the service requires supervision). */
   supervised: boolean[];
+  /**
+   * Per supervised slot: the slots of the same service overlapping it in time, whose faculty
+   * count as its supervisors (the slot itself included), and the faculty of fixed duty who do.
+   */
+  supervisors: { slots: number[]; fixedFaculty: Set<string> }[];
   /** Hour of day at which the 24-hour periods counted as free days start (see freePeriodAnchor). */
   anchorHour: number;
 }
@@ -156,9 +162,22 @@ function datesTouched(startMs: number, endMs: number): string[] {
   return eachDate(msToDate(startMs), msToDate(Math.max(startMs, endMs - 1)));
 }
 
+/** Blocking absence dates per person, as a set for fast lookups. */
+function absentDates(snapshot: ScheduleSnapshot): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const a of snapshot.absences) {
+    if (!defaultBlocking(a)) continue;
+    let set = out.get(a.personId);
+    if (!set) out.set(a.personId, (set = new Set()));
+    for (const d of eachDate(a.start, a.end)) set.add(d);
+  }
+  return out;
+}
+
 function toDuty(s: Shift): Duty {
   return {
     personId: s.personId,
+    role: s.role,
     serviceId: s.serviceId,
     shiftTypeId: s.shiftTypeId,
     kind: s.kind,
@@ -171,13 +190,14 @@ function toDuty(s: Shift): Duty {
 }
 
 /** People info for the whole range: equity groups and available days. */
-export function peopleInfo(snapshot: ScheduleSnapshot, range: { start: string; end: string }): Map<string, PersonInfo> {
+export function peopleInfo(snapshot: ScheduleSnapshot, range: { start: string; end: string }, absent = absentDates(snapshot)): Map<string, PersonInfo> {
   const dates = eachDate(range.start, range.end);
   const out = new Map<string, PersonInfo>();
   for (const p of snapshot.people) {
     if (!p.active) continue;
     const resident = p.role === 'resident';
-    const availableDays = dates.filter((d) => !isAbsent(snapshot.absences, p.id, d)).length;
+    const off = absent.get(p.id);
+    const availableDays = off ? dates.filter((d) => !off.has(d)).length : dates.length;
     out.set(p.id, {
       id: p.id,
       name: p.name,
@@ -195,7 +215,9 @@ export function buildProblem(input: BlockInput): Problem {
   const limits = hardLimits(snapshot.policies);
   const allSlotKeys = new Set(requiredSlots(snapshot.coverage, snapshot.shiftTypes, range).map((s) => s.key));
   const slots = requiredSlots(snapshot.coverage, snapshot.shiftTypes, block).sort((a, b) => a.startMs - b.startMs || a.key.localeCompare(b.key));
-  const people = peopleInfo(snapshot, range);
+  const absent = absentDates(snapshot);
+  const isOff = (personId: string, date: string) => absent.get(personId)?.has(date) ?? false;
+  const people = peopleInfo(snapshot, range, absent);
 
   // Fixed duty: everything of the snapshot the generator does not own, plus earlier blocks.
   const fixed = new Map<string, Duty[]>();
@@ -250,11 +272,11 @@ export function buildProblem(input: BlockInput): Problem {
         note(`the shift is longer than ${limits.maxContinuousHours} h of continuous duty`);
         continue;
       }
-      if (touched.some((d) => isAbsent(snapshot.absences, p.id, d))) {
+      if (touched.some((d) => isOff(p.id, d))) {
         note('absent');
         continue;
       }
-      const own: Duty = { personId: p.id, ...duty };
+      const own: Duty = { personId: p.id, role: resident ? 'primary' : 'supervising', ...duty };
       if ((fixed.get(p.id) ?? []).some((f) => conflicts(f, own, resident, limits))) {
         note('already on duty or resting from fixed duty');
         continue;
@@ -279,8 +301,9 @@ export function buildProblem(input: BlockInput): Problem {
     if (reasons.size > 0) supplyNotes.set(slotIndex, [...reasons].map(([why, n]) => `${n} ${why}`));
   });
 
+  const supervised = slots.map((s) => snapshot.shiftTypes.get(s.shiftTypeId)!.kind !== 'moonlighting' && (snapshot.services.get(s.serviceId)?.supervisionRequired ?? false));
   const soFar = eachDate(range.start, block.end);
-  const availableSoFar = new Map([...people.keys()].map((id) => [id, soFar.filter((d) => !isAbsent(snapshot.absences, id, d)).length]));
+  const availableSoFar = new Map([...people.keys()].map((id) => [id, soFar.filter((d) => !isOff(id, d)).length]));
   return {
     range,
     block,
@@ -295,8 +318,22 @@ export function buildProblem(input: BlockInput): Problem {
     supplyNotes,
     availableSoFar,
     anchorHour: freePeriodAnchor(slots, snapshot),
-    supervised: slots.map((s) => snapshot.shiftTypes.get(s.shiftTypeId)!.kind !== 'moonlighting' && (snapshot.services.get(s.serviceId)?.supervisionRequired ?? false)),
+    supervised,
+    supervisors: supervised.map((on, i) => (on ? supervisorsOf(slots, i, fixed, people) : { slots: [], fixedFaculty: new Set<string>() })),
   };
+}
+
+/** Faculty on the same service whose scheduled time overlaps the slot's supervise it. */
+function supervisorsOf(slots: readonly Slot[], i: number, fixed: Map<string, Duty[]>, people: Map<string, PersonInfo>): Problem['supervisors'][number] {
+  const slot = slots[i]!;
+  const overlaps = (start: number, end: number) => start < slot.endMs && end > slot.startMs;
+  const fixedFaculty = new Set<string>();
+  for (const [personId, list] of fixed) {
+    if (people.get(personId)?.resident !== false) continue;
+    if (list.some((d) => d.serviceId === slot.serviceId && d.role !== 'backup' && overlaps(d.startMs, d.endMs))) fixedFaculty.add(personId);
+  }
+  const near = slots.map((_, k) => k).filter((k) => slots[k]!.serviceId === slot.serviceId && overlaps(slots[k]!.startMs, slots[k]!.endMs));
+  return { slots: near, fixedFaculty };
 }
 
 /**
