@@ -1,12 +1,13 @@
 /**
  * Coverage facts the resilience analytics share: which required slot each assignment fills,
- * who could step in (qualified, present, free, within the hard duty-hour rules), and what
- * losing one person does to coverage (N-1). Pure: reads a snapshot, returns plain data.
- * `run_contingency_analysis_resilience_tool` can reuse `n1Losses` instead of recomputing it.
+ * who could step in, and what losing one person does to coverage (N-1). Pure: reads a
+ * snapshot, returns plain data. N-1 is structural (qualified, present, free); edits the
+ * recovery search and the sacrifice preview make are checked by the rule engine.
  */
 import type { Person } from '../domain/program';
 import { expandShift, isAbsent, requiredSlots, slotKey, type ScheduleSnapshot, type Shift, type Slot } from '../domain/snapshot';
 import { DAY_MS, addDays, dateToMs, daysBetween } from '../domain/time';
+import { EligibilityIndex } from '../rules/eligibility';
 
 export type CoverRole = 'faculty' | 'resident';
 export const COVER_ROLES: readonly CoverRole[] = ['faculty', 'resident'];
@@ -63,33 +64,36 @@ export function qualifies(snapshot: ScheduleSnapshot, person: Person, slot: Slot
   return true;
 }
 
-/** Days of padding around the range so 28-day windows at its edges can be summed. */
-const PAD = 28;
-const ACGME_WEEKLY_LIMIT = 80;
+/** Days of padding around the range, so shifts near its edges are indexed too. */
+const PAD = 2;
 
 /**
  * Who works when, mutable so the recovery search can try edits and undo them. `canTake`
- * applies the hard rules a replacement must meet: not absent, no overlapping duty (including
- * transition time), and for residents the 80-hour 4-week average (or the service's approved
- * limit) and the program's maximum consecutive duty days.
+ * answers with the rule engine (EligibilityIndex: every person rule at critical severity plus
+ * the blocking warnings, as validation would judge the change); absence and overlapping duty
+ * are tested first only because they are cheap and rule most people out.
  */
 export class Roster {
   private readonly origin: number;
   private readonly length: number;
   private readonly byDay = new Map<string, Shift[][]>();
-  private readonly hours = new Map<string, Float64Array>();
-  /** Per person and day: the largest 28-day total among the windows containing that day (dropped on change). */
-  private readonly windowMax = new Map<string, Float64Array>();
-  /** Per slot key: the slot's shift times and hours, which do not depend on who works it. */
-  private readonly slotShift = new Map<string, { shift: Shift; day: number; limit: number }>();
+  private readonly dayIndex = new Map<string, number>();
+  private readonly original: ReadonlySet<Shift>;
+  /** Changes against the snapshot, per person, in the form the rule engine takes. */
+  private readonly added = new Map<string, Shift[]>();
+  private readonly removed = new Map<string, Set<string>>();
+  /** Per slot key: the shift the slot would be, which does not depend on who works it. */
+  private readonly slotShift = new Map<string, { shift: Shift; day: number }>();
+  private readonly rules: EligibilityIndex;
 
   constructor(private readonly snapshot: ScheduleSnapshot) {
     this.origin = dateToMs(snapshot.range.start) - PAD * DAY_MS;
     this.length = daysBetween(snapshot.range.start, snapshot.range.end) + 1 + 2 * PAD;
-    for (const s of snapshot.shifts) if (s.role !== 'backup') this.add(s);
+    this.rules = new EligibilityIndex(snapshot);
+    const counted = snapshot.shifts.filter((s) => s.role !== 'backup');
+    for (const s of counted) this.index(s);
+    this.original = new Set(counted);
   }
-
-  private readonly dayIndex = new Map<string, number>();
 
   private day(date: string): number {
     let i = this.dayIndex.get(date);
@@ -99,31 +103,41 @@ export class Roster {
 
   private days(personId: string): Shift[][] {
     let d = this.byDay.get(personId);
-    if (!d) {
-      d = Array.from({ length: this.length }, () => []);
-      this.byDay.set(personId, d);
-      this.hours.set(personId, new Float64Array(this.length));
-    }
+    if (!d) this.byDay.set(personId, (d = Array.from({ length: this.length }, () => [])));
     return d;
   }
 
-  add(s: Shift): void {
+  private index(s: Shift): void {
     const i = this.day(s.date);
-    if (i < 0 || i >= this.length) return;
-    this.days(s.personId)[i]!.push(s);
-    this.hours.get(s.personId)![i]! += s.countedHours;
-    this.windowMax.delete(s.personId);
+    if (i >= 0 && i < this.length) this.days(s.personId)[i]!.push(s);
+  }
+
+  add(s: Shift): void {
+    this.index(s);
+    if (this.original.has(s)) this.removed.get(s.personId)?.delete(s.assignmentId);
+    else {
+      let list = this.added.get(s.personId);
+      if (!list) this.added.set(s.personId, (list = []));
+      list.push(s);
+    }
   }
 
   remove(s: Shift): void {
     const i = this.day(s.date);
-    if (i < 0 || i >= this.length) return;
-    const list = this.days(s.personId)[i]!;
-    const at = list.indexOf(s);
-    if (at < 0) return;
-    list.splice(at, 1);
-    this.hours.get(s.personId)![i]! -= s.countedHours;
-    this.windowMax.delete(s.personId);
+    if (i >= 0 && i < this.length) {
+      const list = this.days(s.personId)[i]!;
+      const at = list.indexOf(s);
+      if (at >= 0) list.splice(at, 1);
+    }
+    if (this.original.has(s)) {
+      let ids = this.removed.get(s.personId);
+      if (!ids) this.removed.set(s.personId, (ids = new Set()));
+      ids.add(s.assignmentId);
+    } else {
+      const list = this.added.get(s.personId) ?? [];
+      const at = list.indexOf(s);
+      if (at >= 0) list.splice(at, 1);
+    }
   }
 
   /** The shifts of a person on one date. */
@@ -137,73 +151,38 @@ export class Roster {
     return { ...this.slotInfo(slot).shift, assignmentId: id, personId };
   }
 
-  private slotInfo(slot: Slot): { shift: Shift; day: number; limit: number } {
+  private slotInfo(slot: Slot): { shift: Shift; day: number } {
     let info = this.slotShift.get(slot.key);
     if (!info) {
       const type = this.snapshot.shiftTypes.get(slot.shiftTypeId)!;
-      const shift = expandShift({ id: '', personId: '', serviceId: slot.serviceId, shiftTypeId: slot.shiftTypeId, date: slot.date, role: 'primary' }, type);
-      const weekly = this.snapshot.services.get(slot.serviceId)?.weeklyHoursLimit ?? ACGME_WEEKLY_LIMIT;
-      info = { shift, day: this.day(slot.date), limit: weekly * 4 + 1e-9 };
+      const shift = expandShift({ id: `(slot:${slot.key})`, personId: '', serviceId: slot.serviceId, shiftTypeId: slot.shiftTypeId, date: slot.date, role: 'primary' }, type);
+      info = { shift, day: this.day(slot.date) };
       this.slotShift.set(slot.key, info);
     }
     return info;
   }
 
-  /** Whether the person could work the slot, leaving out `except` (a shift they would give up). */
-  canTake(personId: string, slot: Slot, except?: Shift): boolean {
-    const person = this.snapshot.peopleById.get(personId);
-    if (!person || isAbsent(this.snapshot.absences, personId, slot.date)) return false;
-    const { shift: cand, day: d, limit } = this.slotInfo(slot);
+  /** Present and not on an overlapping shift (other than `except`): necessary, not sufficient. */
+  isFree(personId: string, slot: Slot, except?: Shift): boolean {
+    if (isAbsent(this.snapshot.absences, personId, slot.date)) return false;
+    const { shift: cand, day: d } = this.slotInfo(slot);
     const days = this.days(personId);
     // Shifts last at most 28 h + transition: only the neighbouring days can overlap.
     for (let k = Math.max(0, d - 2); k <= Math.min(this.length - 1, d + 1); k++) {
       for (const s of days[k]!) if (s !== except && s.startMs < cand.dutyEndMs && cand.startMs < s.dutyEndMs) return false;
     }
-    if (person.role !== 'resident') return true;
-    return this.withinHours(personId, d, cand.countedHours, limit, except) && this.withinConsecutiveDays(days, d, except);
-  }
-
-  /** Every 28-day window containing day d stays within 4 × the weekly limit. */
-  private withinHours(personId: string, d: number, added: number, limit: number, except?: Shift): boolean {
-    if (!except) return this.maxWindows(personId)[d]! + added <= limit;
-    const h = this.hours.get(personId)!;
-    const exceptDay = this.day(except.date);
-    const at = (k: number) => (k < 0 || k >= this.length ? 0 : h[k]!) + (k === d ? added : 0) - (k === exceptDay ? except.countedHours : 0);
-    let window = 0;
-    for (let k = d - 27; k <= d; k++) window += at(k);
-    if (window > limit) return false;
-    for (let start = d - 26; start <= d; start++) {
-      window += at(start + 27) - at(start - 1);
-      if (window > limit) return false;
-    }
     return true;
   }
 
-  private maxWindows(personId: string): Float64Array {
-    let max = this.windowMax.get(personId);
-    if (max) return max;
-    const h = this.hours.get(personId)!;
-    const prefix = new Float64Array(this.length + 1);
-    for (let k = 0; k < this.length; k++) prefix[k + 1] = prefix[k]! + h[k]!;
-    const sum = (start: number) => prefix[Math.min(this.length, Math.max(0, start + 28))]! - prefix[Math.max(0, start)]!;
-    max = new Float64Array(this.length);
-    for (let d = 0; d < this.length; d++) {
-      let m = 0;
-      for (let start = d - 27; start <= d; start++) m = Math.max(m, sum(start));
-      max[d] = m;
-    }
-    this.windowMax.set(personId, max);
-    return max;
-  }
-
-  private withinConsecutiveDays(days: Shift[][], d: number, except?: Shift): boolean {
-    const rule = this.snapshot.policies.maxConsecutiveDutyDays;
-    if (!rule.enabled) return true;
-    const worked = (k: number) => k >= 0 && k < this.length && days[k]!.some((s) => s !== except);
-    let run = 1;
-    for (let k = d - 1; worked(k); k--) run++;
-    for (let k = d + 1; worked(k); k++) run++;
-    return run <= rule.limit;
+  /** Whether the person could work the slot, giving up `except` (a shift of theirs) if named. */
+  canTake(personId: string, slot: Slot, except?: Shift): boolean {
+    const person = this.snapshot.peopleById.get(personId);
+    if (!person || !this.isFree(personId, slot, except)) return false;
+    const cand = this.slotInfo(slot).shift;
+    const removes = new Set(this.removed.get(personId));
+    const adds = (this.added.get(personId) ?? []).filter((s) => s !== except);
+    if (except && this.original.has(except)) removes.add(except.assignmentId);
+    return this.rules.check(person, [...adds, { ...cand, personId }], removes).ok;
   }
 }
 
@@ -230,20 +209,18 @@ export class QualifiedPool {
   }
 }
 
-/** How many people outside the slot could step in now (backups on the slot included). */
-export function replacementsFor(c: CoveredSlot, role: CoverRole, pool: QualifiedPool, roster: Roster, limit = Number.POSITIVE_INFINITY): number {
+/** Qualified people outside the slot who are present and free then (backups on the slot included), with the backup shift they would give up. */
+export function freeCandidates(c: CoveredSlot, role: CoverRole, pool: QualifiedPool, roster: Roster): { personId: string; backup?: Shift }[] {
   const on = new Set(assigneesOf(c, role).map((s) => s.personId));
-  let n = 0;
+  const out: { personId: string; backup?: Shift }[] = [];
   for (const q of pool.of(c.slot, role)) {
     if (on.has(q.id)) continue;
     const backup = c.backups.find((b) => b.personId === q.id);
-    if (roster.canTake(q.id, c.slot, backup)) {
-      n++;
-      if (n >= limit) break;
-    }
+    if (roster.isFree(q.id, c.slot, backup)) out.push(backup ? { personId: q.id, backup } : { personId: q.id });
   }
-  return n;
+  return out;
 }
+
 
 /** What losing one person for the whole range does to coverage. */
 export interface PersonLoss {
@@ -255,11 +232,11 @@ export interface PersonLoss {
   requiredShifts: number;
   /** Slots that fall below their minimum without them. */
   affected: CoveredSlot[];
-  /** Affected slots nobody qualified and free could fill. */
+  /** Affected slots nobody qualified, present and free could fill. */
   uncoverable: CoveredSlot[];
   /** Slots on which they are the only person of their role. */
   sole: CoveredSlot[];
-  /** Replacements available for each of their required shifts. */
+  /** Qualified people present and free during each of their required shifts. */
   alternatives: number[];
   /** Other people working the affected slots. */
   affectedPeople: Set<string>;
@@ -297,16 +274,21 @@ export function coverageModel(snapshot: ScheduleSnapshot): CoverageModel {
       const min = minimumOf(c.slot, role);
       if (min === 0) continue;
       const on = assigneesOf(c, role);
-      const alternatives = replacementsFor(c, role, pool, roster);
+      const short = on.length - 1 < min;
+      // Structural N-1: someone qualified, present and free could step in. Duty-hour rules are
+      // left to the recovery search (rule engine); asking the engine here for every short slot
+      // would cost about a second on a 13-week program.
+      const free = freeCandidates(c, role, pool, roster);
+      const coverable = !short || free.length > 0;
       for (const s of on) {
         const loss = losses.get(s.personId);
         if (!loss) continue;
         loss.requiredShifts++;
-        loss.alternatives.push(alternatives);
+        loss.alternatives.push(free.length);
         if (on.length === 1) loss.sole.push(c);
-        if (on.length - 1 < min) {
+        if (short) {
           loss.affected.push(c);
-          if (alternatives === 0) loss.uncoverable.push(c);
+          if (!coverable) loss.uncoverable.push(c);
           for (const other of [...c.faculty, ...c.residents]) if (other.personId !== s.personId) loss.affectedPeople.add(other.personId);
         }
       }
