@@ -238,10 +238,14 @@ function hoursFinding(
   const nightFloat = inWindow.filter((s) => s.kind === 'night_float').reduce((n, s) => n + s.countedHours, 0);
   const moonlighting = inWindow.filter((s) => s.kind === 'moonlighting').reduce((n, s) => n + s.countedHours, 0);
   const range = `${msToDate(from)}..${msToDate(to - 1)}`;
-  // The shift to move: the shortest one that alone clears the excess, else the longest.
+  // The shift to drop or move: voluntary moonlighting first, then the shortest shift that
+  // alone clears the excess, else the longest.
   const movable = inWindow.filter((s) => s.startMs >= from);
-  const clearing = movable.filter((s) => s.countedHours >= excessHours).sort((a, b) => a.countedHours - b.countedHours || b.startMs - a.startMs)[0];
-  const pick = clearing ?? [...movable].sort((a, b) => b.countedHours - a.countedHours)[0];
+  const clearing = (list: Shift[]) => list.filter((s) => s.countedHours >= excessHours).sort((a, b) => a.countedHours - b.countedHours || b.startMs - a.startMs)[0];
+  const longest = (list: Shift[]) => [...list].sort((a, b) => b.countedHours - a.countedHours)[0];
+  const moonlightingShifts = movable.filter((s) => s.kind === 'moonlighting');
+  const pick = clearing(moonlightingShifts) ?? longest(moonlightingShifts) ?? clearing(movable) ?? longest(movable);
+  const action = pick ? (pick.kind === 'moonlighting' ? `, e.g. cancel the ${label(pick)}: moonlighting is voluntary` : `, e.g. move the ${label(pick)} to someone else`) : '';
   const details: Record<string, unknown> = {
     window_start: msToDate(from),
     window_end: msToDate(to - 1),
@@ -267,7 +271,7 @@ function hoursFinding(
       excess: avg - limit,
       unit: 'hours_per_week',
       message: `${who(person)} averages ${fmtHours(avg)}/week over ${range} (${fmtHours(total)} in ${span}; limit ${limit} h/week = ${round2(limit * weeks)} h)`,
-      suggestedFix: `remove ${fmtHours(excessHours)} from ${person.id} between ${range}${pick ? `, e.g. move the ${label(pick)} to someone else` : ''}`,
+      suggestedFix: `remove ${fmtHours(excessHours)} from ${person.id} between ${range}${action}`,
       assignmentIds: pick ? [pick.assignmentId, ...inWindow.filter((s) => s !== pick).map((s) => s.assignmentId)] : inWindow.map((s) => s.assignmentId),
       details,
     };

@@ -32,7 +32,8 @@ export function suggestFixes(index: EligibilityIndex, findings: Finding[], max: 
     if (MOVABLE.has(f.key) && f.personId && f.assignmentIds[0]) {
       const shift = byId.get(f.assignmentIds[0]);
       const person = snap.peopleById.get(f.personId);
-      if (!shift || !person) continue;
+      // Moonlighting is dropped, not handed over.
+      if (!shift || !person || shift.kind === 'moonlighting') continue;
       done++;
       const [first, ...others] = index.substitutes(shift, person.role, { exclude: new Set([person.id]), limit: 3 });
       if (!first) {

@@ -178,7 +178,8 @@ interface AssignmentRow extends Row {
   note: string | null;
 }
 
-const MAX_RANGE_DAYS = 366;
+// Tools limit their ranges to a year; a snapshot may add four weeks of context on either side.
+const MAX_RANGE_DAYS = 1100;
 
 export class ScheduleStore {
   private readonly db: SqliteDb;

@@ -1,0 +1,45 @@
+/**
+ * Builds the bundled scheduling MCP server over a store: the read tools and resources
+ * (this package), the analytics tools and the write tools. Transport-agnostic: main.ts
+ * connects it to stdio, http.ts creates one per request (stateless Streamable HTTP).
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Logger } from '../core/util/log';
+import type { ScheduleStore } from './store/store';
+import { registerAnalyticsTools } from './tools/analyticsTools';
+import type { ToolContext } from './tools/context';
+import { registerReadTools } from './tools/readTools';
+
+export const SERVER_NAME = 'sched-orch-scheduler';
+export const SERVER_VERSION = '0.1.0';
+
+export interface ServerOptions {
+  store: ScheduleStore;
+  logger: Logger;
+  /** Wall clock (injected so tests can pin "today"). */
+  now?: () => number;
+}
+
+const INSTRUCTIONS = [
+  'Residency scheduling server: one program (residents, faculty, services, shift types, coverage rules, absences) and its schedules.',
+  'Tool names follow the real "Residency Scheduler" server (suffix _tool). Read get_schedule_status_tool first: it names the current schedule, its dates and the data version.',
+  'Every result that reads a schedule carries schedule_id and data_version; the version increases with every write, so a cached result is current while the version is unchanged.',
+  'ACGME findings report the rule id (VI.F numbering), the measured value, the limit, the excess and a suggested fix; program policies stricter than ACGME are reported with source "local_policy".',
+].join('\n');
+
+export function createToolContext(options: ServerOptions): ToolContext {
+  return {
+    logger: options.logger,
+    now: options.now ?? Date.now,
+    snapshot: (query) => options.store.snapshot(query),
+  };
+}
+
+export function createServer(options: ServerOptions): McpServer {
+  const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: INSTRUCTIONS, capabilities: { logging: {} } });
+  const ctx = createToolContext(options);
+  registerReadTools(server, ctx, options.store);
+  registerAnalyticsTools(server, ctx);
+  // TODO(generation helper): register the write tools (registerWriteTools(server, ctx, options.store)) once src/server/tools/writeTools.ts exists.
+  return server;
+}

@@ -1,0 +1,70 @@
+/**
+ * Argument shapes and checks shared by the read tools: dates, ranges (at most 366 days,
+ * not reversed), ids, and the snapshot a rule check needs (the focus range plus the 27 days
+ * on either side that rolling 28-day windows reach into).
+ */
+import { z } from 'zod';
+import type { ScheduleSnapshot } from '../domain/snapshot';
+import { DAY_MS, addDays, dateToMs, isIsoDate } from '../domain/time';
+import type { DateRange } from '../rules/person';
+import type { ScheduleStore, StoredSchedule } from '../store/store';
+import { ToolError } from './defineTool';
+
+export const MAX_RANGE_DAYS = 366;
+
+export const dateArg = (description: string) =>
+  z
+    .string()
+    .max(10)
+    .refine(isIsoDate, { message: 'expected a real date written as YYYY-MM-DD' })
+    .describe(description);
+
+export const idArg = (description: string) =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'ids use letters, digits and _ . : - only')
+    .describe(description);
+
+export const scheduleIdArg = idArg('A stored schedule or draft id; the published schedule covering the dates when omitted.').optional();
+
+/** The contract's date_range: [first, last] inclusive. */
+export const dateRangeOut = z.tuple([z.string(), z.string()]);
+
+export function checkRange(start: string, end: string): DateRange {
+  if (end < start) throw new ToolError(`end_date ${end} is before start_date ${start}`);
+  const days = Math.round((dateToMs(end) - dateToMs(start)) / DAY_MS) + 1;
+  if (days > MAX_RANGE_DAYS) throw new ToolError(`the range ${start}..${end} spans ${days} days; at most ${MAX_RANGE_DAYS} days are allowed`);
+  return { start, end };
+}
+
+export interface FocusedSnapshot {
+  snapshot: ScheduleSnapshot;
+  schedule: StoredSchedule;
+  focus: DateRange;
+}
+
+/**
+ * The schedule for a focus range (explicit id, or the published one covering it), loaded
+ * with up to 27 days of context on either side, clipped to the schedule. The focus itself
+ * is clipped to the schedule too: outside it there is nothing to judge.
+ */
+export function focusedSnapshot(store: ScheduleStore, query: { start?: string; end?: string; scheduleId?: string }): FocusedSnapshot {
+  if (query.start !== undefined && query.end !== undefined) checkRange(query.start, query.end);
+  const schedule = store.resolveSchedule(query);
+  const start = query.start ?? schedule.start;
+  const end = query.end ?? schedule.end;
+  if (end < schedule.start || start > schedule.end) {
+    throw new ToolError(`schedule "${schedule.id}" runs ${schedule.start}..${schedule.end}, outside ${start}..${end}`, 'NOT_FOUND');
+  }
+  const focus = { start: start < schedule.start ? schedule.start : start, end: end > schedule.end ? schedule.end : end };
+  const before = addDays(focus.start, -27);
+  const after = addDays(focus.end, 27);
+  const snapshot = store.snapshot({
+    scheduleId: schedule.id,
+    start: before < schedule.start ? schedule.start : before,
+    end: after > schedule.end ? schedule.end : after,
+  });
+  return { snapshot, schedule, focus };
+}
