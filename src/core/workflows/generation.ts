@@ -24,7 +24,7 @@ import type { PolicyOverride } from '../policy/policies';
 import { conflictFindings, countBySeverity, describeFinding, mergeFindings, validationFindings, type Finding } from './shared/findings';
 import type { WorkflowModule } from './shared/module';
 import { dedupeRecommendations, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
-import { ANALYTICS_CONFIDENCE } from './shared/quality';
+import { ANALYTICS_CONFIDENCE, UNIFIED_CONFIDENCE } from './shared/quality';
 import { bool, count, list, num, pct, round, str, strings } from './shared/read';
 import { addDays, checkRange, compact, parseInputsWith, scopeInputShape, scopeOf, scopeSteps, utilizationArgs, type ScopeInputs } from './shared/scope';
 import { contingencyGaps, signalLevel, signalSummary, unifiedIndex, utilizationLevel, utilizationRate } from './shared/signals';
@@ -456,7 +456,7 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
           capability: 'get_unified_critical_index',
           args: () => ({ include_details: true, top_n: 20 }),
           fallback: { kind: 'compute', label: 'phase 3 signals with equal weights', base: 0.35, compute: signalRisk },
-          confidence: ANALYTICS_CONFIDENCE,
+          confidence: UNIFIED_CONFIDENCE,
         },
       ],
       decide: riskDecision,
@@ -531,7 +531,7 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
           inputs: ['draft_validate', 'draft_conflicts', 'draft_contingency'],
           capability: 'get_unified_critical_index',
           args: (ctx) => ({ include_details: true, top_n: 20, schedule_id: draftId(ctx) }),
-          confidence: ANALYTICS_CONFIDENCE,
+          confidence: UNIFIED_CONFIDENCE,
         },
       ],
       decide: postValidationDecision,

@@ -19,7 +19,7 @@ import type { JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '.
 import { gateAlerts, type AlertCandidate } from './shared/alerts';
 import type { WorkflowModule } from './shared/module';
 import { dedupeRecommendations, type Alert, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
-import { ANALYTICS_CONFIDENCE } from './shared/quality';
+import { ANALYTICS_CONFIDENCE, UNIFIED_CONFIDENCE } from './shared/quality';
 import { list, num, pct, round, str, strings } from './shared/read';
 import { checkRange, compact, defenseArgs, parseInputsWith, scopeInputShape, scopeSteps, utilizationArgs, type ScopeInputs } from './shared/scope';
 import {
@@ -332,7 +332,7 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
           capability: 'get_unified_critical_index',
           args: () => ({ include_details: true, top_n: 20 }),
           fallback: { kind: 'compute', label: 'weighted average of the available signals', base: 0.35, compute: estimateUnifiedIndex },
-          confidence: ANALYTICS_CONFIDENCE,
+          confidence: UNIFIED_CONFIDENCE,
         },
         { id: 'assessment', kind: 'compute', title: 'Alerts and risk', compute: assessResilience, confidence: assessmentConfidence },
       ],

@@ -14,6 +14,7 @@
  * Nothing is written before both approvals: rejecting either leaves the schedule untouched.
  */
 import { z } from 'zod';
+import type { ConfidenceFactor } from '../confidence/score';
 import type { ApprovalContent, JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
 import { describeFinding, mergeFindings, validationFindings, type Finding } from './shared/findings';
 import type { WorkflowModule } from './shared/module';
@@ -50,6 +51,8 @@ export const TOP_ASSESSED = 3;
 /** Consent and approval window, and the rollback window after execution. */
 export const SWAP_WINDOW_MS = 24 * 3_600_000;
 const IMPACT_STEPS = ['impact_1', 'impact_2', 'impact_3'] as const;
+/** validate_swap validates the hypothetical schedule: trusted like validate_schedule (0.90). */
+const IMPACT_CONFIDENCE = { base: 0.9 } as const;
 
 export type Candidate = {
   person: string;
@@ -216,14 +219,25 @@ function impactDecision(ctx: RunContext<SwapInputs>): PhaseVerdict | undefined {
   if (branch === 'escalate' || branch === 'default') {
     return { action: 'stop', status: 'needs_review', reason: 'No swap candidates: escalated to the coordinator' };
   }
-  const s = (ctx.data('select_automated') ?? ctx.data('select_manual')) as Selection | undefined;
-  if (branch === 'automated' && !s) return { action: 'stop', status: 'blocked', reason: 'Swap blocked: the impact assessment was unavailable' };
-  if (s?.path === 'automated' && !s.candidate) {
-    const first = s.findings[0];
-    return { action: 'stop', status: 'blocked', reason: `Swap blocked: ${s.reason}${first ? ` (${describeFinding(first)})` : ''}` };
+  if (branch === 'automated') {
+    const s = selectAutomated(ctx);
+    if (!s.candidate) {
+      const first = s.findings[0];
+      return { action: 'stop', status: 'blocked', reason: `Swap blocked: ${s.reason}${first ? ` (${describeFinding(first)})` : ''}` };
+    }
   }
-  if (s?.path === 'manual') return { action: 'continue', warnings: [s.reason] };
+  if (branch === 'manual') return { action: 'continue', warnings: [selectManual(ctx).reason] };
   return undefined;
+}
+
+/** The selection's confidence: the impact assessment of the chosen candidate. */
+function selectionConfidence(data: JsonObject, ctx: RunContext<SwapInputs>): ConfidenceFactor[] {
+  const s = data as Selection;
+  const index = candidatesOf(ctx).findIndex((c) => c.person === s.candidate?.person);
+  const stepId = s.path === 'automated' ? IMPACT_STEPS[index] : 'preview_manual';
+  const r = stepId ? ctx.result(stepId) : undefined;
+  if (s.path === 'manual') return [{ kind: 'base', label: 'manual review: the coordinator decides', value: r?.data ? Math.min(0.8, r.confidence.value) : 0.6 }];
+  return [{ kind: 'base', label: `impact assessment of ${s.candidate?.person ?? '?'}`, value: r?.data ? r.confidence.value : 0 }];
 }
 
 function consentRequest(ctx: RunContext<SwapInputs>): ApprovalContent {
@@ -393,6 +407,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           title: `Impact of candidate ${i + 1} (hypothetical schedule)`,
           capability: 'validate_swap',
           args: (ctx: RunContext<SwapInputs>) => previewArgs(ctx, candidatesOf(ctx)[i]),
+          confidence: IMPACT_CONFIDENCE,
         })),
         {
           id: 'impact_conflicts',
@@ -403,15 +418,13 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           args: (ctx) => ({ ...requestWindow(ctx), include_auto_resolution: true }),
         },
         {
-          id: 'select_automated',
-          kind: 'hub',
-          title: 'Best compliant candidate',
-          inputs: [...IMPACT_STEPS],
-          inputConfidence: 'maximum',
-          compute: selectAutomated,
+          id: 'preview_manual',
+          kind: 'tool',
+          title: 'Preview of the chosen swap',
+          capability: 'validate_swap',
+          args: (ctx) => previewArgs(ctx, candidatesOf(ctx)[0]),
+          confidence: IMPACT_CONFIDENCE,
         },
-        { id: 'preview_manual', kind: 'tool', title: 'Preview of the chosen swap', capability: 'validate_swap', args: (ctx) => previewArgs(ctx, candidatesOf(ctx)[0]) },
-        { id: 'select_manual', kind: 'compute', title: 'Candidate for coordinator review', compute: selectManual, confidence: () => [{ kind: 'base', label: 'manual review: the coordinator decides', value: 0.8 }] },
         { id: 'escalate', kind: 'compute', title: 'Escalate to the coordinator', compute: () => ({ escalated: true, reason: 'no candidates found' }) },
       ],
       gates: [
@@ -429,6 +442,9 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
       title: 'Phase 4 · Consent and approval',
       run: 'serial',
       steps: [
+        // The selections read the impact results without depending on them: a failed preview still goes to the coordinator.
+        { id: 'select_automated', kind: 'compute', title: 'Best compliant candidate', compute: selectAutomated, confidence: selectionConfidence },
+        { id: 'select_manual', kind: 'compute', title: 'Candidate for coordinator review', compute: selectManual, confidence: selectionConfidence },
         { id: 'selection', kind: 'hub', title: 'Selected swap', inputs: ['select_automated', 'select_manual'], compute: (ctx) => selectionOf(ctx) ?? { candidate: null } },
         { id: 'consent', kind: 'approval', title: 'Candidate consent', dependsOn: ['selection'], timeoutMs: SWAP_WINDOW_MS, request: consentRequest },
         { id: 'coordinator', kind: 'approval', title: 'Coordinator approval', dependsOn: ['consent'], timeoutMs: SWAP_WINDOW_MS, request: coordinatorRequest },

@@ -20,3 +20,10 @@ export function dataQualityFactors(data: JsonObject): ConfidenceFactor[] {
 
 /** The confidence rules of an analytics step: its base policy plus the data-quality factor. */
 export const ANALYTICS_CONFIDENCE = { adjust: dataQualityFactors } as const;
+
+/**
+ * The unified index: base 0.70, inside the cheatsheet's composite range 0.60–0.75. The
+ * framework's own 0.60 sits below its phase-5 threshold (0.65), so every live index would
+ * need review; 0.70 still keeps it from confirming a RED alert on its own (needs 0.85).
+ */
+export const UNIFIED_CONFIDENCE = { base: 0.7, adjust: dataQualityFactors } as const;

@@ -171,9 +171,10 @@ export function defenseArgs(ctx: RunContext): JsonObject {
 }
 
 /**
- * The two steps of the scope phase (run serially): the schedule status lookup (weight 0: a
- * missing status tool lowers nothing) and the compute step that settles the scope. The
- * compute step reads the status without depending on it, so it runs when the lookup failed.
+ * The two steps of the scope phase (run serially): the schedule status lookup and the
+ * compute step that settles the scope. Both weigh 0: the scope is bookkeeping, not evidence
+ * about the schedule, so it neither raises nor lowers the run's confidence. The compute step
+ * reads the status without depending on it, so it runs when the lookup failed.
  */
 export function scopeSteps<I extends ScopeInputs>(options: ScopeOptions = READ_SCOPE): StepDefinition<I>[] {
   return [
@@ -189,6 +190,7 @@ export function scopeSteps<I extends ScopeInputs>(options: ScopeOptions = READ_S
       id: 'scope',
       kind: 'compute',
       title: 'Range, schedule and capacity',
+      weight: 0,
       compute: (ctx) => computeScope(ctx.inputs, ctx.data('status'), options),
     },
   ];
