@@ -59,3 +59,60 @@ export function deadlineSignal(clock: Clock, ms: number, parent: AbortSignal, re
     },
   };
 }
+
+/**
+ * A time limit that can be paused (while a human is asked) and resumed, counting only the
+ * time it ran. Nothing runs until `start()`; pauses nest.
+ */
+export class PausableDeadline {
+  private remaining: number;
+  private since = 0;
+  private timer: AbortController | undefined;
+  private pauses = 0;
+  private armed = false;
+  private over = false;
+
+  constructor(
+    private readonly clock: Clock,
+    ms: number,
+    private readonly onExpire: () => void,
+  ) {
+    this.remaining = ms;
+  }
+
+  start(): void {
+    this.armed = true;
+    if (this.timer || this.over || this.pauses > 0 || !Number.isFinite(this.remaining)) return;
+    const timer = new AbortController();
+    this.timer = timer;
+    this.since = this.clock.now();
+    this.clock.sleep(Math.max(0, this.remaining), timer.signal).then(
+      () => {
+        this.timer = undefined;
+        this.over = true;
+        this.onExpire();
+      },
+      () => undefined,
+    );
+  }
+
+  pause(): void {
+    this.pauses++;
+    if (!this.timer) return;
+    this.timer.abort(TIMER_DONE);
+    this.timer = undefined;
+    this.remaining -= this.clock.now() - this.since;
+  }
+
+  resume(): void {
+    if (this.pauses === 0) return;
+    this.pauses--;
+    if (this.pauses === 0 && this.armed) this.start();
+  }
+
+  dispose(): void {
+    this.over = true;
+    this.timer?.abort(TIMER_DONE);
+    this.timer = undefined;
+  }
+}

@@ -107,6 +107,22 @@ describe('approval gates', () => {
     assert.equal(h.approvals.requests[0]!.expiresAt! - h.approvals.requests[0]!.requestedAt, 24 * HOUR);
   });
 
+  it('time spent waiting for the human does not count against the workflow time limit', async () => {
+    const clock = new FakeClock();
+    const slowHuman = new FakeToolServer(clock)
+      .define('validate_schedule', { latencyMs: 4000, respond: () => ({ is_valid: true }) })
+      .define('publish_schedule', { writes: true, latencyMs: 4000 });
+    const h = await harness({ clock, tools: slowHuman });
+    h.approvals.request = (request) => {
+      h.approvals.requests.push(request);
+      return clock.sleep(3 * HOUR).then(() => ({ approved: true, approver: 'dr.chen', reason: 'after lunch', at: clock.now() }));
+    };
+    // 8 s of machine work fits the 10 s limit; the 3 h wait for the approver does not count.
+    const summary = await clock.run(h.engine.start(load({ ...deploy(), timeoutMs: 10_000 }, ['publish_schedule'])).result);
+    assert.equal(summary.status, 'completed');
+    assert.equal(summary.durationMs, 3 * HOUR + 8000);
+  });
+
   it('approving despite blocking issues needs a justification, which becomes an exception record', async () => {
     const clock = new FakeClock();
     const h = await harness({ clock, tools: server(clock) });

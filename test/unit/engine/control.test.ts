@@ -87,6 +87,32 @@ describe('cancellation', () => {
   });
 });
 
+describe('run handles', () => {
+  it('subscribing to the handle right after start sees the whole run, and only that run', async () => {
+    const clock = new FakeClock();
+    const h = await harness({ clock, tools: server(clock) });
+    const a = h.engine.start(load(analysis));
+    const b = h.engine.start(load(analysis));
+    const seen: string[] = [];
+    a.subscribe((e) => seen.push(`${e.runId}:${e.type}`));
+    await clock.run(Promise.all([a.result, b.result]));
+    assert.equal(seen[0], `${a.runId}:run_started`);
+    assert.equal(seen.at(-1), `${a.runId}:run_finished`);
+    assert.ok(seen.every((e) => e.startsWith(a.runId + ':')));
+  });
+
+  it('dispose cancels every active run', async () => {
+    const clock = new FakeClock();
+    const h = await harness({ clock, tools: server(clock) });
+    const handle = h.engine.start(load(analysis));
+    await clock.advance(50);
+    const disposed = h.engine.dispose();
+    await clock.run(disposed);
+    assert.equal((await handle.result).status, 'cancelled');
+    assert.deepEqual(h.engine.activeRuns(), []);
+  });
+});
+
 describe('writer lock', () => {
   const writer = (id: string): WorkflowDefinition => ({
     id,
@@ -125,6 +151,16 @@ describe('writer lock', () => {
     const [c1, c2] = h.tools.callsTo('generate_schedule');
     assert.ok(c2!.startedAt >= c1!.endedAt!, 'the writes did not overlap');
     assert.equal(r.durationMs, 10, 'the read-only run did not wait');
+  });
+
+  it('time spent queued does not count against the workflow time limit', async () => {
+    const clock = new FakeClock();
+    const h = await harness({ clock, tools: new FakeToolServer(clock).define('generate_schedule', { writes: true, latencyMs: 4000 }) });
+    h.approvals.enqueue({ approved: true, approver: 'a', reason: 'ok' }, { approved: true, approver: 'b', reason: 'ok' });
+    const def = { ...writer('gen'), timeoutMs: 6000 };
+    const [a, b] = await clock.run(Promise.all([h.engine.start(load(def, ['generate_schedule'])).result, h.engine.start(load(def, ['generate_schedule'])).result]));
+    assert.deepEqual([a.status, b.status], ['completed', 'completed']);
+    assert.equal(b.durationMs, 8000);
   });
 
   it('can refuse instead of queueing; other schedules are independent', async () => {
