@@ -20,6 +20,9 @@ import type { StepResult } from './results';
 
 export type JsonObject = Record<string, unknown>;
 
+/** A callback checked like a method (bivariantly), for a property that can also hold a non-function. */
+type Callback<A extends unknown[], R> = { bivarianceHack(...args: A): R }['bivarianceHack'];
+
 /** What every callback of a definition can read. */
 export interface RunContext<I extends JsonObject = JsonObject> {
   readonly runId: string;
@@ -96,7 +99,7 @@ export interface ComputeStep<I extends JsonObject> extends StepBase<I> {
    * How its confidence follows from its dependencies' (default weighted mean; 1 when it has
    * none), or a function giving the confidence factors directly.
    */
-  confidence?: AggregationMethod | ((data: JsonObject, ctx: RunContext<I>) => ConfidenceFactor[]);
+  confidence?: AggregationMethod | Callback<[data: JsonObject, ctx: RunContext<I>], ConfidenceFactor[]>;
 }
 
 /**
