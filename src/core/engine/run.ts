@@ -166,9 +166,13 @@ export class RunExecution {
       for (const result of this.spec.interrupted) {
         await this.record({ type: 'step_finished', runId: this.runId, phaseId: result.phaseId, stepId: result.stepId, result, at: result.finishedAt });
       }
-      // A write whose outcome is unknown stops the run until a human has checked the server.
-      const uncertain = [...this.spec.kept.values()].find((r) => r.skip?.cause === 'uncertain_write');
-      if (uncertain) this.root.stop = { status: 'needs_review', reason: `Write ${uncertain.stepId}: ${uncertain.skip!.reason}` };
+      // Kept human decisions stand: a recorded rejection still ends the run. A write whose
+      // outcome is unknown stops it until a human has checked the server.
+      const kept = [...this.spec.kept.values()];
+      const rejected = kept.find((r) => r.kind === 'approval' && r.skip?.cause === 'rejected');
+      const uncertain = kept.find((r) => r.skip?.cause === 'uncertain_write');
+      if (rejected) this.root.stop = { status: 'rejected', reason: rejected.skip!.reason };
+      else if (uncertain) this.root.stop = { status: 'needs_review', reason: `Write ${uncertain.stepId}: ${uncertain.skip!.reason}` };
       if (this.workflow.writes) {
         const lock = await this.locks.acquire(this.spec.scheduleId, this.runId, this.options.whenBusy ?? 'queue', this.signal, (holder) => {
           void this.record({ type: 'run_queued', runId: this.runId, workflowId: def.id, scheduleId: this.spec.scheduleId, behindRunId: holder, at: this.clock.now() });

@@ -192,6 +192,21 @@ describe('crash and resume', () => {
     assert.equal(server.callsTo('run_spc_analysis').length, 2);
   });
 
+  it('a recorded rejection stands when the run is resumed', async () => {
+    const dir = tempDir('rejected');
+    const clock = new FakeClock();
+    const server = tools(clock);
+    const h = await harness({ clock, tools: server, historyDir: dir });
+    h.approvals.enqueue({ approved: false, approver: 'coordinator', reason: 'not this week' });
+    const first = await clock.run(h.engine.start(load(swap, ['apply_swap'])).result);
+    assert.equal(first.status, 'rejected');
+    const again = await clock.run((await h.engine.resume(load(swap, ['apply_swap']), first.runId)).result);
+    assert.equal(again.status, 'rejected');
+    assert.equal(again.reason, 'Rejected by coordinator: not this week');
+    assert.equal(h.approvals.requests.length, 1);
+    assert.equal(server.callsTo('apply_swap').length, 0);
+  });
+
   it('refuses to resume with a different workflow or version', async () => {
     const dir = tempDir('version');
     const clock = new FakeClock();
