@@ -1,5 +1,5 @@
 /** Wires a real Engine and PolicyRuntime to a FakeToolServer on a FakeClock for tests. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApprovalAnswer, ApprovalPort, ApprovalRequest } from '../../../src/core/engine/approval';
@@ -14,8 +14,14 @@ import { JsonFileStateStore } from '../../../src/core/policy/stateStore';
 import { FakeClock } from './fakeClock';
 import { FakeToolServer } from './fakeTools';
 
+const temporary = new Set<string>();
+process.once('exit', () => temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A fresh temporary directory, removed when the test process exits. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `sched-orch-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `sched-orch-${prefix}-`));
+  temporary.add(dir);
+  return dir;
 }
 
 /** Answers approval requests from a queue (or with `fallback`), recording every request. */
