@@ -7,10 +7,10 @@ import { RULE_LABELS } from '../workflows/shared/findings';
 import type { RecommendationCategory } from '../workflows/shared/outcome';
 import type { ApprovalRow, Report, StepRow } from './report';
 
-/** Escapes text for a table cell: pipes, newlines and HTML-ish brackets. */
+/** Escapes text for a table cell: backslashes, pipes, newlines, and a `<` that could open an HTML tag. */
 export function cell(text: string | number | null | undefined): string {
   if (text === null || text === undefined || text === '') return '–';
-  return String(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
+  return String(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/<(?=[A-Za-z/!?])/g, '&lt;').replace(/\r?\n/g, ' ');
 }
 
 function table(head: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
@@ -115,11 +115,11 @@ export function renderMarkdown(report: Report): string {
   else {
     out.push(
       table(
-        ['Severity', 'Rule', 'Person', 'Window', 'Measured', 'Limit', 'Excess', 'Suggested fix'],
+        ['Severity', 'Rule', 'Person / slot', 'Window', 'Measured', 'Limit', 'Excess', 'Suggested fix'],
         report.findings.map((f) => [
           f.severity,
           `${RULE_LABELS[f.rule] ?? f.rule}${f.ruleId && f.ruleId !== f.rule ? ` (${f.ruleId})` : ''}`,
-          f.person,
+          f.person ?? f.subject,
           windowText(f),
           f.measured !== undefined ? `${f.measured}${f.unit ? ` ${f.unit.replace(/_/g, ' ')}` : ''}` : null,
           f.limit,

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import type { ConfidenceFactor } from '../confidence/score';
 import type { JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
-import { countBySeverity, conflictFindings, describeFinding, mergeFindings, validationFindings, type Finding } from './shared/findings';
+import { countBySeverity, conflictFindings, describeFinding, mergeFindings, RULE_LABELS, validationFindings, type Finding } from './shared/findings';
 import type { WorkflowModule } from './shared/module';
 import { dedupeRecommendations, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
 import { ANALYTICS_CONFIDENCE } from './shared/quality';
@@ -130,7 +130,8 @@ function ruleCheck(findings: readonly Finding[], family: string, validated: bool
 function recommendationsFor(view: ResultView, findings: readonly Finding[], quality: readonly QualityPenalty[], status: ComplianceStatus): Recommendation[] {
   const recs: Recommendation[] = [];
   for (const f of findings.filter((x) => x.severity === 'critical' || x.severity === 'high').slice(0, 5)) {
-    recs.push({ category: 'immediate', text: f.suggestedFix ? `${f.suggestedFix} (${describeFinding(f)})` : `Fix: ${describeFinding(f)}` });
+    const about = [RULE_LABELS[f.rule] ?? f.rule, f.person ?? f.subject].filter(Boolean).join(', ');
+    recs.push({ category: 'immediate', text: f.suggestedFix ? `${f.suggestedFix} [${about}]` : `Fix: ${describeFinding(f)}` });
   }
   if (status === 'UNKNOWN') recs.push({ category: 'immediate', text: 'Re-run the check when the validation tools answer: no ACGME validation was available' });
   const approaching = findings.filter((f) => f.rule === 'approaching_weekly_hours' || f.severity === 'low');
@@ -155,7 +156,7 @@ function recommendationsFor(view: ResultView, findings: readonly Finding[], qual
     }
   }
   const stability = str(view.data('supply_demand'), 'system_stability');
-  if (stability && !/stable/i.test(stability)) recs.push({ category: 'long_term', text: `Capacity and demand cycles are ${stability}: plan staffing ahead of peaks` });
+  if (stability && !/stable|insufficient|unknown/i.test(stability)) recs.push({ category: 'long_term', text: `Capacity and demand cycles are ${stability}: plan staffing ahead of peaks` });
   const trend = str(view.data('workload_trend'), 'trend_assessment');
   if (trend && /increas|rising|up/i.test(trend)) recs.push({ category: 'monitoring', text: `Workload trend: ${trend}` });
   const missingAdvanced = ['spc', 'capability', 'equity'].filter((id) => {

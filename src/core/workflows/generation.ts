@@ -368,8 +368,8 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
     },
   },
   defaultMode: 'standard',
-  // Two human approvals happen inside the run: the limit leaves time for them.
-  timeoutMs: 2 * HOUR,
+  // Generation itself may take up to 320 s; time spent waiting for approvals does not count.
+  timeoutMs: 10 * 60_000,
   phases: [
     { id: 'scope', title: 'Scope', run: 'serial', steps: scopeSteps<GenerationInputs>({ defaultDays: 7, defaultStart: 'next_monday', useScheduleRange: false }) },
     {

@@ -126,7 +126,8 @@ export function resilienceAlertCandidates(view: ResultView): AlertCandidate[] {
     if (level === 'critical') out.push({ severity: 'RED', source: id, message: `${id.replace('_', ' ')}: critical signal${summary ? ` (${summary})` : ''}` });
     else if (level === 'warning') out.push({ severity: 'YELLOW', source: id, message: `${id.replace('_', ' ')}: warning${summary ? ` (${summary})` : ''}` });
   }
-  const index = unifiedIndex(view.data('unified'));
+  const raw = unifiedIndex(view.data('unified'));
+  const index = raw !== undefined ? round(raw, 1) : undefined;
   if (index !== undefined && index > UNIFIED_ALERT) out.push({ severity: 'RED', source: 'unified', message: `Unified critical index ${index} > ${UNIFIED_ALERT}: alert the coordinator` });
   else if (index !== undefined && index >= 50) out.push({ severity: 'YELLOW', source: 'unified', message: `Unified critical index ${index} (high)` });
   else if (index !== undefined && index >= 30) out.push({ severity: 'INFO', source: 'unified', message: `Unified critical index ${index} (moderate)` });
@@ -189,7 +190,8 @@ const OVERALL_WEIGHTS: Readonly<Record<string, number>> = {
 export function assessResilience(view: ResultView): ResilienceAssessment {
   const alerts = gateAlerts(view, resilienceAlertCandidates(view));
   const unifiedData = view.data('unified');
-  const index = unifiedIndex(unifiedData);
+  const raw = unifiedIndex(unifiedData);
+  const index = raw !== undefined ? round(raw, 1) : undefined;
   const rank = ['low', 'moderate', 'high', 'critical'];
   const fromIndex = str(unifiedData, 'risk_level') ?? (index !== undefined ? riskLevel(index) : undefined);
   const standingRed = alerts.some((a) => a.status !== 'held_back' && a.severity === 'RED');
@@ -356,7 +358,15 @@ function outcome(view: ResultView): WorkflowOutcome {
   if (a.defense_level !== null) metrics.push({ label: 'Defense level', value: `${a.defense_level} (${defenseName(a.defense_level)})` });
   if (a.gaps !== null) metrics.push({ label: 'Contingency gaps', value: String(a.gaps) });
   if (a.burnout_rt !== null) metrics.push({ label: 'Burnout Rt', value: a.burnout_rt.toFixed(2) });
-  const decision = red > 0 ? 'Escalate: notify the program director' : yellow > 0 ? 'Notify coordinators; monitor' : 'No action: log to the dashboard';
+  const unconfirmed = a.alerts.filter((x) => x.status !== 'confirmed' && x.raisedAs !== 'INFO').length;
+  const decision =
+    red > 0
+      ? 'Escalate: notify the program director'
+      : yellow > 0
+        ? 'Notify coordinators; monitor'
+        : unconfirmed > 0
+          ? `Monitor: ${unconfirmed} alert(s) not confirmed at their severity (verify: --mode deep)`
+          : 'No action: log to the dashboard';
   return {
     headline: `Resilience risk ${a.risk_level}: ${red} red, ${yellow} yellow alert(s)${a.unified_index !== null ? `, unified index ${a.unified_index}` : ''}`,
     decision,

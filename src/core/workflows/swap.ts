@@ -319,8 +319,8 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
     audit: { description: 'Full validation, caches bypassed, longer time limits', cache: 'off', policy: { '*': { timeoutMs: MODES_TIMEOUT.audit } } },
   },
   defaultMode: 'standard',
-  // Consent and approval may take up to 24 h (seed).
-  timeoutMs: SWAP_WINDOW_MS + 3_600_000,
+  // Consent and approval may take up to 24 h (seed); waiting for them does not count against this limit.
+  timeoutMs: 2 * 60_000,
   phases: [
     {
       id: 'request',

@@ -19,6 +19,8 @@ export type Finding = {
   /** The id the server reported (e.g. `VI.F.1`, `80_HOUR_VIOLATION`), when it gave one. */
   ruleId?: string;
   person?: string;
+  /** What the finding is about when it is not a person, e.g. a shift slot `wards/night/2027-01-18`. */
+  subject?: string;
   /** Dates or date-times as the server gave them. */
   window?: { start: string; end: string };
   measured?: number;
@@ -53,26 +55,37 @@ export function worse(a: Severity, b: Severity): Severity {
   return SEVERITY_RANK[a] <= SEVERITY_RANK[b] ? a : b;
 }
 
-/** Families that name the same rule across tools (validator rule types, conflict types, rule keys). */
+/** Families that name the same rule across tools (rule keys, VI.F ids, validator rule types, conflict types). */
 const FAMILIES: readonly [RegExp, string][] = [
   [/approach/, 'approaching_weekly_hours'],
-  [/80|weekly_hours|work_hour/, 'weekly_hours'],
-  [/1_in_7|one_day_in_seven|day_off|consecutive_duty/, 'day_off'],
-  [/supervision/, 'supervision'],
-  [/continuous/, 'continuous_duty'],
-  [/rest/, 'rest'],
-  [/call_freq|every_third|call/, 'call_frequency'],
-  [/moonlight/, 'moonlighting'],
+  [/^vi_f_1$|80|weekly_hours|work_hour/, 'weekly_hours'],
+  [/^vi_f_2_c$|1_in_7|one_day_in_seven|day_off|consecutive_duty/, 'day_off'],
+  [/^vi_a|supervision/, 'supervision'],
+  [/^vi_f_3$|continuous/, 'continuous_duty'],
+  [/^vi_f_2_[ab]$|rest/, 'rest'],
+  [/^vi_f_7$|call_freq|every_third|call/, 'call_frequency'],
+  [/^vi_f_5$|moonlight/, 'moonlighting'],
   [/double_book|overlap_shift/, 'double_booking'],
   [/leave|absence/, 'leave_overlap'],
   [/credential|eligib/, 'credential_mismatch'],
   [/coverage|understaff|overstaff/, 'coverage'],
 ];
 
-export function ruleFamily(raw: string | undefined): string {
-  const s = (raw ?? '').toLowerCase().replace(/[-\s.]/g, '_');
+function knownFamily(raw: string | undefined): string | undefined {
+  const s = (raw ?? '').toLowerCase().replace(/[-\s.:]/g, '_');
+  if (s.length === 0) return undefined;
   for (const [pattern, family] of FAMILIES) if (pattern.test(s)) return family;
-  return s.length > 0 ? s : 'other';
+  return undefined;
+}
+
+/** The family of the first name that has a known one, else the first name itself. */
+export function ruleFamily(...names: (string | undefined)[]): string {
+  for (const n of names) {
+    const f = knownFamily(n);
+    if (f) return f;
+  }
+  const first = names.find((n) => n && n.length > 0);
+  return first ? first.toLowerCase().replace(/[-\s.:]/g, '_') : 'other';
 }
 
 /** Readable names of the families, for reports. */
@@ -107,7 +120,9 @@ function windowOf(issue: Json): { start: string; end: string } | undefined {
   const de = str(issue, 'details.window_end', 'window_end');
   if (ds) return { start: ds, end: de ?? ds };
   const context = str(issue, 'date_context');
-  return context ? { start: context, end: context } : undefined;
+  if (!context) return undefined;
+  const [from, to] = context.split('..');
+  return { start: from!, end: to ?? from! };
 }
 
 /**
@@ -115,15 +130,20 @@ function windowOf(issue: Json): { start: string; end: string } | undefined {
  * of detect_conflicts, as a finding. Fields are read from the top level and from `details`.
  */
 export function findingFrom(issue: Json, source: string): Finding {
-  const ruleRaw = str(issue, 'rule_key', 'key', 'rule_type', 'conflict_type', 'type', 'constraint_name', 'rule_id');
   const ruleId = str(issue, 'rule_id', 'rule_type', 'type', 'conflict_type');
-  const rule = ruleFamily(ruleRaw ?? ruleId);
+  // The constraint name of validate_schedule_by_id is "<rule key>: <title>".
+  const constraint = str(issue, 'constraint_name')?.split(':')[0];
+  const rule = ruleFamily(str(issue, 'rule_key', 'key'), constraint, str(issue, 'rule_type'), str(issue, 'conflict_type'), str(issue, 'type'), str(issue, 'rule_id'));
   const conflictType = str(issue, 'conflict_type');
   let severity = normaliseSeverity(issue['severity']);
   const docSeverity = conflictType ? CONFLICT_SEVERITY[conflictType] : undefined;
   if (docSeverity) severity = worse(severity, docSeverity);
 
-  const person = str(issue, 'person_id', 'affected_entity_ref', 'details.person_id') ?? strings(issue, 'affected_people')?.[0];
+  // validate_schedule_by_id names a person or a slot ("service/shift/date") in affected_entity_ref.
+  const ref = str(issue, 'affected_entity_ref');
+  const person = str(issue, 'person_id', 'details.person_id') ?? (ref && !ref.includes('/') ? ref : undefined) ?? strings(issue, 'affected_people')?.[0];
+  const slot = [str(issue, 'details.service_id'), str(issue, 'details.shift_type_id'), str(issue, 'details.date')];
+  const subject = person ? undefined : ref?.includes('/') ? ref : slot.every((x) => x !== undefined) ? slot.join('/') : undefined;
   const measured = num(issue, 'measured', 'details.measured', 'details.average_weekly_hours', 'details.hours', 'details.actual', 'details.value');
   const limit = num(issue, 'limit', 'details.limit', 'details.max_hours', 'details.threshold');
   const statedExcess = num(issue, 'excess', 'details.excess', 'details.excess_hours');
@@ -134,7 +154,7 @@ export function findingFrom(issue: Json, source: string): Finding {
   const suggestedFix = str(issue, 'suggested_fix', 'suggestedFix', 'suggested_action') ?? firstResolution(issue);
 
   const finding: Finding = {
-    id: `${rule}:${person ?? '-'}:${(window?.start ?? '').slice(0, 10)}`,
+    id: `${rule}:${person ?? subject ?? '-'}:${(window?.start ?? '').slice(0, 10)}`,
     severity,
     rule,
     message,
@@ -142,6 +162,7 @@ export function findingFrom(issue: Json, source: string): Finding {
   };
   if (ruleId) finding.ruleId = ruleId;
   if (person) finding.person = person;
+  if (subject) finding.subject = subject;
   if (window) finding.window = window;
   if (measured !== undefined) finding.measured = measured;
   if (limit !== undefined) finding.limit = limit;
@@ -180,7 +201,7 @@ export function mergeFindings(...groups: readonly (readonly Finding[])[]): Findi
       continue;
     }
     existing.severity = worse(existing.severity, f.severity);
-    for (const key of ['ruleId', 'person', 'window', 'measured', 'limit', 'excess', 'unit', 'suggestedFix'] as const) {
+    for (const key of ['ruleId', 'person', 'subject', 'window', 'measured', 'limit', 'excess', 'unit', 'suggestedFix'] as const) {
       if (existing[key] === undefined && f[key] !== undefined) (existing as unknown as Record<string, unknown>)[key] = f[key];
     }
     for (const s of f.sources) if (!existing.sources.includes(s)) existing.sources.push(s);
@@ -203,7 +224,7 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
 /** "weekly_hours: r-03 2026-03-02…2026-03-29, 86.5 > 80 (+6.5 h/week): move …" */
 export function describeFinding(f: Finding): string {
   const parts = [`${RULE_LABELS[f.rule] ?? f.rule}`];
-  if (f.person) parts.push(f.person);
+  if (f.person ?? f.subject) parts.push((f.person ?? f.subject)!);
   if (f.window) parts.push(f.window.start === f.window.end ? f.window.start : `${f.window.start} to ${f.window.end}`);
   if (f.measured !== undefined && f.limit !== undefined) parts.push(`${f.measured} vs limit ${f.limit}${f.excess !== undefined ? ` (+${f.excess})` : ''}`);
   return `${parts.join(', ')}: ${f.message}`;

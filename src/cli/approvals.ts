@@ -1,0 +1,103 @@
+/**
+ * How the CLI answers approval requests. Approvals fail closed: with `--approve --reason`
+ * every request is approved by the named approver (with `--override` also one that has
+ * blocking issues, which creates an exception record); on a terminal the person is asked;
+ * otherwise every request is rejected with a reason that says how to approve.
+ */
+import { createInterface } from 'node:readline/promises';
+import type { Readable, Writable } from 'node:stream';
+import type { ApprovalAnswer, ApprovalPort, ApprovalRequest } from '../core/engine/approval';
+import type { Clock } from '../core/util/clock';
+
+export interface ApprovalFlags {
+  approve: boolean;
+  reason?: string | undefined;
+  override?: string | undefined;
+  approver?: string | undefined;
+}
+
+/** Answers every request as the flags say; a request with blocking issues needs --override too. */
+export function flagApprovals(flags: ApprovalFlags & { reason: string }, approver: string, clock: Clock): ApprovalPort {
+  return {
+    request: async (request) => ({
+      approved: true,
+      approver,
+      reason: flags.reason,
+      at: clock.now(),
+      ...(flags.override && request.blockingIssues.length > 0 ? { override: { justification: flags.override } } : {}),
+    }),
+  };
+}
+
+/** Rejects every request: no terminal and no --approve. */
+export function rejectingApprovals(clock: Clock): ApprovalPort {
+  return {
+    request: async () => ({
+      approved: false,
+      approver: 'sched-orch (no terminal)',
+      reason: 'no terminal to ask on and no --approve given: re-run with --approve --reason "<why>" to approve',
+      at: clock.now(),
+    }),
+  };
+}
+
+/**
+ * The demo's approver: approves what it is shown, clearly labelled, but never overrides
+ * blocking issues (a compliance exception needs a person's justification).
+ */
+export function demoApprovals(clock: Clock): ApprovalPort {
+  return {
+    request: async (request) =>
+      request.blockingIssues.length > 0
+        ? { approved: false, approver: 'demo approver (automatic)', reason: 'the demo approver does not override compliance issues', at: clock.now() }
+        : { approved: true, approver: 'demo approver (automatic)', reason: 'sched-orch demo: approved automatically to show the whole flow', at: clock.now() },
+  };
+}
+
+/** The request as a person reads it on a terminal. */
+export function describeRequest(request: ApprovalRequest): string {
+  const lines = [``, `── Approval needed: ${request.title} (${request.workflowTitle}) ──`, request.summary];
+  const checklist = request.details['checklist'];
+  if (Array.isArray(checklist)) {
+    lines.push('Checklist:');
+    for (const item of checklist as { phase?: string; item?: string; ok?: boolean | null; note?: string }[]) {
+      const mark = item.ok === true ? 'ok ' : item.ok === false ? 'NO ' : ' ? ';
+      lines.push(`  [${mark}] phase ${item.phase ?? '?'}: ${item.item ?? ''}${item.note ? ` (${item.note})` : ''}`);
+    }
+  }
+  if (request.blockingIssues.length > 0) {
+    lines.push('Blocking issues (approving needs an override with a justification; an exception record is kept):');
+    for (const issue of request.blockingIssues) lines.push(`  - ${issue}`);
+  }
+  if (request.writes.length > 0) lines.push(`Approving allows: ${request.writes.join(', ')}`);
+  if (request.expiresAt !== undefined) lines.push(`Unanswered requests are rejected at ${new Date(request.expiresAt).toISOString()}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Asks on a terminal. Empty, unknown or interrupted answers reject. `defaultApprover` is
+ * offered as the name (the OS user).
+ */
+export function promptApprovals(input: Readable, output: Writable, defaultApprover: string, clock: Clock): ApprovalPort {
+  return {
+    async request(request, signal): Promise<ApprovalAnswer> {
+      output.write(describeRequest(request));
+      const rl = createInterface({ input, output, terminal: false });
+      try {
+        const ask = (q: string) => rl.question(q, { signal });
+        const options = request.blockingIssues.length > 0 ? '[o]verride / [n]o' : '[y]es / [n]o';
+        const choice = (await ask(`Approve? ${options}: `)).trim().toLowerCase();
+        const approved = request.blockingIssues.length > 0 ? choice === 'o' || choice === 'override' : choice === 'y' || choice === 'yes';
+        const name = (await ask(`Your name [${defaultApprover}]: `)).trim() || defaultApprover;
+        const reason = (await ask('Reason: ')).trim() || (approved ? 'approved at the terminal' : 'rejected at the terminal');
+        if (!approved) return { approved: false, approver: name, reason, at: clock.now() };
+        if (request.blockingIssues.length === 0) return { approved: true, approver: name, reason, at: clock.now() };
+        const justification = (await ask('Why is the exception justified? ')).trim();
+        if (!justification) return { approved: false, approver: name, reason: 'no justification given for the override', at: clock.now() };
+        return { approved: true, approver: name, reason, at: clock.now(), override: { justification } };
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}

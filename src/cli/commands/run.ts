@@ -1,0 +1,254 @@
+/**
+ * `sched-orch run <workflow>`: runs one of the four workflows against a server, with
+ * progress on stderr, the report summary (or `--json`) on stdout, the Markdown and JSON
+ * reports saved, and an exit code scripts and cron can branch on.
+ */
+import { userInfo } from 'node:os';
+import { OrchestratorError } from '../../core/errors';
+import type { Report } from '../../core/report/report';
+import { findWorkflow, WORKFLOWS } from '../../core/workflows/catalog';
+import type { WorkflowModule } from '../../core/workflows/shared/module';
+import { systemClock } from '../../core/util/clock';
+import { filteredLogger } from '../../core/util/log';
+import { flagApprovals, promptApprovals, rejectingApprovals } from '../approvals';
+import { ExitCode } from '../exitCodes';
+import { Orchestrator, writeReport, type RunOutcome } from '../orchestrator';
+import { progressPrinter } from '../progress';
+import { connectFromOptions, logLevelFrom, SERVER_OPTIONS, SERVER_OPTIONS_HELP } from '../serverOptions';
+import { resolveStateDir } from '../stateDir';
+import { colourWanted, painter } from '../style';
+import { renderSummary } from '../summary';
+import { stderrLogger, type CliIo } from '../terminal';
+import { parseCommandLine, UsageError } from '../usage';
+import type { Command } from './command';
+
+const NAMES = WORKFLOWS.map((w) => w.definition.id);
+
+const USAGE = `Usage: sched-orch run <${NAMES.join('|')}> [options] [server options]
+
+Runs a workflow: progress on stderr, the report summary on stdout (--json: one JSON object),
+the report saved as Markdown and JSON in the state directory (and --report-file).
+
+Workflow options:
+  --mode <mode>              ${WORKFLOWS.map((w) => `${w.definition.id}: ${Object.keys(w.definition.modes).join('|')} (default ${w.definition.defaultMode})`).join('\n                             ')}
+  --from YYYY-MM-DD --to YYYY-MM-DD
+                             the date range (default: the current schedule's; generate: next Monday to Sunday)
+  --schedule-id <id>         a stored schedule for the steps that validate one by id
+                             (default: the current schedule; without one those steps are skipped)
+  --today YYYY-MM-DD         the date the run treats as today (default: the system date)
+  --available-faculty <n> --required-blocks <n> --coverage-rate <0-1>
+                             capacity figures for servers whose utilization/defense tools need them
+  generate: --algorithm <name> --timeout-seconds <5-300> --tighten
+  swap:     --assignment-id <id> --requester <person id> [--candidate <person id>]
+            [--swap-reason <text>] [--max-candidates <n>]
+
+Approvals (generate and swap; compliance and resilience are read-only):
+  on a terminal you are asked; otherwise every approval is rejected unless
+  --approve --reason "<text>"  approves every request, as --approver <name> (default: your user name)
+  --override "<justification>" also approves requests with blocking issues (an exception record is kept)
+
+Output and state:
+  --json                     one JSON object on stdout: workflow, mode, status, decision, confidence, phases, report
+  --report-file <file>       also write the report there (Markdown; JSON beside it as <file>.json, or the reverse for .json)
+  --state-dir <dir>          run history, breaker and cache state, reports
+                             (default $XDG_STATE_HOME/sched-orch or ~/.local/state/sched-orch)
+
+Exit codes: 0 completed, 1 usage error, 2 needs review, 3 blocked (incl. a rejected approval),
+4 failed, 5 authentication failed, 130 cancelled (Ctrl-C; the server is told to cancel).
+
+${SERVER_OPTIONS_HELP}`;
+
+const RUN_OPTIONS = {
+  ...SERVER_OPTIONS,
+  mode: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'schedule-id': { type: 'string' },
+  today: { type: 'string' },
+  'available-faculty': { type: 'string' },
+  'required-blocks': { type: 'string' },
+  'coverage-rate': { type: 'string' },
+  algorithm: { type: 'string' },
+  'timeout-seconds': { type: 'string' },
+  tighten: { type: 'boolean' },
+  'assignment-id': { type: 'string' },
+  requester: { type: 'string' },
+  candidate: { type: 'string' },
+  'swap-reason': { type: 'string' },
+  'max-candidates': { type: 'string' },
+  approve: { type: 'boolean' },
+  reason: { type: 'string' },
+  override: { type: 'string' },
+  approver: { type: 'string' },
+  'report-file': { type: 'string' },
+  'state-dir': { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseCommandLine<typeof RUN_OPTIONS>>['values'];
+
+/** Options that belong to one workflow only. */
+const OWN_OPTIONS: Readonly<Record<string, readonly (keyof Values)[]>> = {
+  generate: ['algorithm', 'timeout-seconds', 'tighten'],
+  swap: ['assignment-id', 'requester', 'candidate', 'swap-reason', 'max-candidates'],
+};
+
+function number(value: string | undefined, option: string, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new UsageError(`${option} must be ${integer ? 'a whole number' : 'a number'}, got "${value}"`);
+  return n;
+}
+
+/** The local date (the program's "today" for default ranges and the swap's "not in the past"). */
+export function localDate(now: number): string {
+  const d = new Date(now);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Workflow inputs from the command line; usage errors for options of another workflow. */
+export function inputsFrom(module: WorkflowModule, values: Values, today: string): Record<string, unknown> {
+  const id = module.definition.id;
+  for (const [owner, options] of Object.entries(OWN_OPTIONS)) {
+    if (owner === id) continue;
+    for (const o of options) if (values[o] !== undefined) throw new UsageError(`--${o} applies to "run ${owner}" only`);
+  }
+  const raw: Record<string, unknown> = { today: values.today ?? today };
+  const put = (key: string, value: unknown) => {
+    if (value !== undefined) raw[key] = value;
+  };
+  if (id === 'swap') {
+    put('assignment_id', values['assignment-id']);
+    put('requester', values.requester);
+    put('candidate', values.candidate);
+    put('reason', values['swap-reason']);
+    put('max_candidates', number(values['max-candidates'], '--max-candidates', true));
+    if (values.from !== undefined || values.to !== undefined) throw new UsageError('the swap workflow takes its dates from the assignment: drop --from/--to');
+    if (values['schedule-id'] !== undefined) throw new UsageError('--schedule-id does not apply to the swap workflow (it works on the current schedule)');
+  } else {
+    put('start_date', values.from);
+    put('end_date', values.to);
+    put('schedule_id', values['schedule-id']);
+    put('available_faculty', number(values['available-faculty'], '--available-faculty', true));
+    put('required_blocks', number(values['required-blocks'], '--required-blocks', true));
+    put('coverage_rate', number(values['coverage-rate'], '--coverage-rate', false));
+  }
+  if (id === 'generate') {
+    put('algorithm', values.algorithm);
+    put('timeout_seconds', number(values['timeout-seconds'], '--timeout-seconds', true));
+    if (values.tighten) raw['tighten'] = true;
+  }
+  try {
+    module.definition.parseInputs(raw);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  return raw;
+}
+
+export const EXIT_FOR_STATUS: Readonly<Record<Report['header']['status'], number>> = {
+  completed: ExitCode.Ok,
+  needs_review: ExitCode.NeedsReview,
+  blocked: ExitCode.Blocked,
+  failed: ExitCode.Failed,
+  cancelled: ExitCode.Cancelled,
+};
+
+/** The `--json` object: the essentials first, the whole report under `report`. */
+export function jsonResult(outcome: RunOutcome): Record<string, unknown> {
+  const { report } = outcome;
+  const h = report.header;
+  return {
+    runId: h.runId,
+    workflow: h.workflow.id,
+    mode: h.mode,
+    status: h.status,
+    engineStatus: h.engineStatus,
+    reason: h.reason,
+    decision: h.decision,
+    confidence: h.confidence?.value ?? null,
+    confidenceLevel: h.confidence ? { level: h.confidence.level, name: h.confidence.levelName, colour: h.confidence.colour } : null,
+    phases: report.phases.map((p) => ({
+      id: p.id,
+      name: p.name,
+      status: p.status,
+      confidence: p.confidence,
+      steps: p.steps.map((s) => ({
+        id: s.id,
+        capability: s.capability,
+        tool: s.tool,
+        status: s.status,
+        confidence: s.confidence,
+        source: s.source,
+        attempts: s.attempts,
+        durationMs: s.durationMs,
+      })),
+    })),
+    reportFiles: outcome.files,
+    report,
+  };
+}
+
+function reportPaths(file: string): { markdown: string; json: string } {
+  if (file.endsWith('.json')) return { json: file, markdown: `${file.slice(0, -'.json'.length)}.md` };
+  return { markdown: file, json: `${file}.json` };
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a workflow (generate, compliance, swap, resilience) and report',
+  usage: USAGE,
+
+  async run(argv: readonly string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandLine(argv, RUN_OPTIONS);
+    if (values.help) {
+      io.out(`${USAGE}\n`);
+      return ExitCode.Ok;
+    }
+    const [name, ...extra] = positionals;
+    if (!name) throw new UsageError(`name the workflow: ${NAMES.join(', ')}`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const module = findWorkflow(name);
+    if (!module) throw new UsageError(`unknown workflow "${name}" (workflows: ${NAMES.join(', ')})`);
+    const modes = Object.keys(module.definition.modes);
+    if (values.mode !== undefined && !modes.includes(values.mode)) throw new UsageError(`workflow ${name} has no mode "${values.mode}" (modes: ${modes.join(', ')})`);
+    if (values.approve && !values.reason?.trim()) throw new UsageError('--approve needs --reason "<why>" (it is recorded with the approval)');
+    if ((values.override !== undefined || values.approver !== undefined) && !values.approve) throw new UsageError('--override and --approver go with --approve');
+    const inputs = inputsFrom(module, values, localDate(systemClock.now()));
+    const stateDir = resolveStateDir(values['state-dir'], io.env);
+    const logger = filteredLogger(stderrLogger(io), logLevelFrom(values));
+
+    const approver = values.approver ?? `${safeUserName()} (sched-orch --approve)`;
+    const approvals = values.approve
+      ? flagApprovals({ approve: true, reason: values.reason!, override: values.override }, approver, systemClock)
+      : process.stdin.isTTY && process.stderr.isTTY
+        ? promptApprovals(process.stdin, process.stderr, safeUserName(), systemClock)
+        : rejectingApprovals(systemClock);
+
+    const connection = await connectFromOptions(values, io);
+    let orchestrator: Orchestrator | undefined;
+    try {
+      orchestrator = await Orchestrator.create(connection, { stateDir, approvals, logger });
+      const paint = painter(colourWanted(process.stderr, io.env));
+      const print = progressPrinter((line) => io.err(`${line}\n`), paint);
+      const outcome = await orchestrator.run({ module, inputs, mode: values.mode, signal: io.signal, onEvent: print });
+      const extraFiles = values['report-file'] ? await writeReport(outcome.report, reportPaths(values['report-file']).markdown, reportPaths(values['report-file']).json) : undefined;
+      if (values.json) io.out(`${JSON.stringify(jsonResult(extraFiles ? { ...outcome, files: extraFiles } : outcome))}\n`);
+      else io.out(renderSummary(outcome.report, painter(colourWanted(process.stdout, io.env)), extraFiles ?? outcome.files));
+      return EXIT_FOR_STATUS[outcome.report.header.status];
+    } catch (error) {
+      if (io.signal.aborted) throw new OrchestratorError('cancelled', 'interrupted (Ctrl-C)', { cause: error });
+      throw error;
+    } finally {
+      await orchestrator?.dispose();
+      await connection.close();
+    }
+  },
+};
+
+function safeUserName(): string {
+  try {
+    return userInfo().username || 'unknown user';
+  } catch {
+    return 'unknown user';
+  }
+}
