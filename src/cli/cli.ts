@@ -5,12 +5,14 @@
 import { OrchestratorError } from '../core/errors';
 import { callCommand } from './commands/call';
 import type { Command } from './commands/command';
+import { demoCommand } from './commands/demo';
+import { runCommand } from './commands/run';
 import { toolsCommand } from './commands/tools';
 import { ExitCode, exitCodeFor } from './exitCodes';
 import { formatTable, type CliIo } from './terminal';
 import { UsageError } from './usage';
 
-const COMMANDS: readonly Command[] = [toolsCommand, callCommand];
+const COMMANDS: readonly Command[] = [toolsCommand, callCommand, runCommand, demoCommand];
 
 function overview(): string {
   return `Usage: sched-orch <command> [options]
