@@ -29,6 +29,7 @@ const RULE_WORDS: Record<RowKind, string> = {
   consecutive_nights: 'the consecutive-night limit',
   supervision: 'supervision ratio',
   equity: 'equity',
+  short_rest: 'short rest',
 };
 
 function slotName(snapshot: ScheduleSnapshot, problem: Problem, s: number): string {

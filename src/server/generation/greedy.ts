@@ -7,7 +7,7 @@
 import type { LinearModel } from './model';
 import { seededRng } from '../analytics/rng';
 import { addDays } from '../domain/time';
-import { metricOf, type ObjectiveWeights } from './model';
+import { SOFT_ROWS, metricOf, type ObjectiveWeights } from './model';
 import type { Problem } from './problem';
 
 const EPS = 1e-6;
@@ -31,7 +31,7 @@ export class RowState {
     this.activity = new Float64Array(model.rowLower.length);
     const lists: { rows: number[]; coefs: number[] }[] = Array.from({ length: numCols }, () => ({ rows: [], coefs: [] }));
     for (let r = 0; r < model.rowLower.length; r++) {
-      if (model.rowTag[r]!.kind === 'equity') continue;
+      if (SOFT_ROWS.has(model.rowTag[r]!.kind)) continue;
       for (let k = model.rowStarts[r]!; k < model.rowStarts[r + 1]!; k++) {
         lists[model.rowIndex[k]!]!.rows.push(r);
         lists[model.rowIndex[k]!]!.coefs.push(model.rowValue[k]!);
@@ -117,7 +117,7 @@ export class RowState {
   unmetRows(): number[] {
     const out: number[] = [];
     for (let r = 0; r < this.activity.length; r++) {
-      if (this.model.rowTag[r]!.kind !== 'equity' && this.activity[r]! < this.model.rowLower[r]! - EPS) out.push(r);
+      if (!SOFT_ROWS.has(this.model.rowTag[r]!.kind) && this.activity[r]! < this.model.rowLower[r]! - EPS) out.push(r);
     }
     return out;
   }
@@ -193,6 +193,11 @@ function greedyOnce(
     if (twin !== undefined) sameShiftBefore.set(c.index, twin);
   }
   const openToday = new Map<string, number>();
+  const shortRestWith = new Map<number, number[]>();
+  for (const [i, j] of problem.shortRestPairs) {
+    (shortRestWith.get(i) ?? shortRestWith.set(i, []).get(i)!).push(j);
+    (shortRestWith.get(j) ?? shortRestWith.set(j, []).get(j)!).push(i);
+  }
 
   const score = (j: number): number => {
     const c = problem.candidates[j]!;
@@ -204,6 +209,7 @@ function greedyOnce(
       (l.calls + metricOf(c, 'calls')) * s * weights.equityCalls * metricOf(c, 'calls') +
       (l.weekends + metricOf(c, 'weekends')) * s * weights.equityWeekends * metricOf(c, 'weekends') +
       model.colCost[j]! +
+      weights.shortRest * (shortRestWith.get(j) ?? []).reduce((n, k) => n + state.value[k]!, 0) +
       0.3 * (openToday.get(c.personId) ?? 0) -
       (twin !== undefined && state.value[twin] === 1 ? 1 : 0) +
       noise * random()

@@ -40,7 +40,11 @@ export type RowKind =
   | 'consecutive_days'
   | 'consecutive_nights'
   | 'supervision'
-  | 'equity';
+  | 'equity'
+  | 'short_rest';
+
+/** Rows that only shape the objective: the greedy constructor does not enforce them. */
+export const SOFT_ROWS: ReadonlySet<RowKind> = new Set(['equity', 'short_rest']);
 
 export interface RowTag {
   kind: RowKind;
@@ -61,9 +65,11 @@ export interface ObjectiveWeights {
   equityWeekends: number;
   /** Per shift against a stated preference. */
   preferences: number;
+  /** Per pair of a resident's shifts less than 8 hours apart (VI.F.2.a "should"). */
+  shortRest: number;
 }
 
-export const DEFAULT_WEIGHTS: ObjectiveWeights = { stability: 1, equityHours: 1, equityCalls: 1, equityWeekends: 0.5, preferences: 0.5 };
+export const DEFAULT_WEIGHTS: ObjectiveWeights = { stability: 1, equityHours: 1, equityCalls: 1, equityWeekends: 0.5, preferences: 0.5, shortRest: 2 };
 
 export interface Aggregate {
   cols: number[];
@@ -165,7 +171,14 @@ export function buildModel(problem: Problem, weights: ObjectiveWeights, seed: nu
     if (c.current) b.m.objectiveOffset += weights.stability;
     const stability = c.current ? -weights.stability : 0;
     // A tiny seeded jitter breaks ties between otherwise identical people.
-    b.m.colCost[c.index] = stability + weights.preferences * c.preference + 1e-3 * random();
+    b.m.colCost[c.index] = stability + weights.preferences * c.preference + weights.shortRest * (problem.shortRestFixed.get(c.index) ?? 0) + 1e-3 * random();
+  }
+  if (weights.shortRest > 0) {
+    for (const [i, j] of problem.shortRestPairs) {
+      // penalty >= x_i + x_j - 1
+      const penalty = b.column('aux', 0, Infinity, weights.shortRest);
+      b.row({ kind: 'short_rest', personId: candidates[i]!.personId }, new Map([[penalty, 1], [i, -1], [j, -1]]), -1, Infinity);
+    }
   }
 
   coverageRows(b, problem);

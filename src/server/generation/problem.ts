@@ -21,7 +21,7 @@ export interface HardLimits {
   maxContinuousHours: number;
   /** Rest after in-house 24-hour call. */
   restAfterLongShiftHours: number;
-  /** Rest between any two shifts (VI.F.2.a; a "should", enforced by the generator). */
+  /** Rest between any two shifts (VI.F.2.a; a "should": the generator penalises less). */
   restBetweenShiftsHours: number;
   maxConsecutiveDutyDays?: number;
   maxConsecutiveNights?: number;
@@ -107,6 +107,10 @@ export interface Problem {
    * count as its supervisors (the slot itself included), and the faculty of fixed duty who do.
    */
   supervisors: { slots: number[]; fixedFaculty: Set<string> }[];
+  /** Pairs of a resident's candidates with less than 8 hours between them (soft). */
+  shortRestPairs: [number, number][];
+  /** Per candidate: fixed duties of the person it would follow or precede with less than 8 hours. */
+  shortRestFixed: Map<number, number>;
   /** Hour of day at which the 24-hour periods counted as free days start (see freePeriodAnchor). */
   anchorHour: number;
 }
@@ -131,13 +135,15 @@ export function isWeekendDate(date: string): boolean {
 }
 
 /**
- * Rest a resident needs after this duty before the next one starts: 14 h (or the local
- * policy) after in-house 24-hour call, 8 h otherwise. At-home call is not in-house.
+ * Rest a resident must have after this duty before the next one starts: 14 h (or the
+ * local policy) after in-house 24-hour call; otherwise the next shift must not start when
+ * this one ends (it would merge into one continuous duty period). At-home call is not
+ * in-house. The 8 hours of VI.F.2.a are a "should": penalised (see shortRest), not enforced.
  */
 export function restAfter(duty: Pick<Duty, 'startMs' | 'endMs' | 'kind'>, limits: HardLimits): number {
   const scheduled = (duty.endMs - duty.startMs) / HOUR_MS;
   const call = duty.kind === 'call_24' || (duty.kind !== 'home_call' && scheduled >= 24);
-  return (call ? limits.restAfterLongShiftHours : limits.restBetweenShiftsHours) * HOUR_MS;
+  return call ? limits.restAfterLongShiftHours * HOUR_MS : 1;
 }
 
 /** Whether two duties of the same person cannot both be held (overlap or too little rest). */
@@ -145,6 +151,12 @@ export function conflicts(a: Duty, b: Duty, resident: boolean, limits: HardLimit
   const [first, second] = a.startMs <= b.startMs ? [a, b] : [b, a];
   const gap = resident ? restAfter(first, limits) : 0;
   return second.startMs < first.dutyEndMs + gap;
+}
+
+/** Two duties a resident may hold together but with less than the 8 hours off that should separate them. */
+export function shortRest(a: Duty, b: Duty, limits: HardLimits): boolean {
+  const [first, second] = a.startMs <= b.startMs ? [a, b] : [b, a];
+  return !conflicts(a, b, true, limits) && second.startMs < first.dutyEndMs + limits.restBetweenShiftsHours * HOUR_MS;
 }
 
 /**
@@ -301,6 +313,7 @@ export function buildProblem(input: BlockInput): Problem {
     if (reasons.size > 0) supplyNotes.set(slotIndex, [...reasons].map(([why, n]) => `${n} ${why}`));
   });
 
+  const { pairs: shortRestPairs, fixedCount: shortRestFixed } = shortRestOf(candidates, fixed, limits);
   const supervised = slots.map((s) => snapshot.shiftTypes.get(s.shiftTypeId)!.kind !== 'moonlighting' && (snapshot.services.get(s.serviceId)?.supervisionRequired ?? false));
   const soFar = eachDate(range.start, block.end);
   const availableSoFar = new Map([...people.keys()].map((id) => [id, soFar.filter((d) => !isOff(id, d)).length]));
@@ -319,8 +332,34 @@ export function buildProblem(input: BlockInput): Problem {
     availableSoFar,
     anchorHour: freePeriodAnchor(slots, snapshot),
     supervised,
+    shortRestPairs,
+    shortRestFixed,
     supervisors: supervised.map((on, i) => (on ? supervisorsOf(slots, i, fixed, people) : { slots: [], fixedFaculty: new Set<string>() })),
   };
+}
+
+function shortRestOf(candidates: readonly Candidate[], fixed: Map<string, Duty[]>, limits: HardLimits): { pairs: [number, number][]; fixedCount: Map<number, number> } {
+  const pairs: [number, number][] = [];
+  const fixedCount = new Map<number, number>();
+  const byPerson = new Map<string, Candidate[]>();
+  for (const c of candidates) {
+    if (!c.resident) continue;
+    const l = byPerson.get(c.personId);
+    if (l) l.push(c);
+    else byPerson.set(c.personId, [c]);
+  }
+  const reach = limits.restBetweenShiftsHours * HOUR_MS;
+  for (const [personId, list] of byPerson) {
+    list.sort((a, b) => a.startMs - b.startMs);
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length && list[j]!.startMs < list[i]!.dutyEndMs + reach; j++) {
+        if (shortRest(list[i]!, list[j]!, limits)) pairs.push([list[i]!.index, list[j]!.index]);
+      }
+      const n = (fixed.get(personId) ?? []).filter((f) => shortRest(f, list[i]!, limits)).length;
+      if (n > 0) fixedCount.set(list[i]!.index, n);
+    }
+  }
+  return { pairs, fixedCount };
 }
 
 /** Faculty on the same service whose scheduled time overlaps the slot's supervise it. */
