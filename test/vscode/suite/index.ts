@@ -1,0 +1,11 @@
+/**
+ * Entry point VS Code's extension host loads (extensionTestsPath): importing the test
+ * modules registers their tests, in this order.
+ */
+import { runRegisteredTests } from '../../support/vscode/runner';
+import './activation';
+import './catalog';
+
+export function run(): Promise<void> {
+  return runRegisteredTests({ reportFile: process.env['SCHED_ORCH_VSCODE_REPORT'] });
+}
