@@ -34,18 +34,35 @@ function exited(child, ms) {
   });
 }
 
-/** SIGTERM to the group, SIGKILL after `graceMs`; then the same for recorded descendants that outlived it. */
+/**
+ * SIGTERM to the group, SIGKILL after `graceMs`. Returns the processes that were below it
+ * just before, which may have left the group (see `endLeftovers`).
+ */
 export async function stopGroup(child, graceMs = 5000) {
   const tree = descendants(child.pid);
   signalGroup(child, 'SIGTERM');
   if (!(await exited(child, graceMs))) signalGroup(child, 'SIGKILL');
   await exited(child, graceMs);
-  const survivors = tree.filter(alive);
-  for (const p of survivors) signalProcess(p, 'SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, survivors.length > 0 ? 1000 : 0));
-  for (const p of survivors.filter(alive)) signalProcess(p, 'SIGKILL');
   groups.delete(child);
-  return survivors;
+  return tree;
+}
+
+/**
+ * Gives `processes` up to `patienceMs` to end by themselves, then ends the rest (SIGTERM,
+ * then SIGKILL). Returns the ones that had to be ended.
+ */
+export async function endLeftovers(processes, patienceMs = 0) {
+  const deadline = Date.now() + patienceMs;
+  while (processes.some(alive) && Date.now() < deadline) await sleep(100);
+  const leftovers = processes.filter(alive);
+  for (const p of leftovers) signalProcess(p, 'SIGTERM');
+  if (leftovers.length > 0) await sleep(1000);
+  for (const p of leftovers.filter(alive)) signalProcess(p, 'SIGKILL');
+  return leftovers;
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 // A crash or Ctrl-C of the harness must not leave a code-server behind.

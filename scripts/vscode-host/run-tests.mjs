@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
-import { descendants, spawnGroup, stopGroup } from './processes.mjs';
+import { descendants, endLeftovers, spawnGroup, stopGroup } from './processes.mjs';
 import { CHROMIUM, CODE_SERVER_ENTRY, CODE_SERVER_TOOL, NODE_BIN, NODE_TOOL, REPO_ROOT, isInstalled } from './toolchain.mjs';
 
 const { values: options } = parseArgs({ options: { 'skip-build': { type: 'boolean', default: false }, only: { type: 'string' } } });
@@ -172,24 +172,34 @@ async function startCodeServer(name, { extensionsDir, workspace, smokeTestDriver
 }
 
 /**
- * Closes the browser, gives the extension host time to deactivate the extension (which stops
- * the servers it started), then stops code-server and whatever of it is left.
+ * Closes the browser, gives the extension host time to deactivate the extension, then stops
+ * code-server. Returns a result saying whether every process the extension started (its MCP
+ * servers) ended with VS Code; VS Code's own helpers that linger are just ended.
  */
 async function shutDown(name, server, browser) {
+  // Recorded while the extension host is still there: a server it leaves behind is no longer
+  // below code-server once the host has exited.
+  const before = descendants(server.child.pid);
   await browser?.close();
   const t0 = performance.now();
   while (descendants(server.child.pid).some((p) => p.command.includes('--type=extensionHost')) && performance.now() - t0 < 20 * SECOND) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const survivors = await stopGroup(server.child);
-  // VS Code's own helpers (file watcher, language servers) may linger; anything else was started by the extension.
-  for (const p of survivors.filter((p) => !p.command.includes(CODE_SERVER_TOOL.dir))) {
-    say(`${name}: warning: a process started by the extension outlived VS Code and was ended: ${p.pid} ${p.command}`);
-  }
+  const during = await stopGroup(server.child);
+  const tree = [...before, ...during.filter((p) => !before.some((b) => b.pid === p.pid && b.start === p.start))];
+  const isVsCode = (p) => p.command.includes(CODE_SERVER_TOOL.dir);
+  await endLeftovers(tree.filter(isVsCode));
+  const leaked = await endLeftovers(tree.filter((p) => !isVsCode(p)), 5 * SECOND);
   // Keep VS Code's own logs (extension host, the extension's output channel) next to the screenshots.
   const logs = join(server.dirs.userData, 'logs');
   if (existsSync(logs)) cpSync(logs, join(ARTIFACTS, `${name}-vscode-logs`), { recursive: true });
   server.log.end();
+  return {
+    name: 'every process the extension started ended with VS Code',
+    ok: leaked.length === 0,
+    ms: Math.round(performance.now() - t0),
+    ...(leaked.length > 0 ? { error: `still running 5 s after VS Code stopped (now ended):\n${leaked.map((p) => `${p.pid} ${p.command}`).join('\n')}` } : {}),
+  };
 }
 
 // ---- the browser
@@ -247,6 +257,9 @@ async function integrationPhase(workspace) {
   const report = join(RUN_DIR, `${name}-report.jsonl`);
   const server = await startCodeServer(name, { extensionsDir, workspace, smokeTestDriver: true });
   let browser;
+  let code;
+  let runError;
+  let cleanExit;
   try {
     browser = await openBrowser(name, server.dirs);
     const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
@@ -255,23 +268,26 @@ async function integrationPhase(workspace) {
       ['extensionTestsPath', remote(join(OUT, 'suite.js'))],
       ['extensionEnvironment', JSON.stringify({ SCHED_ORCH_VSCODE_REPORT: report })],
     ];
-    const exit = new Promise((resolve) => {
-      // The workbench calls this when the suite's run() settles (only with the smoke-test driver on).
-      void browser.page.exposeFunction('codeAutomationExit', (code) => resolve(code));
-    });
+    let resolveExit;
+    const exit = new Promise((resolve) => (resolveExit = resolve));
+    // The workbench calls this when the suite's run() settles (only with the smoke-test driver on).
+    await browser.page.exposeFunction('codeAutomationExit', (exitCode) => resolveExit(exitCode));
     await browser.page.goto(workbenchUrl(server.port, workspace, payload), { timeout: 60 * SECOND });
-    const code = await within(300 * SECOND, 'the extension-host suite finishing', exit);
+    code = await within(300 * SECOND, 'the extension-host suite finishing', exit);
     await browser.page.screenshot({ path: join(ARTIFACTS, 'integration-end.png') });
-    const results = readReport(report);
-    printResults(name, results);
-    if (code !== 0 && results.every((r) => r.ok)) {
-      results.push({ name: 'suite run', ok: false, ms: 0, error: `the extension host exited with code ${code}; see ${relative(REPO_ROOT, ARTIFACTS)}/integration-*` });
-      printResults(name, results.slice(-1));
-    }
-    return results;
+  } catch (error) {
+    runError = error;
   } finally {
-    await shutDown(name, server, browser);
+    cleanExit = await shutDown(name, server, browser);
   }
+  const results = readReport(report);
+  if (results.length === 0 || (code !== 0 && results.every((r) => r.ok))) {
+    const why = runError ? String(runError.stack ?? runError) : `the extension host exited with code ${code}`;
+    results.push({ name: 'suite run', ok: false, ms: 0, error: `${why}; see ${relative(REPO_ROOT, ARTIFACTS)}/integration-*` });
+  }
+  results.push(cleanExit);
+  printResults(name, results);
+  return results;
 }
 
 async function uiScenario(scenario, workspace, extensionsDir) {
@@ -281,6 +297,7 @@ async function uiScenario(scenario, workspace, extensionsDir) {
   let server;
   let browser;
   let runError;
+  let cleanExit;
   try {
     server = await startCodeServer(name, { extensionsDir, workspace, smokeTestDriver: false, settings });
     browser = await openBrowser(name, server.dirs);
@@ -292,13 +309,14 @@ async function uiScenario(scenario, workspace, extensionsDir) {
   } catch (error) {
     runError = error;
   } finally {
-    if (server) await shutDown(name, server, browser);
+    if (server) cleanExit = await shutDown(name, server, browser);
     await tearDown();
   }
   const results = readReport(report);
   if (results.length === 0 || (runError && results.every((r) => r.ok))) {
     results.push({ name: 'scenario', ok: false, ms: 0, error: String(runError?.stack ?? runError ?? 'no step ran') });
   }
+  if (cleanExit) results.push(cleanExit);
   printResults(name, results);
   return results;
 }

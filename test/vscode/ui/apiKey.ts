@@ -48,6 +48,8 @@ export const apiKeyScenario: UiScenario = {
         await toast.waitFor();
         assert.match((await toast.textContent()) ?? '', /401|unauthori[sz]ed|API key/i);
         await workbench.statusBarItem('Scheduling: error').waitFor();
+        // The failed command must also close its progress notification.
+        await workbench.notification('Connecting to the scheduling server').waitFor({ state: 'detached' });
         await workbench.screenshot('05-http-server-refuses-without-key');
         await workbench.clearNotifications();
       }, 120_000);
@@ -92,6 +94,8 @@ export const apiKeyScenario: UiScenario = {
         await workbench.runCommand(COMMAND_TITLES.showTools);
         await workbench.notification('Scheduling server:').waitFor();
         await workbench.statusBarItem('Scheduling: error').waitFor();
+        // The failed command must also close its progress notification.
+        await workbench.notification('Connecting to the scheduling server').waitFor({ state: 'detached' });
         await workbench.screenshot('09-refused-after-clearing-key');
       }, 60_000);
     }),
