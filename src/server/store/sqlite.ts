@@ -16,6 +16,7 @@ import { mkdirSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { Database, type BindValues, type SQLiteValue } from 'node-sqlite3-wasm';
 import type { Logger } from '../../core/util/log';
+import { ToolError } from '../tools/defineTool';
 
 export const MEMORY = ':memory:';
 
@@ -30,10 +31,10 @@ export interface SqliteOptions {
   busyTimeoutMs?: number;
 }
 
-/** The database stayed locked by a live process for longer than the busy timeout. */
-export class DatabaseBusyError extends Error {
+/** The database stayed locked by a live process for longer than the busy timeout (retryable). */
+export class DatabaseBusyError extends ToolError {
   constructor(path: string) {
-    super(`the database ${path} is busy (locked by another process); try again`);
+    super(`the database ${path} is busy (locked by another process); try again`, 'BUSY');
     this.name = 'DatabaseBusyError';
   }
 }
@@ -61,19 +62,24 @@ export class SqliteDb {
   }
 
   all<T extends Row = Row>(sql: string, params?: Params): T[] {
-    return this.db.all(sql, params) as T[];
+    return this.guarded(() => this.db.all(sql, params) as T[]);
   }
 
   get<T extends Row = Row>(sql: string, params?: Params): T | undefined {
-    return (this.db.get(sql, params) as T | null) ?? undefined;
+    return this.guarded(() => (this.db.get(sql, params) as T | null) ?? undefined);
   }
 
   run(sql: string, params?: Params): number {
-    return this.db.run(sql, params).changes;
+    return this.guarded(() => this.db.run(sql, params).changes);
   }
 
   exec(sql: string): void {
-    this.db.exec(sql);
+    this.guarded(() => this.db.exec(sql));
+  }
+
+  /** Outside a transaction a statement takes the lock itself: recover like BEGIN does. */
+  private guarded<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.withLockRecovery(fn);
   }
 
   /** Runs one prepared statement for many parameter sets (bulk inserts). */

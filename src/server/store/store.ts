@@ -434,7 +434,7 @@ export class ScheduleStore {
           end: s.end,
           status: s.status,
           ...(s.lockedThrough !== undefined ? { lockedThrough: s.lockedThrough } : {}),
-          assignments: this.cachedAssignments(cache, s.id),
+          assignments: readAssignments(this.db, s.id, 'file'),
         })),
         policies: ref.policies,
         ...(ref.wellbeing ? { wellbeing: ref.wellbeing } : {}),
@@ -733,8 +733,10 @@ function scheduleInfo(s: StoredSchedule): ScheduleInfo {
   return { id: s.id, name: s.name, start: s.start, end: s.end, status: s.status, ...(s.lockedThrough !== undefined ? { lockedThrough: s.lockedThrough } : {}) };
 }
 
-function readAssignments(db: SqliteDb, scheduleId: string): Assignment[] {
-  return db.all<AssignmentRow>('SELECT * FROM assignments WHERE schedule_id = ? ORDER BY date, ord', scheduleId).map(assignmentFromRow);
+/** By date (for range queries) or in the order of the program file (for export). */
+function readAssignments(db: SqliteDb, scheduleId: string, order: 'date' | 'file' = 'date'): Assignment[] {
+  const by = order === 'date' ? 'date, ord' : 'ord';
+  return db.all<AssignmentRow>(`SELECT * FROM assignments WHERE schedule_id = ? ORDER BY ${by}`, scheduleId).map(assignmentFromRow);
 }
 
 function assignmentFromRow(r: AssignmentRow): Assignment {
