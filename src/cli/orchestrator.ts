@@ -11,6 +11,7 @@ import { RunHistory } from '../core/engine/history';
 import type { RunSummary } from '../core/engine/results';
 import type { McpConnection } from '../core/mcp/connection';
 import { McpToolInvoker } from '../core/mcp/invoker';
+import { PolicyTable, type PolicyOverrides } from '../core/policy/policies';
 import { PolicyRuntime } from '../core/policy/runtime';
 import { JsonFileStateStore } from '../core/policy/stateStore';
 import { renderMarkdown } from '../core/report/markdown';
@@ -24,6 +25,8 @@ export interface OrchestratorOptions {
   stateDir: string;
   approvals: ApprovalPort;
   logger: Logger;
+  /** Policy overrides on top of the seed's (e.g. from --policy). */
+  policies?: PolicyOverrides;
 }
 
 export interface WorkflowRun {
@@ -68,6 +71,7 @@ export class Orchestrator {
       invoker: new McpToolInvoker({ connection }),
       stateStore: new JsonFileStateStore(layout.state, options.logger),
       logger: options.logger,
+      ...(options.policies ? { policies: new PolicyTable(options.policies) } : {}),
     });
     const engine = new Engine({ policy: runtime, approvals: options.approvals, history: new RunHistory(layout.runs), logger: options.logger });
     return new Orchestrator(connection, runtime, engine, layout.reports);

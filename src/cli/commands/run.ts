@@ -3,8 +3,10 @@
  * progress on stderr, the report summary (or `--json`) on stdout, the Markdown and JSON
  * reports saved, and an exit code scripts and cron can branch on.
  */
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { OrchestratorError } from '../../core/errors';
+import { parsePolicyOverrides, type PolicyOverrides } from '../../core/policy/policies';
 import type { Report } from '../../core/report/report';
 import { findWorkflow, WORKFLOWS } from '../../core/workflows/catalog';
 import type { WorkflowModule } from '../../core/workflows/shared/module';
@@ -52,6 +54,8 @@ Output and state:
   --report-file <file>       also write the report there (Markdown; JSON beside it as <file>.json, or the reverse for .json)
   --state-dir <dir>          run history, breaker and cache state, reports
                              (default $XDG_STATE_HOME/sched-orch or ~/.local/state/sched-orch)
+  --policy <file.json>       per-capability policy overrides (time limits, retries, breakers, cache TTLs),
+                             e.g. {"validate_schedule": {"timeoutMs": 2000, "cache": {"ttlMs": 600000}}}
 
 Exit codes: 0 completed, 1 usage error, 2 needs review, 3 blocked (incl. a rejected approval),
 4 failed, 5 authentication failed, 130 cancelled (Ctrl-C; the server is told to cancel).
@@ -82,6 +86,7 @@ const RUN_OPTIONS = {
   approver: { type: 'string' },
   'report-file': { type: 'string' },
   'state-dir': { type: 'string' },
+  policy: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseCommandLine<typeof RUN_OPTIONS>>['values'];
@@ -215,6 +220,7 @@ export const runCommand: Command = {
     if ((values.override !== undefined || values.approver !== undefined) && !values.approve) throw new UsageError('--override and --approver go with --approve');
     const inputs = inputsFrom(module, values, localDate(systemClock.now()));
     const stateDir = resolveStateDir(values['state-dir'], io.env);
+    const policies = values.policy !== undefined ? await readPolicy(values.policy) : undefined;
     const logger = filteredLogger(stderrLogger(io), logLevelFrom(values));
 
     const approver = values.approver ?? `${safeUserName()} (sched-orch --approve)`;
@@ -227,7 +233,7 @@ export const runCommand: Command = {
     const connection = await connectFromOptions(values, io);
     let orchestrator: Orchestrator | undefined;
     try {
-      orchestrator = await Orchestrator.create(connection, { stateDir, approvals, logger });
+      orchestrator = await Orchestrator.create(connection, { stateDir, approvals, logger, ...(policies ? { policies } : {}) });
       const paint = painter(colourWanted(process.stderr, io.env));
       const print = progressPrinter((line) => io.err(`${line}\n`), paint);
       const outcome = await orchestrator.run({ module, inputs, mode: values.mode, signal: io.signal, onEvent: print });
@@ -244,6 +250,21 @@ export const runCommand: Command = {
     }
   },
 };
+
+/** The --policy file, checked before anything starts: a bad field is a usage error. */
+async function readPolicy(file: string): Promise<PolicyOverrides> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--policy ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return parsePolicyOverrides(raw);
+  } catch (error) {
+    throw new UsageError(`--policy ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 function safeUserName(): string {
   try {

@@ -1,0 +1,92 @@
+/**
+ * A real MCP server (the SDK's McpServer over stdio) that stands in front of the bundled
+ * scheduling server (dist/server.js, or `server` in the scenario) and degrades it the way real deployments degrade:
+ * tools missing (the real server without its analytics "armory"), a tool that never answers
+ * (a timeout), a tool that always fails (opens a circuit breaker), silent placeholder
+ * results, fewer swap candidates. Everything else is passed through unchanged.
+ *
+ *   node --import tsx test/support/workflows/proxyServer.ts <scenario.json>
+ *   (tests bundle it once with esbuild and run the bundle: see cli.ts)
+ *
+ * The scenario file (see ProxyScenario) is read at start. When `log` is set, every call,
+ * cancellation and failure is appended to that file, so a test can check what the
+ * orchestrator did to the server (e.g. that Ctrl-C reached it as notifications/cancelled).
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { ProxyScenario } from './scenario';
+
+function log(scenario: ProxyScenario, line: string): void {
+  if (scenario.log) appendFileSync(scenario.log, `${line}\n`);
+}
+
+function placeholderOf(result: CallToolResult): CallToolResult {
+  const data = { ...(result.structuredContent ?? {}), is_valid: true, compliance_rate: 1, total_issues: 0, issues: [], metadata: { source: 'placeholder' } };
+  return { content: [{ type: 'text', text: JSON.stringify(data) }], structuredContent: data };
+}
+
+function truncateCandidates(result: CallToolResult, max: number): CallToolResult {
+  const data = { ...(result.structuredContent ?? {}) };
+  const list = Array.isArray(data['candidates']) ? (data['candidates'] as unknown[]).slice(0, max) : [];
+  data['candidates'] = list;
+  data['top_candidate_id'] = (list[0] as { candidate_person_id?: string } | undefined)?.candidate_person_id ?? null;
+  return { content: [{ type: 'text', text: JSON.stringify(data) }], structuredContent: data };
+}
+
+async function main(): Promise<void> {
+  const file = process.argv[2];
+  if (!file) throw new Error('usage: proxyServer.ts <scenario.json>');
+  const scenario = JSON.parse(readFileSync(file, 'utf8')) as ProxyScenario;
+  const inner = new Client({ name: 'degrading-proxy', version: '1.0.0' });
+  await inner.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [scenario.server ?? join(__dirname, '..', '..', '..', 'dist', 'server.js'), ...(scenario.serverArgs ?? [])],
+      stderr: 'ignore',
+    }),
+  );
+  const { tools } = await inner.listTools();
+  const server = new McpServer({ name: 'degrading-proxy', version: '1.0.0' });
+  for (const tool of tools) {
+    if (scenario.drop?.includes(tool.name)) continue;
+    server.registerTool(
+      tool.name,
+      { ...(tool.description ? { description: tool.description } : {}), inputSchema: z.looseObject({}), ...(tool.annotations ? { annotations: tool.annotations } : {}) },
+      async (args: Record<string, unknown>, extra: { signal: AbortSignal }): Promise<CallToolResult> => {
+        log(scenario, `call ${tool.name}`);
+        if (scenario.hang?.includes(tool.name)) {
+          return new Promise<CallToolResult>((_, reject) => {
+            extra.signal.addEventListener('abort', () => {
+              log(scenario, `cancelled ${tool.name}`);
+              reject(new Error('cancelled'));
+            });
+          });
+        }
+        const failure = scenario.fail?.[tool.name];
+        if (failure) {
+          log(scenario, `failed ${tool.name}`);
+          return { isError: true, content: [{ type: 'text', text: failure }] };
+        }
+        const result = (await inner.callTool({ name: tool.name, arguments: args }, undefined, { signal: extra.signal, timeout: 300_000 })) as CallToolResult;
+        if (result.isError) return result;
+        if (scenario.placeholder?.includes(tool.name)) return placeholderOf(result);
+        if (tool.name === 'analyze_swap_candidates_tool' && scenario.maxCandidates !== undefined) return truncateCandidates(result, scenario.maxCandidates);
+        return result;
+      },
+    );
+  }
+  const transport = new StdioServerTransport();
+  transport.onclose = () => void inner.close();
+  await server.connect(transport);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`proxy server failed: ${String(error)}\n`);
+  process.exit(1);
+});
