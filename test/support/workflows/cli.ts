@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import type { Report } from '../../../src/core/report/report';
 import type { ProxyScenario } from './scenario';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
@@ -115,7 +116,7 @@ export interface RunJson {
   decision: string;
   confidence: number | null;
   phases: { id: string; name: string; status: string; confidence: number | null; steps: { id: string; capability: string | null; tool: string | null; status: string; confidence: number; source: string; attempts: number; durationMs: number }[] }[];
-  report: import('../../../src/core/report/report').Report;
+  report: Report;
 }
 
 export function step(json: RunJson, id: string): RunJson['phases'][number]['steps'][number] | undefined {
