@@ -4,7 +4,7 @@
  * the host never builds HTML from server text (tool descriptions are untrusted).
  */
 import * as vscode from 'vscode';
-import type { CatalogMessage } from '../webview/messages';
+import type { CatalogMessage, StateMessage } from '../webview/messages';
 
 export class CatalogPanel {
   private static current?: CatalogPanel;
@@ -23,6 +23,11 @@ export class CatalogPanel {
     const target = (CatalogPanel.current ??= new CatalogPanel(extensionUri));
     target.panel.reveal();
     void target.panel.webview.postMessage(message);
+  }
+
+  /** Tells an open panel that the connection changed (its catalog may be out of date). */
+  static connectionChanged(message: StateMessage): void {
+    void CatalogPanel.current?.panel.webview.postMessage(message);
   }
 }
 

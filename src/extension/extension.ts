@@ -4,6 +4,7 @@
  * core (connection layer, capability catalogue).
  */
 import * as vscode from 'vscode';
+import { OrchestratorError } from '../core/errors';
 import { CAPABILITIES } from '../core/mcp/capabilities';
 import { resolveCapability } from '../core/mcp/catalog';
 import { McpConnection, type ConnectionState } from '../core/mcp/connection';
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
     created.on('state', ({ state, error }) => {
       status.text = STATE_LABEL[state];
       status.tooltip = error ? error.message : created.description;
+      CatalogPanel.connectionChanged({ type: 'state', state, ...(error ? { error: describeError(error) } : {}) });
     });
     connection = created;
     return created;
@@ -66,7 +68,11 @@ export function activate(context: vscode.ExtensionContext): void {
         const server = conn.serverInfo ? `${conn.serverInfo.name} ${conn.serverInfo.version}` : conn.description;
         CatalogPanel.show(context.extensionUri, { type: 'catalog', server, toolCount: conn.tools.length, rows });
       } catch (error) {
-        void vscode.window.showErrorMessage(`Scheduling server: ${error instanceof Error ? error.message : String(error)}`);
+        // Not awaited: the command ends now; the buttons act whenever the user picks one.
+        void vscode.window.showErrorMessage(describeError(error), 'Set API Key', 'Show Log').then((choice) => {
+          if (choice === 'Set API Key') void vscode.commands.executeCommand('schedOrch.setApiKey');
+          else if (choice === 'Show Log') channel.show();
+        });
       }
     }),
     vscode.commands.registerCommand('schedOrch.setApiKey', async () => {
@@ -79,12 +85,20 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('schedOrch.clearApiKey', async () => {
       await context.secrets.delete(API_KEY_SECRET);
       await resetConnection();
+      void vscode.window.showInformationMessage('Scheduling server API key cleared.');
     }),
     vscode.commands.registerCommand('schedOrch.showLog', () => channel.show()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('schedOrch.server')) void resetConnection();
     }),
   );
+}
+
+/** The cause first: a collapsed notification shows only its beginning. */
+function describeError(error: unknown): string {
+  if (error instanceof OrchestratorError && error.kind === 'auth') return 'Scheduling server refused the API key (authentication failed). Set it with "Set Server API Key".';
+  const message = error instanceof Error ? error.message : String(error);
+  return `Scheduling server unavailable: ${message}`;
 }
 
 export async function deactivate(): Promise<void> {

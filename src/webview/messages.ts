@@ -15,3 +15,12 @@ export interface CatalogMessage {
   toolCount: number;
   rows: CapabilityRow[];
 }
+
+/** The connection's state, so a catalog from an earlier connection is marked as stale. */
+export interface StateMessage {
+  type: 'state';
+  state: 'disconnected' | 'connecting' | 'connected' | 'error';
+  error?: string;
+}
+
+export type HostMessage = CatalogMessage | StateMessage;

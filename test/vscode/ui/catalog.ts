@@ -35,7 +35,7 @@ export const bundledServerScenario: UiScenario = {
         assert.deepEqual(await view.locator('th').allTextContents(), ['Capability', 'Status', 'Tool', 'Kind', 'Notes']);
         const validate = capabilityCells(workbench, 'validate_schedule');
         assert.deepEqual((await validate.allTextContents()).slice(1, 4), ['● available', 'validate_schedule_tool', 'read-only']);
-        const summary = (await view.locator('p').first().textContent()) ?? '';
+        const summary = (await view.locator('p.summary').textContent()) ?? '';
         assert.match(summary, new RegExp(`^\\d+ tools on the server; \\d+ of ${CAPABILITIES.length} capabilities available\\.$`));
         await workbench.screenshot('03-catalog-bundled-server');
       }, 150_000);
