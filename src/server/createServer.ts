@@ -9,6 +9,7 @@ import type { ScheduleStore } from './store/store';
 import { registerAnalyticsTools } from './tools/analyticsTools';
 import type { ToolContext } from './tools/context';
 import { registerReadTools } from './tools/readTools';
+import { registerWriteTools } from './tools/writeTools';
 
 export const SERVER_NAME = 'sched-orch-scheduler';
 export const SERVER_VERSION = '0.1.0';
@@ -40,6 +41,6 @@ export function createServer(options: ServerOptions): McpServer {
   const ctx = createToolContext(options);
   registerReadTools(server, ctx, options.store);
   registerAnalyticsTools(server, ctx);
-  // TODO(generation helper): register the write tools (registerWriteTools(server, ctx, options.store)) once src/server/tools/writeTools.ts exists.
+  registerWriteTools(server, ctx, options.store);
   return server;
 }
