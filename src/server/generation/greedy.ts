@@ -325,7 +325,9 @@ function greedyOnce(
    */
   const ejectionSearch = () => {
     const tabuUntil = new Map<number, number>();
-    for (let iteration = 0; iteration < 40 * problem.slots.length && now() < deadline; iteration++) {
+    // Leave time for restarts: a fresh construction often succeeds where a long search stalls.
+    const stop = now() + Math.max(200, (deadline - now()) / 4);
+    for (let iteration = 0; iteration < 40 * problem.slots.length && now() < stop; iteration++) {
       const short = [...new Set(state.unmetRows().map((r) => model.rowTag[r]!.slot!))];
       if (short.length === 0) return;
       const s = short[Math.floor(random() * short.length)]!;

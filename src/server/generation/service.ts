@@ -148,7 +148,9 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
     const context = withContext(range);
     const current = store.assignments(schedule.id, context);
     const snapshot = snapshotWith(store, schedule, current, context, version);
-    const began = deps.now();
+    // Compute budgets run on real elapsed time, whatever clock "today" comes from.
+    const elapsed = () => performance.now();
+    const began = elapsed();
     deps.logger.log('info', 'schedule generation started', { runId, schedule: schedule.id, range, algorithm: input.algorithm });
     const result = await generateSchedule({
       snapshot,
@@ -159,7 +161,7 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
       weights: input.weights,
       ...(input.signal ? { signal: input.signal } : {}),
       ...(input.onProgress ? { onProgress: input.onProgress } : {}),
-      now: deps.now,
+      now: elapsed,
     }).catch((error: unknown) => {
       if (error instanceof SolveCancelledError) throw new ToolError(`generation run ${runId} was cancelled; no draft was written`, 'CANCELLED');
       if (error instanceof InfeasibleError) throw new ToolError(error.message, 'INFEASIBLE');
@@ -205,7 +207,7 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
           time_limit_ms: input.timeLimitMs,
           solver_status: solverStatuses.join(','),
           gap: result.gap ?? null,
-          time_ms: deps.now() - began,
+          time_ms: Math.round(elapsed() - began),
           assignments: draftAssignments.length,
           hard_violations: metrics.hard_violations,
           coverage_rate: metrics.coverage.rate,
@@ -215,7 +217,7 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
       );
       return draft.id;
     });
-    deps.logger.log('info', 'schedule generation finished', { runId, draft: written.result, ms: deps.now() - began });
+    deps.logger.log('info', 'schedule generation finished', { runId, draft: written.result, ms: Math.round(elapsed() - began) });
     return {
       runId,
       draftId: written.result,
@@ -227,7 +229,7 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
       fellBackToGreedy: result.fellBackToGreedy,
       solverStatus: solverStatuses.join(','),
       ...(result.gap !== undefined ? { gap: result.gap } : {}),
-      timeMs: deps.now() - began,
+      timeMs: Math.round(elapsed() - began),
       metrics,
       blocks: result.blocks,
     };
