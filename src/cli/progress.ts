@@ -31,6 +31,7 @@ function stepLine(r: StepResult, paint: Paint): string {
  * anything that degraded still is.
  */
 export function progressPrinter(write: (line: string) => void, paint: Paint, detail: 'steps' | 'phases' = 'steps'): (event: EngineEvent) => void {
+  let notReached = 0;
   return (e) => {
     switch (e.type) {
       case 'run_started':
@@ -43,7 +44,9 @@ export function progressPrinter(write: (line: string) => void, paint: Paint, det
         write(`  ${paint('cyan', e.title)}`);
         break;
       case 'step_finished':
-        if (detail === 'steps' || (e.result.status !== 'succeeded' && !['mode', 'condition', 'branch', 'tier'].includes(e.result.skip?.cause ?? ''))) write(stepLine(e.result, paint));
+        // Steps the run never reached are summed up once at its end, not listed.
+        if (e.result.skip?.cause === 'not_run') notReached++;
+        else if (detail === 'steps' || (e.result.status !== 'succeeded' && !['mode', 'condition', 'branch', 'tier'].includes(e.result.skip?.cause ?? ''))) write(stepLine(e.result, paint));
         break;
       case 'retry_scheduled':
         write(`    ${paint('yellow', '↻')} retry ${e.capability} (attempt ${e.attempt + 1} in ${formatMs(e.delayMs)}): ${e.error.kind}: ${e.error.message}`);
@@ -72,6 +75,8 @@ export function progressPrinter(write: (line: string) => void, paint: Paint, det
         );
         break;
       case 'run_finished': {
+        if (notReached > 0) write(`  ${paint('dim', `(${notReached} step(s) not reached)`)}`);
+        notReached = 0;
         const conf = e.confidence ? ` confidence ${paint(confidenceStyle(e.confidence.colour), `${e.confidence.value.toFixed(2)} ${e.confidence.levelName} (${e.confidence.colour})`)}` : '';
         write(`${paint(statusStyle(e.status), `■ ${e.status}`)} in ${formatMs(e.durationMs)}${conf}${e.reason ? ` — ${e.reason}` : ''}`);
         break;

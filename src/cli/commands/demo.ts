@@ -1,8 +1,9 @@
 /**
  * `sched-orch demo` (npm start / npm run demo): the four workflows, headless, on the bundled
- * server with its sample program: compliance check, resilience assessment, schedule
- * generation of the week after the published block, and a swap — the writes approved by a
- * clearly labelled demo approver that never overrides compliance issues.
+ * server with its sample program: compliance check, resilience assessment, regeneration of
+ * the published block's first week (where the compliance check finds violations), and a
+ * swap — the writes approved by a clearly labelled demo approver that never overrides
+ * compliance issues.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,8 +32,8 @@ import { EXIT_FOR_STATUS, jsonResult } from './run';
 const USAGE = `Usage: sched-orch demo [--steps] [--state-dir <dir>] [--json] [server options]
 
 Runs the four workflows one after another on the bundled server with its sample program
-(in memory: nothing is kept): compliance check, resilience assessment, generation of the
-week after the published block, and a swap. Approvals are given by a clearly labelled
+(in memory: nothing is kept): compliance check, resilience assessment, regeneration of the
+published block's first week, and a swap. Approvals are given by a clearly labelled
 demo approver, which never overrides compliance issues. Reports go to a temporary
 directory unless --state-dir is given.
 
@@ -47,7 +48,6 @@ const SWAP_TRIES = 12;
 
 interface DemoPlan {
   today: string;
-  scheduleEnd: string;
   swap?: { assignment_id: string; requester: string };
 }
 
@@ -64,7 +64,7 @@ async function plan(connection: McpConnection, signal: AbortSignal): Promise<Dem
   const end = str(status, 'end_date');
   if (!start || !end) throw new UsageError('the demo needs a server with a current schedule (get_schedule_status returned no dates)');
   // The demo plays on the sample's dates: "today" is the first day of the published block.
-  const result: DemoPlan = { today: start, scheduleEnd: end };
+  const result: DemoPlan = { today: start };
   const people = list(await call('list_people', { role: 'resident' }), 'people') ?? [];
   const residents = new Set(people.map((p) => str(p, 'person_id', 'id')).filter((id): id is string => id !== undefined));
   const from = addDays(start, 14) > end ? start : addDays(start, 14);
@@ -111,7 +111,7 @@ export const demoCommand: Command = {
       const runs: { title: string; inputs: Record<string, unknown>; id: string }[] = [
         { id: 'compliance', title: 'Is the published block compliant?', inputs: { today: p.today } },
         { id: 'resilience', title: 'How resilient is the program?', inputs: { today: p.today } },
-        { id: 'generate', title: 'Generate the week after the block', inputs: { today: p.today, start_date: addDays(p.scheduleEnd, 1), end_date: addDays(p.scheduleEnd, 7) } },
+        { id: 'generate', title: "Regenerate the block's first week", inputs: { today: p.today, start_date: p.today, end_date: addDays(p.today, 6) } },
         ...(p.swap ? [{ id: 'swap', title: `Swap ${p.swap.assignment_id} away from ${p.swap.requester}`, inputs: { today: p.today, ...p.swap } }] : []),
       ];
       if (!values.json) io.out(`${out('bold', 'sched-orch demo')}: ${runs.length} workflows on ${connection.serverInfo?.name ?? 'the server'}; approvals by the ${out('magenta', 'demo approver (automatic)')}\n`);

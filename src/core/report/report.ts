@@ -84,7 +84,8 @@ export type PhaseRow = {
   steps: StepRow[];
 };
 
-export type DegradationKind = 'cache' | 'fallback' | 'unavailable' | 'failed' | 'breaker' | 'timeout' | 'placeholder' | 'low_data' | 'dependency' | 'not_run' | 'uncertain_write';
+/** Steps the run never reached (it stopped first) are not degradations: the reason says why it stopped. */
+export type DegradationKind = 'cache' | 'fallback' | 'unavailable' | 'failed' | 'breaker' | 'timeout' | 'placeholder' | 'low_data' | 'dependency' | 'uncertain_write';
 
 export type Degradation = { step: string; kind: DegradationKind; detail: string };
 
@@ -186,7 +187,7 @@ export function degradations(steps: readonly StepResult[]): Degradation[] {
     const cause = r.skip?.cause;
     if (err?.kind === 'circuit_open') out.push({ step: id, kind: 'breaker', detail: err.message });
     else if (cause === 'unavailable') out.push({ step: id, kind: 'unavailable', detail: r.skip!.reason });
-    else if (cause === 'dependency' || cause === 'not_run' || cause === 'uncertain_write') out.push({ step: id, kind: cause, detail: r.skip!.reason });
+    else if (cause === 'dependency' || cause === 'uncertain_write') out.push({ step: id, kind: cause, detail: r.skip!.reason });
     else if (cause === 'failed' || r.status === 'failed') out.push({ step: id, kind: err?.kind === 'timeout' ? 'timeout' : 'failed', detail: r.skip?.reason ?? err?.message ?? 'failed' });
   }
   return out;

@@ -21,20 +21,20 @@
 import { z } from 'zod';
 import type { ApprovalContent, JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
 import type { PolicyOverride } from '../policy/policies';
-import { conflictFindings, countBySeverity, describeFinding, mergeFindings, validationFindings, type Finding } from './shared/findings';
+import { conflictFindings, countBySeverity, describeFinding, mergeFindings, shortFinding, validationFindings, type Finding } from './shared/findings';
 import type { WorkflowModule } from './shared/module';
 import { dedupeRecommendations, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
 import { ANALYTICS_CONFIDENCE, UNIFIED_CONFIDENCE } from './shared/quality';
 import { bool, count, list, num, pct, round, str, strings } from './shared/read';
-import { addDays, checkRange, compact, parseInputsWith, scopeInputShape, scopeOf, scopeSteps, utilizationArgs, type ScopeInputs } from './shared/scope';
+import { addDays, checkRange, compact, parseInputsWith, scopeInputShape, scopeOf, scopeSteps, utilizationArgs, type Scope, type ScopeInputs } from './shared/scope';
 import { contingencyGaps, signalLevel, signalSummary, unifiedIndex, utilizationLevel, utilizationRate } from './shared/signals';
 import { weightedConfidence } from './shared/weights';
 
 export interface GenerationInputs extends ScopeInputs {
-  /** Solver to ask for; the server's default when absent. */
+  /** Solver to ask for (bundled server: optimal | greedy); the server's default when absent. */
   algorithm?: string;
-  /** The server's time limit for generation (the real backend accepts 5–300 s). */
-  timeout_seconds?: number;
+  /** The server's time limit for generation. */
+  time_limit_seconds?: number;
   /** Regenerate with tighter constraints (seed recovery scenario 2, step 4). */
   tighten?: boolean;
 }
@@ -43,7 +43,7 @@ const inputsSchema = z
   .object({
     ...scopeInputShape,
     algorithm: z.string().min(1).max(40).optional(),
-    timeout_seconds: z.number().int().min(5).max(300).optional(),
+    time_limit_seconds: z.number().int().min(1).max(300).optional(),
     tighten: z.boolean().optional(),
   })
   .strict()
@@ -53,8 +53,8 @@ const inputsSchema = z
 const EARLY_WARNING_CAPS = ['detect_burnout_precursors', 'run_spc_analysis', 'calculate_fire_danger_index', 'predict_burnout_magnitude'] as const;
 const HOUR = 3_600_000;
 /**
- * Generation may take minutes (the real backend allows timeout_seconds up to 300): its call
- * waits 30 s between progress notifications and at most 320 s in all, in every mode.
+ * Generation may take minutes (time_limit_seconds up to 300): its call waits 30 s between
+ * progress notifications and at most 320 s in all, in every mode.
  */
 const GENERATION_POLICY: Record<string, Omit<PolicyOverride, 'breaker'>> = {
   generate_schedule: { timeoutMs: 30_000, maxTotalTimeoutMs: 320_000, stepTimeoutMs: 320_000 },
@@ -66,7 +66,7 @@ const EXPRESS_POLICY: Record<string, Omit<PolicyOverride, 'breaker'>> = {
   ...Object.fromEntries(EARLY_WARNING_CAPS.map((c) => [c, { cache: { ttlMs: 6 * HOUR, maxAgeMs: 6 * HOUR } }])),
 };
 
-/** Baseline: the 28 days before the new range (its rolling windows reach back that far). */
+/** Baseline: the range and the 28 days before it (its rolling windows reach back that far). */
 export const BASELINE_DAYS = 28;
 /** Phase 1: a validation compliance rate below this warns "generation may struggle". */
 export const STRUGGLE_RATE = 0.8;
@@ -83,9 +83,17 @@ const BASELINE_STEPS = ['validate', 'validate_by_id', 'utilization', 'conflicts'
 const CONTINGENCY_STEPS = ['contingency', 'blast_radius', 'sacrifice'] as const;
 const EARLY_WARNING = ['precursors', 'spc', 'fire_danger', 'magnitude'] as const;
 
-function baselineRange(ctx: RunContext): JsonObject {
-  const s = scopeOf(ctx);
-  return { start_date: addDays(s.start_date, -BASELINE_DAYS), end_date: addDays(s.start_date, -1) };
+/**
+ * The current schedule over the range to generate and the 28 days before it, within the
+ * current schedule's own dates when the server reported them (a server may only validate
+ * dates a schedule covers).
+ */
+export function baselineRange(ctx: ResultView): JsonObject {
+  const s = ctx.data('scope') as Scope | undefined;
+  if (!s) throw new Error('no scope');
+  const history = addDays(s.start_date, -BASELINE_DAYS);
+  const start = s.schedule_start && s.schedule_start > history && s.schedule_start <= s.start_date ? s.schedule_start : history;
+  return { start_date: start, end_date: s.end_date };
 }
 
 /** Findings of the baseline (or, with `draft`, of the draft) from validation and conflicts. */
@@ -106,20 +114,30 @@ export function baselineDecision(view: ResultView): PhaseVerdict | undefined {
     const rate = utilizationRate(view.data('utilization'));
     return { action: 'stop', status: 'blocked', reason: `Utilization BLACK${rate !== undefined ? ` (${pct(rate)})` : ''}: activate the sacrifice hierarchy first` };
   }
+  const start = str(view.data('scope'), 'start_date') ?? '';
   const findings = findingsOf(view, false);
   const critical = findings.filter((f) => f.severity === 'critical');
   const autoResolvable = new Set(
     (list(view.data('conflicts'), 'conflicts') ?? []).filter((c) => bool(c, 'auto_resolution_available') === true).map((c) => str(c, 'description', 'message')),
   );
-  const blocking = critical.filter((f) => !autoResolvable.has(f.message));
+  // Generation rewrites the range, not what came before it: only a critical issue wholly in that history fails the baseline.
+  // Windows end exclusively at a date-time (bundled server) or inclusively on a date (real server).
+  const inHistory = (f: Finding) => {
+    const end = f.window?.end;
+    if (!end) return false;
+    return end.length > 10 ? end.slice(0, 16) <= `${start}T00:00` : end < start;
+  };
+  const blocking = critical.filter((f) => inHistory(f) && !autoResolvable.has(f.message));
   if (blocking.length > 0) {
     return {
       action: 'stop',
       status: 'blocked',
-      reason: `Baseline fails: ${blocking.length} critical issue(s) in the current schedule (${describeFinding(blocking[0]!)}); request a manual fix first`,
+      reason: `Baseline fails: ${blocking.length} critical issue(s) before the range that generation cannot change (${shortFinding(blocking[0]!)}${blocking.length > 1 ? ', …' : ''}); request a manual fix first`,
     };
   }
   const warnings: string[] = [];
+  const toFix = critical.filter((f) => !inHistory(f));
+  if (toFix.length > 0) warnings.push(`${toFix.length} critical issue(s) in the range: the new schedule must fix them (checked again in phase 6)`);
   const rate = num(view.data('validate'), 'overall_compliance_rate', 'compliance_rate');
   if (rate !== undefined && rate < STRUGGLE_RATE) warnings.push(`baseline compliance rate ${pct(rate)} < ${pct(STRUGGLE_RATE)}: generation may struggle`);
   if (level === 'red' || level === 'orange') warnings.push(`utilization ${level}: little slack for the new schedule`);
@@ -170,7 +188,7 @@ export function signalRisk(view: ResultView): JsonObject {
 
 export function riskDecision(view: ResultView): PhaseVerdict | undefined {
   const index = unifiedIndex(view.data('unified'));
-  if (index !== undefined && index > RISK_REVIEW_INDEX) return { action: 'continue', review: `Unified risk index ${index} > ${RISK_REVIEW_INDEX}: review required before generating` };
+  if (index !== undefined && index > RISK_REVIEW_INDEX) return { action: 'continue', review: `Unified risk index ${round(index, 1)} > ${RISK_REVIEW_INDEX}: review required before generating` };
   return undefined;
 }
 
@@ -186,25 +204,40 @@ export function chooseAlgorithm(view: ResultView, requested: string | undefined)
   return requested;
 }
 
+/**
+ * Tighter constraints for a regeneration: the soft rules weigh as much as the server allows
+ * (8 h between shifts, equal hours), so the draft stays further from the limits.
+ */
+export const TIGHT_WEIGHTS = { short_rest: 100, equity_hours: 100 } as const;
+
+/** Who a write is recorded as: the person who approved it. */
+function approverOf(ctx: RunContext, stepId: string): string {
+  const approver = str(ctx.data(stepId), 'approver');
+  if (!approver) throw new Error(`no approver recorded for ${stepId}`);
+  return approver;
+}
+
 function generationArgs(ctx: RunContext<GenerationInputs>, algorithm: string | undefined): JsonObject {
   const s = scopeOf(ctx);
   return compact({
+    actor: approverOf(ctx, 'draft_approval'),
+    expected_data_version: s.data_version ?? undefined,
     start_date: s.start_date,
     end_date: s.end_date,
     algorithm,
-    timeout_seconds: ctx.inputs.timeout_seconds,
-    tighten: ctx.inputs.tighten,
+    time_limit_seconds: ctx.inputs.time_limit_seconds,
+    objective_weights: ctx.inputs.tighten ? { ...TIGHT_WEIGHTS } : undefined,
   });
 }
 
 /** The draft the generation produced: its id and the data version it was written at. */
-export function draftOf(view: ResultView): { id: string; version: string | null; step: string } | undefined {
+export function draftOf(view: ResultView): { id: string; version: number | string | null; step: string } | undefined {
   for (const step of ['generate', 'generate_greedy']) {
     const d = view.data(step);
-    const id = str(d, 'draft_id', 'schedule_id', 'draft.id');
+    const id = str(d, 'draft_id', 'draft.id');
     if (id) {
       const v = d?.['data_version'];
-      return { id, version: typeof v === 'number' || typeof v === 'string' ? String(v) : null, step };
+      return { id, version: typeof v === 'number' || typeof v === 'string' ? v : null, step };
     }
   }
   return undefined;
@@ -249,8 +282,8 @@ export function postValidationDecision(view: ResultView): PhaseVerdict | undefin
   if (counts.critical + counts.high > 0) warnings.push(`the draft breaks ${counts.critical + counts.high} rule(s): approving it needs an override with a documented reason`);
   const before = unifiedIndex(view.data('unified'));
   const after = unifiedIndex(view.data('draft_unified'));
-  if (before !== undefined && after !== undefined && after > before) {
-    return { action: 'continue', warnings, review: `Unified index worse on the draft: ${before} -> ${after}` };
+  if (before !== undefined && after !== undefined && round(after, 1) > round(before, 1)) {
+    return { action: 'continue', warnings, review: `Unified index worse on the draft: ${round(before, 1)} -> ${round(after, 1)}` };
   }
   return warnings.length > 0 ? { action: 'continue', warnings } : undefined;
 }
@@ -320,7 +353,7 @@ function publishApprovalRequest(ctx: RunContext<GenerationInputs>): ApprovalCont
     details: {
       draft_id: draft?.id ?? null,
       checklist: checklist(ctx),
-      changes: changes ? { added: count(changes, 'added', 'diff.added', 'changes.added') ?? null, removed: count(changes, 'removed', 'diff.removed', 'changes.removed') ?? null } : null,
+      changes: changes ? { added: count(changes, 'metrics.changes.added', 'changes.added', 'added') ?? null, removed: count(changes, 'metrics.changes.removed', 'changes.removed', 'removed') ?? null } : null,
       violations: findings.slice(0, 20),
       options: scenario2Options(ctx, draft?.id),
     },
@@ -339,12 +372,16 @@ export function scenario2Options(view: ResultView, draftId: string | undefined):
   ];
 }
 
+/** Publishes the draft as approved, expecting the data version the preview (else the generation) saw. */
 function publishArgs(ctx: RunContext<GenerationInputs>): JsonObject {
   const draft = draftOf(ctx);
   if (!draft) throw new Error('no draft to publish');
-  const preview = ctx.data('preview');
-  const seen = preview?.['data_version'] ?? draft.version;
-  return compact({ draft_id: draft.id, expected_data_version: typeof seen === 'number' || typeof seen === 'string' ? seen : undefined });
+  const seen = ctx.data('preview')?.['data_version'] ?? draft.version;
+  return compact({
+    actor: approverOf(ctx, 'approval'),
+    expected_data_version: typeof seen === 'number' || typeof seen === 'string' ? seen : undefined,
+    draft_id: draft.id,
+  });
 }
 
 const earlyWarningStep = (id: (typeof EARLY_WARNING)[number], title: string, capability: string, args: JsonObject) =>
@@ -521,7 +558,7 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
           title: 'N-1 contingency on the draft',
           capability: 'run_contingency_analysis_deep',
           skipInModes: ['express', 'emergency'],
-          args: (ctx) => ({ analyze_n1: true, analyze_n2: false, schedule_id: draftId(ctx) }),
+          args: (ctx) => ({ analyze_n1: true, analyze_n2: false, schedule_id: draftId(ctx), start_date: scopeOf(ctx).start_date, end_date: scopeOf(ctx).end_date }),
         },
         { id: 'preview', kind: 'tool', title: 'Draft preview (changes)', capability: 'preview_draft', weight: 0, args: (ctx) => ({ draft_id: draftId(ctx) }) },
         {
@@ -576,11 +613,16 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   if (util !== undefined) metrics.push({ label: 'Faculty utilization', value: `${pct(util)} (${utilizationLevel(view.data('utilization')) ?? '?'})` });
   const gaps = contingencyGaps(view.data('contingency'));
   if (gaps) metrics.push({ label: 'N-1 gaps', value: `${gaps.total} (${gaps.critical} critical)` });
-  const before = unifiedIndex(view.data('unified'));
-  const after = unifiedIndex(view.data('draft_unified'));
+  const index = (id: string) => {
+    const v = unifiedIndex(view.data(id));
+    return v !== undefined ? round(v, 1) : undefined;
+  };
+  const before = index('unified');
+  const after = index('draft_unified');
   if (before !== undefined) metrics.push({ label: 'Unified index', value: after !== undefined ? `${before} -> ${after} (draft)` : String(before) });
   const c = preGenerationConfidence(view);
-  if (c !== undefined) metrics.push({ label: 'Phases 1-3 confidence', value: c.toFixed(2) });
+  const reachedGeneration = view.result('draft_approval') !== undefined && view.result('draft_approval')?.skip?.cause !== 'not_run';
+  if (c !== undefined && reachedGeneration) metrics.push({ label: 'Phases 1-3 confidence', value: c.toFixed(2) });
   if (draft) metrics.push({ label: 'Draft', value: `${draft.id}${draftIssues.length ? `, ${draftIssues.length} finding(s)` : ', no findings'}` });
   const exception = view.data('approval')?.['exceptionId'];
   let decision: string;
@@ -589,7 +631,13 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   else if (draft) decision = 'Draft kept for review; nothing published';
   else decision = 'No draft generated; nothing changed';
   const nextSteps = draft && !published && draftIssues.some((f) => f.severity === 'critical' || f.severity === 'high') ? scenario2Options(view, draft.id) : [];
-  if (published) nextSteps.push(`Undo within the rollback window if needed: sched-orch call rollback_publish --args '{"schedule_id":"${draft?.id ?? ''}"}'`);
+  const publish = view.data('publish');
+  if (published && publish) {
+    const until = str(publish, 'rollback_deadline');
+    nextSteps.push(
+      `Undo${until ? ` until ${until}` : ''} if needed: sched-orch call rollback_publish --args '{"actor":"<you>","expected_data_version":${JSON.stringify(publish['data_version'] ?? null)},"publish_id":"${str(publish, 'publish_id') ?? ''}"}'`,
+    );
+  }
   return {
     headline: published ? `Schedule published (${draft?.id ?? ''})` : draft ? `Draft ${draft.id} generated, not published` : 'No schedule generated',
     decision,

@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import type { ConfidenceFactor } from '../confidence/score';
 import type { ApprovalContent, JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
-import { describeFinding, mergeFindings, validationFindings, type Finding } from './shared/findings';
+import { describeFinding, findingFrom, mergeFindings, shortFinding, validationFindings, type Finding } from './shared/findings';
 import type { WorkflowModule } from './shared/module';
 import type { Recommendation, ResultView, RunEnd, WorkflowOutcome } from './shared/outcome';
 import { bool, list, num, str, type Json } from './shared/read';
@@ -56,7 +56,9 @@ const IMPACT_CONFIDENCE = { base: 0.9 } as const;
 
 export type Candidate = {
   person: string;
-  /** The candidate's own assignment given in exchange (one-to-one), when there is one. */
+  /** one_to_one: the candidate gives `assignment` back; absorb: the candidate only takes the shift. */
+  swapType: 'one_to_one' | 'absorb';
+  /** The candidate's own assignment given in exchange (one-to-one). */
   assignment?: string;
   matchScore: number;
   mutual: boolean;
@@ -66,8 +68,12 @@ export type Candidate = {
   preferred: boolean;
 };
 
-/** Ranked candidates: the preferred one first when present, then by the seed's sort key. */
-export function rankCandidates(data: Json | undefined, preferred: string | undefined): Candidate[] {
+/**
+ * Ranked candidates: the preferred one first when present, then by the seed's sort key. A
+ * candidate's assignment other than the requested one is given back (one-to-one) unless the
+ * server says the swap type.
+ */
+export function rankCandidates(data: Json | undefined, preferred: string | undefined, requested?: string): Candidate[] {
   const raw = list(data, 'candidates') ?? [];
   const out = raw
     .map((c) => {
@@ -75,9 +81,11 @@ export function rankCandidates(data: Json | undefined, preferred: string | undef
       if (!person) return undefined;
       const matchScore = num(c, 'match_score', 'score') ?? 0;
       const mutual = bool(c, 'mutual_benefit', 'mutual') === true;
-      const candidate: Candidate = { person, matchScore, mutual, rank: 0, sortKey: matchScore * (mutual ? 1.5 : 1), preferred: person === preferred };
-      const assignment = str(c, 'assignment_id', 'candidate_assignment_id');
-      if (assignment) candidate.assignment = assignment;
+      const theirs = str(c, 'assignment_id', 'candidate_assignment_id');
+      const stated = str(c, 'swap_type');
+      const swapType = stated === 'absorb' || stated === 'one_to_one' ? stated : theirs && theirs !== requested ? 'one_to_one' : 'absorb';
+      const candidate: Candidate = { person, swapType, matchScore, mutual, rank: 0, sortKey: matchScore * (mutual ? 1.5 : 1), preferred: person === preferred };
+      if (swapType === 'one_to_one' && theirs) candidate.assignment = theirs;
       return candidate;
     })
     .filter((c): c is Candidate => c !== undefined);
@@ -99,20 +107,30 @@ function candidatesOf(ctx: ResultView): Candidate[] {
   return Array.isArray(ranked) ? (ranked as Candidate[]) : [];
 }
 
-/** The arguments of validate_swap for one candidate (a hypothetical schedule with the swap applied). */
-function previewArgs(ctx: RunContext<SwapInputs>, candidate: Candidate | undefined): JsonObject {
-  if (!candidate) throw new Error('no candidate to assess');
+/** The swap as the server's swap tools take it. */
+function proposal(ctx: RunContext<SwapInputs>, candidate: Candidate | undefined): JsonObject {
+  if (!candidate) throw new Error('no candidate selected');
   return compact({
+    requester_id: ctx.inputs.requester,
     assignment_id: ctx.inputs.assignment_id,
-    requester_person_id: ctx.inputs.requester,
-    candidate_person_id: candidate.person,
-    candidate_assignment_id: candidate.assignment,
+    swap_type: candidate.swapType,
+    target_person_id: candidate.person,
+    target_assignment_id: candidate.assignment,
   });
 }
 
 type RequestCheck = { ok: boolean; verified: boolean; problems: string[]; notes: string[]; date: string | null; owner: string | null };
 
-/** Phase 1 rules: requester active, assignment exists and is theirs, not in the past, not locked. */
+/** The requester's assignments over the current schedule (the lookup needs a range; the assignment's date is not known yet). */
+function assignmentLookup(ctx: RunContext<SwapInputs>): JsonObject {
+  const status = ctx.data('status');
+  const start = str(status, 'start_date');
+  const end = str(status, 'end_date');
+  if (!start || !end) throw new Error('the schedule status gave no range to look the assignment up in');
+  return { start_date: start, end_date: end, person_id: ctx.inputs.requester };
+}
+
+/** Phase 1 rules: requester active, assignment exists and is theirs, not in the past; locked or imminent dates are noted. */
 export function checkRequest(view: ResultView, inputs: SwapInputs): RequestCheck {
   const problems: string[] = [];
   const notes: string[] = [];
@@ -133,7 +151,10 @@ export function checkRequest(view: ResultView, inputs: SwapInputs): RequestCheck
     else {
       if (owner !== inputs.requester) problems.push(`assignment ${inputs.assignment_id} belongs to ${owner ?? 'someone else'}, not ${inputs.requester}`);
       if (date && inputs.today && date < inputs.today) problems.push(`assignment ${inputs.assignment_id} on ${date} is in the past`);
-      if (bool(assignment, 'locked') === true) problems.push(`assignment ${inputs.assignment_id} is locked`);
+      const lockedThrough = str(view.data('status'), 'locked_through');
+      if (bool(assignment, 'locked') === true || (date && lockedThrough && date <= lockedThrough)) {
+        notes.push(`assignment ${inputs.assignment_id} is in the locked period: the coordinator's approval must give a reason`);
+      }
       if (date && inputs.today && date < addDays(inputs.today, 14)) notes.push(`imminent swap: ${date} is less than 14 days away`);
     }
   }
@@ -149,14 +170,25 @@ function requestWindow(ctx: RunContext<SwapInputs>): JsonObject {
 function requestDecision(ctx: RunContext<SwapInputs>): PhaseVerdict | undefined {
   const check = ctx.data('request_check') as RequestCheck | undefined;
   if (check && !check.ok) return { action: 'stop', status: 'blocked', reason: `Swap request rejected: ${check.problems.join('; ')}` };
-  const baseline = validationFindings(ctx.data('baseline'), 'baseline').filter((f) => f.severity === 'critical');
-  if (baseline.length > 0) return { action: 'stop', status: 'blocked', reason: `The schedule around the swap is not compliant (${describeFinding(baseline[0]!)}): fix it before swapping` };
-  return check?.notes.length ? { action: 'continue', warnings: check.notes } : undefined;
+  // Existing violations do not block: phase 3 checks the swap itself, and a swap is often how one gets fixed.
+  // Those of the requester need the coordinator's eye; the others are noted.
+  const critical = validationFindings(ctx.data('baseline'), 'baseline').filter((f) => f.severity === 'critical');
+  const own = critical.filter((f) => f.person === ctx.inputs.requester);
+  const warnings = [...(check?.notes ?? [])];
+  if (critical.length > own.length) warnings.push(`${critical.length - own.length} critical issue(s) of other people around the swap dates (run the compliance check)`);
+  if (own.length > 0) return { action: 'continue', warnings, review: `${ctx.inputs.requester} already breaks a rule around the swap (${shortFinding(own[0]!)}): the coordinator should check the swap fixes rather than hides it` };
+  return warnings.length > 0 ? { action: 'continue', warnings } : undefined;
 }
 
-/** What the impact assessment of one candidate says (validate_swap on the hypothetical schedule). */
+/**
+ * What the impact assessment of one candidate says (validate_swap on the hypothetical
+ * schedule): its errors refuse the swap (critical), its warnings are notes; servers that
+ * report validator issues instead are read like validate_schedule.
+ */
 export function impactOf(data: Json | undefined, source: string): { compliant: boolean; findings: Finding[]; affected: number | undefined } {
-  const findings = validationFindings(data, source);
+  const coded = (key: string, severity: Finding['severity']) =>
+    (list(data, key) ?? []).map((e) => findingFrom({ ...e, severity, rule_type: str(e, 'code') ?? 'swap' }, source));
+  const findings = mergeFindings(validationFindings(data, source), coded('errors', 'critical'), coded('warnings', 'low'));
   const valid = bool(data, 'is_valid', 'valid', 'compliant');
   const compliant = (valid ?? true) && !findings.some((f) => f.severity === 'critical' || f.severity === 'high');
   return { compliant, findings, affected: num(data, 'affected_people', 'impact.affected_people') };
@@ -223,7 +255,7 @@ function impactDecision(ctx: RunContext<SwapInputs>): PhaseVerdict | undefined {
     const s = selectAutomated(ctx);
     if (!s.candidate) {
       const first = s.findings[0];
-      return { action: 'stop', status: 'blocked', reason: `Swap blocked: ${s.reason}${first ? ` (${describeFinding(first)})` : ''}` };
+      return { action: 'stop', status: 'blocked', reason: `Swap blocked: ${s.reason}${first ? ` (${shortFinding(first)}: ${first.message})` : ''}` };
     }
   }
   if (branch === 'manual') return { action: 'continue', warnings: [selectManual(ctx).reason] };
@@ -264,7 +296,7 @@ function coordinatorRequest(ctx: RunContext<SwapInputs>): ApprovalContent {
 }
 
 function swapIdOf(view: ResultView): string | undefined {
-  return str(view.data('request'), 'swap_id', 'id', 'swap.id');
+  return str(view.data('request'), 'swap.swap_id', 'swap_id', 'swap.id', 'id');
 }
 
 function requireSwapId(ctx: RunContext): string {
@@ -273,18 +305,25 @@ function requireSwapId(ctx: RunContext): string {
   return swapId;
 }
 
-function versionAfter(ctx: RunContext, stepId: string): string | number | undefined {
+function versionOf(ctx: ResultView, stepId: string): string | number | undefined {
   const v = ctx.data(stepId)?.['data_version'];
   return typeof v === 'number' || typeof v === 'string' ? v : undefined;
+}
+
+/** The newest data version the reads before the first write saw (each write then passes on its own). */
+function versionBeforeWrites(ctx: ResultView): string | number | undefined {
+  const seen = [...IMPACT_STEPS, 'preview_manual', 'candidates', 'assignment', 'status'].map((id) => versionOf(ctx, id)).filter((v) => v !== undefined);
+  const numbers = seen.filter((v): v is number => typeof v === 'number');
+  return numbers.length > 0 ? Math.max(...numbers) : seen[0];
 }
 
 /** The audit record the seed asks for; the rollback deadline is the server's, else 24 h after execution. */
 export function auditRecord(view: ResultView, inputs: SwapInputs): JsonObject {
   const exec = view.data('execute');
   const s = selectionOf(view);
-  const executedAt = str(exec, 'executed_at', 'swap.executed_at') ?? null;
+  const executedAt = str(exec, 'swap.executed_at', 'executed_at') ?? null;
   const deadline =
-    str(exec, 'rollback_deadline', 'rollback_until', 'swap.rollback_deadline') ??
+    str(exec, 'swap.rollback_deadline', 'rollback_deadline', 'rollback_until') ??
     (executedAt ? new Date(Date.parse(executedAt) + SWAP_WINDOW_MS).toISOString() : (view.result('execute')?.finishedAt !== undefined ? new Date(view.result('execute')!.finishedAt + SWAP_WINDOW_MS).toISOString() : null));
   const approval = view.data('coordinator');
   return {
@@ -298,10 +337,10 @@ export function auditRecord(view: ResultView, inputs: SwapInputs): JsonObject {
     exception_id: str(approval, 'exceptionId') ?? null,
     executed_at: executedAt,
     data_version: exec?.['data_version'] ?? null,
-    backup_id: str(exec, 'backup_id') ?? null,
-    status: str(exec, 'status') ?? 'executed',
+    backup_id: str(exec, 'swap.backup_id', 'backup_id') ?? null,
+    status: str(exec, 'swap.status', 'status') ?? 'executed',
     rollback_deadline: deadline,
-    rollback: `sched-orch call rollback_swap --args '{"swap_id":"${swapIdOf(view) ?? ''}"}'`,
+    rollback: `sched-orch call rollback_swap --args '{"actor":"<you>","expected_data_version":${JSON.stringify(exec?.['data_version'] ?? null)},"swap_id":"${swapIdOf(view) ?? ''}"}'`,
   };
 }
 
@@ -327,8 +366,9 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
       title: 'Phase 1 · Request validation',
       run: 'serial',
       steps: [
-        { id: 'requester', kind: 'tool', title: 'Requester', capability: 'list_people', weight: 0, args: (ctx) => ({ person_id: ctx.inputs.requester }) },
-        { id: 'assignment', kind: 'tool', title: 'Assignment', capability: 'get_assignments', weight: 0, args: (ctx) => ({ assignment_id: ctx.inputs.assignment_id }) },
+        { id: 'status', kind: 'tool', title: 'Current schedule', capability: 'get_schedule_status', weight: 0, args: () => ({}) },
+        { id: 'requester', kind: 'tool', title: 'Requester', capability: 'list_people', weight: 0, args: () => ({ include_inactive: true }) },
+        { id: 'assignment', kind: 'tool', title: 'Assignment', capability: 'get_assignments', weight: 0, args: assignmentLookup },
         {
           id: 'request_check',
           kind: 'compute',
@@ -371,7 +411,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           title: 'Rank (match score, x1.5 mutual)',
           dependsOn: ['candidates'],
           compute: (ctx) => {
-            const candidates = rankCandidates(ctx.data('candidates'), ctx.inputs.candidate);
+            const candidates = rankCandidates(ctx.data('candidates'), ctx.inputs.candidate, ctx.inputs.assignment_id);
             const missingPreferred = ctx.inputs.candidate !== undefined && !candidates.some((c) => c.preferred);
             return { candidates, count: candidates.length, ...(missingPreferred ? { note: `the requested candidate ${ctx.inputs.candidate} is not among the candidates` } : {}) };
           },
@@ -406,7 +446,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           kind: 'tool' as const,
           title: `Impact of candidate ${i + 1} (hypothetical schedule)`,
           capability: 'validate_swap',
-          args: (ctx: RunContext<SwapInputs>) => previewArgs(ctx, candidatesOf(ctx)[i]),
+          args: (ctx: RunContext<SwapInputs>) => proposal(ctx, candidatesOf(ctx)[i]),
           confidence: IMPACT_CONFIDENCE,
         })),
         {
@@ -422,7 +462,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           kind: 'tool',
           title: 'Preview of the chosen swap',
           capability: 'validate_swap',
-          args: (ctx) => previewArgs(ctx, candidatesOf(ctx)[0]),
+          args: (ctx) => proposal(ctx, candidatesOf(ctx)[0]),
           confidence: IMPACT_CONFIDENCE,
         },
         { id: 'escalate', kind: 'compute', title: 'Escalate to the coordinator', compute: () => ({ escalated: true, reason: 'no candidates found' }) },
@@ -463,18 +503,12 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           writes: true,
           critical: true,
           dependsOn: ['coordinator'],
-          args: (ctx) => {
-            const c = selectionOf(ctx)?.candidate;
-            if (!c) throw new Error('no candidate selected');
-            return compact({
-              assignment_id: ctx.inputs.assignment_id,
-              requester_person_id: ctx.inputs.requester,
-              candidate_person_id: c.person,
-              candidate_assignment_id: c.assignment,
-              swap_type: c.assignment ? 'one_to_one' : 'absorb',
-              reason: ctx.inputs.reason,
-            });
-          },
+          args: (ctx) => compact({
+            actor: ctx.inputs.requester,
+            expected_data_version: versionBeforeWrites(ctx),
+            ...proposal(ctx, selectionOf(ctx)?.candidate ?? undefined),
+            reason: ctx.inputs.reason,
+          }),
         },
         {
           id: 'consent_record',
@@ -484,7 +518,15 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           writes: true,
           critical: true,
           dependsOn: ['request', 'consent'],
-          args: (ctx) => ({ swap_id: requireSwapId(ctx), person_id: selectionOf(ctx)?.candidate?.person, consent: true, actor: str(ctx.data('consent'), 'approver') }),
+          args: (ctx) =>
+            compact({
+              actor: str(ctx.data('consent'), 'approver'),
+              expected_data_version: versionOf(ctx, 'request'),
+              swap_id: requireSwapId(ctx),
+              person_id: selectionOf(ctx)?.candidate?.person,
+              consent: true,
+              notes: str(ctx.data('consent'), 'reason'),
+            }),
         },
         {
           id: 'approve',
@@ -494,7 +536,14 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           writes: true,
           critical: true,
           dependsOn: ['consent_record'],
-          args: (ctx) => compact({ swap_id: requireSwapId(ctx), approved: true, approver: str(ctx.data('coordinator'), 'approver'), notes: str(ctx.data('coordinator'), 'reason') }),
+          args: (ctx) =>
+            compact({
+              actor: str(ctx.data('coordinator'), 'approver'),
+              expected_data_version: versionOf(ctx, 'consent_record'),
+              swap_id: requireSwapId(ctx),
+              approve: true,
+              reason: str(ctx.data('coordinator'), 'reason'),
+            }),
         },
         {
           id: 'execute',
@@ -504,7 +553,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           writes: true,
           critical: true,
           dependsOn: ['approve'],
-          args: (ctx) => compact({ swap_id: requireSwapId(ctx), expected_data_version: versionAfter(ctx, 'approve') }),
+          args: (ctx) => compact({ actor: str(ctx.data('coordinator'), 'approver'), expected_data_version: versionOf(ctx, 'approve'), swap_id: requireSwapId(ctx) }),
         },
         { id: 'audit', kind: 'compute', title: 'Audit record', dependsOn: ['execute'], compute: (ctx) => auditRecord(ctx, ctx.inputs) },
       ],

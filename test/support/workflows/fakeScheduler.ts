@@ -16,14 +16,19 @@ export function candidates(n: number): Json[] {
   return Array.from({ length: n }, (_, i) => ({
     candidate_person_id: `r-0${i + 2}`,
     assignment_id: `a-${i + 10}`,
+    swap_type: 'one_to_one',
     match_score: 0.9 - i * 0.1,
     mutual_benefit: i === 1,
   }));
 }
 
+function swapWrite(status: string, version: number, extra: Json = {}): Json {
+  return { swap: { swap_id: 'sw-1', status, ...extra }, awaiting: [], schedule_id: SCHEDULE.id, data_version: version };
+}
+
 /** Default answers, by capability. A function receives the call's arguments. */
 export const HEALTHY: Record<string, Json | ((args: Json) => Json)> = {
-  get_schedule_status: { schedule_id: SCHEDULE.id, start_date: SCHEDULE.start, end_date: SCHEDULE.end, data_version: 7 },
+  get_schedule_status: { schedule_id: SCHEDULE.id, start_date: SCHEDULE.start, end_date: SCHEDULE.end, locked_through: null, data_version: 7 },
   validate_schedule: (args) => ({ is_valid: true, overall_compliance_rate: 1, issues: [], date_range: [args['start_date'], args['end_date']] }),
   quick_validate_schedule: { is_valid: true, issues: [], quick: true },
   validate_schedule_by_id: (args) => ({ schedule_id: args['schedule_id'], is_valid: true, compliance_rate: 1, issues: [] }),
@@ -47,17 +52,17 @@ export const HEALTHY: Record<string, Json | ((args: Json) => Json)> = {
   calculate_process_capability: { cpk: 1.5, capability_status: 'EXCELLENT' },
   analyze_workload_trend: { trend_assessment: 'stable' },
   analyze_supply_demand_cycles: { system_stability: 'stable' },
-  list_people: { people: [{ id: 'r-01', active: true }] },
-  get_assignments: { assignments: [{ id: 'a-1', person_id: 'r-01', date: '2026-03-20' }] },
-  analyze_swap_candidates: { candidates: candidates(3) },
-  validate_swap: { is_valid: true, issues: [] },
-  request_swap: { swap_id: 'sw-1', status: 'pending', data_version: 8 },
-  record_swap_consent: { swap_id: 'sw-1', data_version: 9 },
-  approve_swap: { swap_id: 'sw-1', status: 'approved', data_version: 10 },
-  execute_swap: { swap_id: 'sw-1', status: 'executed', executed_at: '2026-03-05T10:00:00.000Z', data_version: 11, rollback_deadline: '2026-03-06T10:00:00.000Z' },
-  generate_schedule: (args) => ({ draft_id: 'draft-1', data_version: 8, algorithm: args['algorithm'] ?? 'optimal' }),
-  preview_draft: { draft_id: 'draft-1', data_version: 8, added: [{ id: 'x' }], removed: [] },
-  publish_draft: { schedule_id: 'draft-1', data_version: 9, status: 'published' },
+  list_people: { people: [{ person_id: 'r-01', role: 'resident', active: true }], data_version: 7 },
+  get_assignments: { assignments: [{ assignment_id: 'a-1', person_id: 'r-01', date: '2026-03-20' }], data_version: 7 },
+  analyze_swap_candidates: { candidates: candidates(3), data_version: 7 },
+  validate_swap: { valid: true, errors: [], warnings: [], data_version: 7 },
+  request_swap: swapWrite('pending', 8),
+  record_swap_consent: swapWrite('pending', 9),
+  approve_swap: swapWrite('approved', 10),
+  execute_swap: swapWrite('executed', 11, { executed_at: '2026-03-05T10:00:00.000Z', rollback_deadline: '2026-03-06T10:00:00.000Z', backup_id: 'bk-1' }),
+  generate_schedule: (args) => ({ draft_id: 'draft-1', schedule_id: 'draft-1', data_version: 8, algorithm_used: args['algorithm'] ?? 'optimal', fell_back_to_greedy: false }),
+  preview_draft: { draft_id: 'draft-1', data_version: 8, stale: false, metrics: { changes: { added: 12, removed: 3 } } },
+  publish_draft: { publish_id: 'pub-1', draft_id: 'draft-1', schedule_id: SCHEDULE.id, data_version: 9, rollback_deadline: '2026-03-31T08:00:00.000Z' },
 };
 
 /**

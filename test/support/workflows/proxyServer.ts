@@ -31,6 +31,14 @@ function placeholderOf(result: CallToolResult): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(data) }], structuredContent: data };
 }
 
+function withViolations(result: CallToolResult, issues: Record<string, unknown>[]): CallToolResult {
+  const data = { ...(result.structuredContent ?? {}) };
+  data['issues'] = [...issues, ...(Array.isArray(data['issues']) ? (data['issues'] as unknown[]) : [])];
+  data['is_valid'] = false;
+  data['critical_count'] = issues.length;
+  return { content: [{ type: 'text', text: JSON.stringify(data) }], structuredContent: data };
+}
+
 function truncateCandidates(result: CallToolResult, max: number): CallToolResult {
   const data = { ...(result.structuredContent ?? {}) };
   const list = Array.isArray(data['candidates']) ? (data['candidates'] as unknown[]).slice(0, max) : [];
@@ -77,6 +85,8 @@ async function main(): Promise<void> {
         if (result.isError) return result;
         if (scenario.placeholder?.includes(tool.name)) return placeholderOf(result);
         if (tool.name === 'analyze_swap_candidates_tool' && scenario.maxCandidates !== undefined) return truncateCandidates(result, scenario.maxCandidates);
+        const isDraft = typeof args['schedule_id'] === 'string' && args['schedule_id'].startsWith('draft-');
+        if (tool.name === 'validate_schedule_by_id_tool' && isDraft && scenario.draftViolations) return withViolations(result, scenario.draftViolations);
         return result;
       },
     );

@@ -9,6 +9,8 @@ export interface ProxyScenario {
   fail?: Record<string, string>;
   /** Tools that answer like the real server's silent fallback: valid, with metadata.source "placeholder". */
   placeholder?: string[];
+  /** validate_schedule_by_id_tool reports these issues for drafts (a generated draft that breaks a rule). */
+  draftViolations?: Record<string, unknown>[];
   /** analyze_swap_candidates_tool returns at most this many candidates. */
   maxCandidates?: number;
   /** Append-only log of calls ("call <tool>", "cancelled <tool>", "failed <tool>"). */

@@ -39,9 +39,11 @@ describe('generation workflow', () => {
       ['scope', 'baseline', 'contingency', 'early_warning', 'risk', 'generation', 'post_validation', 'approval', 'publish'],
     );
     assert.deepEqual(writes, ['generate_schedule', 'publish_draft']);
-    assert.deepEqual(h.tools.callsTo('publish_draft')[0]!.args, { draft_id: 'draft-1', expected_data_version: 8 });
-    // Baseline: the 28 days before the new range.
-    assert.deepEqual([h.tools.callsTo('validate_schedule')[0]!.args['start_date'], h.tools.callsTo('validate_schedule')[0]!.args['end_date']], ['2026-03-02', '2026-03-29']);
+    assert.deepEqual(h.tools.callsTo('publish_draft')[0]!.args, { actor: 'coordinator', expected_data_version: 8, draft_id: 'draft-1' });
+    const generate = h.tools.callsTo('generate_schedule')[0]!.args;
+    assert.deepEqual([generate['actor'], generate['expected_data_version']], ['coordinator', 7]);
+    // Baseline: the range and the 28 days before it.
+    assert.deepEqual([h.tools.callsTo('validate_schedule')[0]!.args['start_date'], h.tools.callsTo('validate_schedule')[0]!.args['end_date']], ['2026-03-02', '2026-04-05']);
     assert.equal(h.tools.callsTo('validate_schedule_by_id')[0]!.args['schedule_id'], 'draft-1');
     assert.equal(step('draft_unified')?.status, 'succeeded');
     const [draftGate, publishGate] = h.approvals.requests;
@@ -60,10 +62,21 @@ describe('generation workflow', () => {
     assert.equal(h.approvals.requests.length, 0);
   });
 
-  it('phase 1: a critical violation in the baseline stops with a request for a manual fix', async () => {
-    const { summary } = await run({ validate_schedule: { respond: () => ({ is_valid: false, issues: [DRAFT_VIOLATION] }) } });
+  it('phase 1: a critical violation before the range stops with a request for a manual fix; one inside it is left to generation', async () => {
+    const before = { ...DRAFT_VIOLATION, window: { start: '2026-03-02T07:00', end: '2026-03-20T07:00' } };
+    const { summary } = await run({ validate_schedule: { respond: () => ({ is_valid: false, issues: [before] }) } });
     assert.equal(summary.status, 'blocked');
-    assert.match(summary.reason!, /Baseline fails: 1 critical issue.*request a manual fix/);
+    assert.match(summary.reason!, /Baseline fails: 1 critical issue\(s\) before the range that generation cannot change \(80 h\/week \(4-week average\), r-03 from 2026-03-02: 84 vs limit 80\); request a manual fix first/);
+
+    const inside = await run({ validate_schedule: { respond: () => ({ is_valid: false, issues: [DRAFT_VIOLATION] }) } });
+    assert.equal(inside.summary.status, 'completed', inside.summary.reason);
+    assert.ok(inside.summary.phases.find((p) => p.phaseId === 'baseline')!.warnings.some((w) => /1 critical issue\(s\) in the range: the new schedule must fix them/.test(w)));
+  });
+
+  it('phase 1: the baseline stays within the current schedule the server reported', async () => {
+    const { h } = await run({}, undefined, undefined, { ...INPUTS, start_date: '2026-03-09', end_date: '2026-03-15' });
+    const args = h.tools.callsTo('validate_schedule')[0]!.args;
+    assert.deepEqual([args['start_date'], args['end_date']], ['2026-03-02', '2026-03-15']);
   });
 
   it('phase 2: critical gaps over 50% continue with a warning and contingency advice; the run needs review', async () => {

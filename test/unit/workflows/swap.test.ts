@@ -41,18 +41,31 @@ describe('ranking and branch', () => {
 describe('swap workflow', () => {
   it('automated path: assesses the top three, picks the best compliant one, executes with the expected version, audits', async () => {
     const { h, summary, writes, step } = await run({
-      validate_swap: { respond: (args) => (args['candidate_person_id'] === 'r-03' ? { is_valid: false, issues: [{ severity: 'critical', rule_type: 'weekly_hours', person_id: 'r-03', message: '82 h' }] } : { is_valid: true, issues: [] }) },
+      validate_swap: {
+        respond: (args) => (args['target_person_id'] === 'r-03' ? { valid: false, errors: [{ code: 'RULE_VIOLATION', message: 'r-03 would average 82 h/week' }], warnings: [] } : { valid: true, errors: [], warnings: [] }),
+      },
     });
     assert.equal(summary.status, 'completed', summary.reason);
     assert.equal(step('route')?.data?.['branch'], 'automated');
     assert.equal(h.tools.callsTo('validate_swap').length, 3);
     assert.equal(step('preview_manual')?.skip?.cause, 'branch');
     assert.deepEqual(writes, ['request_swap', 'record_swap_consent', 'approve_swap', 'execute_swap']);
-    assert.equal(h.tools.callsTo('request_swap')[0]!.args['candidate_person_id'], 'r-02');
-    assert.deepEqual(h.tools.callsTo('execute_swap')[0]!.args, { swap_id: 'sw-1', expected_data_version: 10 });
+    assert.deepEqual(h.tools.callsTo('request_swap')[0]!.args, {
+      actor: 'r-01',
+      expected_data_version: 7,
+      requester_id: 'r-01',
+      assignment_id: 'a-1',
+      swap_type: 'one_to_one',
+      target_person_id: 'r-02',
+      target_assignment_id: 'a-10',
+    });
+    assert.deepEqual(h.tools.callsTo('record_swap_consent')[0]!.args, { actor: 'coordinator', expected_data_version: 8, swap_id: 'sw-1', person_id: 'r-02', consent: true, notes: 'ok' });
+    assert.deepEqual(h.tools.callsTo('approve_swap')[0]!.args, { actor: 'coordinator', expected_data_version: 9, swap_id: 'sw-1', approve: true, reason: 'ok' });
+    assert.deepEqual(h.tools.callsTo('execute_swap')[0]!.args, { actor: 'coordinator', expected_data_version: 10, swap_id: 'sw-1' });
     const audit = step('audit')!.data!;
     assert.equal(audit['swap_id'], 'sw-1');
     assert.equal(audit['rollback_deadline'], '2026-03-06T10:00:00.000Z');
+    assert.equal(audit['backup_id'], 'bk-1');
     assert.equal(audit['approved_by'], 'coordinator');
     assert.equal(h.approvals.requests.length, 2);
   });
@@ -87,14 +100,14 @@ describe('swap workflow', () => {
   });
 
   it('no compliant candidate blocks the swap with the violation', async () => {
-    const { summary, writes } = await run({ validate_swap: { respond: () => ({ is_valid: false, issues: [{ severity: 'critical', rule_type: 'weekly_hours', person_id: 'x', message: 'over 80 h' }] }) } });
+    const { summary, writes } = await run({ validate_swap: { respond: () => ({ valid: false, errors: [{ code: 'BACK_TO_BACK', message: 'less than 14 h after call' }], warnings: [] }) } });
     assert.equal(summary.status, 'blocked');
     assert.match(summary.reason!, /no assessed candidate keeps the schedule compliant/);
     assert.deepEqual(writes, []);
   });
 
   it('request rules: someone else’s or a past assignment is rejected before candidates are searched', async () => {
-    const other = await run({ get_assignments: { respond: () => ({ assignments: [{ id: 'a-1', person_id: 'r-09', date: '2026-03-20' }] }) } });
+    const other = await run({ get_assignments: { respond: () => ({ assignments: [{ assignment_id: 'a-1', person_id: 'r-09', date: '2026-03-20' }] }) } });
     assert.equal(other.summary.status, 'blocked');
     assert.match(other.summary.reason!, /belongs to r-09, not r-01/);
     assert.equal(other.h.tools.callsTo('analyze_swap_candidates').length, 0);

@@ -221,6 +221,14 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
   return out;
 }
 
+/** One short line for decisions: "80 h/week (4-week average), r-009 from 2027-01-04: 81.5 vs limit 80". */
+export function shortFinding(f: Finding): string {
+  const who = f.person ?? f.subject;
+  const when = f.window ? ` from ${f.window.start.slice(0, 10)}` : '';
+  const numbers = f.measured !== undefined && f.limit !== undefined ? `: ${f.measured} vs limit ${f.limit}` : '';
+  return `${RULE_LABELS[f.rule] ?? f.rule}${who ? `, ${who}` : ''}${when}${numbers}`;
+}
+
 /** "weekly_hours: r-03 2026-03-02…2026-03-29, 86.5 > 80 (+6.5 h/week): move …" */
 export function describeFinding(f: Finding): string {
   const parts = [`${RULE_LABELS[f.rule] ?? f.rule}`];

@@ -86,7 +86,11 @@ export interface Scope extends JsonObject {
   /** The schedule to validate by id: the input, else the current published one. */
   schedule_id: string | null;
   schedule_id_source: 'inputs' | 'schedule' | 'none';
-  data_version: string | null;
+  /** The current schedule's own range, when the server reported it. */
+  schedule_start: string | null;
+  schedule_end: string | null;
+  /** The data version the server reported, as it reported it (writes send it back as expected_data_version). */
+  data_version: number | string | null;
   available_faculty: number | null;
   required_blocks: number | null;
   coverage_rate: number | null;
@@ -102,7 +106,7 @@ function statusFacts(status: Json | undefined) {
     scheduleId,
     start: start && isoDate.safeParse(start.slice(0, 10)).success ? start.slice(0, 10) : undefined,
     end: end && isoDate.safeParse(end.slice(0, 10)).success ? end.slice(0, 10) : undefined,
-    dataVersion: typeof version === 'number' || typeof version === 'string' ? String(version) : null,
+    dataVersion: typeof version === 'number' || typeof version === 'string' ? version : null,
     availableFaculty: num(status, 'available_faculty', 'capacity.available_faculty', 'counts.active_faculty', 'faculty_count'),
     requiredBlocks: num(status, 'required_blocks', 'capacity.required_blocks', 'counts.required_blocks'),
     coverageRate: num(status, 'coverage_rate', 'capacity.coverage_rate', 'coverage.rate'),
@@ -142,6 +146,8 @@ export function computeScope(inputs: ScopeInputs, status: Json | undefined, opti
     range_source: range.source,
     schedule_id: scheduleId,
     schedule_id_source: inputs.schedule_id ? 'inputs' : facts.scheduleId ? 'schedule' : 'none',
+    schedule_start: facts.start ?? null,
+    schedule_end: facts.end ?? null,
     data_version: facts.dataVersion,
     available_faculty: inputs.available_faculty ?? facts.availableFaculty ?? null,
     required_blocks: inputs.required_blocks ?? facts.requiredBlocks ?? null,
