@@ -8,8 +8,17 @@ import { WEEKDAYS, type Weekday } from './program';
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
+// Rule checks convert the same few hundred dates hundreds of thousands of times.
+const dateCache = new Map<string, number>();
+
 export function dateToMs(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`);
+  let ms = dateCache.get(date);
+  if (ms === undefined) {
+    ms = Date.parse(`${date}T00:00:00Z`);
+    if (dateCache.size >= 50_000) dateCache.clear();
+    dateCache.set(date, ms);
+  }
+  return ms;
 }
 
 export function msToDate(ms: number): string {
@@ -35,9 +44,16 @@ export function weekdayOf(date: string): Weekday {
   return WEEKDAYS[(index + 7) % 7]!;
 }
 
+const clockCache = new Map<string, number>();
+
 export function timeOnDate(date: string, hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number) as [number, number];
-  return dateToMs(date) + h * HOUR_MS + m * 60_000;
+  let offset = clockCache.get(hhmm);
+  if (offset === undefined) {
+    const [h, m] = hhmm.split(':').map(Number) as [number, number];
+    offset = h * HOUR_MS + m * 60_000;
+    clockCache.set(hhmm, offset);
+  }
+  return dateToMs(date) + offset;
 }
 
 /** Every date from start to end inclusive. */

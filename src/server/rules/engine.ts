@@ -9,7 +9,7 @@ import { EligibilityIndex } from './eligibility';
 import { overlapsDates, sortFindings, type Finding } from './findings';
 import { checkPerson, type DateRange, type PersonRuleContext } from './person';
 import type { RuleKey } from './ruleIds';
-import { checkCoverage, checkSupervision, coverageLookup, coverageRate, facultyShiftsByService, shiftsBySlot, slotFills } from './slots';
+import { checkCoverage, checkSupervision, coverageLookup, coverageRate, slotFills } from './slots';
 import { suggestFixes } from './suggest';
 
 /** Rule families: the unit of the tools' check_* switches and of detect_conflicts' types. */
@@ -116,10 +116,9 @@ function* validationSteps(snapshot: ScheduleSnapshot, options: ValidationOptions
     findings.push(...checkPerson(ctx, p, shifts));
     if ((i + 1) % chunk === 0) yield { done: i + 1, total };
   }
-  const bySlot = shiftsBySlot(snapshot);
-  const fills = slotFills(snapshot, focus, bySlot);
+  const fills = slotFills(snapshot, focus);
   findings.push(...checkCoverage(snapshot, fills, rules));
-  findings.push(...checkSupervision(snapshot, focus, rules, bySlot, facultyShiftsByService(snapshot)));
+  findings.push(...checkSupervision(snapshot, focus, rules));
   const kept = sortFindings(findings.filter((f) => overlapsDates(f, focus)));
   if (options.suggestions ?? true) {
     yield { done: people.length, total };

@@ -22,8 +22,27 @@ export interface SlotFill {
   faculty: Shift[];
 }
 
+// Derived indexes are pure functions of a snapshot, and the store hands out the same
+// snapshot object while the data version is unchanged: compute each once.
+const bySlotCache = new WeakMap<ScheduleSnapshot, Map<string, Shift[]>>();
+const facultyCache = new WeakMap<ScheduleSnapshot, Map<string, Shift[]>>();
+const fillsCache = new WeakMap<ScheduleSnapshot, Map<string, SlotFill[]>>();
+
+function memo<T>(cache: WeakMap<ScheduleSnapshot, T>, snapshot: ScheduleSnapshot, build: () => T): T {
+  let value = cache.get(snapshot);
+  if (value === undefined) {
+    value = build();
+    cache.set(snapshot, value);
+  }
+  return value;
+}
+
 /** Shifts grouped by slot key (service|shift type|date). */
 export function shiftsBySlot(snapshot: ScheduleSnapshot): Map<string, Shift[]> {
+  return memo(bySlotCache, snapshot, () => groupBySlot(snapshot));
+}
+
+function groupBySlot(snapshot: ScheduleSnapshot): Map<string, Shift[]> {
   const map = new Map<string, Shift[]>();
   for (const s of snapshot.shifts) {
     const key = slotKey(s.serviceId, s.shiftTypeId, s.date);
@@ -35,7 +54,18 @@ export function shiftsBySlot(snapshot: ScheduleSnapshot): Map<string, Shift[]> {
 }
 
 /** Every required slot in the range with the people counting toward it. */
-export function slotFills(snapshot: ScheduleSnapshot, range: DateRange, bySlot = shiftsBySlot(snapshot)): SlotFill[] {
+export function slotFills(snapshot: ScheduleSnapshot, range: DateRange): SlotFill[] {
+  const perRange = memo(fillsCache, snapshot, () => new Map<string, SlotFill[]>());
+  const key = `${range.start}|${range.end}`;
+  let fills = perRange.get(key);
+  if (!fills) {
+    fills = computeFills(snapshot, range, shiftsBySlot(snapshot));
+    perRange.set(key, fills);
+  }
+  return fills;
+}
+
+function computeFills(snapshot: ScheduleSnapshot, range: DateRange, bySlot: Map<string, Shift[]>): SlotFill[] {
   const fills: SlotFill[] = [];
   for (const slot of requiredSlots(snapshot.coverage, snapshot.shiftTypes, range)) {
     const residents: Shift[] = [];
@@ -106,6 +136,10 @@ export function checkCoverage(snapshot: ScheduleSnapshot, fills: readonly SlotFi
 
 /** Faculty shifts per service, sorted by start (for overlap queries). */
 export function facultyShiftsByService(snapshot: ScheduleSnapshot): Map<string, Shift[]> {
+  return memo(facultyCache, snapshot, () => groupFacultyByService(snapshot));
+}
+
+function groupFacultyByService(snapshot: ScheduleSnapshot): Map<string, Shift[]> {
   const map = new Map<string, Shift[]>();
   for (const s of snapshot.shifts) {
     if (s.role === 'backup' || snapshot.peopleById.get(s.personId)?.role !== 'faculty') continue;
@@ -133,13 +167,9 @@ export function overlappingFaculty(byService: ReadonlyMap<string, Shift[]>, serv
   return out;
 }
 
-export function checkSupervision(
-  snapshot: ScheduleSnapshot,
-  focus: DateRange,
-  rules: ReadonlySet<RuleKey>,
-  bySlot = shiftsBySlot(snapshot),
-  byService = facultyShiftsByService(snapshot),
-): Finding[] {
+export function checkSupervision(snapshot: ScheduleSnapshot, focus: DateRange, rules: ReadonlySet<RuleKey>): Finding[] {
+  const bySlot = shiftsBySlot(snapshot);
+  const byService = facultyShiftsByService(snapshot);
   const out: FindingInput[] = [];
   const person = (s: Shift): Person | undefined => snapshot.peopleById.get(s.personId);
   if (rules.has('supervision_pgy1')) {

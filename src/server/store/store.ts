@@ -152,7 +152,11 @@ interface Cache {
   reference: ReferenceData;
   schedules: StoredSchedule[];
   assignments: Map<string, Assignment[]>;
+  /** Snapshots by schedule and range: callers share one object per data version. */
+  snapshots: Map<string, ScheduleSnapshot>;
 }
+
+const MAX_CACHED_SNAPSHOTS = 32;
 
 interface ScheduleRow extends Row {
   id: string;
@@ -379,7 +383,8 @@ export class ScheduleStore {
    * The schedule as plain data for the rule engine and analytics: reference data plus the
    * assignments dated inside the range (default: the schedule's own range), expanded into
    * shifts. Throws ToolError for malformed or reversed dates, ranges over 366 days and
-   * unknown schedule ids. The result is shared between callers: treat it as read-only.
+   * unknown schedule ids. The result is cached per data version and shared between
+   * callers (derived indexes are memoised on it): treat it as read-only.
    */
   snapshot(query: SnapshotQuery): ScheduleSnapshot {
     for (const [name, value] of [
@@ -394,8 +399,11 @@ export class ScheduleStore {
       const schedule = pickSchedule(cache.schedules, query, this.now());
       const range = { start: query.start ?? schedule.start, end: query.end ?? schedule.end };
       checkRange(range.start, range.end);
+      const key = `${schedule.id}|${range.start}|${range.end}`;
+      const cached = cache.snapshots.get(key);
+      if (cached) return cached;
       const ref = cache.reference;
-      return buildSnapshot({
+      const snapshot = buildSnapshot({
         program: ref.program,
         people: ref.people,
         shiftTypes: ref.shiftTypes,
@@ -409,6 +417,9 @@ export class ScheduleStore {
         assignments: inRange(this.cachedAssignments(cache, schedule.id), range),
         range,
       });
+      if (cache.snapshots.size >= MAX_CACHED_SNAPSHOTS) cache.snapshots.delete(cache.snapshots.keys().next().value!);
+      cache.snapshots.set(key, snapshot);
+      return snapshot;
     });
   }
 
@@ -452,7 +463,7 @@ export class ScheduleStore {
   private loaded(): Cache {
     const version = this.readVersion();
     if (this.cache?.version !== version) {
-      this.cache = { version, reference: readReference(this.db), schedules: readSchedules(this.db), assignments: new Map() };
+      this.cache = { version, reference: readReference(this.db), schedules: readSchedules(this.db), assignments: new Map(), snapshots: new Map() };
     }
     return this.cache;
   }
@@ -736,7 +747,9 @@ function scheduleInfo(s: StoredSchedule): ScheduleInfo {
 /** By date (for range queries) or in the order of the program file (for export). */
 function readAssignments(db: SqliteDb, scheduleId: string, order: 'date' | 'file' = 'date'): Assignment[] {
   const by = order === 'date' ? 'date, ord' : 'ord';
-  return db.all<AssignmentRow>(`SELECT * FROM assignments WHERE schedule_id = ? ORDER BY ${by}`, scheduleId).map(assignmentFromRow);
+  return db
+    .all<AssignmentRow>(`SELECT id, person_id, service_id, shift_type_id, date, role, note FROM assignments WHERE schedule_id = ? ORDER BY ${by}`, scheduleId)
+    .map(assignmentFromRow);
 }
 
 function assignmentFromRow(r: AssignmentRow): Assignment {
