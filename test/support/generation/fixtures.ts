@@ -5,20 +5,20 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { silentLogger } from '../../../src/core/util/log';
 import type { Assignment, ProgramFile } from '../../../src/server/domain/program';
 import { buildSnapshot, type ScheduleSnapshot } from '../../../src/server/domain/snapshot';
 import { addDays } from '../../../src/server/domain/time';
+import { createServer } from '../../../src/server/createServer';
 import type { GeneratedAssignment } from '../../../src/server/generation/generate';
 import { equityByGroup, isHardViolation } from '../../../src/server/generation/metrics';
 import { generateProgram } from '../../../src/server/program/generate';
+import { EligibilityIndex } from '../../../src/server/rules/eligibility';
 import { validateSnapshot } from '../../../src/server/rules/engine';
+import { findSwapCandidates } from '../../../src/server/rules/swapCandidates';
 import type { Finding } from '../../../src/server/rules/findings';
 import { ScheduleStore } from '../../../src/server/store/store';
-import type { ToolContext } from '../../../src/server/tools/context';
-import { registerReadTools } from '../../../src/server/tools/readTools';
-import { registerWriteTools } from '../../../src/server/tools/writeTools';
 
 /** "Today" for the tests: a month before the sample schedules start. */
 export const TODAY = Date.parse('2026-12-01T12:00:00Z');
@@ -78,13 +78,9 @@ export function openStore(program: ProgramFile | (() => ProgramFile), clock: Tes
   return ScheduleStore.open({ ...(path ? { path } : {}), logger: silentLogger, now: clock.now, seed: typeof program === 'function' ? program : () => program, busyTimeoutMs: 10_000 });
 }
 
-/** The read and write tools over a store, as the bundled server registers them. */
+/** The bundled scheduling server over a store, with "now" from the test clock. */
 export function schedulingServer(store: ScheduleStore, clock: TestClock): McpServer {
-  const server = new McpServer({ name: 'write-test', version: '0' }, { capabilities: { logging: {} } });
-  const ctx: ToolContext = { logger: silentLogger, now: clock.now, snapshot: (q) => store.snapshot(q) };
-  registerReadTools(server, ctx, store);
-  registerWriteTools(server, ctx, store);
-  return server;
+  return createServer({ store, logger: silentLogger, now: clock.now });
 }
 
 /** A connected MCP client of an in-process server (each call gets its own pair). */
@@ -122,4 +118,46 @@ export async function call<T = Record<string, unknown>>(
 /** The code of a ToolError text ("CODE: message"). */
 export function codeOf(error: string): string {
   return error.split(':')[0]!;
+}
+
+export interface SwapPick {
+  requesterId: string;
+  assignmentId: string;
+  date: string;
+  targetPersonId: string;
+  targetAssignmentId?: string;
+}
+
+/**
+ * A swap the rule engine accepts, found with the swap-candidate analysis: a resident's
+ * assignment dated on or after `from` and its best partner of the given type.
+ */
+export function findValidSwap(store: ScheduleStore, type: 'one_to_one' | 'absorb', from: string, skip: ReadonlySet<string> = new Set()): SwapPick {
+  const schedule = store.resolveSchedule({});
+  const people = new Map(store.reference().people.map((p) => [p.id, p]));
+  const context = { start: addDays(from, -28), end: addDays(schedule.end, 28) };
+  const snapshot = buildSnapshot({
+    ...store.reference(),
+    schedule: { id: schedule.id, name: schedule.name, start: schedule.start, end: schedule.end, status: 'published' },
+    dataVersion: store.dataVersion(),
+    assignments: store.assignments(schedule.id),
+    range: context,
+  });
+  const index = new EligibilityIndex(snapshot);
+  for (const shift of snapshot.shifts) {
+    const requester = people.get(shift.personId);
+    if (shift.date < from || requester?.role !== 'resident' || skip.has(shift.assignmentId)) continue;
+    const window = { start: addDays(shift.date, -7), end: addDays(shift.date, 7) };
+    const found = findSwapCandidates(index, { requester, shift, window, history: new Map() }).candidates.find((c) => c.swapType === type && !(c.theirAssignment && skip.has(c.theirAssignment.assignmentId)));
+    if (found) {
+      return {
+        requesterId: requester.id,
+        assignmentId: shift.assignmentId,
+        date: shift.date,
+        targetPersonId: found.personId,
+        ...(found.theirAssignment ? { targetAssignmentId: found.theirAssignment.assignmentId } : {}),
+      };
+    }
+  }
+  throw new Error(`no valid ${type} swap from ${from}`);
 }

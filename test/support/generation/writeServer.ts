@@ -2,8 +2,8 @@
  * A scheduling server process over stdio on a database file, for tests that run two
  * processes against the same file:
  *   node --import tsx writeServer.ts DB_FILE CLOCK_MS
- * It serves the read and write tools on the bundled sample program (seeded when the
- * file is empty) with "now" pinned to CLOCK_MS.
+ * It is the bundled server (createServer) on the sample program (seeded when the file is
+ * empty) with "now" pinned to CLOCK_MS, which the real entry point cannot do.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { sampleProgram } from '../../../src/server/program/sample';
