@@ -7,6 +7,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { ApprovalAnswer, ApprovalPort, ApprovalRequest } from '../core/engine/approval';
+import { raceAbort } from '../core/policy/abort';
 import type { Clock } from '../core/util/clock';
 
 export interface ApprovalFlags {
@@ -82,9 +83,15 @@ export function promptApprovals(input: Readable, output: Writable, defaultApprov
   return {
     async request(request, signal): Promise<ApprovalAnswer> {
       output.write(describeRequest(request));
-      const rl = createInterface({ input, output, terminal: false });
+      // Lines are read through the iterator, which buffers them: answers typed (or piped) ahead are not lost.
+      const rl = createInterface({ input, terminal: false });
+      const lines = rl[Symbol.asyncIterator]();
       try {
-        const ask = (q: string) => rl.question(q, { signal });
+        const ask = async (q: string) => {
+          output.write(q);
+          const next = await raceAbort(lines.next(), signal);
+          return next.done ? '' : String(next.value);
+        };
         const options = request.blockingIssues.length > 0 ? '[o]verride / [n]o' : '[y]es / [n]o';
         const choice = (await ask(`Approve? ${options}: `)).trim().toLowerCase();
         const approved = request.blockingIssues.length > 0 ? choice === 'o' || choice === 'override' : choice === 'y' || choice === 'yes';

@@ -40,7 +40,7 @@ Workflow options:
   --today YYYY-MM-DD         the date the run treats as today (default: the system date)
   --available-faculty <n> --required-blocks <n> --coverage-rate <0-1>
                              capacity figures for servers whose utilization/defense tools need them
-  generate: --algorithm <name> --timeout-seconds <5-300> --tighten
+  generate: --algorithm optimal|greedy --time-limit-seconds <1-300> --tighten (tighter soft constraints)
   swap:     --assignment-id <id> --requester <person id> [--candidate <person id>]
             [--swap-reason <text>] [--max-candidates <n>]
 
@@ -73,7 +73,7 @@ const RUN_OPTIONS = {
   'required-blocks': { type: 'string' },
   'coverage-rate': { type: 'string' },
   algorithm: { type: 'string' },
-  'timeout-seconds': { type: 'string' },
+  'time-limit-seconds': { type: 'string' },
   tighten: { type: 'boolean' },
   'assignment-id': { type: 'string' },
   requester: { type: 'string' },
@@ -93,7 +93,7 @@ type Values = ReturnType<typeof parseCommandLine<typeof RUN_OPTIONS>>['values'];
 
 /** Options that belong to one workflow only. */
 const OWN_OPTIONS: Readonly<Record<string, readonly (keyof Values)[]>> = {
-  generate: ['algorithm', 'timeout-seconds', 'tighten'],
+  generate: ['algorithm', 'time-limit-seconds', 'tighten'],
   swap: ['assignment-id', 'requester', 'candidate', 'swap-reason', 'max-candidates'],
 };
 
@@ -139,7 +139,7 @@ export function inputsFrom(module: WorkflowModule, values: Values, today: string
   }
   if (id === 'generate') {
     put('algorithm', values.algorithm);
-    put('timeout_seconds', number(values['timeout-seconds'], '--timeout-seconds', true));
+    put('time_limit_seconds', number(values['time-limit-seconds'], '--time-limit-seconds', true));
     if (values.tighten) raw['tighten'] = true;
   }
   try {
