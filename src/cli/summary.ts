@@ -55,9 +55,12 @@ export function renderSummary(report: Report, paint: Paint, files: { markdown: s
       out.push(`    ${paint(style, a.severity.padEnd(6))} ${shorten(a.message, 90)} (${a.confidence.toFixed(2)}${a.status !== 'confirmed' ? `, ${a.status.replace('_', ' ')}` : ''})`);
     }
   }
-  if (report.recommendations.length > 0) {
+  // A recommendation that only repeats a fix printed with its finding above is left out here.
+  const shownFixes = report.findings.slice(0, MAX_FINDINGS).flatMap((f) => (f.suggestedFix ? [f.suggestedFix] : []));
+  const recommendations = report.recommendations.filter((r) => !shownFixes.some((fix) => r.text.startsWith(fix)));
+  if (recommendations.length > 0) {
     out.push('  Recommendations:');
-    for (const r of report.recommendations.slice(0, MAX_RECOMMENDATIONS)) out.push(`    [${r.category.replace('_', ' ')}] ${shorten(r.text)}`);
+    for (const r of recommendations.slice(0, MAX_RECOMMENDATIONS)) out.push(`    [${r.category.replace('_', ' ')}] ${shorten(r.text)}`);
   }
   for (const a of report.approvals) {
     const answer = a.answer ? `${a.answer.approved ? 'approved' : 'rejected'} by ${a.answer.approver}` : 'unanswered';

@@ -13,8 +13,6 @@ import { swap } from './swap';
 /** In the order a person usually wants them: check, assess, then change. */
 export const WORKFLOWS: readonly WorkflowModule[] = [compliance, resilience, generation, swap];
 
-export type WorkflowId = 'compliance' | 'resilience' | 'generate' | 'swap';
-
 export function findWorkflow(id: string): WorkflowModule | undefined {
   return WORKFLOWS.find((w) => w.definition.id === id);
 }

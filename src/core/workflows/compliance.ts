@@ -349,7 +349,7 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
     { label: 'ACGME rules', value: Object.entries(s.acgme_rules).map(([k, v]) => `${k} ${v}`).join(', ') },
   ];
   if (s.resource_utilization.rate !== null) metrics.push({ label: 'Faculty utilization', value: `${pct(s.resource_utilization.rate)} (${s.resource_utilization.level ?? '?'})` });
-  if (s.overall_confidence !== null) metrics.push({ label: 'Overall confidence (seed weights)', value: s.overall_confidence.toFixed(2) });
+  if (s.overall_confidence !== null) metrics.push({ label: 'Confidence (seed weights)', value: s.overall_confidence.toFixed(2) });
   const nextSteps = readiness.blocking_issues.length > 0 ? [`Resolve ${readiness.blocking_issues.length} blocking issue(s), then re-run: sched-orch run compliance`] : [];
   if (end.status === 'blocked' && /confidence/i.test(end.reason ?? '')) nextSteps.push('Re-run with fresh data: sched-orch run compliance --mode audit');
   return {

@@ -71,12 +71,6 @@ export function viewOf(mode: string, inputs: JsonObject, results: Iterable<StepR
   };
 }
 
-/** The confidence value of a step that produced data, else undefined. */
-export function confidenceOfStep(view: ResultView, stepId: string): number | undefined {
-  const r = view.result(stepId);
-  return r && r.data ? r.confidence.value : undefined;
-}
-
 export function dedupeRecommendations(list: readonly Recommendation[]): Recommendation[] {
   const seen = new Set<string>();
   const out: Recommendation[] = [];
