@@ -48,7 +48,7 @@ describe('degraded servers', () => {
     const state = join(dir, 'state');
     const policy = join(dir, 'policy.json');
     // Short limits keep the test fast; a 1 ms freshness makes the second run call the tool and fall back to the cache.
-    writeFileSync(policy, JSON.stringify({ validate_schedule: { timeoutMs: 700, stepTimeoutMs: 3000, retry: { maxRetries: 1, initialDelayMs: 50 }, cache: { ttlMs: 1, maxAgeMs: 6 * 3_600_000 } } }));
+    writeFileSync(policy, JSON.stringify({ validate_schedule: { timeoutMs: 1500, stepTimeoutMs: 5000, retry: { maxRetries: 1, initialDelayMs: 50 }, cache: { ttlMs: 1, maxAgeMs: 6 * 3_600_000 } } }));
     const server = proxyCommand(dir, {});
     const args = ['run', 'compliance', '--mode', 'quick', '--state-dir', state, '--policy', policy, ...server, ...TODAY];
     await run(args);
@@ -89,7 +89,7 @@ describe('degraded servers', () => {
     // Only transient failures (time-outs, connection errors) count against a breaker; one opens it here.
     writeFileSync(
       policy,
-      JSON.stringify({ run_contingency_analysis_deep: { timeoutMs: 500, stepTimeoutMs: 3000, retry: { maxRetries: 1, initialDelayMs: 50 }, breaker: { failureThreshold: 1, halfOpenAfterMs: 600_000 } } }),
+      JSON.stringify({ run_contingency_analysis_deep: { timeoutMs: 1500, stepTimeoutMs: 5000, retry: { maxRetries: 1, initialDelayMs: 50 }, breaker: { failureThreshold: 1, halfOpenAfterMs: 600_000 } } }),
     );
     const server = proxyCommand(dir, {});
     const args = ['run', 'resilience', '--mode', 'deep', '--state-dir', state, '--policy', policy, ...server, ...TODAY];
