@@ -5,14 +5,14 @@
  */
 import { formatAge } from '../core/confidence/score';
 import type { EngineEvent } from '../core/engine/events';
-import type { StepResult } from '../core/engine/results';
+import { BY_DESIGN, type StepResult } from '../core/engine/results';
 import { stepSource } from '../core/report/report';
 import { formatMs } from '../core/report/markdown';
 import { confidenceStyle, statusStyle, type Paint } from './style';
 
 function stepLine(r: StepResult, paint: Paint): string {
   const id = r.stepId.padEnd(18);
-  if (r.status === 'skipped' && r.skip && ['mode', 'condition', 'branch', 'tier'].includes(r.skip.cause)) {
+  if (r.status === 'skipped' && r.skip && BY_DESIGN.has(r.skip.cause)) {
     return `    ${paint('dim', `- ${id} skipped: ${r.skip.reason}`)}`;
   }
   if (r.status !== 'succeeded') {
@@ -46,7 +46,7 @@ export function progressPrinter(write: (line: string) => void, paint: Paint, det
       case 'step_finished':
         // Steps the run never reached are summed up once at its end, not listed.
         if (e.result.skip?.cause === 'not_run') notReached++;
-        else if (detail === 'steps' || (e.result.status !== 'succeeded' && !['mode', 'condition', 'branch', 'tier'].includes(e.result.skip?.cause ?? ''))) write(stepLine(e.result, paint));
+        else if (detail === 'steps' || (e.result.status !== 'succeeded' && !(e.result.skip && BY_DESIGN.has(e.result.skip.cause)))) write(stepLine(e.result, paint));
         break;
       case 'retry_scheduled':
         write(`    ${paint('yellow', '↻')} retry ${e.capability} (attempt ${e.attempt + 1} in ${formatMs(e.delayMs)}): ${e.error.kind}: ${e.error.message}`);

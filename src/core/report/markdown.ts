@@ -2,6 +2,7 @@
  * The report as Markdown: readable on its own and fit for an audit file. Rendered from the
  * JSON report only; server-provided text is escaped so it cannot break the tables.
  */
+import { BY_DESIGN } from '../engine/results';
 import type { Finding } from '../workflows/shared/findings';
 import { RULE_LABELS } from '../workflows/shared/findings';
 import type { RecommendationCategory } from '../workflows/shared/outcome';
@@ -99,7 +100,8 @@ export function renderMarkdown(report: Report): string {
             s.tool ?? s.capability ?? (s.kind === 'tool' ? '–' : s.kind),
             s.status,
             s.source,
-            confidenceText(s.confidence, s.confidenceLevel),
+            // A step skipped on purpose has no confidence worth showing (its 0 counts nowhere).
+            s.skipCause && BY_DESIGN.has(s.skipCause) ? '–' : confidenceText(s.confidence, s.confidenceLevel),
             s.attempts,
             formatMs(s.durationMs),
             stepNote(s),

@@ -9,7 +9,7 @@ import { placeholderMarker } from '../confidence/score';
 import type { ApprovalAnswer, ExceptionRecord } from '../engine/approval';
 import type { JsonObject } from '../engine/definition';
 import type { EngineEvent } from '../engine/events';
-import type { ResultSource, RunStatus, RunSummary, StepResult, StepStatus } from '../engine/results';
+import type { ResultSource, RunStatus, RunSummary, SkipCause, StepResult, StepStatus } from '../engine/results';
 import type { Finding } from '../workflows/shared/findings';
 import type { WorkflowModule } from '../workflows/shared/module';
 import { viewOf, type Alert, type Metric, type Recommendation } from '../workflows/shared/outcome';
@@ -70,6 +70,8 @@ export type StepRow = {
   label: string | null;
   /** Why it did not run or failed. */
   note: string | null;
+  /** Set when the step was skipped: by design (`mode`, `condition`, `branch`, `tier`) or not (`unavailable`, `failed`, …). */
+  skipCause: SkipCause | null;
   writes: boolean;
 };
 
@@ -163,6 +165,7 @@ function stepRow(r: StepResult): StepRow {
     durationMs: r.durationMs,
     label: r.label ?? null,
     note: note(r),
+    skipCause: r.skip?.cause ?? null,
     writes: r.writes,
   };
 }

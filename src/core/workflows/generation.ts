@@ -79,8 +79,6 @@ export const GENERATION_CONFIDENCE = 0.75;
 /** Phase 6: the draft's validation confidence needed to deploy (emergency mode: 0.85). */
 export const DRAFT_VALIDATION_CONFIDENCE = { default: 0.9, emergency: 0.85 } as const;
 
-const BASELINE_STEPS = ['validate', 'validate_by_id', 'utilization', 'conflicts'] as const;
-const CONTINGENCY_STEPS = ['contingency', 'blast_radius', 'sacrifice'] as const;
 const EARLY_WARNING = ['precursors', 'spc', 'fire_danger', 'magnitude'] as const;
 
 /**
@@ -192,10 +190,27 @@ export function riskDecision(view: ResultView): PhaseVerdict | undefined {
   return undefined;
 }
 
+/**
+ * Weights of the phases 1–3 confidence: validation carries the most (the framework's order of
+ * importance), then conflicts and the N-1 contingency; each early-warning signal little.
+ */
+export const PRE_GENERATION_WEIGHTS: Readonly<Record<string, number>> = {
+  validate: 3,
+  validate_by_id: 1,
+  conflicts: 2,
+  utilization: 1,
+  contingency: 2,
+  blast_radius: 1,
+  sacrifice: 0.5,
+  precursors: 0.5,
+  spc: 0.5,
+  fire_danger: 0.5,
+  magnitude: 0.5,
+};
+
 /** Phases 1–3 weighted confidence; below 0.75 the seed asks for a simpler algorithm. */
 export function preGenerationConfidence(view: ResultView): number | undefined {
-  const weights = Object.fromEntries([...BASELINE_STEPS, ...CONTINGENCY_STEPS, ...EARLY_WARNING].map((id) => [id, 1]));
-  return weightedConfidence(view, weights).value;
+  return weightedConfidence(view, PRE_GENERATION_WEIGHTS).value;
 }
 
 export function chooseAlgorithm(view: ResultView, requested: string | undefined): string | undefined {
@@ -417,7 +432,7 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
         {
           id: 'validate',
           kind: 'tool',
-          title: 'Validate the current schedule (28 days before the range)',
+          title: 'Validate the current schedule (the range and 28 days before)',
           capability: 'validate_schedule',
           dependsOn: ['scope'],
           critical: true,
