@@ -47,6 +47,11 @@ export const CAPABILITIES: readonly CapabilitySpec[] = [
     z.looseObject({ is_valid: z.boolean(), overall_compliance_rate: z.number().min(0).max(1).optional(), issues: z.array(issue) }),
   ),
   read(
+    'quick_validate_schedule',
+    'Fast check of the 80-hour average and coverage only: the fallback when full validation is unavailable.',
+    z.looseObject({ is_valid: z.boolean(), issues: z.array(issue) }),
+  ),
+  read(
     'validate_schedule_by_id',
     'ACGME check of one stored schedule or draft by id.',
     z.looseObject({ is_valid: z.boolean(), compliance_rate: z.number().min(0).max(1).optional(), issues: z.array(issue) }),
@@ -162,7 +167,7 @@ export const CAPABILITIES: readonly CapabilitySpec[] = [
     z.looseObject({ candidates: z.array(z.looseObject({ match_score: z.number().min(0).max(1) })) }),
   ),
   read('validate_swap', 'Checks a proposed swap against the rules without applying it.', z.looseObject({})),
-  write('request_swap', 'Records a swap request.', z.looseObject({ swap_id: z.string() })),
+  write('request_swap', 'Records a swap request.', z.looseObject({ swap: z.looseObject({ swap_id: z.string() }) })),
   write('record_swap_consent', 'Records the consent of a swap party.', z.looseObject({})),
   write('approve_swap', 'Coordinator approval of a swap.', z.looseObject({})),
   write('execute_swap', 'Applies an approved swap.', z.looseObject({})),

@@ -17,11 +17,25 @@ export interface CatalogOptions {
 }
 
 /**
- * A tool writes unless its annotations say read-only, and the project's own list of
- * writers overrides the annotations (annotations are hints, not guarantees).
+ * Whether a tool writes, as workflows see it. For a capability the project knows, its own
+ * knowledge decides, unless the server says outright that the tool writes: servers such as
+ * the real scheduling server send no annotations at all, and a missing hint must not turn
+ * every read into a write. For a tool the project does not know, anything not annotated
+ * read-only writes. The host's list of writers always wins.
  */
 export function toolWrites(tool: Tool, spec: CapabilitySpec | undefined, writeTools: readonly string[] = []): boolean {
-  return spec?.writes === true || writeTools.includes(tool.name) || tool.annotations?.readOnlyHint !== true;
+  if (writeTools.includes(tool.name)) return true;
+  if (spec) return spec.writes || tool.annotations?.readOnlyHint === false || tool.annotations?.destructiveHint === true;
+  return tool.annotations?.readOnlyHint !== true;
+}
+
+/**
+ * Whether a call may be sent again after the connection failed mid-call: only a tool that
+ * is read-only by the project's knowledge AND annotated read-only by the server. Anything
+ * less certain is reconciled with a read by the caller instead.
+ */
+export function safeToResend(tool: Tool, writes: boolean): boolean {
+  return !writes && tool.annotations?.readOnlyHint === true;
 }
 
 export function resolveCapability(capability: string, tools: readonly Tool[], options: CatalogOptions = {}): Resolution {

@@ -9,7 +9,7 @@
 import type { InvokeOptions, InvokeResult, Resolution, ToolInvoker } from '../engine/invoker';
 import { OrchestratorError } from '../errors';
 import { CAPABILITIES, findCapability, type CapabilitySpec } from './capabilities';
-import { resolveCapability } from './catalog';
+import { resolveCapability, safeToResend } from './catalog';
 import type { McpConnection } from './connection';
 import { assertNotToolError, resultData, validateResult } from './results';
 
@@ -60,10 +60,11 @@ export class McpToolInvoker implements ToolInvoker {
       result = await this.connection.callTool(tool, args, call);
     } catch (error) {
       if (!(error instanceof OrchestratorError) || error.kind !== 'connection' || error.details?.['requestSent'] !== true) throw error;
-      if (writes) {
-        throw new OrchestratorError('connection', `${error.message}; ${tool} changes data, so it was not sent again: check with a read whether it was applied`, {
+      const described = this.connection.tools.find((t) => t.name === tool);
+      if (!described || !safeToResend(described, writes)) {
+        throw new OrchestratorError('connection', `${error.message}; ${tool} is not known to be read-only, so it was not sent again: check with a read whether it was applied`, {
           tool,
-          details: { ...error.details, write: true, outcomeUnknown: true },
+          details: { ...error.details, write: writes, outcomeUnknown: true },
           ...(error.cause !== undefined ? { cause: error.cause } : {}),
         });
       }

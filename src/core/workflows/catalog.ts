@@ -17,16 +17,9 @@ export function findWorkflow(id: string): WorkflowModule | undefined {
   return WORKFLOWS.find((w) => w.definition.id === id);
 }
 
-/**
- * Read capabilities the workflows call that the connection layer does not list yet (so it
- * checks no result schema for them). Named here, not guessed, so a typo still fails to load.
- */
-export const UNLISTED_READS = ['quick_validate_schedule'] as const;
-
 export function capabilityCatalog(): CapabilityCatalog {
-  const known = CAPABILITIES.map((c) => c.name);
   return catalogOf(
-    [...known, ...UNLISTED_READS.filter((c) => !known.includes(c))],
+    CAPABILITIES.map((c) => c.name),
     CAPABILITIES.filter((c) => c.writes).map((c) => c.name),
   );
 }

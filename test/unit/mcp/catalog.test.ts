@@ -4,7 +4,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Resolution } from '../../../src/core/engine/invoker';
 import { CAPABILITIES, candidateToolNames, findCapability } from '../../../src/core/mcp/capabilities';
-import { resolveCapability } from '../../../src/core/mcp/catalog';
+import { resolveCapability, safeToResend } from '../../../src/core/mcp/catalog';
 import { McpConnection } from '../../../src/core/mcp/connection';
 import { McpToolInvoker } from '../../../src/core/mcp/invoker';
 import { InMemoryEndpoint } from '../../support/mcp/inMemory';
@@ -65,9 +65,25 @@ describe('capability resolution (pure)', () => {
     assert.match(r.status === 'unavailable' ? r.reason : '', /tried blast \(configured alias\), calculate_blast_radius, calculate_blast_radius_tool/);
   });
 
-  it('treats a tool as writing unless annotated read-only, and the project list overrides annotations', () => {
-    assert.equal(writesOf(resolveCapability('get_assignments', [unannotated('get_assignments_tool')])), true);
+  it('trusts the project about its known capabilities unless the server says the tool writes', () => {
+    // The real scheduling server sends no annotations: a known read stays a read.
+    assert.equal(writesOf(resolveCapability('get_assignments', [unannotated('get_assignments_tool')])), false);
     assert.equal(writesOf(resolveCapability('get_assignments', [readOnly('get_assignments_tool')])), false);
+    const destructive: Tool = { ...unannotated('get_assignments_tool'), annotations: { destructiveHint: true } };
+    assert.equal(writesOf(resolveCapability('get_assignments', [destructive])), true);
+    const notReadOnly: Tool = { ...unannotated('get_assignments_tool'), annotations: { readOnlyHint: false } };
+    assert.equal(writesOf(resolveCapability('get_assignments', [notReadOnly])), true);
+  });
+
+  it('re-sends only what is read-only both by the project and by the server', () => {
+    assert.equal(safeToResend(readOnly('validate_schedule_tool'), false), true);
+    assert.equal(safeToResend(unannotated('validate_schedule_tool'), false), false, 'no annotation: not certain enough to re-send');
+    assert.equal(safeToResend(readOnly('publish_draft_tool'), true), false);
+  });
+
+  it('treats an unknown tool as writing unless annotated read-only, and the project list overrides annotations', () => {
+    assert.equal(writesOf(resolveCapability('some_vendor_tool', [unannotated('some_vendor_tool')])), true);
+    assert.equal(writesOf(resolveCapability('some_vendor_tool', [readOnly('some_vendor_tool')])), false);
     assert.equal(writesOf(resolveCapability('validate_swap', [readOnly('validate_swap_tool')], { writeTools: ['validate_swap_tool'] })), true);
     assert.equal(writesOf(resolveCapability('publish_draft', [readOnly('publish_draft_tool')])), true, 'a project-known writer stays a writer even if annotated read-only');
   });
@@ -77,6 +93,7 @@ describe('capability resolution (pure)', () => {
     const unresolved = CAPABILITIES.filter((c) => !c.writes && resolveCapability(c.name, registered).status === 'unavailable').map((c) => c.name);
     // Only the tools the real server never registers, and the bundled server's own ones, stay unresolved.
     assert.deepEqual(unresolved, [
+      'quick_validate_schedule',
       'analyze_workload_trend',
       'analyze_supply_demand_cycles',
       'validate_swap',

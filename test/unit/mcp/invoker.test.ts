@@ -149,7 +149,7 @@ describe('McpToolInvoker over a live in-process server', () => {
     const error = await rejection(invoker.invoke('publish_draft', { draft_id: 'd1', crash: true }, options()));
     assert.equal(error.kind, 'connection');
     assert.equal(error.details?.['outcomeUnknown'], true);
-    assert.match(error.message, /publish_draft_tool changes data, so it was not sent again/);
+    assert.match(error.message, /publish_draft_tool is not known to be read-only, so it was not sent again/);
     assert.equal(observations.filter((o) => o.tool === 'publish_draft_tool').length, 1);
     assert.equal(endpoint.servers.length, 1, 'nothing reconnected to re-send it');
     assert.equal(connection.state, 'error');
