@@ -22,6 +22,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolProgress } from '../engine/invoker';
 import { OrchestratorError } from '../errors';
+import { raceAbort } from '../policy/abort';
 import { systemClock, type Clock } from '../util/clock';
 import { redactingLogger, silentLogger, type Logger } from '../util/log';
 import type { ApiKeySource } from './apiKey';
@@ -517,20 +518,9 @@ function withDetails(error: unknown, details: Record<string, unknown>): unknown 
   });
 }
 
+/** Settles like `promise`, or rejects as cancelled (with `message`) as soon as the signal aborts. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, message: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(new OrchestratorError('cancelled', message));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new OrchestratorError('cancelled', message));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+  return raceAbort(promise, signal).catch((error: unknown) => {
+    throw signal.aborted ? new OrchestratorError('cancelled', message) : error;
   });
 }

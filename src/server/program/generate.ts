@@ -30,6 +30,7 @@ import { DAY_MS, HOUR_MS, addDays, dateToMs, eachDate, isIsoDate, weekdayOf } fr
 import { personRuleContext, selectRules } from '../rules/engine';
 import { checkPerson } from '../rules/person';
 import { parseProgram, ProgramValidationError } from './load';
+import { seededRng } from '../analytics/rng';
 
 export interface GenerateParams {
   residentsPerPgy: number;
@@ -60,18 +61,6 @@ const SHIFT_TYPES: ShiftType[] = [
 const FIRST = ['Ava', 'Ben', 'Chloe', 'Daniel', 'Elena', 'Farid', 'Grace', 'Hiro', 'Isabel', 'Jonah', 'Kavya', 'Liam', 'Maya', 'Noah', 'Olivia', 'Priya', 'Quinn', 'Rafael', 'Sofia', 'Tariq', 'Uma', 'Victor', 'Wen', 'Ximena', 'Yusuf', 'Zoe', 'Amara', 'Bruno', 'Carmen', 'Dmitri', 'Esther', 'Felix', 'Gita', 'Hugo', 'Ines', 'Jamal', 'Keiko', 'Leon', 'Mira', 'Nils'];
 const LAST = ['Adams', 'Bauer', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jensen', 'Kim', 'Lopez', 'Mendes', 'Nguyen', 'Okafor', 'Patel', 'Quist', 'Rossi', 'Singh', 'Tanaka', 'Usman', 'Varga', 'Weber', 'Xu', 'Yilmaz', 'Zimmer', 'Abebe', 'Novak', 'Moreau', 'Larsen', 'Kowalski', 'Silva', 'Haas', 'Duarte', 'Cohen', 'Brennan', 'Arslan', 'Lindqvist', 'Mwangi', 'Sato'];
 
-/** mulberry32: small, fast, good enough for test data, identical on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface Team {
   suffix: string;
   residents: Person[];
@@ -84,7 +73,7 @@ interface Team {
 
 export function generateProgram(params: GenerateParams): ProgramFile {
   checkParams(params);
-  const rnd = seededRandom(params.seed ?? 1);
+  const rnd = seededRng(params.seed ?? 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const start = params.start ?? '2027-01-04';
   const days = params.weeks * 7;
