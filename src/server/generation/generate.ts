@@ -164,7 +164,11 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
         blockReport.producedBy = 'optimal';
         Object.assign(blockReport, numbers(outcome));
       } else {
-        blockReport.fallbackReason = mipChosen ? 'the solver returned a schedule that failed the rule check' : `the solver found no schedule (${outcome.status})`;
+        blockReport.fallbackReason = mipChosen
+          ? 'the solver returned a schedule that failed the rule check'
+          : outcome.error
+            ? `the solver failed: ${outcome.error}`
+            : `the solver found no schedule (${outcome.status})`;
       }
     }
     if (!chosen) throw new InfeasibleError(explain(snapshot, problem, model, greedy.chosen, greedy.unfilled), false);
@@ -225,7 +229,7 @@ async function runMip(
     });
   } catch (error) {
     if (error instanceof SolveCancelledError) throw error;
-    return { status: 'unknown', elapsedMs: 0, terminated: false };
+    return { status: 'unknown', elapsedMs: 0, terminated: false, error: error instanceof Error ? error.message : String(error) };
   }
 }
 

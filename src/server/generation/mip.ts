@@ -78,6 +78,8 @@ export interface MipOutcome {
   elapsedMs: number;
   /** The worker had to be terminated because it overran its time limit. */
   terminated: boolean;
+  /** Why the solver failed (status unknown), when it did. */
+  error?: string;
 }
 
 export class SolveCancelledError extends Error {

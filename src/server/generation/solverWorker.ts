@@ -4,9 +4,14 @@
  * found, which lets the service keep the best schedule even when it has to stop us.
  * The build bundles this file to dist/solver-worker.js next to dist/highs.wasm.
  */
-import highsLoader from 'highs';
+import type highsLoaderType from 'highs';
 import { parentPort } from 'node:worker_threads';
 import type { SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
+
+// `require`, not `import`: an import makes esbuild pick the package's ESM build, whose
+// loader needs import.meta.url and fails inside the CommonJS bundle.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const highsLoader = require('highs') as typeof highsLoaderType;
 
 const PROGRESS_EVERY_SEC = 0.25;
 
