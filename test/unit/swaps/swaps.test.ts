@@ -12,7 +12,7 @@ import type { ServiceDeps } from '../../../src/server/generation/service';
 import { sampleProgram } from '../../../src/server/program/sample';
 import type { ScheduleStore } from '../../../src/server/store/store';
 import { ToolError } from '../../../src/server/tools/defineTool';
-import { cancelSwap, decideSwap, executeSwap, getSwap, recordConsent, requestSwap, rollbackSwap, swapHistory, type SwapWriteResult } from '../../../src/server/swaps/service';
+import { cancelSwap, decideSwap, executeSwap, getSwap, recordConsent, requestSwap, rollbackSwap, swapHistory } from '../../../src/server/swaps/service';
 import { validateSwap } from '../../../src/server/swaps/validate';
 import { TestClock, findValidSwap, openStore, type SwapPick } from '../../support/generation/fixtures';
 
@@ -33,7 +33,7 @@ describe('swaps', () => {
   let deps: ServiceDeps;
   const v = () => store.dataVersion();
   const owner = (assignmentId: string) => store.assignments(SCHEDULE).find((a) => a.id === assignmentId)?.personId;
-  const request = (pick: SwapPick, type: 'one_to_one' | 'absorb'): SwapWriteResult =>
+  const request = (pick: SwapPick, type: 'one_to_one' | 'absorb'): ReturnType<typeof requestSwap> =>
     requestSwap(deps, { actor: pick.requesterId, expectedVersion: v(), requesterId: pick.requesterId, assignmentId: pick.assignmentId, swapType: type, targetPersonId: pick.targetPersonId, ...(pick.targetAssignmentId ? { targetAssignmentId: pick.targetAssignmentId } : {}) });
 
   beforeEach(() => {
