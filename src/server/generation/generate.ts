@@ -91,6 +91,8 @@ export class InfeasibleError extends Error {
 
 const BLOCK_DAYS = 28;
 const LOOKAHEAD_DAYS = 7;
+/** Below this the solver cannot even load a model: keep the greedy schedule instead. */
+const MIN_SOLVER_MS = 250;
 
 /** 28-day blocks from the range's start; a remainder under a week joins the last block. */
 export function splitBlocks(range: { start: string; end: string }): { start: string; end: string }[] {
@@ -150,13 +152,17 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
       variables: model.colKind.length,
       constraints: model.rowLower.length,
     };
-    if (request.algorithm === 'optimal') {
-      // Leave room for starting the worker and loading the model inside the budget.
-      const solverMs = Math.max(100, (blockBegan + budget - now()) * 0.9 - 300);
-      const outcome = await runMip(model, request, chosen, solverMs, (fraction, message) => report(0.2 + 0.8 * fraction, message));
+    // Leave room for starting the worker and loading the model inside the budget.
+    const solverMs = (blockBegan + budget - now()) * 0.9 - 300;
+    if (request.algorithm === 'optimal' && chosen && solverMs < MIN_SOLVER_MS) {
+      blockReport.fallbackReason = 'the time limit was reached before the solver could start';
+    } else if (request.algorithm === 'optimal') {
+      const outcome = await runMip(model, request, chosen, Math.max(MIN_SOLVER_MS, solverMs), (fraction, message) => report(0.2 + 0.8 * fraction, message));
       blockReport.solverStatus = outcome.status;
       if (outcome.status === 'infeasible') {
-        throw new InfeasibleError(explain(snapshot, problem, model, greedy.chosen, greedy.unfilled), true);
+        const findings = explain(snapshot, problem, model, greedy.chosen, greedy.unfilled);
+        if (b > 0) findings.unshift({ constraint: 'rules', date: block.start, message: `given the schedule chosen for ${range.start}..${addDays(block.start, -1)}, ${block.start}..${block.end} cannot be staffed` });
+        throw new InfeasibleError(findings, true);
       }
       const mipChosen = outcome.assignment ? pickChosen(outcome.assignment) : undefined;
       if (mipChosen && satisfies(model, mipChosen)) {

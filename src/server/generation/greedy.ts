@@ -11,6 +11,12 @@ import { SOFT_ROWS, metricOf, type ObjectiveWeights } from './model';
 import type { Problem } from './problem';
 
 const EPS = 1e-6;
+/**
+ * Extra pull of the current holder of a shift, on top of the stability cost: load terms
+ * grow by one unit per 12 hours, so without it a few hours' difference would reshuffle
+ * a published schedule that is already fair.
+ */
+const KEEP_BONUS = 3;
 
 /** Incremental view of the model's hard rows for a partial assignment. */
 export class RowState {
@@ -22,6 +28,11 @@ export class RowState {
   /** For each column: hard rows it appears in, with coefficients. */
   private readonly colRows: { rows: Int32Array; coefs: Float64Array }[];
   private readonly aggOf: { agg: number; coef: number }[][];
+  // Scratch buffers of blockingRows and set.
+  private readonly pending: Float64Array;
+  private readonly touched: Int32Array;
+  private readonly deltaCol: Int32Array;
+  private readonly deltaValue: Float64Array;
 
   constructor(readonly model: LinearModel) {
     const numCols = model.colKind.length;
@@ -42,37 +53,55 @@ export class RowState {
     for (const [agg, def] of model.aggregates) {
       def.cols.forEach((col, k) => this.aggOf[col]!.push({ agg, coef: def.coefs[k]! }));
     }
+    this.pending = new Float64Array(model.rowLower.length);
+    this.touched = new Int32Array(model.rowLower.length);
+    const widest = this.aggOf.reduce((m, l) => Math.max(m, l.length), 0) + 1;
+    this.deltaCol = new Int32Array(widest);
+    this.deltaValue = new Float64Array(widest);
   }
 
-  /** Column changes (col, delta) that setting assignment `j` to `to` causes. */
-  private deltas(j: number, to: 0 | 1): [number, number][] {
+  /** Column changes (col, delta) that setting assignment `j` to `to` causes, into the scratch buffers. */
+  private deltas(j: number, to: 0 | 1): number {
     const sign = to === 1 ? 1 : -1;
-    const out: [number, number][] = [[j, sign]];
+    let n = 0;
+    this.deltaCol[n] = j;
+    this.deltaValue[n++] = sign;
     for (const { agg, coef } of this.aggOf[j]!) {
       const kind = this.model.colKind[agg];
-      if (kind === 'sum') out.push([agg, sign * coef]);
-      else if (kind === 'ceil') {
-        const divisor = this.model.aggregates.get(agg)!.divisor!;
-        const next = ceilOf(this.ceilSum[agg]! + sign * coef, divisor);
-        if (next !== this.value[agg]) out.push([agg, next - this.value[agg]!]);
-      } else if (to === 1 ? this.anyCount[agg] === 0 : this.anyCount[agg] === 1) out.push([agg, sign]);
+      let delta = 0;
+      if (kind === 'sum') delta = sign * coef;
+      else if (kind === 'ceil') delta = ceilOf(this.ceilSum[agg]! + sign * coef, this.model.aggregates.get(agg)!.divisor!) - this.value[agg]!;
+      else if (to === 1 ? this.anyCount[agg] === 0 : this.anyCount[agg] === 1) delta = sign;
+      if (delta !== 0) {
+        this.deltaCol[n] = agg;
+        this.deltaValue[n++] = delta;
+      }
     }
-    return out;
+    return n;
   }
 
-  /** Rows whose upper bound adding `j` would break (empty when it fits). */
+  /**
+   * Rows whose upper bound adding `j` would break (empty when it fits). Accumulates the
+   * changes per row in preallocated buffers: this runs millions of times per schedule.
+   */
   blockingRows(j: number, limit = Infinity): number[] {
-    const change = new Map<number, number>();
-    for (const [col, delta] of this.deltas(j, 1)) {
-      const { rows, coefs } = this.colRows[col]!;
-      for (let k = 0; k < rows.length; k++) change.set(rows[k]!, (change.get(rows[k]!) ?? 0) + coefs[k]! * delta);
+    const n = this.deltas(j, 1);
+    let touched = 0;
+    for (let d = 0; d < n; d++) {
+      const { rows, coefs } = this.colRows[this.deltaCol[d]!]!;
+      const delta = this.deltaValue[d]!;
+      for (let k = 0; k < rows.length; k++) {
+        const r = rows[k]!;
+        if (this.pending[r] === 0) this.touched[touched++] = r;
+        this.pending[r] = this.pending[r]! + coefs[k]! * delta;
+      }
     }
     const out: number[] = [];
-    for (const [r, d] of change) {
-      if (d > 0 && this.activity[r]! + d > this.model.rowUpper[r]! + EPS) {
-        out.push(r);
-        if (out.length >= limit) break;
-      }
+    for (let t = 0; t < touched; t++) {
+      const r = this.touched[t]!;
+      const d = this.pending[r]!;
+      this.pending[r] = 0;
+      if (out.length < limit && d > 0 && this.activity[r]! + d > this.model.rowUpper[r]! + EPS) out.push(r);
     }
     return out;
   }
@@ -83,7 +112,10 @@ export class RowState {
 
   set(j: number, to: 0 | 1): void {
     if (this.value[j] === to) return;
-    for (const [col, delta] of this.deltas(j, to)) {
+    const n = this.deltas(j, to);
+    for (let d = 0; d < n; d++) {
+      const col = this.deltaCol[d]!;
+      const delta = this.deltaValue[d]!;
       this.value[col] = this.value[col]! + delta;
       const { rows, coefs } = this.colRows[col]!;
       for (let k = 0; k < rows.length; k++) this.activity[rows[k]!] = this.activity[rows[k]!]! + coefs[k]! * delta;
@@ -208,7 +240,8 @@ function greedyOnce(
       (((l.hours + c.countedHours) * s) / 12) * weights.equityHours +
       (l.calls + metricOf(c, 'calls')) * s * weights.equityCalls * metricOf(c, 'calls') +
       (l.weekends + metricOf(c, 'weekends')) * s * weights.equityWeekends * metricOf(c, 'weekends') +
-      model.colCost[j]! +
+      model.colCost[j]! -
+      (c.current ? KEEP_BONUS * weights.stability : 0) +
       weights.shortRest * (shortRestWith.get(j) ?? []).reduce((n, k) => n + state.value[k]!, 0) +
       0.3 * (openToday.get(c.personId) ?? 0) -
       (twin !== undefined && state.value[twin] === 1 ? 1 : 0) +
@@ -281,6 +314,18 @@ function greedyOnce(
     return undefined;
   };
 
+  // Slots whose pools hold each person: only those can change when the person is placed.
+  const slotsOfPerson = new Map<string, Set<number>>();
+  const noteSlot = (j: number, s: number) => {
+    const id = problem.candidates[j]!.personId;
+    (slotsOfPerson.get(id) ?? slotsOfPerson.set(id, new Set()).get(id)!).add(s);
+  };
+  problem.slots.forEach((_, s) => {
+    for (const j of problem.residentsBySlot[s]!) noteSlot(j, s);
+    for (const j of problem.facultyBySlot[s]!) noteSlot(j, s);
+    for (const j of supervisorPool[s]!) noteSlot(j, s);
+  });
+
   const serve = (open: Set<number>) => {
     const refreshOpen = () => {
       openToday.clear();
@@ -291,30 +336,44 @@ function greedyOnce(
         }
       }
     };
+    // People who still fit per missing position, per open slot; recomputed only for the
+    // slots a placement can affect.
+    const tightness = new Map<number, { value: number; need: { pool: number[]; short: number } }>();
+    const measure = (s: number) => {
+      const n = need(s);
+      if (!n) {
+        open.delete(s);
+        tightness.delete(s);
+        return;
+      }
+      let fitting = 0;
+      for (const j of n.pool) if (state.fits(j)) fitting++;
+      tightness.set(s, { value: fitting / n.short, need: n });
+    };
     refreshOpen();
+    for (const s of [...open]) measure(s);
     while (open.size > 0) {
       let chosenSlot: number | undefined;
-      let chosenNeed: { pool: number[]; short: number } | undefined;
       let tightest = Infinity;
-      for (const s of [...open]) {
-        const n = need(s);
-        if (!n) {
-          open.delete(s);
-          continue;
-        }
-        let fitting = 0;
-        for (const j of n.pool) if (state.fits(j)) fitting++;
-        const tightness = fitting / n.short + (shuffle ? 0.5 * random() : 0);
-        if (tightness < tightest) [tightest, chosenSlot, chosenNeed] = [tightness, s, n];
+      for (const s of open) {
+        const t = tightness.get(s)!.value + (shuffle ? 0.5 * random() : 0);
+        if (t < tightest) [tightest, chosenSlot] = [t, s];
       }
-      if (chosenSlot === undefined || !chosenNeed) break;
-      const j = pickBest(chosenNeed.pool) ?? repair(chosenNeed.pool);
+      if (chosenSlot === undefined) break;
+      const chosenNeed = tightness.get(chosenSlot)!.need;
+      let j = pickBest(chosenNeed.pool);
+      const repaired = j === undefined;
+      j ??= repair(chosenNeed.pool);
       if (j === undefined) {
         open.delete(chosenSlot);
+        tightness.delete(chosenSlot);
         refreshOpen();
         continue;
       }
       apply(j, 1);
+      // A repair moves shifts between slots: measure everything again then.
+      const affected = repaired ? [...open] : [chosenSlot, ...(slotsOfPerson.get(problem.candidates[j]!.personId) ?? [])];
+      for (const s of affected) if (open.has(s)) measure(s);
     }
   };
 

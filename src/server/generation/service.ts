@@ -164,7 +164,8 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
       now: elapsed,
     }).catch((error: unknown) => {
       if (error instanceof SolveCancelledError) throw new ToolError(`generation run ${runId} was cancelled; no draft was written`, 'CANCELLED');
-      if (error instanceof InfeasibleError) throw new ToolError(error.message, 'INFEASIBLE');
+      // Proven impossible, or only not found in time (more time or the other algorithm may help).
+      if (error instanceof InfeasibleError) throw new ToolError(error.message, error.proven ? 'INFEASIBLE' : 'NO_SCHEDULE_FOUND');
       throw error;
     });
 

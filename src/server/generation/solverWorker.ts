@@ -47,6 +47,9 @@ async function solve(request: SolveRequest): Promise<void> {
     let lastProgress = -Infinity;
     let lastImprovement = 0;
     let incumbents = 0;
+    // The stall clock starts once the root relaxation is solved (a finite dual bound):
+    // before that, no improvement is expected.
+    let searching = Infinity;
     const { callbackType } = highs.constants;
     const result = model.run({
       [callbackType.mipImprovingSolution](event) {
@@ -62,7 +65,8 @@ async function solve(request: SolveRequest): Promise<void> {
           lastProgress = time;
           post({ type: 'progress', time, primal: event.data.mip_primal_bound, dual: event.data.mip_dual_bound, gap: event.data.mip_gap });
         }
-        if (incumbents > 0 && time - lastImprovement > request.stallSec) event.interrupt();
+        if (searching === Infinity && Number.isFinite(event.data.mip_dual_bound ?? NaN)) searching = time;
+        if (incumbents > 0 && time - Math.max(lastImprovement, searching) > request.stallSec) event.interrupt();
         return undefined;
       },
     });

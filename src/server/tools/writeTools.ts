@@ -4,8 +4,8 @@
  * `expected_data_version` it read (a stale one is refused with CONFLICT and nothing
  * changes) and returns the `data_version` after the write and the `schedule_id`.
  * Failures are ToolErrors with a code: CONFLICT, NOT_FOUND, INVALID_STATUS, LOCKED,
- * INFEASIBLE, ROLLBACK_WINDOW_EXPIRED, VALIDATION_FAILED, REASON_REQUIRED, FORBIDDEN,
- * CANCELLED, INVALID_INPUT.
+ * INFEASIBLE, NO_SCHEDULE_FOUND, ROLLBACK_WINDOW_EXPIRED, VALIDATION_FAILED, REASON_REQUIRED,
+ * FORBIDDEN, CANCELLED, INVALID_INPUT.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
@@ -155,7 +155,7 @@ export function registerWriteTools(server: McpServer, ctx: ToolContext, store: S
         'algorithm "optimal" solves a mixed-integer program with HiGHS (hard: every ACGME rule and local policy, absences, coverage, supervision; soft: few changes, equal hours/calls/weekends within each PGY level, preferences), ' +
         'started from the greedy schedule and stopped at the time limit with the best schedule found (or the greedy one); "greedy" is the fast constructive algorithm alone. ' +
         'Sends progress notifications; cancelling stops the solver at once and writes nothing. One generation per schedule at a time (LOCKED otherwise). ' +
-        'An impossible request fails with INFEASIBLE naming the binding constraints.',
+        'An impossible request fails with INFEASIBLE naming the binding constraints; NO_SCHEDULE_FOUND when none was found in the time limit without proof that none exists.',
       input: {
         actor: actorArg,
         expected_data_version: versionArg,
