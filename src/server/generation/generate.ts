@@ -5,12 +5,14 @@
  * carried forward so equity is judged over the whole range.
  *
  * Per block: supply checks that can prove infeasibility cheaply, the greedy constructor,
- * then (algorithm "optimal") HiGHS started from the greedy schedule. When the time limit
- * stops HiGHS the best incumbent is used; when it found none, or failed, the greedy
- * schedule is (the seed's "retry with greedy"). Nothing here touches the store.
+ * then (algorithm "optimal") HiGHS started from the greedy schedule: branch and bound until
+ * it stalls, then a large-neighbourhood search (weeks, and fortnights within one PGY level,
+ * re-solved with the rest fixed). When the time limit stops HiGHS the best incumbent is
+ * used; when it found none, or failed, the greedy schedule is (the seed's "retry with
+ * greedy"). Nothing here touches the store.
  */
 import type { ScheduleSnapshot } from '../domain/snapshot';
-import { addDays, daysBetween } from '../domain/time';
+import { addDays, daysBetween, eachDate } from '../domain/time';
 import { supplyFindings, unfilledFindings, type Finding } from './diagnose';
 import { RowState, runGreedy } from './greedy';
 import { SolveCancelledError, solveMip, type MipOutcome } from './mip';
@@ -120,6 +122,15 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
   const reports: BlockReport[] = [];
   const currentIds = currentAssignmentIds(snapshot, range);
 
+  // Supply checks of every block first: they hold whatever earlier blocks choose, so an
+  // impossible request is reported before any solving.
+  for (const block of blocks) {
+    if (request.signal?.aborted) throw new SolveCancelledError();
+    const supply = supplyFindings(snapshot, buildProblem({ snapshot, range, block, earlier: [], carried }));
+    if (supply.length > 0) throw new InfeasibleError(supply, true);
+  }
+  request.onProgress?.(0, `supply checked for ${blocks.length} block(s)`);
+
   for (let b = 0; b < blocks.length; b++) {
     if (request.signal?.aborted) throw new SolveCancelledError();
     const block = blocks[b]!;
@@ -157,7 +168,7 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
     if (request.algorithm === 'optimal' && chosen && solverMs < MIN_SOLVER_MS) {
       blockReport.fallbackReason = 'the time limit was reached before the solver could start';
     } else if (request.algorithm === 'optimal') {
-      const outcome = await runMip(model, request, chosen, Math.max(MIN_SOLVER_MS, solverMs), (fraction, message) => report(0.2 + 0.8 * fraction, message));
+      const outcome = await runMip(problem, model, request, chosen, Math.max(MIN_SOLVER_MS, solverMs), (fraction, message) => report(0.2 + 0.8 * fraction, message));
       blockReport.solverStatus = outcome.status;
       if (outcome.status === 'infeasible') {
         const findings = explain(snapshot, problem, model, greedy.chosen, greedy.unfilled);
@@ -209,6 +220,7 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
 }
 
 async function runMip(
+  problem: Problem,
   model: LinearModel,
   request: GenerateRequest,
   start: number[] | undefined,
@@ -222,9 +234,10 @@ async function runMip(
       timeLimitMs,
       seed: request.seed,
       relGap: request.relGap ?? 0.005,
-      // Equity keeps the LP bound low, so the gap rarely closes: stop once progress stalls.
-      stallSec: Math.max(2, (timeLimitMs / 1000) * 0.3),
-      ...(startValues ? { start: startValues } : {}),
+      // Equity keeps the LP bound low, so the tree search rarely closes the gap: once it
+      // stalls, the neighbourhood search improves the schedule faster.
+      stallSec: Math.max(1.5, (timeLimitMs / 1000) * 0.1),
+      ...(startValues ? { start: startValues, neighbourhoods: neighbourhoods(problem) } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       now: request.now,
       onProgress: (p) =>
@@ -237,6 +250,28 @@ async function runMip(
     if (error instanceof SolveCancelledError) throw error;
     return { status: 'unknown', elapsedMs: 0, terminated: false, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/**
+ * Neighbourhoods for the solver's large-neighbourhood search: every week of the block
+ * (anyone may trade shifts inside it), and every fortnight within one PGY level or the
+ * faculty (where equity is decided), both overlapping by half.
+ */
+function neighbourhoods(problem: Problem): number[][] {
+  const out: number[][] = [];
+  const dates = eachDate(problem.block.start, problem.block.end);
+  const window = (days: number, from: number, select: (c: Candidate) => boolean) => {
+    const first = dates[from]!;
+    const last = dates[Math.min(dates.length - 1, from + days - 1)]!;
+    const cols = problem.candidates.filter((c) => c.date >= first && c.date <= last && select(c)).map((c) => c.index);
+    if (cols.length > 0) out.push(cols);
+  };
+  for (let from = 0; from < dates.length; from += 4) window(7, from, () => true);
+  const groups = [...new Set([...problem.people.values()].map((p) => p.group))];
+  for (const group of groups) {
+    for (let from = 0; from < dates.length; from += 7) window(14, from, (c) => problem.people.get(c.personId)?.group === group);
+  }
+  return out;
 }
 
 function numbers(outcome: MipOutcome): Pick<BlockReport, 'objective' | 'bound' | 'gap'> {

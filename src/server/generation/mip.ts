@@ -95,6 +95,8 @@ export interface MipOptions {
   /** Seconds without a better schedule after which the solver stops (default: never). */
   stallSec?: number;
   start?: number[];
+  /** Decision columns to free together in the neighbourhood search (none: tree search only). */
+  neighbourhoods?: number[][];
   signal?: AbortSignal;
   onProgress?: (p: MipProgress) => void;
   now?: () => number;
@@ -191,6 +193,8 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
       relGap: options.relGap ?? 1e-4,
       seed: options.seed,
       stallSec: options.stallSec ?? Infinity,
+      neighbourhoods: (options.neighbourhoods ?? []).map((n) => Int32Array.from(n)),
+      numAssign,
       ...(options.start ? { start: { indices: Int32Array.from(options.start.keys()), values: Float64Array.from(options.start) } } : {}),
     };
     worker.postMessage(request);

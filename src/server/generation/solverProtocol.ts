@@ -30,9 +30,19 @@ export interface SolveRequest {
   stallSec: number;
   /** A feasible (or nearly feasible) assignment to start from: column index and value. */
   start?: { indices: Int32Array; values: Float64Array };
+  /**
+   * Large-neighbourhood search after the tree search stops: each neighbourhood lists the
+   * decision columns (all below `numAssign`) left free while the others stay fixed at the
+   * best schedule; small sub-problems improve it where the full tree search stalls.
+   */
+  neighbourhoods: Int32Array[];
+  numAssign: number;
 }
 
-/** `stalled`: stopped because no better schedule had been found for a while. */
+/**
+ * `optimal`: proved optimal within the gap. `stalled`: the tree search stopped improving and
+ * the neighbourhood search used the rest of the time. `time_limit`: the limit stopped it.
+ */
 export type SolverStatus = 'optimal' | 'time_limit' | 'stalled' | 'infeasible' | 'unknown';
 
 export type WorkerMessage =

@@ -5,6 +5,7 @@
  * The build bundles this file to dist/solver-worker.js next to dist/highs.wasm.
  */
 import type highsLoaderType from 'highs';
+import type { Model } from 'highs';
 import { parentPort } from 'node:worker_threads';
 import type { SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
 
@@ -19,7 +20,13 @@ function post(message: WorkerMessage): void {
   parentPort?.postMessage(message);
 }
 
+/** Share of the time limit the tree search may use before the neighbourhood search. */
+const TREE_SHARE = 0.5;
+const NEIGHBOURHOOD_SEC = 2;
+
 async function solve(request: SolveRequest): Promise<void> {
+  const began = performance.now();
+  const elapsed = () => (performance.now() - began) / 1000;
   const highs = await highsLoader();
   const inf = highs.infinity;
   const finite = (a: Float64Array) => a.map((v) => (v === Infinity ? inf : v === -Infinity ? -inf : v));
@@ -37,9 +44,11 @@ async function solve(request: SolveRequest): Promise<void> {
     integrality: m.integrality,
   });
   try {
+    const limit = Math.max(0.1, request.timeLimitSec);
+    const withNeighbourhoods = request.neighbourhoods.length > 0;
     model.options.set({
       output_flag: false,
-      time_limit: Math.max(0.1, request.timeLimitSec),
+      time_limit: withNeighbourhoods ? Math.max(0.1, limit * TREE_SHARE) : limit,
       mip_rel_gap: request.relGap,
       random_seed: request.seed % 2147483647,
     });
@@ -56,38 +65,83 @@ async function solve(request: SolveRequest): Promise<void> {
         const values = event.data.mip_solution;
         lastImprovement = event.data.running_time ?? 0;
         incumbents += 1;
-        if (values) post({ type: 'incumbent', objective: event.data.objective_function_value ?? NaN, values, time: event.data.running_time ?? 0 });
+        if (values) post({ type: 'incumbent', objective: event.data.objective_function_value ?? NaN, values, time: elapsed() });
         return undefined;
       },
       [callbackType.mipInterrupt](event) {
         const time = event.data.running_time ?? 0;
         if (time - lastProgress >= PROGRESS_EVERY_SEC) {
           lastProgress = time;
-          post({ type: 'progress', time, primal: event.data.mip_primal_bound, dual: event.data.mip_dual_bound, gap: event.data.mip_gap });
+          post({ type: 'progress', time: elapsed(), primal: event.data.mip_primal_bound, dual: event.data.mip_dual_bound, gap: event.data.mip_gap });
         }
         if (searching === Infinity && Number.isFinite(event.data.mip_dual_bound ?? NaN)) searching = time;
         if (incumbents > 0 && time - Math.max(lastImprovement, searching) > request.stallSec) event.interrupt();
         return undefined;
       },
     });
-    const status = statusName(result.modelStatus, highs.constants.modelStatus);
+    let status = statusName(result.modelStatus, highs.constants.modelStatus);
     const feasible = Number(model.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
-    post({
-      type: 'done',
-      status,
-      time: model.getRunTime(),
-      ...(feasible
-        ? {
-            objective: model.getObjectiveValue(),
-            bound: Number(model.info.get('mip_dual_bound')),
-            gap: Number(model.info.get('mip_gap')),
-            values: model.getSolution().colValue,
-          }
-        : {}),
-    });
+    if (!feasible) {
+      post({ type: 'done', status, time: elapsed() });
+      return;
+    }
+    const bound = Number(model.info.get('mip_dual_bound'));
+    let best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
+    if (status !== 'optimal' && status !== 'infeasible' && withNeighbourhoods) {
+      best = neighbourhoodSearch(model, highs.constants.solutionStatus.feasible, request, best, limit, elapsed);
+      status = 'stalled';
+    }
+    const gap = Math.abs(best.objective) > 1e-9 ? Math.max(0, (best.objective - bound) / Math.abs(best.objective)) : 0;
+    post({ type: 'done', status, time: elapsed(), objective: best.objective, bound, gap, values: best.values });
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Fixes every decision outside one neighbourhood at the best schedule and re-solves the
+ * small remaining problem from it, neighbourhood after neighbourhood, until time runs out;
+ * keeps each improvement (and posts it, so a terminated worker still leaves it behind).
+ */
+function neighbourhoodSearch(
+  model: Model,
+  feasibleStatus: number,
+  request: SolveRequest,
+  start: { objective: number; values: Float64Array },
+  limit: number,
+  elapsed: () => number,
+): { objective: number; values: Float64Array } {
+  let best = start;
+  const n = request.numAssign;
+  const full = { kind: 'range' as const, from: 0, to: n - 1 };
+  const order = request.neighbourhoods.map((_, i) => i);
+  let state = request.seed >>> 0 || 1;
+  for (let i = order.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    const k = state % (i + 1);
+    [order[i], order[k]] = [order[k]!, order[i]!];
+  }
+  for (let round = 0; elapsed() < limit - 0.2; round++) {
+    const free = request.neighbourhoods[order[round % order.length]!]!;
+    const fixed = best.values.slice(0, n).map((v) => (v > 0.5 ? 1 : 0));
+    const lower = Float64Array.from(fixed);
+    const upper = Float64Array.from(fixed);
+    for (const j of free) {
+      lower[j] = 0;
+      upper[j] = 1;
+    }
+    model.changeColsBounds(full, lower, upper);
+    model.setSolution({ colValue: best.values });
+    model.options.set({ time_limit: Math.max(0.1, Math.min(NEIGHBOURHOOD_SEC, limit - elapsed())) });
+    model.run();
+    if (Number(model.info.get('primal_solution_status')) === feasibleStatus && model.getObjectiveValue() < best.objective - 1e-6) {
+      best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
+      post({ type: 'incumbent', objective: best.objective, values: best.values, time: elapsed() });
+    }
+    if (round >= 4 * order.length) break;
+  }
+  model.changeColsBounds(full, new Float64Array(n), new Float64Array(n).fill(1));
+  return best;
 }
 
 function statusName(code: number, codes: { optimal: number; infeasible: number; timeLimit: number; interrupted: number }): SolverStatus {
