@@ -13,6 +13,7 @@ import { HOUR_MS, addDays } from '../domain/time';
 import { ROLLBACK_WINDOW_HOURS, type ServiceDeps } from '../generation/service';
 import { EligibilityIndex } from '../rules/eligibility';
 import { findSwapCandidates } from '../rules/swapCandidates';
+import type { Params, Row } from '../store/sqlite';
 import type { ScheduleStore, StoreTx } from '../store/store';
 import { ToolError } from '../tools/defineTool';
 import { validateSwap, type SwapIssue, type SwapProposal, type SwapType, type SwapValidation } from './validate';
@@ -62,8 +63,7 @@ export interface Consent {
   notes?: string;
 }
 
-interface SwapRow {
-  [key: string]: string | number | null;
+interface SwapRow extends Row {
   id: string;
   schedule_id: string;
   swap_type: string;
@@ -86,9 +86,10 @@ interface SwapRow {
   data: string | null;
 }
 
+/** Reads inside a write transaction or outside one, the same way. */
 interface Reader {
-  get<T extends Record<string, string | number | null>>(sql: string, params?: (string | number | null)[]): T | undefined;
-  all<T extends Record<string, string | number | null>>(sql: string, params?: (string | number | null)[]): T[];
+  get<T extends Row>(sql: string, params?: Params): T | undefined;
+  all<T extends Row>(sql: string, params?: Params): T[];
 }
 
 function readerOf(tx: StoreTx): Reader {
@@ -96,7 +97,14 @@ function readerOf(tx: StoreTx): Reader {
 }
 
 function storeReader(store: ScheduleStore): Reader {
-  return { get: (s, p) => store.query(s, p)[0] as never, all: (s, p) => store.query(s, p) as never };
+  return {
+    get<T extends Row>(s: string, p?: Params): T | undefined {
+      return store.query<T>(s, p)[0];
+    },
+    all<T extends Row>(s: string, p?: Params): T[] {
+      return store.query<T>(s, p);
+    },
+  };
 }
 
 function loadSwap(db: Reader, id: string): SwapRecord {
