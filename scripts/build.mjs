@@ -49,19 +49,10 @@ function copyRuntimeAssets() {
 }
 
 copyRuntimeAssets();
-const present = builds.filter((b) => Object.values(b.entryPoints).every((p) => fsExists(p)));
-function fsExists(p) {
-  try {
-    require('node:fs').accessSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 if (watch) {
-  const contexts = await Promise.all(present.map((b) => esbuild.context(b)));
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all(present.map((b) => esbuild.build(b)));
+  await Promise.all(builds.map((b) => esbuild.build(b)));
 }
