@@ -3,11 +3,13 @@
  * against greedy on the same generated programs, starting from their published schedules:
  *   - 4 weeks, 36 residents (target: under 10 s, 0 hard violations);
  *   - 13 weeks, 150 residents as the sample generator builds them (two of its 13 teams get
- *     only 9 residents, too few for their shifts: the result is the infeasibility report);
+ *     only 9 residents, too few for their shifts in one week: the result is the
+ *     infeasibility report, found by the supply checks before any solving);
  *   - 13 weeks, 156 residents (13 full teams of 12).
  * Reports wall time, peak memory (RSS, sampled), hard violations and coverage (rule
- * engine), equity (largest Gini of hours per available day over the PGY levels), short-rest
- * warnings, changes against the published schedule, and the optimality gap.
+ * engine), equity (largest Gini over the PGY levels of hours per available day, of calls and
+ * of weekend shifts), short-rest warnings, changes against the published schedule, and the
+ * solver's objective and optimality gap.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -38,11 +40,12 @@ interface Generated {
   solver_status: string;
   optimality_gap: number | null;
   fell_back_to_greedy: boolean;
+  blocks: { objective: number | null; greedy_objective: number | null }[];
   metrics: {
     hard_violations: number;
     warnings_by_rule: Record<string, number>;
     coverage: { rate: number };
-    equity: Record<string, { gini_hours_per_available_day: number }>;
+    equity: Record<string, { gini_hours_per_available_day: number; gini_calls: number; gini_weekends: number }>;
     changes: { total: number };
   };
 }
@@ -90,7 +93,7 @@ async function runCase(c: Case): Promise<BenchResult[]> {
         continue;
       }
       const out = result.structuredContent as unknown as Generated;
-      const ginis = ['PGY-1', 'PGY-2', 'PGY-3'].map((g) => out.metrics.equity[g]?.gini_hours_per_available_day ?? 0);
+      const worst = (pick: (e: Generated['metrics']['equity'][string]) => number) => Math.max(...['PGY-1', 'PGY-2', 'PGY-3'].map((g) => (out.metrics.equity[g] ? pick(out.metrics.equity[g]) : 0)));
       row(`${algorithm}: wall time`, seconds, 's', {
         ...(c.target && algorithm === 'optimal' ? { target: c.target } : {}),
         note: `${out.status}, solver ${out.solver_status}${out.fell_back_to_greedy ? ', fell back to greedy' : ''}`,
@@ -98,10 +101,16 @@ async function runCase(c: Case): Promise<BenchResult[]> {
       row(`${algorithm}: peak RSS`, peakMb, 'MB');
       row(`${algorithm}: hard violations`, out.metrics.hard_violations, 'findings', { target: '0' });
       row(`${algorithm}: coverage`, out.metrics.coverage.rate * 100, '%');
-      row(`${algorithm}: worst PGY Gini (h/avail. day)`, Math.max(...ginis), '');
+      row(`${algorithm}: worst PGY Gini (h/avail. day)`, worst((e) => e.gini_hours_per_available_day), '');
+      row(`${algorithm}: worst PGY Gini (calls)`, worst((e) => e.gini_calls), '');
+      row(`${algorithm}: worst PGY Gini (weekends)`, worst((e) => e.gini_weekends), '');
       row(`${algorithm}: short-rest warnings`, out.metrics.warnings_by_rule['rest_between_shifts'] ?? 0, 'pairs');
       row(`${algorithm}: changes vs published`, out.metrics.changes.total, 'assignments');
-      if (algorithm === 'optimal') row('optimal: optimality gap', out.optimality_gap ?? NaN, 'rel.');
+      if (algorithm === 'optimal') {
+        row('optimal: objective (sum of blocks)', out.blocks.reduce((sum, b) => sum + (b.objective ?? NaN), 0), '');
+        row('optimal: objective of its greedy start', out.blocks.reduce((sum, b) => sum + (b.greedy_objective ?? NaN), 0), '');
+        row('optimal: optimality gap', out.optimality_gap ?? NaN, 'rel.');
+      }
     }
   } finally {
     await client.close();

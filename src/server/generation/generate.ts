@@ -55,6 +55,8 @@ export interface BlockReport {
   producedBy: Algorithm;
   solverStatus: SolverStatus | 'not_run';
   objective?: number;
+  /** Objective of the greedy schedule the solver started from (same terms as `objective`). */
+  greedyObjective?: number;
   bound?: number;
   gap?: number;
   timeMs: number;
@@ -274,9 +276,10 @@ function neighbourhoods(problem: Problem): number[][] {
   return out;
 }
 
-function numbers(outcome: MipOutcome): Pick<BlockReport, 'objective' | 'bound' | 'gap'> {
+function numbers(outcome: MipOutcome): Pick<BlockReport, 'objective' | 'greedyObjective' | 'bound' | 'gap'> {
   return {
     ...(outcome.objective !== undefined ? { objective: outcome.objective } : {}),
+    ...(outcome.startObjective !== undefined ? { greedyObjective: outcome.startObjective } : {}),
     ...(outcome.bound !== undefined ? { bound: outcome.bound } : {}),
     ...(outcome.gap !== undefined ? { gap: outcome.gap } : {}),
   };

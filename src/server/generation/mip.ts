@@ -73,6 +73,8 @@ export interface MipOutcome {
   /** Values of the assignment columns of the best solution, when one was found. */
   assignment?: Float64Array;
   objective?: number;
+  /** The start schedule's objective (the greedy one's cost), when a start was given. */
+  startObjective?: number;
   bound?: number;
   gap?: number;
   elapsedMs: number;
@@ -171,6 +173,7 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
               status: message.status,
               ...(values ? { assignment: values.slice(0, numAssign) } : {}),
               ...(message.objective !== undefined ? { objective: message.objective } : best ? { objective: best.objective } : {}),
+              ...(message.startObjective !== undefined ? { startObjective: message.startObjective } : {}),
               ...(message.bound !== undefined && Number.isFinite(message.bound) ? { bound: message.bound } : {}),
               ...(message.gap !== undefined && Number.isFinite(message.gap) ? { gap: message.gap } : {}),
               elapsedMs: now() - began,
