@@ -16,6 +16,7 @@ import type { ToolContext } from './context';
 import { READ_ONLY, ToolError, registerTool } from './defineTool';
 import { registerResilienceTools } from './resilienceTools';
 import { registerScheduleResources, scheduleStatus, scheduleStatusOut } from './resources';
+import { swapCounts } from '../swaps/service';
 
 export function registerReadTools(server: McpServer, ctx: ToolContext, store: ScheduleStore): void {
   registerComplianceTools(server, ctx, store);
@@ -237,7 +238,7 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
         const last = window.end > assignment.date ? window.end : assignment.date;
         const { snapshot } = focusedSnapshot(store, { scheduleId: schedule.id, start: first < schedule.start ? schedule.start : first, end: last > schedule.end ? schedule.end : last });
         const shift = snapshot.shifts.find((s) => s.assignmentId === assignment.id)!;
-        const history = swapHistory(store, requester.id);
+        const history = swapCounts(store, requester.id);
         const found = findSwapCandidates(new EligibilityIndex(snapshot), { requester, shift, window, history, checkCancelled: () => call.checkCancelled() });
         const candidates = found.candidates.slice(0, args.max_candidates).map((c) => ({
           candidate_person_id: c.personId,
@@ -269,17 +270,5 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
     },
     ctx.logger,
   );
-}
-
-/** Executed swaps between the requester and each person (+1), minus rolled-back ones. */
-function swapHistory(store: ScheduleStore, personId: string): Map<string, number> {
-  const rows = store.query<{ other: string; status: string }>(
-    `SELECT CASE WHEN requester_id = :p THEN target_person_id ELSE requester_id END AS other, status FROM swaps
-     WHERE (requester_id = :p OR target_person_id = :p) AND status IN ('executed', 'rolled_back')`,
-    { ':p': personId },
-  );
-  const out = new Map<string, number>();
-  for (const r of rows) out.set(r.other, (out.get(r.other) ?? 0) + (r.status === 'executed' ? 1 : -1));
-  return out;
 }
 
