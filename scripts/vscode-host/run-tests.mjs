@@ -68,7 +68,7 @@ async function compileTests() {
 
 function packageVsix() {
   const vsix = join(RUN_DIR, 'sched-orch.vsix');
-  runNode([join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], 'packaging the VSIX', 120 * SECOND);
+  runNode([join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], 'packaging the VSIX', 120 * SECOND);
   return vsix;
 }
 

@@ -46,8 +46,12 @@ export function isInstalled(tool, binary) {
 
 /** Environment in which `node` and npm's node-gyp mean Node 24. */
 export function node24Env(base = process.env) {
+  // Under `npm run`, the outer npm (Node 20) exports its config as npm_config_* variables; the
+  // inner npm would inherit them, and code-server's postinstall reads the Node version from the
+  // inherited npm_config_user_agent ("node/v20") and refuses to install.
+  const clean = Object.fromEntries(Object.entries(base).filter(([key]) => !/^npm_/i.test(key)));
   return {
-    ...base,
+    ...clean,
     PATH: [join(NODE_HOME, 'bin'), base.PATH ?? ''].join(delimiter),
     npm_config_nodedir: NODE_HOME,
   };
