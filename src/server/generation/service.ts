@@ -9,9 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../core/util/log';
 import type { Assignment } from '../domain/program';
-import { buildSnapshot, requiredSlots, type ScheduleSnapshot } from '../domain/snapshot';
+import { requiredSlots, type ScheduleSnapshot } from '../domain/snapshot';
 import { HOUR_MS, addDays, daysBetween, isIsoDate } from '../domain/time';
-import type { ScheduleStore, StoredSchedule, StoreTx } from '../store/store';
+import { snapshotOf, type ScheduleStore, type StoredSchedule, type StoreTx } from '../store/store';
 import { ToolError } from '../tools/defineTool';
 import { InfeasibleError, generateSchedule, type Algorithm, type BlockReport } from './generate';
 import { SolveCancelledError } from './mip';
@@ -101,21 +101,7 @@ function resolveTarget(store: ScheduleStore, input: Pick<GenerateInput, 'schedul
 
 /** The schedule as it stands or would stand: reference data plus the given assignments. */
 export function snapshotWith(store: ScheduleStore, schedule: StoredSchedule, assignments: readonly Assignment[], range: { start: string; end: string }, dataVersion: number): ScheduleSnapshot {
-  const ref = store.reference();
-  return buildSnapshot({
-    program: ref.program,
-    people: ref.people,
-    shiftTypes: ref.shiftTypes,
-    services: ref.services,
-    coverage: ref.coverage,
-    absences: ref.absences,
-    policies: ref.policies,
-    ...(ref.wellbeing ? { wellbeing: ref.wellbeing } : {}),
-    schedule: { id: schedule.id, name: schedule.name, start: schedule.start, end: schedule.end, status: schedule.status, ...(schedule.lockedThrough ? { lockedThrough: schedule.lockedThrough } : {}) },
-    dataVersion,
-    assignments,
-    range,
-  });
+  return snapshotOf(store.reference(), schedule, assignments, range, dataVersion);
 }
 
 function withContext(range: { start: string; end: string }): { start: string; end: string } {

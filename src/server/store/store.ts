@@ -403,20 +403,7 @@ export class ScheduleStore {
       const cached = cache.snapshots.get(key);
       if (cached) return cached;
       const ref = cache.reference;
-      const snapshot = buildSnapshot({
-        program: ref.program,
-        people: ref.people,
-        shiftTypes: ref.shiftTypes,
-        services: ref.services,
-        coverage: ref.coverage,
-        absences: ref.absences,
-        policies: ref.policies,
-        ...(ref.wellbeing ? { wellbeing: ref.wellbeing } : {}),
-        schedule: scheduleInfo(schedule),
-        dataVersion: cache.version,
-        assignments: inRange(this.cachedAssignments(cache, schedule.id), range),
-        range,
-      });
+      const snapshot = snapshotOf(ref, schedule, inRange(this.cachedAssignments(cache, schedule.id), range), range, cache.version);
       if (cache.snapshots.size >= MAX_CACHED_SNAPSHOTS) cache.snapshots.delete(cache.snapshots.keys().next().value!);
       cache.snapshots.set(key, snapshot);
       return snapshot;
@@ -738,6 +725,24 @@ function scheduleFromRow(r: ScheduleRow): StoredSchedule {
     createdAt: r.created_at,
     updatedVersion: Number(r.updated_version),
   };
+}
+
+/** The schedule as plain data: the program's reference data plus the given assignments. */
+export function snapshotOf(ref: ReferenceData, schedule: StoredSchedule, assignments: readonly Assignment[], range: { start: string; end: string }, dataVersion: number): ScheduleSnapshot {
+  return buildSnapshot({
+    program: ref.program,
+    people: ref.people,
+    shiftTypes: ref.shiftTypes,
+    services: ref.services,
+    coverage: ref.coverage,
+    absences: ref.absences,
+    policies: ref.policies,
+    ...(ref.wellbeing ? { wellbeing: ref.wellbeing } : {}),
+    schedule: scheduleInfo(schedule),
+    dataVersion,
+    assignments,
+    range,
+  });
 }
 
 function scheduleInfo(s: StoredSchedule): ScheduleInfo {
