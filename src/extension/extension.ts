@@ -69,7 +69,8 @@ export function activate(context: vscode.ExtensionContext): void {
         CatalogPanel.show(context.extensionUri, { type: 'catalog', server, toolCount: conn.tools.length, rows });
       } catch (error) {
         // Not awaited: the command ends now; the buttons act whenever the user picks one.
-        void vscode.window.showErrorMessage(describeError(error), 'Set API Key', 'Show Log').then((choice) => {
+        const hasKey = (await context.secrets.get(API_KEY_SECRET)) !== undefined;
+        void vscode.window.showErrorMessage(describeError(error, hasKey), 'Set API Key', 'Show Log').then((choice) => {
           if (choice === 'Set API Key') void vscode.commands.executeCommand('schedOrch.setApiKey');
           else if (choice === 'Show Log') channel.show();
         });
@@ -95,8 +96,11 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 /** The cause first: a collapsed notification shows only its beginning. */
-function describeError(error: unknown): string {
-  if (error instanceof OrchestratorError && error.kind === 'auth') return 'Scheduling server refused the API key (authentication failed). Set it with "Set Server API Key".';
+function describeError(error: unknown, hasKey?: boolean): string {
+  if (error instanceof OrchestratorError && error.kind === 'auth') {
+    const what = hasKey === false ? 'requires an API key' : 'refused the API key';
+    return `Scheduling server ${what} (authentication failed). Set it with "Set Server API Key".`;
+  }
   const message = error instanceof Error ? error.message : String(error);
   return `Scheduling server unavailable: ${message}`;
 }

@@ -45,7 +45,7 @@ export const apiKeyScenario: UiScenario = {
         await workbench.ready();
         await workbench.runCommand(COMMAND_TITLES.showTools);
         // The cause comes first: a collapsed notification shows only its beginning.
-        const toast = workbench.notification('Scheduling server refused the API key');
+        const toast = workbench.notification('Scheduling server requires an API key');
         await toast.waitFor();
         assert.match((await toast.textContent()) ?? '', /Set API Key/);
         await workbench.statusBarItem('Scheduling: error').waitFor();
@@ -95,7 +95,7 @@ export const apiKeyScenario: UiScenario = {
         await workbench.statusBarItem('Scheduling: disconnected').waitFor();
         await workbench.clearNotifications();
         await workbench.runCommand(COMMAND_TITLES.showTools);
-        await workbench.notification('Scheduling server refused the API key').waitFor();
+        await workbench.notification('Scheduling server requires an API key').waitFor();
         // The catalog of the earlier connection stays, marked as out of date.
         await workbench.webview().locator('.banner', { hasText: 'Not connected' }).waitFor();
         await workbench.statusBarItem('Scheduling: error').waitFor();
