@@ -29,6 +29,9 @@ import { parseCommandLine, UsageError } from '../usage';
 import type { Command } from './command';
 import { EXIT_FOR_STATUS, jsonResult } from './run';
 
+/** The solver's budget in the demo: enough for a good week, short enough to watch. */
+const DEMO_SOLVER_SECONDS = 5;
+
 const USAGE = `Usage: sched-orch demo [--steps] [--state-dir <dir>] [--json] [server options]
 
 Runs the four workflows one after another on the bundled server with its sample program
@@ -111,7 +114,7 @@ export const demoCommand: Command = {
       const runs: { title: string; inputs: Record<string, unknown>; id: string }[] = [
         { id: 'compliance', title: 'Is the published block compliant?', inputs: { today: p.today } },
         { id: 'resilience', title: 'How resilient is the program?', inputs: { today: p.today } },
-        { id: 'generate', title: "Regenerate the block's first week", inputs: { today: p.today, start_date: p.today, end_date: addDays(p.today, 6) } },
+        { id: 'generate', title: "Regenerate the block's first week", inputs: { today: p.today, start_date: p.today, end_date: addDays(p.today, 6), time_limit_seconds: DEMO_SOLVER_SECONDS } },
         ...(p.swap ? [{ id: 'swap', title: `Swap ${p.swap.assignment_id} away from ${p.swap.requester}`, inputs: { today: p.today, ...p.swap } }] : []),
       ];
       if (!values.json) io.out(`${out('bold', 'sched-orch demo')}: ${runs.length} workflows on ${connection.serverInfo?.name ?? 'the server'}; approvals by the ${out('magenta', 'demo approver (automatic)')}\n`);
