@@ -205,3 +205,39 @@ export function isAbsent(absences: readonly Absence[], personId: string, date: s
   return absences.some((a) => a.personId === personId && a.start <= date && date <= a.end && defaultBlocking(a));
 }
 
+
+/** Everything of a program file but its schedules: what every snapshot is built on. */
+export type ProgramReference = Pick<ProgramFile, 'program' | 'people' | 'shiftTypes' | 'services' | 'coverage' | 'absences' | 'policies'> & {
+  wellbeing?: Wellbeing;
+};
+
+/** A schedule as plain data: the program's reference data plus the given assignments. */
+export function snapshotFrom(
+  ref: ProgramReference,
+  schedule: ScheduleInfo,
+  assignments: SnapshotInput['assignments'],
+  range: { start: string; end: string },
+  dataVersion: number,
+): ScheduleSnapshot {
+  return buildSnapshot({
+    program: ref.program,
+    people: ref.people,
+    shiftTypes: ref.shiftTypes,
+    services: ref.services,
+    coverage: ref.coverage,
+    absences: ref.absences,
+    policies: ref.policies,
+    ...(ref.wellbeing ? { wellbeing: ref.wellbeing } : {}),
+    schedule: {
+      id: schedule.id,
+      name: schedule.name,
+      start: schedule.start,
+      end: schedule.end,
+      status: schedule.status,
+      ...(schedule.lockedThrough !== undefined ? { lockedThrough: schedule.lockedThrough } : {}),
+    },
+    dataVersion,
+    assignments,
+    range,
+  });
+}

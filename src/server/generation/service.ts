@@ -9,9 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../core/util/log';
 import type { Assignment } from '../domain/program';
-import { requiredSlots, type ScheduleSnapshot } from '../domain/snapshot';
+import { requiredSlots, snapshotFrom, type ScheduleSnapshot } from '../domain/snapshot';
 import { HOUR_MS, addDays, daysBetween, isIsoDate } from '../domain/time';
-import { snapshotOf, type ScheduleStore, type StoredSchedule, type StoreTx } from '../store/store';
+import type { ScheduleStore, StoredSchedule, StoreTx } from '../store/store';
 import { ToolError } from '../tools/defineTool';
 import { InfeasibleError, generateSchedule, type Algorithm, type BlockReport } from './generate';
 import { SolveCancelledError } from './mip';
@@ -101,7 +101,7 @@ function resolveTarget(store: ScheduleStore, input: Pick<GenerateInput, 'schedul
 
 /** The schedule as it stands or would stand: reference data plus the given assignments. */
 export function snapshotWith(store: ScheduleStore, schedule: StoredSchedule, assignments: readonly Assignment[], range: { start: string; end: string }, dataVersion: number): ScheduleSnapshot {
-  return snapshotOf(store.reference(), schedule, assignments, range, dataVersion);
+  return snapshotFrom(store.reference(), schedule, assignments, range, dataVersion);
 }
 
 function withContext(range: { start: string; end: string }): { start: string; end: string } {

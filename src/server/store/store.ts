@@ -27,7 +27,7 @@ import {
   type ShiftType,
   type Wellbeing,
 } from '../domain/program';
-import { buildSnapshot, type ScheduleInfo, type ScheduleSnapshot } from '../domain/snapshot';
+import { snapshotFrom, type ScheduleInfo, type ScheduleSnapshot } from '../domain/snapshot';
 import { DAY_MS, dateToMs, isIsoDate } from '../domain/time';
 import { ToolError } from '../tools/defineTool';
 import type { SnapshotQuery } from '../tools/context';
@@ -403,7 +403,7 @@ export class ScheduleStore {
       const cached = cache.snapshots.get(key);
       if (cached) return cached;
       const ref = cache.reference;
-      const snapshot = snapshotOf(ref, schedule, inRange(this.cachedAssignments(cache, schedule.id), range), range, cache.version);
+      const snapshot = snapshotFrom(ref, schedule, inRange(this.cachedAssignments(cache, schedule.id), range), range, cache.version);
       if (cache.snapshots.size >= MAX_CACHED_SNAPSHOTS) cache.snapshots.delete(cache.snapshots.keys().next().value!);
       cache.snapshots.set(key, snapshot);
       return snapshot;
@@ -727,27 +727,7 @@ function scheduleFromRow(r: ScheduleRow): StoredSchedule {
   };
 }
 
-/** The schedule as plain data: the program's reference data plus the given assignments. */
-export function snapshotOf(ref: ReferenceData, schedule: StoredSchedule, assignments: readonly Assignment[], range: { start: string; end: string }, dataVersion: number): ScheduleSnapshot {
-  return buildSnapshot({
-    program: ref.program,
-    people: ref.people,
-    shiftTypes: ref.shiftTypes,
-    services: ref.services,
-    coverage: ref.coverage,
-    absences: ref.absences,
-    policies: ref.policies,
-    ...(ref.wellbeing ? { wellbeing: ref.wellbeing } : {}),
-    schedule: scheduleInfo(schedule),
-    dataVersion,
-    assignments,
-    range,
-  });
-}
 
-function scheduleInfo(s: StoredSchedule): ScheduleInfo {
-  return { id: s.id, name: s.name, start: s.start, end: s.end, status: s.status, ...(s.lockedThrough !== undefined ? { lockedThrough: s.lockedThrough } : {}) };
-}
 
 /** By date (for range queries) or in the order of the program file (for export). */
 function readAssignments(db: SqliteDb, scheduleId: string, order: 'date' | 'file' = 'date'): Assignment[] {

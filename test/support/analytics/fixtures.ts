@@ -19,7 +19,7 @@ import {
   type ProgramFile,
   type Wellbeing,
 } from '../../../src/server/domain/program';
-import { buildSnapshot, type ScheduleSnapshot, type SnapshotInput } from '../../../src/server/domain/snapshot';
+import { buildSnapshot, snapshotFrom, type ScheduleSnapshot, type SnapshotInput } from '../../../src/server/domain/snapshot';
 import { addDays, eachDate, weekdayOf } from '../../../src/server/domain/time';
 import type { SnapshotQuery, ToolContext } from '../../../src/server/tools/context';
 import { ToolError } from '../../../src/server/tools/defineTool';
@@ -118,20 +118,7 @@ export function fixtureWellbeing(): Wellbeing {
 export function programSnapshot(program: ProgramFile, range?: { start: string; end: string }): ScheduleSnapshot {
   const schedule = program.schedules[0];
   if (!schedule) throw new Error('the program has no schedule');
-  return buildSnapshot({
-    program: program.program,
-    people: program.people,
-    shiftTypes: program.shiftTypes,
-    services: program.services,
-    coverage: program.coverage,
-    absences: program.absences,
-    policies: program.policies,
-    ...(program.wellbeing ? { wellbeing: program.wellbeing } : {}),
-    schedule: { id: schedule.id, name: schedule.name, start: schedule.start, end: schedule.end, status: schedule.status },
-    dataVersion: 1,
-    assignments: schedule.assignments,
-    range: range ?? { start: schedule.start, end: schedule.end },
-  });
+  return snapshotFrom(program, schedule, schedule.assignments, range ?? { start: schedule.start, end: schedule.end }, 1);
 }
 
 /** A ToolContext whose snapshot() rebuilds the given snapshot for the requested range. */

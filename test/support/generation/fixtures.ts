@@ -8,7 +8,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { silentLogger } from '../../../src/core/util/log';
 import type { Assignment, ProgramFile } from '../../../src/server/domain/program';
-import { buildSnapshot, type ScheduleSnapshot } from '../../../src/server/domain/snapshot';
+import { snapshotFrom, type ScheduleSnapshot } from '../../../src/server/domain/snapshot';
 import { addDays } from '../../../src/server/domain/time';
 import { createServer } from '../../../src/server/createServer';
 import type { GeneratedAssignment } from '../../../src/server/generation/generate';
@@ -39,19 +39,7 @@ export function randomProgram(seed: number, options: { residentsPerPgy?: number;
 /** The program's (first) schedule with the given assignments, with 28 days of context either side. */
 export function snapshotOf(program: ProgramFile, assignments: readonly Assignment[], range: { start: string; end: string }): ScheduleSnapshot {
   const s = program.schedules[0]!;
-  return buildSnapshot({
-    program: program.program,
-    people: program.people,
-    shiftTypes: program.shiftTypes,
-    services: program.services,
-    coverage: program.coverage,
-    absences: program.absences,
-    policies: program.policies,
-    schedule: { id: s.id, name: s.name, start: s.start, end: s.end, status: 'published' },
-    dataVersion: 1,
-    assignments,
-    range: { start: addDays(range.start, -28), end: addDays(range.end, 28) },
-  });
+  return snapshotFrom(program, s, assignments, { start: addDays(range.start, -28), end: addDays(range.end, 28) }, 1);
 }
 
 export function asAssignments(list: readonly GeneratedAssignment[]): Assignment[] {
@@ -136,13 +124,7 @@ export function findValidSwap(store: ScheduleStore, type: 'one_to_one' | 'absorb
   const schedule = store.resolveSchedule({});
   const people = new Map(store.reference().people.map((p) => [p.id, p]));
   const context = { start: addDays(from, -28), end: addDays(schedule.end, 28) };
-  const snapshot = buildSnapshot({
-    ...store.reference(),
-    schedule: { id: schedule.id, name: schedule.name, start: schedule.start, end: schedule.end, status: 'published' },
-    dataVersion: store.dataVersion(),
-    assignments: store.assignments(schedule.id),
-    range: context,
-  });
+  const snapshot = snapshotFrom(store.reference(), schedule, store.assignments(schedule.id), context, store.dataVersion());
   const index = new EligibilityIndex(snapshot);
   for (const shift of snapshot.shifts) {
     const requester = people.get(shift.personId);
