@@ -27,12 +27,10 @@ import { renderSummary } from '../summary';
 import { formatTable, stderrLogger, type CliIo } from '../terminal';
 import { parseCommandLine, UsageError } from '../usage';
 import type { Command } from './command';
-import { EXIT_FOR_STATUS, jsonResult } from './run';
+import { EXIT_FOR_STATUS, jsonResult, readPolicy } from './run';
 
-/** The solver's budget in the demo: enough for a good week, short enough to watch. */
-const DEMO_SOLVER_SECONDS = 5;
 
-const USAGE = `Usage: sched-orch demo [--steps] [--state-dir <dir>] [--json] [server options]
+const USAGE = `Usage: sched-orch demo [--steps] [--state-dir <dir>] [--policy <file.json>] [--json] [server options]
 
 Runs the four workflows one after another on the bundled server with its sample program
 (in memory: nothing is kept): compliance check, resilience assessment, regeneration of the
@@ -41,10 +39,11 @@ demo approver, which never overrides compliance issues. Reports go to a temporar
 directory unless --state-dir is given.
 
   --steps                    show every step as it finishes (default: phases, decisions and anything that degraded)
+  --policy <file.json>       per-capability policy overrides, as for sched-orch run
 
 ${SERVER_OPTIONS_HELP}`;
 
-const DEMO_OPTIONS = { ...SERVER_OPTIONS, steps: { type: 'boolean' }, 'state-dir': { type: 'string' } } as const;
+const DEMO_OPTIONS = { ...SERVER_OPTIONS, steps: { type: 'boolean' }, 'state-dir': { type: 'string' }, policy: { type: 'string' } } as const;
 
 /** Assignments tried when looking for a swap with three or more candidates. */
 const SWAP_TRIES = 12;
@@ -100,6 +99,7 @@ export const demoCommand: Command = {
       return ExitCode.Ok;
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const policies = values.policy !== undefined ? await readPolicy(values.policy) : undefined;
     const stateDir = values['state-dir'] !== undefined ? resolveStateDir(values['state-dir'], io.env) : mkdtempSync(join(tmpdir(), 'sched-orch-demo-'));
     const logger = filteredLogger(stderrLogger(io), logLevelFrom(values));
     const out = painter(!values.json && colourWanted(process.stdout, io.env));
@@ -110,11 +110,11 @@ export const demoCommand: Command = {
     let orchestrator: Orchestrator | undefined;
     try {
       const p = await plan(connection, io.signal);
-      orchestrator = await Orchestrator.create(connection, { stateDir, approvals: demoApprovals(systemClock), logger });
+      orchestrator = await Orchestrator.create(connection, { stateDir, approvals: demoApprovals(systemClock), logger, ...(policies ? { policies } : {}) });
       const runs: { title: string; inputs: Record<string, unknown>; id: string }[] = [
         { id: 'compliance', title: 'Is the published block compliant?', inputs: { today: p.today } },
         { id: 'resilience', title: 'How resilient is the program?', inputs: { today: p.today } },
-        { id: 'generate', title: "Regenerate the block's first week", inputs: { today: p.today, start_date: p.today, end_date: addDays(p.today, 6), time_limit_seconds: DEMO_SOLVER_SECONDS } },
+        { id: 'generate', title: "Regenerate the block's first week", inputs: { today: p.today, start_date: p.today, end_date: addDays(p.today, 6) } },
         ...(p.swap ? [{ id: 'swap', title: `Swap ${p.swap.assignment_id} away from ${p.swap.requester}`, inputs: { today: p.today, ...p.swap } }] : []),
       ];
       if (!values.json) io.out(`${out('bold', 'sched-orch demo')}: ${runs.length} workflows on ${connection.serverInfo?.name ?? 'the server'}; approvals by the ${out('magenta', 'demo approver (automatic)')}\n`);

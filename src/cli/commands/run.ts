@@ -252,7 +252,7 @@ export const runCommand: Command = {
 };
 
 /** The --policy file, checked before anything starts: a bad field is a usage error. */
-async function readPolicy(file: string): Promise<PolicyOverrides> {
+export async function readPolicy(file: string): Promise<PolicyOverrides> {
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
