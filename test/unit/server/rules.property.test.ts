@@ -75,7 +75,15 @@ describe('rule engine properties', () => {
         const program = generateProgram({ residentsPerPgy: perPgy, faculty, weeks: 4, seed, findings: 'none' });
         const s = program.schedules[0]!;
         const snapshot = buildSnapshot({ ...program, schedule: s, dataVersion: 1, assignments: s.assignments, range: { start: s.start, end: s.end } });
-        const critical = validateSnapshot(snapshot, { suggestions: false }).findings.filter((f) => f.severity === 'critical' && f.source !== 'coverage');
+        const findings = validateSnapshot(snapshot, { suggestions: false }).findings;
+        // The generator may leave a slot nobody is free for (a coverage finding). A PGY-1 left
+        // without supervision because that slot was a faculty slot of the same service,
+        // overlapping the shift, is the same gap seen from the resident: nothing else is tolerated.
+        const unfilledFaculty = findings.filter((f) => f.key === 'coverage_minimum' && f.details?.['group'] === 'faculty');
+        const followsFromGap = (f: (typeof findings)[number]) =>
+          f.key === 'supervision_pgy1' &&
+          unfilledFaculty.some((g) => g.details?.['service_id'] === f.details?.['service_id'] && g.window.start < f.window.end && f.window.start < g.window.end);
+        const critical = findings.filter((f) => f.severity === 'critical' && f.source !== 'coverage' && !followsFromGap(f));
         assert.deepEqual(critical.map((f) => f.message), []);
       }),
       { numRuns: 8 },
