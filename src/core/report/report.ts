@@ -12,6 +12,7 @@ import type { EngineEvent } from '../engine/events';
 import type { ResultSource, RunStatus, RunSummary, SkipCause, StepResult, StepStatus } from '../engine/results';
 import type { Finding } from '../workflows/shared/findings';
 import type { WorkflowModule } from '../workflows/shared/module';
+import type { NextAction } from '../workflows/shared/nextActions';
 import { viewOf, type Alert, type Metric, type Recommendation } from '../workflows/shared/outcome';
 import { missingInputs } from '../workflows/shared/signals';
 
@@ -136,6 +137,9 @@ export type Report = {
   decisions: DecisionRow[];
   degraded: Degradation[];
   breakers: BreakerRow[];
+  /** What a person can do next, as data each host renders its own way. */
+  nextActions: NextAction[];
+  /** The same, in the words of the host that wrote the report. */
   nextSteps: string[];
   warnings: string[];
 };
@@ -203,6 +207,8 @@ export interface ReportInput {
   events: readonly EngineEvent[];
   /** The server's identity (name, version, endpoint). */
   server: string;
+  /** How this host writes a next action in text (the CLI: a command line); default: its label. */
+  renderAction?: (action: NextAction) => string;
 }
 
 export function buildReport(input: ReportInput): Report {
@@ -292,7 +298,8 @@ export function buildReport(input: ReportInput): Report {
     decisions,
     degraded: degradations(summary.steps),
     breakers,
-    nextSteps: outcome.nextSteps,
+    nextActions: outcome.nextActions,
+    nextSteps: outcome.nextActions.map(input.renderAction ?? ((a) => a.label)),
     warnings: summary.warnings,
   };
 }

@@ -17,6 +17,7 @@ import type { JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '.
 import { countBySeverity, conflictFindings, describeFinding, mergeFindings, RULE_LABELS, validationFindings, type Finding } from './shared/findings';
 import type { WorkflowModule } from './shared/module';
 import { dedupeRecommendations, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
+import type { NextAction } from './shared/nextActions';
 import { ANALYTICS_CONFIDENCE } from './shared/quality';
 import { list, num, pct, str } from './shared/read';
 import { checkRange, compact, parseInputsWith, rangeArgs, scopeInputShape, scopeOf, scopeSteps, utilizationArgs, type ScopeInputs } from './shared/scope';
@@ -350,8 +351,9 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   ];
   if (s.resource_utilization.rate !== null) metrics.push({ label: 'Faculty utilization', value: `${pct(s.resource_utilization.rate)} (${s.resource_utilization.level ?? '?'})` });
   if (s.overall_confidence !== null) metrics.push({ label: 'Confidence (seed weights)', value: s.overall_confidence.toFixed(2) });
-  const nextSteps = readiness.blocking_issues.length > 0 ? [`Resolve ${readiness.blocking_issues.length} blocking issue(s), then re-run: sched-orch run compliance`] : [];
-  if (end.status === 'blocked' && /confidence/i.test(end.reason ?? '')) nextSteps.push('Re-run with fresh data: sched-orch run compliance --mode audit');
+  const nextActions: NextAction[] =
+    readiness.blocking_issues.length > 0 ? [{ kind: 'fix', label: `Resolve ${readiness.blocking_issues.length} blocking issue(s), then re-run`, then: { workflow: 'compliance' } }] : [];
+  if (end.status === 'blocked' && /confidence/i.test(end.reason ?? '')) nextActions.push({ kind: 'run', label: 'Re-run with fresh data', workflow: 'compliance', mode: 'audit' });
   return {
     headline: `Compliance ${status}: score ${score}/100, ${total} violation(s)`,
     decision,
@@ -359,7 +361,7 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
     findings: s.detailed_violations,
     alerts: [],
     recommendations: s.recommendations,
-    nextSteps,
+    nextActions,
   };
 }
 

@@ -24,6 +24,7 @@ import type { PolicyOverride } from '../policy/policies';
 import { conflictFindings, countBySeverity, describeFinding, mergeFindings, shortFinding, validationFindings, type Finding } from './shared/findings';
 import type { WorkflowModule } from './shared/module';
 import { dedupeRecommendations, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
+import type { NextAction } from './shared/nextActions';
 import { ANALYTICS_CONFIDENCE, UNIFIED_CONFIDENCE } from './shared/quality';
 import { bool, count, list, num, pct, round, str, strings } from './shared/read';
 import { addDays, checkRange, compact, parseInputsWith, scopeInputShape, scopeOf, scopeSteps, utilizationArgs, type Scope, type ScopeInputs } from './shared/scope';
@@ -377,13 +378,13 @@ function publishApprovalRequest(ctx: RunContext<GenerationInputs>): ApprovalCont
 }
 
 /** Seed recovery scenario 2: what a coordinator can do about a draft that breaks rules. */
-export function scenario2Options(view: ResultView, draftId: string | undefined): string[] {
+export function scenario2Options(view: ResultView, draftId: string | undefined): NextAction[] {
   const s = view.data('scope');
-  const range = s ? `--from ${String(s['start_date'])} --to ${String(s['end_date'])}` : '';
+  const range = s ? { start_date: String(s['start_date']), end_date: String(s['end_date']) } : {};
   return [
-    `Modify and resubmit: adjust the draft as suggested, then re-check it: sched-orch run compliance --schedule-id ${draftId ?? '<draft>'}`,
-    'Override: approve with a documented justification (--approve --reason "..." --override "<why the exception is justified>"); an exception record is kept for the compliance audit',
-    `Regenerate with tighter constraints: sched-orch run generate ${range} --tighten`.trim(),
+    { kind: 'run', label: 'Modify and resubmit: adjust the draft as suggested, then re-check it', workflow: 'compliance', ...(draftId ? { inputs: { schedule_id: draftId } } : {}) },
+    { kind: 'override', label: 'Override: approve with a documented justification; an exception record is kept for the compliance audit' },
+    { kind: 'run', label: 'Regenerate with tighter constraints', workflow: 'generate', inputs: { ...range, tighten: true } },
   ];
 }
 
@@ -645,13 +646,17 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   else if (end.status === 'rejected') decision = 'Not published: the approval was rejected; the published schedule is unchanged';
   else if (draft) decision = 'Draft kept for review; nothing published';
   else decision = 'No draft generated; nothing changed';
-  const nextSteps = draft && !published && draftIssues.some((f) => f.severity === 'critical' || f.severity === 'high') ? scenario2Options(view, draft.id) : [];
+  const nextActions = draft && !published && draftIssues.some((f) => f.severity === 'critical' || f.severity === 'high') ? scenario2Options(view, draft.id) : [];
   const publish = view.data('publish');
   if (published && publish) {
     const until = str(publish, 'rollback_deadline');
-    nextSteps.push(
-      `Undo${until ? ` until ${until}` : ''} if needed: sched-orch call rollback_publish --args '{"actor":"<you>","expected_data_version":${JSON.stringify(publish['data_version'] ?? null)},"publish_id":"${str(publish, 'publish_id') ?? ''}"}'`,
-    );
+    nextActions.push({
+      kind: 'call',
+      label: `Undo${until ? ` until ${until}` : ''} if needed`,
+      capability: 'rollback_publish',
+      args: { expected_data_version: publish['data_version'] ?? null, publish_id: str(publish, 'publish_id') ?? '' },
+      writes: true,
+    });
   }
   return {
     headline: published ? `Schedule published (${draft?.id ?? ''})` : draft ? `Draft ${draft.id} generated, not published` : 'No schedule generated',
@@ -660,7 +665,7 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
     findings,
     alerts: [],
     recommendations: recommendations(view, draftIssues),
-    nextSteps,
+    nextActions,
   };
 }
 

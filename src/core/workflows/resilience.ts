@@ -374,7 +374,7 @@ function outcome(view: ResultView): WorkflowOutcome {
     findings: [],
     alerts: a.alerts,
     recommendations: a.recommendations,
-    nextSteps: red > 0 ? ['Re-run with every tier: sched-orch run resilience --mode deep'] : [],
+    nextActions: red > 0 ? [{ kind: 'run', label: 'Re-run with every tier', workflow: 'resilience', mode: 'deep' }] : [],
   };
 }
 

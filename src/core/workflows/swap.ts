@@ -340,7 +340,6 @@ export function auditRecord(view: ResultView, inputs: SwapInputs): JsonObject {
     backup_id: str(exec, 'swap.backup_id', 'backup_id') ?? null,
     status: str(exec, 'swap.status', 'status') ?? 'executed',
     rollback_deadline: deadline,
-    rollback: `sched-orch call rollback_swap --args '{"actor":"<you>","expected_data_version":${JSON.stringify(exec?.['data_version'] ?? null)},"swap_id":"${swapIdOf(view) ?? ''}"}'`,
   };
 }
 
@@ -588,7 +587,17 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
     findings: s?.findings ?? [],
     alerts: [],
     recommendations: recs,
-    nextSteps: audit ? [String(audit['rollback'])] : [],
+    nextActions: audit
+      ? [
+          {
+            kind: 'call',
+            label: `Roll the swap back (possible until ${String(audit['rollback_deadline'])})`,
+            capability: 'rollback_swap',
+            args: { expected_data_version: audit['data_version'] ?? null, swap_id: String(audit['swap_id'] ?? '') },
+            writes: true,
+          },
+        ]
+      : [],
   };
 }
 

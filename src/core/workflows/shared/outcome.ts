@@ -1,12 +1,13 @@
 /**
  * What a workflow concludes from its step results, in one shape every report and host
  * shows: a headline, the decision in words, key numbers, findings, alerts, recommendations
- * and next steps. Each workflow computes it with a pure function of its results, so the
+ * and next actions. Each workflow computes it with a pure function of its results, so the
  * same conclusion is drawn whether the run completed or stopped early.
  */
 import type { JsonObject } from '../../engine/definition';
 import type { StepResult } from '../../engine/results';
 import type { Finding } from './findings';
+import type { NextAction } from './nextActions';
 
 export type RecommendationCategory = 'immediate' | 'monitoring' | 'long_term';
 
@@ -42,7 +43,7 @@ export type WorkflowOutcome = {
   findings: Finding[];
   alerts: Alert[];
   recommendations: Recommendation[];
-  nextSteps: string[];
+  nextActions: NextAction[];
 };
 
 /** The read-only view of a run's results an outcome is computed from (a RunContext is one). */
