@@ -12,7 +12,7 @@ import type { Assignment } from '../domain/program';
 import { requiredSlots, snapshotFrom, type ScheduleSnapshot } from '../domain/snapshot';
 import { HOUR_MS, addDays, daysBetween, isIsoDate } from '../domain/time';
 import type { ScheduleStore, StoredSchedule, StoreTx } from '../store/store';
-import { ToolError } from '../tools/defineTool';
+import { ToolError } from '../domain/errors';
 import { InfeasibleError, generateSchedule, type Algorithm, type BlockReport } from './generate';
 import { SolveCancelledError } from './mip';
 import { diffAssignments, scheduleMetrics, type ScheduleMetrics } from './metrics';

@@ -29,8 +29,8 @@ import {
 } from '../domain/program';
 import { snapshotFrom, type ScheduleInfo, type ScheduleSnapshot } from '../domain/snapshot';
 import { DAY_MS, dateToMs, isIsoDate } from '../domain/time';
-import { ToolError } from '../tools/defineTool';
-import type { SnapshotQuery } from '../tools/context';
+import { ToolError } from '../domain/errors';
+import type { SnapshotQuery } from '../domain/query';
 import { parseProgram, ProgramValidationError } from '../program/load';
 import { migrate } from './migrations';
 import { MEMORY, SqliteDb, type Params, type Row } from './sqlite';

@@ -15,7 +15,7 @@ import { EligibilityIndex } from '../rules/eligibility';
 import { findSwapCandidates } from '../rules/swapCandidates';
 import type { Params, Row } from '../store/sqlite';
 import type { ScheduleStore, StoreTx } from '../store/store';
-import { ToolError } from '../tools/defineTool';
+import { ToolError } from '../domain/errors';
 import { validateSwap, type SwapIssue, type SwapProposal, type SwapType, type SwapValidation } from './validate';
 import { snapshotWith } from '../generation/service';
 

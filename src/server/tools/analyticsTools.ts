@@ -60,7 +60,8 @@ import { supplyDemandCycles, supplyDemandOutput } from '../analytics/supplyDeman
 import { band, kalmanTrend, smoothness, trendAssessment, trendOutput, type KalmanParams } from '../analytics/trend';
 import { unifiedIndex, unifiedOutput } from '../analytics/unifiedIndex';
 import type { ToolContext } from './context';
-import { READ_ONLY, registerTool, ToolError, type CallContext } from './defineTool';
+import { ToolError } from '../domain/errors';
+import { READ_ONLY, registerTool, type CallContext } from './defineTool';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 

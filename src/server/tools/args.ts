@@ -8,7 +8,7 @@ import type { ScheduleSnapshot } from '../domain/snapshot';
 import { DAY_MS, addDays, dateToMs, isIsoDate } from '../domain/time';
 import type { DateRange } from '../rules/person';
 import type { ScheduleStore, StoredSchedule } from '../store/store';
-import { ToolError } from './defineTool';
+import { ToolError } from '../domain/errors';
 
 export const MAX_RANGE_DAYS = 366;
 

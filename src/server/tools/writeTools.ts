@@ -29,7 +29,8 @@ import { validateSwap } from '../swaps/validate';
 import type { ScheduleStore } from '../store/store';
 import { dateArg, dateRangeOut, idArg, scheduleIdArg } from './args';
 import type { ToolContext } from './context';
-import { READ_ONLY, ToolError, registerTool, type ToolAnnotations } from './defineTool';
+import { ToolError } from '../domain/errors';
+import { READ_ONLY, registerTool, type ToolAnnotations } from './defineTool';
 
 /** Writes a draft or a request: changes data, destroys nothing. */
 const WRITE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false };

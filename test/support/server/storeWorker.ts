@@ -5,7 +5,7 @@
  */
 import { writeSync } from 'node:fs';
 import { silentLogger } from '../../../src/core/util/log';
-import { ToolError } from '../../../src/server/tools/defineTool';
+import { ToolError } from '../../../src/server/domain/errors';
 import { ScheduleStore } from '../../../src/server/store/store';
 
 const [command, db, count] = process.argv.slice(2);
