@@ -22,9 +22,9 @@ import {
   rollbackSwap,
   scheduleOfAssignment,
   swapHistory,
-  type SwapRecord,
   type SwapWriteResult,
 } from '../swaps/service';
+import type { SwapRecord } from '../domain/swap';
 import { validateSwap } from '../swaps/validate';
 import type { ScheduleStore } from '../store/store';
 import { dateArg, dateRangeOut, idArg, scheduleIdArg } from './args';
