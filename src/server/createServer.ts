@@ -6,7 +6,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Logger } from '../core/util/log';
 import type { ScheduleStore } from './store/store';
-import { registerAnalyticsTools } from './tools/analyticsTools';
+import { registerAnalyticsTools } from './tools/analytics';
 import type { ToolContext } from './tools/context';
 import { registerReadTools } from './tools/readTools';
 import { registerWriteTools } from './tools/writeTools';
