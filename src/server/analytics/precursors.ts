@@ -153,8 +153,10 @@ export const magnitudeEntryShape = z.object({
   recommended_actions: z.array(z.string()),
 });
 
+export type MagnitudeEntry = z.infer<typeof magnitudeEntryShape>;
+
 /** Per signal the magnitude of its largest recent STA/LTA ratio, combined into one 0-10 value. */
-export function predictMagnitude(id: string, signals: Record<string, readonly number[]>, short: number, long: number): z.infer<typeof magnitudeEntryShape> {
+export function predictMagnitude(id: string, signals: Record<string, readonly number[]>, short: number, long: number): MagnitudeEntry {
   const magnitudes: Record<string, number> = {};
   for (const [name, series] of Object.entries(signals)) {
     const r = recentMaxRatio(series, short, long);

@@ -1,12 +1,12 @@
 /** The creep-fatigue burnout risk tool. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { activePeople, baseFields, baseOutput } from '../../analytics/common';
-import { assessCreepFatigue, creepAssessmentShape, DEFAULT_SN, LMP_THRESHOLD, SAFE_LMP } from '../../analytics/creepFatigue';
-import { fullWeeks, weeklyHours } from '../../analytics/series';
+import { baseFields, baseOutput } from '../../analytics/common';
+import { creepAssessmentShape, LMP_THRESHOLD, SAFE_LMP } from '../../analytics/creepFatigue';
+import { creepReport } from '../../analytics/creepReport';
 import { mean } from '../../analytics/stats';
-import { type AnalyticsDeps, scope } from './shared';
 import { READ_ONLY, registerTool } from '../defineTool';
+import { scope, type AnalyticsDeps } from './shared';
 
 export function registerCreepFatigueTool(server: McpServer, deps: AnalyticsDeps): void {
   const { snapshot, analyzedAt } = deps;
@@ -41,20 +41,10 @@ export function registerCreepFatigueTool(server: McpServer, deps: AnalyticsDeps)
       annotations: READ_ONLY,
       run(args) {
         const snap = snapshot(args);
-        const weeksBack = Math.floor(args.lookback_days / 7);
-        const missing: string[] = [];
-        const residents = activePeople(snap, 'resident');
-        const all = residents
-          .map((p) => assessCreepFatigue(p.id, p.name, weeklyHours(snap, p.id).slice(-weeksBack), 80, DEFAULT_SN))
-          .sort((a, b) => b.risk_score - a.risk_score || b.creep_analysis.larson_miller_parameter - a.creep_analysis.larson_miller_parameter || a.resident_id.localeCompare(b.resident_id));
-        const weeks = Math.min(weeksBack, fullWeeks(snap.range).length);
-        if (weeks < 4) missing.push(`weekly_hours (${weeks} full week(s); 4 or more wanted)`);
-        const high = all.filter((a) => a.overall_risk === 'high').length;
-        const moderate = all.filter((a) => a.overall_risk === 'moderate').length;
-        const tertiary = all.filter((a) => a.creep_analysis.creep_stage === 'tertiary').length;
-        const recs: string[] = [];
-        if (tertiary > 0) recs.push(`${tertiary} resident(s) in tertiary creep: plan lighter rotations for them in the next block.`);
-        if (high > 0) recs.push(`${high} resident(s) at high combined risk: reduce sustained load now.`);
+        const r = creepReport(snap, args.lookback_days);
+        const { high, moderate, tertiary } = r;
+        const all = r.assessments;
+        const missing = r.weeks < 4 ? [`weekly_hours (${r.weeks} full week(s); 4 or more wanted)`] : [];
         return {
           ...baseFields(snap, missing),
           analyzed_at: analyzedAt(),
@@ -67,7 +57,7 @@ export function registerCreepFatigueTool(server: McpServer, deps: AnalyticsDeps)
           lmp_threshold: LMP_THRESHOLD,
           safe_lmp: SAFE_LMP,
           assessments: args.include_assessments ? all.slice(0, args.top_n) : [],
-          system_recommendations: recs,
+          system_recommendations: r.recommendations,
           severity: high > 0 ? ('critical' as const) : moderate > 0 ? ('at_risk' as const) : ('healthy' as const),
         };
       },

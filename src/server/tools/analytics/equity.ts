@@ -1,14 +1,11 @@
 /** The workload equity tool (Gini, CV, Lorenz). */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { activePeople, baseFields, baseOutput } from '../../analytics/common';
-import { availableDays } from '../../analytics/coverage';
-import { equityMetrics, equityOutput, TARGET_GINI } from '../../analytics/equity';
-import { sum } from '../../analytics/stats';
+import { baseFields, baseOutput } from '../../analytics/common';
+import { equityMetrics, equityOutput, scheduledHoursPerPerson, TARGET_GINI } from '../../analytics/equity';
 import type { ScheduleSnapshot } from '../../domain/snapshot';
-import { daysBetween } from '../../domain/time';
-import { type AnalyticsDeps, scope } from './shared';
 import { READ_ONLY, registerTool } from '../defineTool';
+import { scope, type AnalyticsDeps } from './shared';
 
 export function registerEquityTool(server: McpServer, deps: AnalyticsDeps): void {
   const { snapshot } = deps;
@@ -36,14 +33,7 @@ export function registerEquityTool(server: McpServer, deps: AnalyticsDeps): void
           hours = new Map(Object.entries(args.provider_hours));
         } else {
           snap = snapshot(args);
-          hours = new Map();
-          const days = daysBetween(snap.range.start, snap.range.end) + 1;
-          for (const p of activePeople(snap, args.role === 'all' ? undefined : args.role)) {
-            const present = availableDays(snap, p.id, snap.range.start, snap.range.end);
-            if (present === 0) continue;
-            const worked = sum((snap.byPerson.get(p.id) ?? []).filter((s) => s.role !== 'backup').map((s) => s.countedHours));
-            hours.set(p.id, (worked * days) / present);
-          }
+          hours = scheduledHoursPerPerson(snap, args.role === 'all' ? undefined : args.role);
         }
         if (args.intensity_weights) for (const [id, w] of Object.entries(args.intensity_weights)) if (hours.has(id)) hours.set(id, hours.get(id)! * w);
         if (hours.size < 2) missing.push(`provider_hours (${hours.size} provider(s); 2 or more needed)`);

@@ -1,15 +1,13 @@
 /** The burnout fire danger index tool. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { baseFields, baseOutput, hasWellbeing, residentIds, wellbeingName } from '../../analytics/common';
+import { baseFields, baseOutput } from '../../analytics/common';
+import { scheduleFireEntries } from '../../analytics/fireAssessment';
 import { fireEntry, fireEntryShape } from '../../analytics/fireDanger';
-import { dailyHours, weeklyHours } from '../../analytics/series';
-import { linearSlope, mean, sum } from '../../analytics/stats';
 import { ToolError } from '../../domain/errors';
 import type { ScheduleSnapshot } from '../../domain/snapshot';
-import { addDays, daysBetween } from '../../domain/time';
-import { type AnalyticsDeps, scope } from './shared';
 import { READ_ONLY, registerTool } from '../defineTool';
+import { scope, type AnalyticsDeps } from './shared';
 
 export function registerFireDangerTool(server: McpServer, deps: AnalyticsDeps): void {
   const { snapshot } = deps;
@@ -39,26 +37,14 @@ export function registerFireDangerTool(server: McpServer, deps: AnalyticsDeps): 
           entries.push(fireEntry(args.resident_id!, { recentHours: args.recent_hours!, monthlyLoad: args.monthly_load!, yearlySatisfaction: args.yearly_satisfaction!, workloadVelocity: args.workload_velocity ?? 0 }));
         } else {
           snap = snapshot(args);
-          const days = daysBetween(snap.range.start, snap.range.end) + 1;
-          const monthDays = Math.min(90, days);
-          if (days < 14) missing.push(`days in range (${days}; 14 needed for recent_hours)`);
-          const surveysKnown = hasWellbeing(snap, 'surveys');
-          if (!surveysKnown && args.yearly_satisfaction === undefined) missing.push(wellbeingName('surveys'));
-          const yearAgo = addDays(snap.range.end, -365);
-          for (const id of residentIds(snap, args.resident_id)) {
-            const daily = dailyHours(snap, id);
-            const weekly = weeklyHours(snap, id).slice(-4);
-            const surveys = (snap.wellbeing?.surveys ?? []).filter((s) => s.personId === id && s.date > yearAgo && s.date <= snap!.range.end).map((s) => s.satisfaction);
-            if (surveysKnown && surveys.length === 0 && args.yearly_satisfaction === undefined) missing.push(`wellbeing.surveys for ${id}`);
-            entries.push(
-              fireEntry(id, {
-                recentHours: args.recent_hours ?? sum(daily.slice(-14)),
-                monthlyLoad: args.monthly_load ?? (sum(daily.slice(-monthDays)) / monthDays) * 30,
-                yearlySatisfaction: args.yearly_satisfaction ?? (surveys.length > 0 ? mean(surveys) : null),
-                workloadVelocity: args.workload_velocity ?? linearSlope(weekly),
-              }),
-            );
-          }
+          const derived = scheduleFireEntries(snap, args.resident_id, {
+            ...(args.recent_hours !== undefined ? { recentHours: args.recent_hours } : {}),
+            ...(args.monthly_load !== undefined ? { monthlyLoad: args.monthly_load } : {}),
+            ...(args.yearly_satisfaction !== undefined ? { yearlySatisfaction: args.yearly_satisfaction } : {}),
+            ...(args.workload_velocity !== undefined ? { workloadVelocity: args.workload_velocity } : {}),
+          });
+          entries.push(...derived.entries);
+          missing.push(...derived.missing);
         }
         entries.sort((a, b) => (b.fwi_score ?? -1) - (a.fwi_score ?? -1) || a.resident_id.localeCompare(b.resident_id));
         const top = entries[0];

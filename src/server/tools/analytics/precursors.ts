@@ -1,13 +1,13 @@
 /** Burnout precursor tools: STA/LTA triggers per signal and the combined burnout magnitude. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { baseFields, baseOutput, hasWellbeing, residentIds, wellbeingName } from '../../analytics/common';
-import { detectPrecursors, magnitudeEntryShape, PRECURSOR_SIGNALS, type PrecursorAlert, precursorAlertShape, precursorSeries, predictMagnitude, SCHEDULE_SIGNALS } from '../../analytics/precursors';
+import { baseFields, baseOutput } from '../../analytics/common';
+import { detectPrecursors, magnitudeEntryShape, PRECURSOR_SIGNALS, precursorAlertShape, predictMagnitude, type MagnitudeEntry } from '../../analytics/precursors';
+import { precursorFollowUp, scanSchedulePrecursors, scheduleMagnitudes, type PrecursorScan } from '../../analytics/precursorScan';
 import { ToolError } from '../../domain/errors';
 import type { ScheduleSnapshot } from '../../domain/snapshot';
-import { daysBetween, eachDate } from '../../domain/time';
-import { type AnalyticsDeps, checkWindows, maxAlerts, mostSevere, scope } from './shared';
 import { READ_ONLY, registerTool } from '../defineTool';
+import { checkWindows, maxAlerts, mostSevere, scope, type AnalyticsDeps } from './shared';
 
 const PRECURSOR_ORDER = ['critical', 'elevated', 'warning'];
 
@@ -46,52 +46,19 @@ export function registerPrecursorsTool(server: McpServer, deps: AnalyticsDeps): 
       annotations: READ_ONLY,
       run(args) {
         checkWindows(args.short_window, args.long_window);
-        const missing: string[] = [];
-        const alerts: PrecursorAlert[] = [];
-        let maxRatio = 0;
         let snap: ScheduleSnapshot | null = null;
-        let residents = 0;
-        let signals: string[];
+        let scan: PrecursorScan;
         if (args.time_series) {
           if (!args.resident_id || !args.signal_type) throw new ToolError('time_series needs resident_id and signal_type');
           const r = detectPrecursors(args.resident_id, args.signal_type, args.time_series, args.time_series.map((_, i) => String(i)), args.short_window, args.long_window);
-          if (args.time_series.length < args.long_window) missing.push(`time_series (${args.time_series.length} samples, long_window ${args.long_window} needed)`);
-          alerts.push(...r.alerts);
-          maxRatio = r.maxRatio;
-          residents = 1;
-          signals = [args.signal_type];
+          const missing = args.time_series.length < args.long_window ? [`time_series (${args.time_series.length} samples, long_window ${args.long_window} needed)`] : [];
+          scan = { alerts: r.alerts, maxRatio: r.maxRatio, residents: 1, signals: [args.signal_type], missing };
         } else {
           snap = snapshot(args);
-          const requested = args.signal_type ? [args.signal_type] : Object.keys(SCHEDULE_SIGNALS);
-          signals = [];
-          for (const s of requested) {
-            if (!(s in SCHEDULE_SIGNALS)) {
-              missing.push(`${s} (not recorded in the program; pass time_series)`);
-              continue;
-            }
-            const source = SCHEDULE_SIGNALS[s];
-            if (source && !hasWellbeing(snap, source)) missing.push(wellbeingName(source));
-            else signals.push(s);
-          }
-          const days = daysBetween(snap.range.start, snap.range.end) + 1;
-          if (days < args.long_window) missing.push(`days in range (${days}; long_window ${args.long_window} needed)`);
-          const dates = eachDate(snap.range.start, snap.range.end);
-          const ids = residentIds(snap, args.resident_id);
-          residents = ids.length;
-          for (const id of ids) {
-            for (const s of signals) {
-              const series = precursorSeries(snap, id, s);
-              if (!series) continue;
-              const r = detectPrecursors(id, s, series, dates, args.short_window, args.long_window);
-              alerts.push(...r.alerts);
-              maxRatio = Math.max(maxRatio, r.maxRatio);
-            }
-          }
+          scan = scanSchedulePrecursors(snap, args.resident_id, args.signal_type, args.short_window, args.long_window);
         }
-        const worst: 'critical' | 'elevated' | 'warning' | 'healthy' = (['critical', 'elevated', 'warning'] as const).find((s) => alerts.some((a) => a.severity === s)) ?? 'healthy';
-        const flagged = [...new Set(alerts.map((a) => a.resident_id))];
-        const actions = alerts.length === 0 ? [] : [`Check in with ${flagged.slice(0, 10).join(', ')}${flagged.length > 10 ? ' and others' : ''}: precursor signals rose above their baseline.`];
-        if (alerts.some((a) => !a.released)) actions.push('Some triggers are still active at the end of the range: review these residents\' next two weeks.');
+        const { alerts, maxRatio, residents, signals, missing } = scan;
+        const { worst, flagged, actions } = precursorFollowUp(alerts);
         return {
           ...baseFields(snap, missing),
           resident_id: args.resident_id ?? 'all',
@@ -134,24 +101,16 @@ export function registerMagnitudeTool(server: McpServer, deps: AnalyticsDeps): v
         checkWindows(args.short_window, args.long_window);
         const missing: string[] = [];
         let snap: ScheduleSnapshot | null = null;
-        const predictions = [];
+        let predictions: MagnitudeEntry[];
         if (args.signals) {
           if (!args.resident_id || args.resident_id === 'all') throw new ToolError('signals need the resident_id they belong to');
           for (const [name, s] of Object.entries(args.signals)) if (s.length < args.long_window) missing.push(`${name} (${s.length} samples, long_window ${args.long_window} needed)`);
-          predictions.push(predictMagnitude(args.resident_id, args.signals, args.short_window, args.long_window));
+          predictions = [predictMagnitude(args.resident_id, args.signals, args.short_window, args.long_window)];
         } else {
           snap = snapshot(args);
-          for (const source of ['swapRequests', 'sickCalls'] as const) if (!hasWellbeing(snap, source)) missing.push(wellbeingName(source));
-          const days = daysBetween(snap.range.start, snap.range.end) + 1;
-          if (days < args.long_window) missing.push(`days in range (${days}; long_window ${args.long_window} needed)`);
-          for (const id of residentIds(snap, args.resident_id)) {
-            const signals: Record<string, number[]> = {};
-            for (const name of Object.keys(SCHEDULE_SIGNALS)) {
-              const s = precursorSeries(snap, id, name);
-              if (s) signals[name] = s;
-            }
-            predictions.push(predictMagnitude(id, signals, args.short_window, args.long_window));
-          }
+          const scan = scheduleMagnitudes(snap, args.resident_id, args.short_window, args.long_window);
+          predictions = scan.predictions;
+          missing.push(...scan.missing);
         }
         predictions.sort((a, b) => b.predicted_magnitude - a.predicted_magnitude || a.resident_id.localeCompare(b.resident_id));
         const top = predictions[0];

@@ -2,14 +2,15 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { capabilityShape, processCapability } from '../../analytics/capability';
-import { activePeople, baseFields, baseOutput, residentIds } from '../../analytics/common';
-import { fullWeeks, weeklyHours } from '../../analytics/series';
-import { controlLimits, controlLimitsShape, type SpcAlert, spcAlertShape, spcSeverity, westernElectric } from '../../analytics/spc';
+import { activePeople, baseFields, baseOutput } from '../../analytics/common';
+import { weeklyHours } from '../../analytics/series';
+import { controlLimits, controlLimitsShape, spcAlertShape, spcSeverity } from '../../analytics/spc';
+import { residentWeeklySeries, spcResidents, type WeeklySeries } from '../../analytics/spcReport';
 import { mean, sampleStd } from '../../analytics/stats';
 import { ToolError } from '../../domain/errors';
 import type { ScheduleSnapshot } from '../../domain/snapshot';
-import { type AnalyticsDeps, maxAlerts, mostSevere, scope } from './shared';
 import { READ_ONLY, registerTool } from '../defineTool';
+import { maxAlerts, mostSevere, scope, type AnalyticsDeps } from './shared';
 
 const SPC_ORDER = ['CRITICAL', 'WARNING', 'INFO'];
 
@@ -52,28 +53,18 @@ export function registerSpcTool(server: McpServer, deps: AnalyticsDeps): void {
       run(args) {
         const missing: string[] = [];
         let snap: ScheduleSnapshot | null = null;
-        const series: { id: string; weeks: number[]; starts: string[] }[] = [];
+        let series: WeeklySeries[];
         if (args.weekly_hours) {
           if (!args.resident_id || args.resident_id === 'all') throw new ToolError('weekly_hours needs the resident_id it belongs to');
-          series.push({ id: args.resident_id, weeks: args.weekly_hours, starts: [] });
+          series = [{ id: args.resident_id, weeks: args.weekly_hours, starts: [] }];
         } else {
           snap = snapshot(args);
-          const starts = fullWeeks(snap.range).map((w) => w.start);
-          for (const id of residentIds(snap, args.resident_id)) series.push({ id, weeks: weeklyHours(snap, id), starts });
+          series = residentWeeklySeries(snap, args.resident_id);
         }
         const weeks = series[0]?.weeks.length ?? 0;
         if (weeks < 8) missing.push(`weekly_hours (${weeks} full week(s); 8 needed for rule 4)`);
-        const alerts: SpcAlert[] = [];
-        const residents = series.map((s) => {
-          const a = westernElectric(s.id, s.weeks, args.target_hours, args.sigma, s.starts);
-          alerts.push(...a);
-          return { resident_id: s.id, weeks_analyzed: s.weeks.length, mean_hours: mean(s.weeks), std_hours: sampleStd(s.weeks), violations_detected: a.length, severity: spcSeverity(a) };
-        });
+        const { alerts, residents, flagged, actions } = spcResidents(series, args.target_hours, args.sigma);
         const all = series.flatMap((s) => s.weeks);
-        const flagged = residents.filter((r) => r.violations_detected > 0);
-        const actions: string[] = [];
-        for (const r of flagged.filter((x) => x.severity === 'critical').slice(0, 10)) actions.push(`${r.resident_id}: a week beyond 3σ of ${args.target_hours} h; review that week's assignments.`);
-        if (flagged.some((r) => r.severity === 'warning')) actions.push('Sustained drift from the target in some residents: rebalance the coming weeks.');
         return {
           ...baseFields(snap, missing),
           resident_id: args.resident_id ?? 'all',
@@ -86,7 +77,7 @@ export function registerSpcTool(server: McpServer, deps: AnalyticsDeps): void {
           mean_hours: mean(all),
           std_hours: sampleStd(all),
           residents,
-          analysis_summary: `${alerts.length} rule violation(s) in ${flagged.length} of ${series.length} resident(s) over ${weeks} week(s).`,
+          analysis_summary: `${alerts.length} rule violation(s) in ${flagged} of ${series.length} resident(s) over ${weeks} week(s).`,
           recommended_actions: actions,
           severity: spcSeverity(alerts),
         };

@@ -1,13 +1,12 @@
 /** The workload trend tool (Kalman filter). */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { activePeople, baseFields, baseOutput } from '../../analytics/common';
-import { fullWeeks, weeklyHours } from '../../analytics/series';
-import { mean } from '../../analytics/stats';
-import { band, type KalmanParams, kalmanTrend, smoothness, trendAssessment, trendOutput } from '../../analytics/trend';
+import { baseFields, baseOutput } from '../../analytics/common';
+import { band, kalmanTrend, smoothness, trendAssessment, trendOutput, type KalmanParams } from '../../analytics/trend';
+import { residentTrends } from '../../analytics/trendReport';
 import type { ScheduleSnapshot } from '../../domain/snapshot';
-import { type AnalyticsDeps, scope } from './shared';
 import { READ_ONLY, registerTool } from '../defineTool';
+import { scope, type AnalyticsDeps } from './shared';
 
 export function registerTrendTool(server: McpServer, deps: AnalyticsDeps): void {
   const { snapshot, analyzedAt } = deps;
@@ -42,32 +41,12 @@ export function registerTrendTool(server: McpServer, deps: AnalyticsDeps): void 
         let label = 'workload_history';
         let series: number[];
         let starts: string[] = [];
-        const perPerson = [];
+        let perPerson: ReturnType<typeof residentTrends>['perPerson'] = [];
         if (args.workload_history) series = args.workload_history;
         else {
           snap = snapshot(args);
-          starts = fullWeeks(snap.range).map((w) => w.start);
-          const residents = activePeople(snap, 'resident');
-          const weekly = residents.map((p) => ({ id: p.id, weeks: weeklyHours(snap!, p.id) }));
-          series = starts.map((_, w) => mean(weekly.map((r) => r.weeks[w]!)));
+          ({ series, starts, perPerson } = residentTrends(snap, params));
           label = 'mean weekly hours of active residents';
-          for (const r of weekly) {
-            if (r.weeks.length === 0) continue;
-            const k = kalmanTrend(r.weeks, { ...params, predictionSteps: Math.max(1, params.predictionSteps) });
-            const next = band(k.predictions[0]!, k.predictionVariance[0]!);
-            const slope = k.slope[k.slope.length - 1]!;
-            perPerson.push({
-              person_id: r.id,
-              weeks: r.weeks.length,
-              latest_hours: r.weeks[r.weeks.length - 1]!,
-              filtered_level: k.level[k.level.length - 1]!,
-              trend_slope: slope,
-              trend_assessment: r.weeks.length < 4 ? ('insufficient_data' as const) : trendAssessment(slope),
-              forecast_next: k.predictions[0]!,
-              forecast_lower: next.lower,
-              forecast_upper: next.upper,
-            });
-          }
         }
         if (series.length < 4) missing.push(`weekly hours (${series.length} week(s); 4 or more needed for a trend)`);
         const k = kalmanTrend(series, params);
