@@ -33,7 +33,8 @@ function loadSwap(swaps: SwapReads, id: string): SwapRecord {
   return swap;
 }
 
-function proposalOf(s: SwapRecord): SwapProposal {
+/** The proposal a stored swap request makes. */
+export function proposalOf(s: SwapRecord): SwapProposal {
   return {
     scheduleId: s.scheduleId,
     swapType: s.swapType,

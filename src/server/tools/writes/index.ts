@@ -14,7 +14,8 @@ import type { ToolContext } from '../context';
 import { registerDraftPreviewTool, registerPublishTool, registerRollbackPublishTool } from './drafts';
 import { registerGenerateTool } from './generate';
 import { registerAuditLogTool, registerSwapHistoryTool } from './history';
-import { registerApproveSwapTool, registerCancelSwapTool, registerConsentTool, registerExecuteSwapTool, registerRollbackSwapTool } from './swapDecisions';
+import { registerApproveSwapTool, registerCancelSwapTool, registerConsentTool } from './swapDecisions';
+import { registerExecuteSwapTool, registerRollbackSwapTool } from './swapExecution';
 import { registerRequestSwapTool, registerValidateSwapTool } from './swapRequests';
 
 export function registerWriteTools(server: McpServer, ctx: ToolContext, store: ScheduleStore): void {

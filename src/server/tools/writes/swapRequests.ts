@@ -3,8 +3,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { ToolError } from '../../domain/errors';
 import type { ServiceDeps } from '../../generation/service';
-import { getSwap, requestSwap, scheduleOfAssignment } from '../../swaps/service';
-import { validateSwap } from '../../swaps/validate';
+import { getSwap, proposalOf, requestSwap, scheduleOfAssignment } from '../../swaps/service';
+import { validateSwap, type SwapProposal } from '../../swaps/validate';
 import { scheduleIdArg } from '../args';
 import { READ_ONLY, registerTool } from '../defineTool';
 import { actorArg, issueOut, versionArg, WRITE } from './shared';
@@ -73,10 +73,9 @@ export function registerValidateSwapTool(server: McpServer, deps: ServiceDeps): 
       },
       annotations: READ_ONLY,
       run(args) {
-        let proposal;
+        let proposal: SwapProposal;
         if (args.swap_id !== undefined) {
-          const s = getSwap(store, args.swap_id);
-          proposal = { scheduleId: s.scheduleId, swapType: s.swapType, requesterId: s.requesterId, assignmentId: s.assignmentId, targetPersonId: s.targetPersonId, ...(s.targetAssignmentId ? { targetAssignmentId: s.targetAssignmentId } : {}) };
+          proposal = proposalOf(getSwap(store, args.swap_id));
         } else {
           if (!args.requester_id || !args.assignment_id || !args.swap_type || !args.target_person_id) {
             throw new ToolError('give swap_id, or requester_id, assignment_id, swap_type and target_person_id');
