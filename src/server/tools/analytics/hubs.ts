@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { activePeople, baseFields, baseOutput, burnoutStatuses, coverageGaps, hasWellbeing, wellbeingName } from '../../analytics/common';
 import { hubAnalysis, hubOutput } from '../../analytics/hub';
 import { unifiedIndex, unifiedOutput } from '../../analytics/unifiedIndex';
-import { type AnalyticsDeps, minSharedBlocks, scope } from './shared';
 import { READ_ONLY, registerTool } from '../defineTool';
+import { minSharedBlocks, scope, type AnalyticsDeps } from './shared';
 
 export function registerHubCentralityTool(server: McpServer, deps: AnalyticsDeps): void {
   const { snapshot, derived, network } = deps;

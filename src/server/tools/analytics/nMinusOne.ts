@@ -3,12 +3,12 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { blastRadius, blastRadiusOutput } from '../../analytics/blastRadius';
 import { activePeople, baseFields, baseOutput, coverageGaps } from '../../analytics/common';
-import { type EventResult, planEvents, recoverEvent, recoveryOutput, summariseRecovery } from '../../analytics/recovery';
+import { planEvents, recoverEvent, recoveryOutput, summariseRecovery, type EventResult } from '../../analytics/recovery';
 import { SACRIFICE_LEVELS, sacrificeOutput, sacrificePreview } from '../../analytics/sacrifice';
 import { ToolError } from '../../domain/errors';
 import { ZONES } from '../../domain/program';
-import { type AnalyticsDeps, checkpointFor, scope } from './shared';
 import { READ_ONLY, registerTool } from '../defineTool';
+import { checkpointFor, scope, type AnalyticsDeps } from './shared';
 
 export function registerBlastRadiusTool(server: McpServer, deps: AnalyticsDeps): void {
   const { snapshot, derived, analyzedAt, now } = deps;

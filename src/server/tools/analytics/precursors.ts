@@ -2,8 +2,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { baseFields, baseOutput } from '../../analytics/common';
-import { detectPrecursors, magnitudeEntryShape, PRECURSOR_SIGNALS, precursorAlertShape, predictMagnitude, type MagnitudeEntry } from '../../analytics/precursors';
 import { precursorFollowUp, scanSchedulePrecursors, scheduleMagnitudes, type PrecursorScan } from '../../analytics/precursorScan';
+import { detectPrecursors, magnitudeEntryShape, PRECURSOR_SIGNALS, precursorAlertShape, predictMagnitude, type MagnitudeEntry } from '../../analytics/precursors';
 import { ToolError } from '../../domain/errors';
 import type { ScheduleSnapshot } from '../../domain/snapshot';
 import { READ_ONLY, registerTool } from '../defineTool';

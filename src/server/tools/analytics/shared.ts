@@ -6,10 +6,10 @@
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Logger } from '../../../core/util/log';
-import { ToolError } from '../../domain/errors';
-import type { ScheduleSnapshot } from '../../domain/snapshot';
 import { coverageModel, type CoverageModel } from '../../analytics/coverage';
 import { centralities, coAssignmentNetwork, DEFAULT_MIN_SHARED_BLOCKS, type Centralities, type Network } from '../../analytics/network';
+import { ToolError } from '../../domain/errors';
+import type { ScheduleSnapshot } from '../../domain/snapshot';
 import type { ToolContext } from '../context';
 import type { CallContext } from '../defineTool';
 

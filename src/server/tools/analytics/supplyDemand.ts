@@ -3,8 +3,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { baseFields, baseOutput } from '../../analytics/common';
 import { supplyDemandCycles, supplyDemandOutput } from '../../analytics/supplyDemand';
-import { type AnalyticsDeps, scope } from './shared';
 import { READ_ONLY, registerTool } from '../defineTool';
+import { scope, type AnalyticsDeps } from './shared';
 
 export function registerSupplyDemandTool(server: McpServer, deps: AnalyticsDeps): void {
   const { snapshot, analyzedAt } = deps;
