@@ -10,7 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { generateProgram } from '../src/server/program/generate';
-import { registerAnalyticsTools } from '../src/server/tools/analyticsTools';
+import { registerAnalyticsTools } from '../src/server/tools/analytics';
 import { fixtureContext, programSnapshot } from '../test/support/analytics/fixtures';
 import type { BenchResult } from './run';
 

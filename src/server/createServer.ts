@@ -6,10 +6,10 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Logger } from '../core/util/log';
 import type { ScheduleStore } from './store/store';
-import { registerAnalyticsTools } from './tools/analyticsTools';
+import { registerAnalyticsTools } from './tools/analytics';
 import type { ToolContext } from './tools/context';
 import { registerReadTools } from './tools/readTools';
-import { registerWriteTools } from './tools/writeTools';
+import { registerWriteTools } from './tools/writes';
 
 export const SERVER_NAME = 'sched-orch-scheduler';
 export const SERVER_VERSION = '0.1.0';

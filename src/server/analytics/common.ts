@@ -4,8 +4,10 @@
  * named, never filled in, so the orchestrator can lower its confidence.
  */
 import { z } from 'zod';
+import { ToolError } from '../domain/errors';
 import type { Person } from '../domain/program';
 import type { ScheduleSnapshot } from '../domain/snapshot';
+import type { CoverageModel } from './coverage';
 
 export const dataQualityShape = z.object({
   low_data: z.boolean(),
@@ -49,6 +51,25 @@ export function baseFields(snapshot: ScheduleSnapshot | null, missing: Iterable<
 
 export function activePeople(snapshot: ScheduleSnapshot, role?: Person['role']): Person[] {
   return snapshot.people.filter((p) => p.active && (role === undefined || p.role === role));
+}
+
+/** One resident (by id, unknown ids are NOT_FOUND), or every active resident for "all" or none. */
+export function residentIds(snap: ScheduleSnapshot, residentId: string | undefined): string[] {
+  if (residentId && residentId !== 'all') {
+    const p = snap.peopleById.get(residentId);
+    if (!p) throw new ToolError(`unknown resident id: ${residentId}`, 'NOT_FOUND');
+    return [p.id];
+  }
+  return activePeople(snap, 'resident').map((p) => p.id);
+}
+
+/** The inputs a coverage-based analysis lacks: coverage rules, required slots, assignments. */
+export function coverageGaps(snap: ScheduleSnapshot, model: CoverageModel): string[] {
+  const missing: string[] = [];
+  if (snap.coverage.length === 0) missing.push('coverage rules (the program defines no required slots)');
+  else if (model.slots.length === 0) missing.push('required slots in the range');
+  if (snap.shifts.length === 0) missing.push('assignments in the range');
+  return missing;
 }
 
 /** Wellbeing inputs a schedule cannot contain; an empty list counts as missing (it carries no signal). */

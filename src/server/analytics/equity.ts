@@ -1,6 +1,11 @@
 /** Workload equity (§16): Gini over per-provider hours, CV, extremes and the Lorenz curve. */
 import { z } from 'zod';
-import { coefficientOfVariation, gini, mean, populationStd } from './stats';
+import type { Person } from '../domain/program';
+import type { ScheduleSnapshot } from '../domain/snapshot';
+import { daysBetween } from '../domain/time';
+import { activePeople } from './common';
+import { availableDays } from './coverage';
+import { coefficientOfVariation, gini, mean, populationStd, sum } from './stats';
 
 export const TARGET_GINI = 0.15;
 
@@ -76,4 +81,20 @@ export function equityMetrics(hours: ReadonlyMap<string, number>, targetGini: nu
     recommendations,
     severity: equitySeverity(g),
   };
+}
+
+/**
+ * Counted hours (backup shifts excluded) per active person of a role over the range, scaled
+ * to the days each was not on a blocking absence; people absent the whole range are left out.
+ */
+export function scheduledHoursPerPerson(snap: ScheduleSnapshot, role: Person['role'] | undefined): Map<string, number> {
+  const hours = new Map<string, number>();
+  const days = daysBetween(snap.range.start, snap.range.end) + 1;
+  for (const p of activePeople(snap, role)) {
+    const present = availableDays(snap, p.id, snap.range.start, snap.range.end);
+    if (present === 0) continue;
+    const worked = sum((snap.byPerson.get(p.id) ?? []).filter((s) => s.role !== 'backup').map((s) => s.countedHours));
+    hours.set(p.id, (worked * days) / present);
+  }
+  return hours;
 }

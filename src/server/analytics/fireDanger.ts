@@ -73,3 +73,34 @@ export function temporalAnalysis(c: FireComponents): Record<string, string> {
     spread: `spread index ISI ${c.isi.toFixed(1)} combines recent load with the workload trend`,
   };
 }
+
+export const fireEntryShape = z.object({
+  resident_id: z.string(),
+  danger_class: z.enum(DANGER_CLASSES).nullable(),
+  fwi_score: z.number().nullable(),
+  component_scores: componentShape,
+  inputs: z.object({ recent_hours: z.number(), monthly_load: z.number(), yearly_satisfaction: z.number().nullable(), workload_velocity: z.number() }),
+  is_safe: z.boolean().nullable(),
+  requires_intervention: z.boolean().nullable(),
+  recommended_restrictions: z.array(z.string()),
+  temporal_analysis: z.record(z.string(), z.string()),
+  severity: z.enum(['healthy', 'warning', 'elevated', 'critical', 'emergency', 'unknown']),
+});
+
+/** One resident's index, class and restrictions (class-dependent fields are null without a satisfaction score). */
+export function fireEntry(id: string, inputs: FireInputs): z.infer<typeof fireEntryShape> {
+  const c = fireComponents(inputs);
+  const cls = c.fwi === null ? null : dangerClass(c.fwi);
+  return {
+    resident_id: id,
+    danger_class: cls,
+    fwi_score: c.fwi,
+    component_scores: c,
+    inputs: { recent_hours: inputs.recentHours, monthly_load: inputs.monthlyLoad, yearly_satisfaction: inputs.yearlySatisfaction, workload_velocity: inputs.workloadVelocity },
+    is_safe: cls === null ? null : cls === 'low' || cls === 'moderate',
+    requires_intervention: cls === null ? null : cls === 'very_high' || cls === 'extreme',
+    recommended_restrictions: cls === null ? [] : dangerRestrictions(cls),
+    temporal_analysis: temporalAnalysis(c),
+    severity: cls === null ? 'unknown' : DANGER_SEVERITY[cls],
+  };
+}

@@ -3,6 +3,9 @@
  * ≥ 2.5 and release at ≤ 1.0, with a "Richter-like" 0-10 magnitude.
  */
 import { z } from 'zod';
+import type { ScheduleSnapshot } from '../domain/snapshot';
+import type { WellbeingInput } from './common';
+import { dailyCounts, dailyHours } from './series';
 import { linearSlope } from './stats';
 
 export const TRIGGER_RATIO = 2.5;
@@ -126,4 +129,49 @@ export function magnitudeInterpretation(m: number): string {
   if (m < 6) return 'moderate: at least one signal triggered; check in with the resident';
   if (m < 8) return 'major: strong or corroborated precursors; reduce load and arrange support';
   return 'severe: several strong precursors together; act now';
+}
+
+/** The signals a stored program records: where each comes from (null: the schedule itself). */
+export const SCHEDULE_SIGNALS: Record<string, WellbeingInput | null> = { swap_requests: 'swapRequests', sick_calls: 'sickCalls', daily_hours: null };
+
+/** One sample per day of the range; null when the program does not record the signal. */
+export function precursorSeries(snap: ScheduleSnapshot, personId: string, signal: string): number[] | null {
+  const w = snap.wellbeing;
+  if (signal === 'daily_hours') return dailyHours(snap, personId);
+  if (signal === 'swap_requests') return w && w.swapRequests.length > 0 ? dailyCounts(snap.range, w.swapRequests, personId) : null;
+  if (signal === 'sick_calls') return w && w.sickCalls.length > 0 ? dailyCounts(snap.range, w.sickCalls, personId) : null;
+  return null;
+}
+
+export const magnitudeEntryShape = z.object({
+  resident_id: z.string(),
+  predicted_magnitude: z.number(),
+  contributing_signals: z.number(),
+  signal_magnitudes: z.record(z.string(), z.number()),
+  confidence_level: z.enum(['low', 'medium', 'high']),
+  interpretation: z.string(),
+  recommended_actions: z.array(z.string()),
+});
+
+export type MagnitudeEntry = z.infer<typeof magnitudeEntryShape>;
+
+/** Per signal the magnitude of its largest recent STA/LTA ratio, combined into one 0-10 value. */
+export function predictMagnitude(id: string, signals: Record<string, readonly number[]>, short: number, long: number): MagnitudeEntry {
+  const magnitudes: Record<string, number> = {};
+  for (const [name, series] of Object.entries(signals)) {
+    const r = recentMaxRatio(series, short, long);
+    if (r !== null) magnitudes[name] = magnitudeOf(r);
+  }
+  const values = Object.values(magnitudes);
+  const m = combinedMagnitude(values);
+  const actions = m >= 6 ? ['Meet the resident this week and reduce their load.', 'Review their swap and sick-call history with them.'] : m >= 4 ? ['Check in with the resident.'] : [];
+  return {
+    resident_id: id,
+    predicted_magnitude: m,
+    contributing_signals: values.filter((v) => v > 0).length,
+    signal_magnitudes: magnitudes,
+    confidence_level: values.length >= 3 ? 'high' : values.length === 2 ? 'medium' : 'low',
+    interpretation: magnitudeInterpretation(m),
+    recommended_actions: actions,
+  };
 }

@@ -11,8 +11,9 @@ import type { Logger } from '../../core/util/log';
 import type { Assignment } from '../domain/program';
 import { requiredSlots, snapshotFrom, type ScheduleSnapshot } from '../domain/snapshot';
 import { HOUR_MS, addDays, daysBetween, isIsoDate } from '../domain/time';
-import type { ScheduleStore, StoredSchedule, StoreTx } from '../store/store';
-import { ToolError } from '../tools/defineTool';
+import type { ScheduleStore } from '../store/store';
+import type { StoredSchedule } from '../store/types';
+import { ToolError } from '../domain/errors';
 import { InfeasibleError, generateSchedule, type Algorithm, type BlockReport } from './generate';
 import { SolveCancelledError } from './mip';
 import { diffAssignments, scheduleMetrics, type ScheduleMetrics } from './metrics';
@@ -124,9 +125,9 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
   const runId = `run-${randomUUID().slice(0, 8)}`;
   const lock = generationLockName(schedule.id);
   if (!store.acquireLock(lock, runId, input.timeLimitMs + 5 * 60_000, `generate ${range.start}..${range.end}`)) {
-    const holder = store.query<{ owner: string; expires_at: string; purpose: string | null }>('SELECT owner, expires_at, purpose FROM locks WHERE name = ?', [lock])[0];
+    const holder = store.lockHolder(lock);
     throw new ToolError(
-      `schedule "${schedule.id}" is locked by run ${holder?.owner ?? 'unknown'}${holder?.purpose ? ` (${holder.purpose})` : ''} until ${holder?.expires_at ?? 'it finishes'}; wait for it or cancel it`,
+      `schedule "${schedule.id}" is locked by run ${holder?.owner ?? 'unknown'}${holder?.purpose ? ` (${holder.purpose})` : ''} until ${holder?.expiresAt ?? 'it finishes'}; wait for it or cancel it`,
       'LOCKED',
     );
   }
@@ -254,13 +255,6 @@ function requireDraft(schedule: StoredSchedule | undefined, id: string): StoredS
   return schedule as StoredSchedule & { parentId: string };
 }
 
-function publishOf(rows: { id: string; payload: string }[]): { id: string; record: PublishRecord } | undefined {
-  const row = rows[0];
-  return row ? { id: row.id, record: JSON.parse(row.payload) as PublishRecord } : undefined;
-}
-
-const PUBLISHES_OF_DRAFT = "SELECT id, payload FROM backups WHERE json_extract(payload, '$.kind') = 'publish' AND json_extract(payload, '$.draftId') = ? ORDER BY created_at DESC";
-const ROLLBACK_OF = "SELECT id FROM backups WHERE json_extract(payload, '$.kind') = 'rollback_publish' AND json_extract(payload, '$.publishId') = ?";
 
 export interface PersonChange {
   person_id: string;
@@ -310,31 +304,17 @@ export function draftPreview(deps: ServiceDeps, draftId: string, maxPeople: numb
     }))
     .sort((a, b) => b.added.length + b.removed.length - (a.added.length + a.removed.length) || a.person_id.localeCompare(b.person_id))
     .slice(0, maxPeople);
-  const published = publishOf(store.query(PUBLISHES_OF_DRAFT, [draftId]));
+  const published = store.backups.latestPublishOf(draftId);
   return {
     draftId,
     scheduleId: parent.id,
     range,
     dataVersion: version,
     stale: parent.updatedVersion > draft.updatedVersion,
-    ...(published ? { publishedAs: { publishId: published.id, rolledBack: store.query(ROLLBACK_OF, [published.id]).length > 0 } } : {}),
+    ...(published ? { publishedAs: { publishId: published.id, rolledBack: store.backups.isRolledBack(published.id) } } : {}),
     people,
     metrics: scheduleMetrics(afterSnap, range, before, after),
   };
-}
-
-function insertBackup(tx: StoreTx, scheduleId: string, reason: string, payload: Backup): string {
-  const id = `backup-${randomUUID().slice(0, 8)}`;
-  tx.sql.run('INSERT INTO backups (id, schedule_id, created_at, created_by, data_version, reason, payload) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-    id,
-    scheduleId,
-    tx.at,
-    tx.actor,
-    tx.versionBefore,
-    reason,
-    JSON.stringify(payload),
-  ]);
-  return id;
 }
 
 export interface PublishOutput {
@@ -352,8 +332,8 @@ export function publishDraft(deps: ServiceDeps, actor: string, draftId: string, 
     const draft = requireDraft(tx.schedule(draftId), draftId);
     const parent = tx.schedule(draft.parentId);
     if (!parent) throw new ToolError(`the published schedule "${draft.parentId}" of draft "${draftId}" no longer exists`, 'NOT_FOUND');
-    const earlier = publishOf(tx.sql.all<{ id: string; payload: string }>(PUBLISHES_OF_DRAFT, [draftId]));
-    if (earlier && tx.sql.all(ROLLBACK_OF, [earlier.id]).length === 0) {
+    const earlier = tx.backups.latestPublishOf(draftId);
+    if (earlier && !tx.backups.isRolledBack(earlier.id)) {
       throw new ToolError(`draft "${draftId}" is already published (publish ${earlier.id})`, 'INVALID_STATUS');
     }
     if (parent.updatedVersion > draft.updatedVersion) {
@@ -366,7 +346,7 @@ export function publishDraft(deps: ServiceDeps, actor: string, draftId: string, 
     const before = tx.assignments(parent.id, range);
     const after = tx.assignments(draft.id);
     const rollbackDeadline = new Date(deps.now() + ROLLBACK_WINDOW_HOURS * HOUR_MS).toISOString();
-    const publishId = insertBackup(tx, parent.id, `before publishing draft ${draftId}`, {
+    const publishId = tx.backups.insert(parent.id, `before publishing draft ${draftId}`, {
       kind: 'publish',
       draftId,
       scheduleId: parent.id,
@@ -374,7 +354,7 @@ export function publishDraft(deps: ServiceDeps, actor: string, draftId: string, 
       assignments: before,
       versionAfter: tx.versionAfter,
       rollbackDeadline,
-    });
+    } satisfies Backup);
     tx.replaceAssignments(parent.id, range, after);
     const { added, removed } = diffAssignments(before, after);
     tx.audit({ draft_id: draftId, publish_id: publishId, backup_id: publishId, range, added: added.length, removed: removed.length, rollback_deadline: rollbackDeadline }, parent.id);
@@ -394,10 +374,9 @@ export interface RollbackPublishOutput {
 
 export function rollbackPublish(deps: ServiceDeps, actor: string, publishId: string, expectedVersion: number): RollbackPublishOutput {
   const written = deps.store.write(actor, 'rollback_publish', expectedVersion, (tx) => {
-    const row = tx.sql.get<{ payload: string }>("SELECT payload FROM backups WHERE id = ? AND json_extract(payload, '$.kind') = 'publish'", [publishId]);
-    if (!row) throw new ToolError(`unknown publish id "${publishId}"`, 'NOT_FOUND');
-    const record = JSON.parse(row.payload) as PublishRecord;
-    if (tx.sql.all(ROLLBACK_OF, [publishId]).length > 0) throw new ToolError(`publish ${publishId} was already rolled back`, 'INVALID_STATUS');
+    const record = tx.backups.publish(publishId) as PublishRecord | undefined;
+    if (!record) throw new ToolError(`unknown publish id "${publishId}"`, 'NOT_FOUND');
+    if (tx.backups.isRolledBack(publishId)) throw new ToolError(`publish ${publishId} was already rolled back`, 'INVALID_STATUS');
     if (deps.now() > Date.parse(record.rollbackDeadline)) {
       throw new ToolError(`publish ${publishId} can no longer be rolled back: the ${ROLLBACK_WINDOW_HOURS}-hour window ended at ${record.rollbackDeadline}`, 'ROLLBACK_WINDOW_EXPIRED');
     }
@@ -410,13 +389,13 @@ export function rollbackPublish(deps: ServiceDeps, actor: string, publishId: str
       );
     }
     const current = tx.assignments(parent.id, record.range);
-    const backupId = insertBackup(tx, parent.id, `before rolling back publish ${publishId}`, {
+    const backupId = tx.backups.insert(parent.id, `before rolling back publish ${publishId}`, {
       kind: 'rollback_publish',
       publishId,
       scheduleId: parent.id,
       range: record.range,
       assignments: current,
-    });
+    } satisfies Backup);
     tx.replaceAssignments(parent.id, record.range, record.assignments);
     tx.audit({ publish_id: publishId, backup_id: backupId, draft_id: record.draftId, range: record.range, restored: record.assignments.length }, parent.id);
     return { publishId, backupId, scheduleId: parent.id, range: record.range, restored: record.assignments.length };

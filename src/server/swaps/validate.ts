@@ -12,9 +12,9 @@ import { isHardViolation } from '../generation/metrics';
 import { snapshotWith } from '../generation/service';
 import { validateSnapshot } from '../rules/engine';
 import type { Finding } from '../rules/findings';
-import type { ScheduleStore, StoredSchedule } from '../store/store';
-
-export type SwapType = 'one_to_one' | 'absorb';
+import type { SwapIssue, SwapType } from '../domain/swap';
+import type { ScheduleStore } from '../store/store';
+import type { StoredSchedule } from '../store/types';
 
 export interface SwapProposal {
   scheduleId: string;
@@ -23,11 +23,6 @@ export interface SwapProposal {
   assignmentId: string;
   targetPersonId: string;
   targetAssignmentId?: string;
-}
-
-export interface SwapIssue {
-  code: string;
-  message: string;
 }
 
 export interface SwapValidation {

@@ -7,8 +7,9 @@ import { z } from 'zod';
 import type { ScheduleSnapshot } from '../domain/snapshot';
 import { DAY_MS, addDays, dateToMs, isIsoDate } from '../domain/time';
 import type { DateRange } from '../rules/person';
-import type { ScheduleStore, StoredSchedule } from '../store/store';
-import { ToolError } from './defineTool';
+import type { ScheduleStore } from '../store/store';
+import type { StoredSchedule } from '../store/types';
+import { ToolError } from '../domain/errors';
 
 export const MAX_RANGE_DAYS = 366;
 

@@ -3,15 +3,8 @@
  * is the embedded database (src/server/store); analytics and rule tools only read.
  */
 import type { Logger } from '../../core/util/log';
+import type { SnapshotQuery } from '../domain/query';
 import type { ScheduleSnapshot } from '../domain/snapshot';
-
-export interface SnapshotQuery {
-  /** Inclusive range; defaults chosen by the caller's tool (usually the schedule's own range). */
-  start?: string;
-  end?: string;
-  /** A stored schedule or draft; the current published schedule when absent. */
-  scheduleId?: string;
-}
 
 export interface ToolContext {
   logger: Logger;

@@ -7,6 +7,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { Logger } from '../../core/util/log';
+import { ToolError } from '../domain/errors';
+
+// src/server/store/sqlite.ts still imports it from here.
+export { ToolError };
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;
@@ -32,16 +36,6 @@ export interface ToolSpec<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   output: O;
   annotations: ToolAnnotations;
   run(args: z.infer<z.ZodObject<I>>, call: CallContext): Promise<z.infer<z.ZodObject<O>>> | z.infer<z.ZodObject<O>>;
-}
-
-/** A failure the caller can understand and act on (bad input, unknown id, conflict …). */
-export class ToolError extends Error {
-  constructor(
-    message: string,
-    readonly code: string = 'INVALID_INPUT',
-  ) {
-    super(message);
-  }
 }
 
 export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(

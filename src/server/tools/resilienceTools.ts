@@ -24,7 +24,8 @@ import {
 import { coverageRate, slotFills } from '../rules/slots';
 import type { ScheduleStore } from '../store/store';
 import { checkRange, dateArg, dateRangeOut, scheduleIdArg } from './args';
-import { READ_ONLY, ToolError, registerTool } from './defineTool';
+import { ToolError } from '../domain/errors';
+import { READ_ONLY, registerTool } from './defineTool';
 import type { ToolContext } from './context';
 
 const periodArgs = {

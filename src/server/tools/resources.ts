@@ -13,7 +13,7 @@ import { coverageRate, slotFills } from '../rules/slots';
 import type { ScheduleStore } from '../store/store';
 import { checkRange, dateRangeOut, focusedSnapshot } from './args';
 import type { ToolContext } from './context';
-import { ToolError } from './defineTool';
+import { ToolError } from '../domain/errors';
 
 export const scheduleStatusOut = {
   schedule_id: z.string(),

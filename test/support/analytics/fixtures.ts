@@ -21,8 +21,9 @@ import {
 } from '../../../src/server/domain/program';
 import { buildSnapshot, snapshotFrom, type ScheduleSnapshot, type SnapshotInput } from '../../../src/server/domain/snapshot';
 import { addDays, eachDate, weekdayOf } from '../../../src/server/domain/time';
-import type { SnapshotQuery, ToolContext } from '../../../src/server/tools/context';
-import { ToolError } from '../../../src/server/tools/defineTool';
+import type { SnapshotQuery } from '../../../src/server/domain/query';
+import type { ToolContext } from '../../../src/server/tools/context';
+import { ToolError } from '../../../src/server/domain/errors';
 
 export const START = '2027-01-04';
 export const END = addDays(START, 27);

@@ -5,8 +5,9 @@
  */
 import { writeSync } from 'node:fs';
 import { silentLogger } from '../../../src/core/util/log';
-import { ToolError } from '../../../src/server/tools/defineTool';
+import { ToolError } from '../../../src/server/domain/errors';
 import { ScheduleStore } from '../../../src/server/store/store';
+import { rawSql } from '../../../src/server/store/tx';
 
 const [command, db, count] = process.argv.slice(2);
 const store = ScheduleStore.open({ path: db!, logger: silentLogger, busyTimeoutMs: 10_000 });
@@ -16,8 +17,8 @@ if (command === 'increment') {
     const seen = store.dataVersion();
     try {
       store.write(`worker-${process.pid}`, 'increment', seen, (tx) => {
-        const row = tx.sql.get<{ value: string }>("SELECT value FROM meta WHERE key = 'test_counter'");
-        tx.sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('test_counter', ?)", String(Number(row?.value ?? 0) + 1));
+        const row = rawSql(tx).get<{ value: string }>("SELECT value FROM meta WHERE key = 'test_counter'");
+        rawSql(tx).run("INSERT OR REPLACE INTO meta (key, value) VALUES ('test_counter', ?)", String(Number(row?.value ?? 0) + 1));
       });
       i++;
     } catch (error) {
@@ -29,7 +30,7 @@ if (command === 'increment') {
   writeSync(1, `${JSON.stringify({ conflicts })}\n`);
 } else if (command === 'hold') {
   store.write('worker', 'hold', undefined, (tx) => {
-    tx.sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('test_counter', 'uncommitted')");
+    rawSql(tx).run("INSERT OR REPLACE INTO meta (key, value) VALUES ('test_counter', 'uncommitted')");
     writeSync(1, 'holding\n');
     for (;;) {
       // Spin while holding the write lock until killed.

@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ToolContext } from '../../../src/server/tools/context';
-import { registerAnalyticsTools } from '../../../src/server/tools/analyticsTools';
+import { registerAnalyticsTools } from '../../../src/server/tools/analytics';
 import { fixtureContext, fixtureWellbeing, spofInput } from '../../support/analytics/fixtures';
 
 const TOOLS = [

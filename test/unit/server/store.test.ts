@@ -8,7 +8,7 @@ import { MemoryLogger } from '../../../src/core/util/log';
 import { MIGRATIONS } from '../../../src/server/store/migrations';
 import { DatabaseBusyError } from '../../../src/server/store/sqlite';
 import { ScheduleStore } from '../../../src/server/store/store';
-import { ToolError } from '../../../src/server/tools/defineTool';
+import { ToolError } from '../../../src/server/domain/errors';
 import { fixture } from '../../support/server/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'sched-store-'));

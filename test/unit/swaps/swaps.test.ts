@@ -11,7 +11,7 @@ import { addDays, dateToMs } from '../../../src/server/domain/time';
 import type { ServiceDeps } from '../../../src/server/generation/service';
 import { sampleProgram } from '../../../src/server/program/sample';
 import type { ScheduleStore } from '../../../src/server/store/store';
-import { ToolError } from '../../../src/server/tools/defineTool';
+import { ToolError } from '../../../src/server/domain/errors';
 import { cancelSwap, decideSwap, executeSwap, getSwap, recordConsent, requestSwap, rollbackSwap, swapHistory } from '../../../src/server/swaps/service';
 import { validateSwap } from '../../../src/server/swaps/validate';
 import { TestClock, findValidSwap, openStore, type SwapPick } from '../../support/generation/fixtures';

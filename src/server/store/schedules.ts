@@ -1,0 +1,137 @@
+/**
+ * The schedules and assignments tables: row mapping, the checks every schedule write
+ * makes, and how a query picks its schedule.
+ */
+import type { Assignment } from '../domain/program';
+import { ToolError } from '../domain/errors';
+import type { SnapshotQuery } from '../domain/query';
+import { DAY_MS, dateToMs, isIsoDate } from '../domain/time';
+import type { Row, SqliteDb } from './sqlite';
+import type { NewSchedule, StoredSchedule } from './types';
+
+export interface ScheduleRow extends Row {
+  id: string;
+  name: string;
+  start_date: string;
+  end_date: string;
+  status: string;
+  locked_through: string | null;
+  parent_id: string | null;
+  note: string | null;
+  created_by: string;
+  created_at: string;
+  updated_version: number;
+}
+
+export interface AssignmentRow extends Row {
+  id: string;
+  person_id: string;
+  service_id: string;
+  shift_type_id: string;
+  date: string;
+  role: string;
+  note: string | null;
+}
+
+// Tools limit their ranges to a year; a snapshot may add four weeks of context on either side.
+const MAX_RANGE_DAYS = 1100;
+
+export function readSchedules(db: SqliteDb): StoredSchedule[] {
+  return db.all<ScheduleRow>('SELECT * FROM schedules ORDER BY ord').map(scheduleFromRow);
+}
+
+export function scheduleFromRow(r: ScheduleRow): StoredSchedule {
+  return {
+    id: r.id,
+    name: r.name,
+    start: r.start_date,
+    end: r.end_date,
+    status: r.status === 'draft' ? 'draft' : 'published',
+    ...(r.locked_through !== null ? { lockedThrough: r.locked_through } : {}),
+    ...(r.parent_id !== null ? { parentId: r.parent_id } : {}),
+    ...(r.note !== null ? { note: r.note } : {}),
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedVersion: Number(r.updated_version),
+  };
+}
+
+/** By date (for range queries) or in the order of the program file (for export). */
+export function readAssignments(db: SqliteDb, scheduleId: string, order: 'date' | 'file' = 'date'): Assignment[] {
+  const by = order === 'date' ? 'date, ord' : 'ord';
+  return db
+    .all<AssignmentRow>(`SELECT id, person_id, service_id, shift_type_id, date, role, note FROM assignments WHERE schedule_id = ? ORDER BY ${by}`, scheduleId)
+    .map(assignmentFromRow);
+}
+
+export function assignmentFromRow(r: AssignmentRow): Assignment {
+  return {
+    id: r.id,
+    personId: r.person_id,
+    serviceId: r.service_id,
+    shiftTypeId: r.shift_type_id,
+    date: r.date,
+    role: r.role as Assignment['role'],
+    ...(r.note !== null ? { note: r.note } : {}),
+  };
+}
+
+/** Assignments sorted by date, cut to the dates inside `range` by binary search. */
+export function inRange(sorted: Assignment[], range?: { start: string; end: string }): Assignment[] {
+  if (!range) return sorted;
+  const lo = lowerBound(sorted, range.start);
+  let hi = lowerBound(sorted, range.end);
+  while (hi < sorted.length && sorted[hi]!.date === range.end) hi++;
+  return sorted.slice(lo, hi);
+}
+
+function lowerBound(sorted: Assignment[], date: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.date < date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function checkRange(start: string, end: string): void {
+  if (end < start) throw new ToolError(`the range is reversed: end ${end} is before start ${start}`);
+  const days = (dateToMs(end) - dateToMs(start)) / DAY_MS + 1;
+  if (days > MAX_RANGE_DAYS) throw new ToolError(`the range ${start}..${end} spans ${days} days; at most ${MAX_RANGE_DAYS} are allowed`);
+}
+
+export function checkScheduleFields(s: Pick<NewSchedule, 'name' | 'start' | 'end' | 'lockedThrough'>): void {
+  if (!s.name.trim()) throw new ToolError('a schedule needs a name');
+  for (const d of [s.start, s.end, ...(s.lockedThrough !== undefined ? [s.lockedThrough] : [])]) {
+    if (!isIsoDate(d)) throw new ToolError(`"${d}" is not a date written as YYYY-MM-DD`);
+  }
+  checkRange(s.start, s.end);
+}
+
+export function unknownSchedule(id: string, schedules: readonly StoredSchedule[]): ToolError {
+  const known = schedules.map((s) => `${s.id} (${s.status}, ${s.start}..${s.end})`).join(', ') || 'none';
+  return new ToolError(`unknown schedule id "${id}"; known schedules: ${known}`, 'NOT_FOUND');
+}
+
+export function pickSchedule(schedules: readonly StoredSchedule[], query: SnapshotQuery, nowMs: number): StoredSchedule {
+  if (query.scheduleId !== undefined) {
+    const s = schedules.find((x) => x.id === query.scheduleId);
+    if (!s) throw unknownSchedule(query.scheduleId, schedules);
+    return s;
+  }
+  const published = schedules.filter((s) => s.status === 'published');
+  const known = () => schedules.map((s) => `${s.id} (${s.status}, ${s.start}..${s.end})`).join(', ') || 'none';
+  if (query.start !== undefined || query.end !== undefined) {
+    const start = query.start ?? query.end!;
+    const end = query.end ?? query.start!;
+    const found = published.find((s) => s.start <= start && start <= s.end) ?? published.find((s) => s.start <= end && start <= s.end);
+    if (!found) throw new ToolError(`no published schedule covers ${start}..${end}; schedules: ${known()}`, 'NOT_FOUND');
+    return found;
+  }
+  if (published.length === 0) throw new ToolError(`there is no published schedule; schedules: ${known()}`, 'NOT_FOUND');
+  const today = new Date(nowMs).toISOString().slice(0, 10);
+  const sorted = [...published].sort((a, b) => a.start.localeCompare(b.start));
+  return sorted.find((s) => s.start <= today && today <= s.end) ?? sorted.find((s) => s.start > today) ?? sorted[sorted.length - 1]!;
+}
