@@ -7,6 +7,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { ApprovalAnswer, ApprovalPort, ApprovalRequest } from '../core/engine/approval';
+import { approvalView, describeApproval } from '../core/app/approvalView';
 import { raceAbort } from '../core/policy/abort';
 import type { Clock } from '../core/util/clock';
 
@@ -57,22 +58,8 @@ export function demoApprovals(clock: Clock): ApprovalPort {
 
 /** The request as a person reads it on a terminal. */
 export function describeRequest(request: ApprovalRequest): string {
-  const lines = [``, `── Approval needed: ${request.title} (${request.workflowTitle}) ──`, request.summary];
-  const checklist = request.details['checklist'];
-  if (Array.isArray(checklist)) {
-    lines.push('Checklist:');
-    for (const item of checklist as { phase?: string; item?: string; ok?: boolean | null; note?: string }[]) {
-      const mark = item.ok === true ? 'ok ' : item.ok === false ? 'NO ' : ' ? ';
-      lines.push(`  [${mark}] phase ${item.phase ?? '?'}: ${item.item ?? ''}${item.note ? ` (${item.note})` : ''}`);
-    }
-  }
-  if (request.blockingIssues.length > 0) {
-    lines.push('Blocking issues (approving needs an override with a justification; an exception record is kept):');
-    for (const issue of request.blockingIssues) lines.push(`  - ${issue}`);
-  }
-  if (request.writes.length > 0) lines.push(`Approving allows: ${request.writes.join(', ')}`);
-  if (request.expiresAt !== undefined) lines.push(`Unanswered requests are rejected at ${new Date(request.expiresAt).toISOString()}.`);
-  return `${lines.join('\n')}\n`;
+  const [title, ...rest] = describeApproval(approvalView(request));
+  return `${['', `── Approval needed: ${title} ──`, ...rest].join('\n')}\n`;
 }
 
 /**

@@ -11,7 +11,3 @@ export function resolveStateDir(option: string | undefined, env: NodeJS.ProcessE
   const xdg = env.XDG_STATE_HOME?.trim();
   return join(xdg ? xdg : join(homedir(), '.local', 'state'), 'sched-orch');
 }
-
-export function stateLayout(stateDir: string): { runs: string; state: string; reports: string } {
-  return { runs: join(stateDir, 'runs'), state: join(stateDir, 'state'), reports: join(stateDir, 'reports') };
-}

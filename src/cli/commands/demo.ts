@@ -18,7 +18,9 @@ import { list, str } from '../../core/workflows/shared/read';
 import { addDays } from '../../core/workflows/shared/scope';
 import { demoApprovals } from '../approvals';
 import { ExitCode } from '../exitCodes';
-import { Orchestrator, type RunOutcome } from '../orchestrator';
+import { responderOf } from '../../core/app/approvalBroker';
+import { SchedulingApp, type RunOutcome } from '../../core/app/schedulingApp';
+import { commandLine } from '../nextActions';
 import { progressPrinter } from '../progress';
 import { connectFromOptions, logLevelFrom, SERVER_OPTIONS, SERVER_OPTIONS_HELP } from '../serverOptions';
 import { resolveStateDir } from '../stateDir';
@@ -107,10 +109,10 @@ export const demoCommand: Command = {
     const started = systemClock.now();
 
     const connection = await connectFromOptions(values, io);
-    let orchestrator: Orchestrator | undefined;
+    let app: SchedulingApp | undefined;
     try {
       const p = await plan(connection, io.signal);
-      orchestrator = await Orchestrator.create(connection, { stateDir, approvals: demoApprovals(systemClock), logger, ...(policies ? { policies } : {}) });
+      app = await SchedulingApp.create({ connection, stateDir, logger, defaultResponder: responderOf(demoApprovals(systemClock)), renderAction: commandLine, ...(policies ? { policies } : {}) });
       const runs: { title: string; inputs: Record<string, unknown>; id: string }[] = [
         { id: 'compliance', title: 'Is the published block compliant?', inputs: { today: p.today } },
         { id: 'resilience', title: 'How resilient is the program?', inputs: { today: p.today } },
@@ -123,7 +125,7 @@ export const demoCommand: Command = {
         if (io.signal.aborted) break;
         const module = findWorkflow(r.id)!;
         if (!values.json) io.out(`\n${out('bold', `━━ ${i + 1}/${runs.length} ${module.definition.title}: ${r.title}`)}\n`);
-        const outcome = await orchestrator.run({ module, inputs: r.inputs, signal: io.signal, onEvent: progressPrinter((line) => io.err(`${line}\n`), err, values.steps ? 'steps' : 'phases') });
+        const outcome = await app.start({ workflow: r.id, inputs: r.inputs, signal: io.signal, onEvent: progressPrinter((line) => io.err(`${line}\n`), err, values.steps ? 'steps' : 'phases') }).done;
         outcomes.push(outcome);
         if (!values.json) io.out(renderSummary(outcome.report, out, outcome.files));
       }
@@ -145,7 +147,7 @@ export const demoCommand: Command = {
       // The demo itself succeeded when every workflow ran to a decision (review or block is a result, not a failure).
       return outcomes.some((o) => EXIT_FOR_STATUS[o.report.header.status] === ExitCode.Failed) ? ExitCode.Failed : ExitCode.Ok;
     } finally {
-      await orchestrator?.dispose();
+      await app?.dispose();
       await connection.close();
     }
   },

@@ -5,6 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { responderOf } from '../../core/app/approvalBroker';
+import { SchedulingApp, writeReport, type RunOutcome } from '../../core/app/schedulingApp';
 import { OrchestratorError } from '../../core/errors';
 import { parsePolicyOverrides, type PolicyOverrides } from '../../core/policy/policies';
 import type { Report } from '../../core/report/report';
@@ -14,7 +16,7 @@ import { systemClock } from '../../core/util/clock';
 import { filteredLogger } from '../../core/util/log';
 import { flagApprovals, promptApprovals, rejectingApprovals } from '../approvals';
 import { ExitCode } from '../exitCodes';
-import { Orchestrator, writeReport, type RunOutcome } from '../orchestrator';
+import { commandLine } from '../nextActions';
 import { progressPrinter } from '../progress';
 import { connectFromOptions, logLevelFrom, SERVER_OPTIONS, SERVER_OPTIONS_HELP } from '../serverOptions';
 import { resolveStateDir } from '../stateDir';
@@ -231,12 +233,12 @@ export const runCommand: Command = {
         : rejectingApprovals(systemClock);
 
     const connection = await connectFromOptions(values, io);
-    let orchestrator: Orchestrator | undefined;
+    let app: SchedulingApp | undefined;
     try {
-      orchestrator = await Orchestrator.create(connection, { stateDir, approvals, logger, ...(policies ? { policies } : {}) });
+      app = await SchedulingApp.create({ connection, stateDir, logger, defaultResponder: responderOf(approvals), renderAction: commandLine, ...(policies ? { policies } : {}) });
       const paint = painter(colourWanted(process.stderr, io.env));
       const print = progressPrinter((line) => io.err(`${line}\n`), paint);
-      const outcome = await orchestrator.run({ module, inputs, mode: values.mode, signal: io.signal, onEvent: print });
+      const outcome = await app.start({ workflow: module.definition.id, inputs, mode: values.mode, signal: io.signal, onEvent: print }).done;
       const extraFiles = values['report-file'] ? await writeReport(outcome.report, reportPaths(values['report-file']).markdown, reportPaths(values['report-file']).json) : undefined;
       if (values.json) io.out(`${JSON.stringify(jsonResult(extraFiles ? { ...outcome, files: extraFiles } : outcome))}\n`);
       else io.out(renderSummary(outcome.report, painter(colourWanted(process.stdout, io.env)), extraFiles ?? outcome.files));
@@ -245,7 +247,7 @@ export const runCommand: Command = {
       if (io.signal.aborted) throw new OrchestratorError('cancelled', 'interrupted (Ctrl-C)', { cause: error });
       throw error;
     } finally {
-      await orchestrator?.dispose();
+      await app?.dispose();
       await connection.close();
     }
   },

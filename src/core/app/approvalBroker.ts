@@ -15,6 +15,11 @@ import { approvalView, type ApprovalView } from './approvalView';
 /** Resolves with an answer, or with `undefined` to leave the request pending for a later `answer()`. */
 export type ApprovalResponder = (request: ApprovalRequest, view: ApprovalView, signal: AbortSignal) => Promise<ApprovalAnswer | undefined>;
 
+/** A port that always answers (a CLI flag, a prompt, a test) as a responder. */
+export function responderOf(port: ApprovalPort): ApprovalResponder {
+  return (request, _view, signal) => port.request(request, signal);
+}
+
 export interface PendingApproval {
   runId: string;
   stepId: string;

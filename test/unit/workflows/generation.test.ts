@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { generationWorkflow } from '../../../src/core/workflows/generation';
 import { eventsOf, harness, load } from '../../support/engine/harness';
 import { defineScheduler, WRITERS } from '../../support/workflows/fakeScheduler';
+import type { NextAction } from '../../../src/core/workflows/shared/nextActions';
 
 const wf = load(generationWorkflow, [...WRITERS]);
 const INPUTS = { start_date: '2026-03-30', end_date: '2026-04-05', today: '2026-03-25' };
@@ -123,7 +124,7 @@ describe('generation workflow', () => {
     const request = refused.h.approvals.requests[1]!;
     assert.equal(request.blockingIssues.length, 1);
     assert.match(request.blockingIssues[0]!, /r-03/);
-    assert.ok((request.details['options'] as string[]).some((o) => o.includes('--tighten')));
+    assert.ok((request.details['options'] as NextAction[]).some((o) => o.kind === 'run' && o.workflow === 'generate' && o.inputs?.['tighten'] === true));
 
     const overridden = await run(violating, [APPROVE, { ...APPROVE, override: { justification: 'locum unavailable; PD signed off' } }]);
     assert.equal(overridden.summary.status, 'completed', overridden.summary.reason);
