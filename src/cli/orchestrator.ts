@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { ApprovalPort } from '../core/engine/approval';
 import type { EngineEvent } from '../core/engine/events';
-import { Engine } from '../core/engine/executor';
+import { Engine } from '../core/engine/engine';
 import { RunHistory } from '../core/engine/history';
 import type { RunSummary } from '../core/engine/results';
 import type { McpConnection } from '../core/mcp/connection';
