@@ -1,6 +1,6 @@
 /** A small writing workflow (check, approve, write, post-check) on fake tools, driven through an ApprovalBroker. */
 import type { WorkflowDefinition } from '../../../src/core/engine/definition';
-import { Engine } from '../../../src/core/engine/executor';
+import { Engine } from '../../../src/core/engine/engine';
 import type { EngineEvent } from '../../../src/core/engine/events';
 import { RunHistory } from '../../../src/core/engine/history';
 import { PolicyTable } from '../../../src/core/policy/policies';
