@@ -36,6 +36,7 @@ import {
 } from './shared/signals';
 import { weightedConfidence } from './shared/weights';
 import { RESILIENCE_PLAN } from './inputFields';
+import { confidenceGate } from './shared/gates';
 
 export type ResilienceInputs = ScopeInputs;
 
@@ -47,6 +48,13 @@ export const DEFENSE_ESCALATION_LEVEL = 3;
 export const GAP_ESCALATION = 10;
 /** Unified index above which the coordinator is alerted (cheatsheet). */
 export const UNIFIED_ALERT = 70;
+/** Gates of the analysis tiers and the synthesis: below them the assessment needs review. */
+export const TIER_THRESHOLDS = {
+  contingency: { proceed: 0.65, review: 0 },
+  epidemiology: { proceed: 0.6, review: 0 },
+  earlyWarning: { proceed: 0.7, review: 0 },
+  synthesis: { proceed: 0.65, review: 0 },
+} as const;
 
 const QUICK_STATUS = ['utilization', 'breakers', 'defense'] as const;
 const CONTINGENCY = ['contingency', 'blast_radius', 'sacrifice'] as const;
@@ -318,9 +326,9 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
         },
       ],
       gates: [
-        { label: 'contingency >= 0.65', steps: [...CONTINGENCY], method: 'weighted_mean', thresholds: { proceed: 0.65, review: 0 } },
-        { label: 'epidemiology >= 0.60', steps: [...EPIDEMIOLOGY], method: 'weighted_mean', thresholds: { proceed: 0.6, review: 0 } },
-        { label: 'early warning >= 0.70', steps: [...EARLY_WARNING], method: 'maximum', thresholds: { proceed: 0.7, review: 0 } },
+        confidenceGate('contingency', TIER_THRESHOLDS.contingency, { method: 'weighted_mean', steps: [...CONTINGENCY] }),
+        confidenceGate('epidemiology', TIER_THRESHOLDS.epidemiology, { method: 'weighted_mean', steps: [...EPIDEMIOLOGY] }),
+        confidenceGate('early warning', TIER_THRESHOLDS.earlyWarning, { method: 'maximum', steps: [...EARLY_WARNING] }),
       ],
     },
     {
@@ -339,7 +347,7 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
         },
         { id: 'assessment', kind: 'compute', title: 'Alerts and risk', compute: assessResilience, confidence: assessmentConfidence },
       ],
-      gates: [{ label: 'synthesis >= 0.65', steps: ['unified'], method: 'minimum', thresholds: { proceed: 0.65, review: 0 } }],
+      gates: [confidenceGate('synthesis', TIER_THRESHOLDS.synthesis, { method: 'minimum', steps: ['unified'] })],
       decide: synthesisDecision,
     },
   ],

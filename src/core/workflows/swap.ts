@@ -22,6 +22,7 @@ import type { Recommendation, ResultView, RunEnd, WorkflowOutcome } from './shar
 import { bool, list, num, str, type Json } from './shared/read';
 import { addDays, compact, isoDate, parseInputsWith } from './shared/scope';
 import { SWAP_PLAN } from './inputFields';
+import { confidenceGate } from './shared/gates';
 
 export interface SwapInputs extends JsonObject {
   assignment_id: string;
@@ -389,7 +390,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           args: (ctx) => ({ ...requestWindow(ctx), check_work_hours: true, check_supervision: true, check_rest_periods: true, check_consecutive_duty: true }),
         },
       ],
-      gates: [{ label: `request validation >= ${SWAP_THRESHOLDS.request} required`, method: 'weighted_mean', thresholds: { proceed: SWAP_THRESHOLDS.request, review: SWAP_THRESHOLDS.request } }],
+      gates: [confidenceGate('request validation', { proceed: SWAP_THRESHOLDS.request, review: SWAP_THRESHOLDS.request }, { method: 'weighted_mean' })],
       decide: requestDecision,
     },
     {
@@ -417,7 +418,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           },
         },
       ],
-      gates: [{ label: `candidates >= ${SWAP_THRESHOLDS.candidates} recommended`, steps: ['candidates'], method: 'minimum', thresholds: { proceed: SWAP_THRESHOLDS.candidates, review: 0 } }],
+      gates: [confidenceGate('candidates', { proceed: SWAP_THRESHOLDS.candidates, review: 0 }, { method: 'minimum', steps: ['candidates'] })],
       decide: (ctx) => {
         const note = str(ctx.data('ranking'), 'note');
         return note ? { action: 'continue', warnings: [note] } : undefined;
@@ -468,12 +469,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
         { id: 'escalate', kind: 'compute', title: 'Escalate to the coordinator', compute: () => ({ escalated: true, reason: 'no candidates found' }) },
       ],
       gates: [
-        {
-          label: `impact >= ${SWAP_THRESHOLDS.impact} required`,
-          steps: [...IMPACT_STEPS],
-          method: 'maximum',
-          thresholds: { proceed: SWAP_THRESHOLDS.impact, review: SWAP_THRESHOLDS.impact },
-        },
+        confidenceGate('impact', { proceed: SWAP_THRESHOLDS.impact, review: SWAP_THRESHOLDS.impact }, { method: 'maximum', steps: [...IMPACT_STEPS] }),
       ],
       decide: impactDecision,
     },
