@@ -5,6 +5,7 @@
  */
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { resolve } from 'node:path';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Logger } from '../util/log';
 import { describeServer, SECRET_HEADER, type HttpServerConfig, type ServerConfig, type StdioServerConfig } from './config';
@@ -42,7 +43,9 @@ export function endpointFor(config: ServerConfig, options: EndpointOptions = {})
 
 function stdioEndpoint(config: StdioServerConfig, options: EndpointOptions): ServerEndpoint {
   return {
-    description: describeServer(config),
+    // The working folder makes relative paths in the arguments (a --db file) absolute:
+    // the same command line in two folders is two servers with different data.
+    description: `${describeServer(config)} (in ${resolve(config.cwd ?? process.cwd())})`,
     kinds: ['stdio'],
     secrets: () => [],
     open(_kind, { logger }) {

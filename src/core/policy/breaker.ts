@@ -3,6 +3,10 @@
  * Only transient failures (timeouts, connection errors, 429/5xx) count; an open breaker
  * fails fast with OrchestratorError('circuit_open'). State is serialisable so it survives
  * a restart. Note: cockatiel measures the open period with Date.now(), not the Clock.
+ * Saved state is checked on load: an entry of the wrong shape, or one cockatiel must not
+ * be handed (isolated: held open by hand), is dropped with a warning; times in the
+ * future (a forged file, a clock that jumped back) are brought back to now, so no open
+ * period outlasts the policy's longest half-open wait.
  */
 import {
   BrokenCircuitError,
@@ -15,7 +19,9 @@ import {
   type IBreaker,
 } from 'cockatiel';
 import { OrchestratorError, isTransient } from '../errors';
+import { z } from 'zod';
 import type { Clock } from '../util/clock';
+import { silentLogger, type Logger } from '../util/log';
 import type { BreakerPolicy } from './policies';
 
 export type BreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
@@ -85,18 +91,58 @@ export interface BreakerRegistryOptions {
   onChange: (change: BreakerChange) => void;
   /** Called whenever persisted state changed (a failure counted, a transition). */
   onDirty: () => void;
-  /** A snapshot from `snapshot()` of an earlier process. */
-  initial?: Record<string, unknown>;
+  /** A snapshot from `snapshot()` of an earlier process (checked here). */
+  initial?: unknown;
+  logger?: Logger;
 }
 
 const SEP = '\u0001';
 
+/** cockatiel's serialised breaker (CircuitBreakerPolicy.toJSON) around our WindowBreaker. */
+const savedBreakerSchema = z
+  .object({
+    ownState: z.union([
+      z.object({ value: z.literal(CircuitState.Closed) }).strict(),
+      z.object({ value: z.literal(CircuitState.Open), openedAt: z.number().finite().nonnegative(), attemptNo: z.number().int().min(1).max(64) }).strict(),
+    ]),
+    breakerState: z.object({ failures: z.array(z.number().finite()).max(1000) }).strict(),
+  })
+  .strict();
+
+type SavedBreaker = z.infer<typeof savedBreakerSchema>;
+
 export class BreakerRegistry {
   private readonly entries = new Map<string, Entry>();
-  private readonly restored: Map<string, unknown>;
+  private readonly restored = new Map<string, SavedBreaker>();
 
   constructor(private readonly options: BreakerRegistryOptions) {
-    this.restored = new Map(Object.entries(options.initial ?? {}));
+    const logger = options.logger ?? silentLogger;
+    const initial = options.initial;
+    if (initial === undefined) return;
+    if (typeof initial !== 'object' || initial === null || Array.isArray(initial)) {
+      logger.log('warn', 'Ignoring the saved circuit breaker state: it is not an object');
+      return;
+    }
+    for (const [key, raw] of Object.entries(initial)) {
+      const parsed = savedBreakerSchema.safeParse(raw);
+      const capability = key.split(SEP)[1];
+      if (!parsed.success || !capability) {
+        logger.log('warn', 'Dropped a saved circuit breaker entry that is not valid', {
+          capability: capability ?? key,
+          problem: parsed.success ? 'no capability in its key' : (parsed.error.issues[0]?.message ?? 'invalid'),
+        });
+        continue;
+      }
+      this.restored.set(key, this.bounded(parsed.data, options.policyOf(capability)));
+    }
+  }
+
+  /** Brings future times back to now and forgets failures outside the window. */
+  private bounded(saved: SavedBreaker, policy: BreakerPolicy): SavedBreaker {
+    const now = this.options.clock.now();
+    const failures = saved.breakerState.failures.map((t) => Math.min(t, now)).filter((t) => now - t < policy.windowMs);
+    const own = saved.ownState.value === CircuitState.Open ? { ...saved.ownState, openedAt: Math.min(saved.ownState.openedAt, Date.now()) } : saved.ownState;
+    return { ownState: own, breakerState: { failures } };
   }
 
   /** Runs `fn` through the breaker of (server, capability). */

@@ -233,6 +233,11 @@ export class ScheduleStore {
     return this.db.transaction('read', () => !this.db.get('SELECT 1 AS x FROM people LIMIT 1'));
   }
 
+  /** Random, made when the database was created: another file at the same path has another. */
+  databaseId(): string {
+    return this.db.transaction('read', () => String(this.db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'database_id'")?.value ?? ''));
+  }
+
   /** The current global data version (0 for a new database). */
   dataVersion(): number {
     return this.db.transaction('read', () => this.readVersion());
