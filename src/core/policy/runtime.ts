@@ -106,6 +106,11 @@ function sameData(a: DataStamp, b: DataStamp): boolean {
   return a.dataVersion === b.dataVersion && a.dataIdentity === b.dataIdentity;
 }
 
+/** An entry of other data than `seen` (a database not named yet in this run is no contradiction). */
+function contradicts(seen: DataStamp, entry: DataStamp): boolean {
+  return entry.dataVersion !== seen.dataVersion || (seen.dataIdentity !== null && entry.dataIdentity !== seen.dataIdentity);
+}
+
 const INTEGRITY_KEY = /^[0-9a-f]{64}$/;
 
 function isNewer(candidate: string, known: string | undefined): boolean {
@@ -234,7 +239,7 @@ export class PolicyRuntime {
     const server = this.invoker.serverIdentity();
     const hit = this.cache.get(cacheKey(server, capability, args, this.lookupVersion(server)), maxAgeMs);
     const seen = this.observed.get(server);
-    if (!hit || (seen && !sameData(seen, hit))) return undefined;
+    if (!hit || (seen && contradicts(seen, hit))) return undefined;
     return { ...hit, ageMs: this.clock.now() - hit.storedAt };
   }
 
@@ -410,7 +415,7 @@ export class PolicyRuntime {
     const next: DataStamp = { dataVersion: version ?? seen?.dataVersion ?? null, dataIdentity: identity ?? seen?.dataIdentity ?? null };
     if (!seen || !sameData(seen, next)) {
       this.observed.set(server, next);
-      const dropped = this.cache.invalidate(server, (entry) => !sameData(entry, next));
+      const dropped = this.cache.invalidate(server, (entry) => contradicts(next, entry));
       const describe = (s: DataStamp | undefined) => (s ? `${s.dataVersion ?? '?'}${s.dataIdentity ? ` of ${s.dataIdentity}` : ''}` : '(none)');
       this.logger.log('info', `Schedule data ${describe(seen)} -> ${describe(next)}: ${dropped} cached results dropped`);
     }
