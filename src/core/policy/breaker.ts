@@ -1,6 +1,6 @@
 /**
  * One circuit breaker per tool (server identity + capability), built on cockatiel.
- * Only transient failures (timeouts, connection errors, 429/5xx) count; an open breaker
+ * Only failures that say the tool is down count (countsAgainstTool); an open breaker
  * fails fast with OrchestratorError('circuit_open'). State is serialisable so it survives
  * a restart. Note: cockatiel measures the open period with Date.now(), not the Clock.
  * Saved state is checked on load: an entry of the wrong shape, or one cockatiel must not
@@ -45,6 +45,21 @@ function toState(s: CircuitState): BreakerState {
     case CircuitState.Isolated:
       return 'isolated';
   }
+}
+
+/** Server-side error codes among `CODE: message` isError texts (src/server/tools/defineTool.ts). */
+const SERVER_SIDE_CODES: ReadonlySet<string> = new Set(['INTERNAL_ERROR', 'BUSY']);
+
+/**
+ * Timeouts, connection errors, 429/5xx, and isError answers that do not blame the call:
+ * a text starting `NOT_FOUND:`, `CONFLICT:` … names the caller's mistake, anything else
+ * (an unexpected exception, "backend down") is the tool failing.
+ */
+export function countsAgainstTool(error: unknown): boolean {
+  if (isTransient(error)) return true;
+  if (!(error instanceof OrchestratorError) || error.kind !== 'tool_error') return false;
+  const code = /^([A-Z][A-Z0-9_]+):/.exec(String(error.details?.['text'] ?? ''))?.[1];
+  return code === undefined || SERVER_SIDE_CODES.has(code);
 }
 
 /** Opens when `threshold` failures fall within the last `windowMs` (the seed's "5 in 60 s"). */
@@ -155,7 +170,7 @@ export class BreakerRegistry {
         throw new OrchestratorError('circuit_open', `Circuit breaker for ${capability} is open: failing fast`, { tool: capability, cause: error });
       }
       // The breaker has counted the failure by now: persist the window.
-      if (isTransient(error)) this.options.onDirty();
+      if (countsAgainstTool(error)) this.options.onDirty();
       throw error;
     }
   }
@@ -182,7 +197,7 @@ export class BreakerRegistry {
     const initialState = this.restored.get(key);
     this.restored.delete(key);
     const policy = circuitBreaker(
-      handleWhen((e) => isTransient(e)),
+      handleWhen(countsAgainstTool),
       {
         breaker: new WindowBreaker(settings.failureThreshold, settings.windowMs, this.options.clock),
         halfOpenAfter: new ExponentialBackoff({
