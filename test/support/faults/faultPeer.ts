@@ -43,7 +43,7 @@ export async function startFaultPeer(overrides: PolicyOverrides, options: { dir?
     invoker: new McpToolInvoker({ connection }),
     policies: new PolicyTable(overrides),
     logger,
-    ...(options.stateDir ? { stateStore: new JsonFileStateStore(options.stateDir) } : {}),
+    ...(options.stateDir ? { stateStore: new JsonFileStateStore(options.stateDir, logger) } : {}),
   });
   const observed = (): FaultObservation[] => {
     const file = join(dir, 'observed.jsonl');
