@@ -48,13 +48,11 @@ export class LockOwner {
   /** Marks this connection as (possibly) holding the lock while `fn` runs. */
   holding<T>(fn: () => T): T {
     if (this.active) return fn();
-    renameSync(this.path(false), this.path(true));
-    this.active = true;
+    this.mark(true);
     try {
       return fn();
     } finally {
-      this.active = false;
-      renameSync(this.path(true), this.path(false));
+      this.mark(false);
     }
   }
 
@@ -64,6 +62,18 @@ export class LockOwner {
 
   remove(): void {
     removeQuietly(this.path(this.active));
+  }
+
+  private mark(active: boolean): void {
+    try {
+      renameSync(this.path(this.active), this.path(active));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // Someone removed the registration folder: register again.
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(this.path(active), '');
+    }
+    this.active = active;
   }
 
   private path(active: boolean): string {

@@ -3,7 +3,8 @@
  * swept over moments from "the journal just appeared" to "the write has finished":
  * whatever the moment, the server opens the database again with the state before or
  * after the write (never a mixture, never "malformed"), and leaves no journal or lock
- * behind. A long-lived server that was reading meanwhile recovers without waiting.
+ * behind. A long-lived server that was reading meanwhile recovers without waiting, even
+ * with other live (idle) connections open.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -83,6 +84,8 @@ describe('server killed mid-write', { timeout: 60_000 }, () => {
     const db = join(dir, 'live.db');
     copyFileSync(base, db);
     const live = await stdioClient(['--db', db]);
+    // Another live connection, idle meanwhile: it must not make the lock look held.
+    const idle = ScheduleStore.open({ path: db, logger: silentLogger });
     try {
       const status = async () => (await live.client.callTool({ name: 'get_schedule_status_tool', arguments: {} })).structuredContent as Record<string, unknown>;
       const before = await status();
@@ -100,7 +103,9 @@ describe('server killed mid-write', { timeout: 60_000 }, () => {
       // And the next write goes through.
       await serverOk(['import-program', program, '--db', db]);
       assert.equal((await status())['data_version'], 2);
+      assert.equal(idle.dataVersion(), 2);
     } finally {
+      idle.close();
       await live.close();
     }
   });
