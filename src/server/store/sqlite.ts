@@ -41,11 +41,9 @@ export class SqliteDb {
   constructor(options: SqliteOptions) {
     this.path = options.path;
     this.logger = options.logger;
-    if (options.path !== MEMORY) {
-      this.owner = new LockOwner(options.path);
-      recoverStaleLock(this.owner, this.logger);
-    }
+    if (options.path !== MEMORY) this.owner = new LockOwner(options.path);
     try {
+      if (this.owner) recoverStaleLock(this.owner, this.logger);
       this.db = new Database(options.path);
       this.db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
       this.db.exec('PRAGMA foreign_keys = ON');
