@@ -5,10 +5,10 @@
  * files are dropped with a warning, and the next save writes valid ones.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import type { PolicyOverrides } from '../../../src/core/policy/policies';
 import { startFaultPeer } from '../../support/faults/faultPeer';
 
@@ -18,6 +18,7 @@ const overrides: PolicyOverrides = { flaky: { retry: { maxRetries: 0 }, cache: {
 describe('state across runs (real processes)', { timeout: 60_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'sched-orch-state-faults-'));
   const stateDir = join(dir, 'state');
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('an earlier run\'s result is not fresh, but stands in for a failing tool labelled with its age', async () => {
     const first = await startFaultPeer(overrides, { dir, stateDir });

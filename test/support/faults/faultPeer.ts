@@ -2,7 +2,7 @@
  * The orchestrator's real call path (McpConnection -> McpToolInvoker -> PolicyRuntime, on
  * the system clock) against faultServer.ts in a child process, plus what the server saw.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseServerConfig } from '../../../src/core/mcp/config';
@@ -31,6 +31,7 @@ export interface FaultPeer {
 }
 
 export async function startFaultPeer(overrides: PolicyOverrides, options: { dir?: string; stateDir?: string } = {}): Promise<FaultPeer> {
+  const ownDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sched-orch-faults-'));
   const logger = new MemoryLogger();
   const connection = new McpConnection({
@@ -75,6 +76,7 @@ export async function startFaultPeer(overrides: PolicyOverrides, options: { dir?
     async close() {
       await runtime.flush();
       await connection.close();
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
