@@ -50,7 +50,7 @@ before(async () => {
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('server killed mid-write', { timeout: 60_000 }, () => {
+describe('server killed mid-write', { timeout: 120_000 }, () => {
   it('a sweep of kill moments leaves the state before or after the import, and the server opens it', async (t) => {
     const outcomes: string[] = [];
     for (const [i, delayMs] of [0, 40, 100, 200, 350, 550, 800, 1200, 2500].entries()) {
