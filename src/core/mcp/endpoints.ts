@@ -5,6 +5,7 @@
  */
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { resolve } from 'node:path';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Logger } from '../util/log';
 import { describeServer, SECRET_HEADER, type HttpServerConfig, type ServerConfig, type StdioServerConfig } from './config';
@@ -42,7 +43,9 @@ export function endpointFor(config: ServerConfig, options: EndpointOptions = {})
 
 function stdioEndpoint(config: StdioServerConfig, options: EndpointOptions): ServerEndpoint {
   return {
-    description: describeServer(config),
+    // The working folder makes relative paths in the arguments (a --db file) absolute:
+    // the same command line in two folders is two servers with different data.
+    description: `${describeServer(config)} (in ${resolve(config.cwd ?? process.cwd())})`,
     kinds: ['stdio'],
     secrets: () => [],
     open(_kind, { logger }) {
@@ -67,17 +70,34 @@ function stdioEndpoint(config: StdioServerConfig, options: EndpointOptions): Ser
 }
 
 function httpEndpoint(config: HttpServerConfig): ServerEndpoint {
-  const url = new URL(config.url);
+  const { url, basicAuth, secrets: urlSecrets } = withoutCredentials(config.url);
   return {
     description: describeServer(config),
     kinds: config.sseFallback ? ['streamable-http', 'sse'] : ['streamable-http'],
-    secrets: () => Object.entries(config.headers).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [value] : [])),
+    secrets: () => [...urlSecrets, ...Object.entries(config.headers).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [value] : []))],
     open(kind, { apiKey }) {
-      const headers: Record<string, string> = { ...config.headers };
+      const headers: Record<string, string> = { ...(basicAuth ? { Authorization: basicAuth } : {}), ...config.headers };
       if (apiKey) headers['Authorization'] = `Bearer ${apiKey}`;
       const requestInit: RequestInit = { headers };
       if (kind === 'sse') return { transport: new SSEClientTransport(url, { requestInit }) };
       return { transport: new StreamableHTTPClientTransport(url, { requestInit }) };
     },
   };
+}
+
+/**
+ * Credentials in a URL (`http://user:password@host/mcp`) move into an Authorization:
+ * Basic header: fetch refuses such URLs, and its error would print them. Every form
+ * they can appear in (as typed, percent-decoded, base64) is a secret to redact.
+ */
+function withoutCredentials(raw: string): { url: URL; basicAuth?: string; secrets: string[] } {
+  const url = new URL(raw);
+  if (!url.username && !url.password) return { url, secrets: [] };
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  const token = Buffer.from(`${user}:${password}`).toString('base64');
+  const secrets = [`${url.username}:${url.password}@`, `${user}:${password}`, url.password, password, token].filter((s) => s.length > 0);
+  url.username = '';
+  url.password = '';
+  return { url, basicAuth: `Basic ${token}`, secrets };
 }

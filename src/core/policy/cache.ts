@@ -4,16 +4,27 @@
  * maximum age; ages themselves are measured on the injected Clock from `storedAt`, and
  * persistence uses those absolute times (not lru-cache's dump, whose timestamps are
  * relative to Date/performance and would not follow a fake clock).
+ *
+ * Saved entries carry an HMAC made with a random key kept beside them (see
+ * PolicyRuntime.create), so an entry edited, forged or copied from another state
+ * folder is dropped on load, as is one of the wrong shape or stored in the future.
+ * When an entry may be served is the runtime's decision (docs/caching.md).
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { z } from 'zod';
 import type { Clock } from '../util/clock';
+import { silentLogger, type Logger } from '../util/log';
 
 export interface CachedResult {
   serverIdentity: string;
   capability: string;
   tool: string;
+  /** The data version and identity the result was computed from (null: not reported). */
   dataVersion: string | null;
+  dataIdentity: string | null;
+  /** The PolicyRuntime (one per process) that stored it. */
+  runId: string;
   data: Record<string, unknown>;
   /** Clock time the result arrived. */
   storedAt: number;
@@ -38,19 +49,47 @@ export function cacheKey(serverIdentity: string, capability: string, args: Recor
   return `${capability}:${digest}`;
 }
 
+const entrySchema = z
+  .object({
+    serverIdentity: z.string(),
+    capability: z.string(),
+    tool: z.string(),
+    dataVersion: z.string().nullable(),
+    dataIdentity: z.string().nullable(),
+    runId: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    storedAt: z.number().finite(),
+    expiresAt: z.number().finite(),
+  })
+  .strict();
+
+/** A saved entry: key, entry, HMAC of both. */
+const savedSchema = z.tuple([z.string(), entrySchema, z.string()]);
+
 interface Snapshot {
-  entries: [string, CachedResult][];
+  entries: [string, CachedResult, string][];
+}
+
+export interface ResultCacheOptions {
+  max?: number;
+  /** Signs saved entries; entries whose signature does not match are not restored. */
+  integrityKey: string;
+  logger?: Logger;
 }
 
 export class ResultCache {
   private readonly lru: LRUCache<string, CachedResult>;
+  private readonly integrityKey: string;
+  private readonly logger: Logger;
 
   constructor(
     private readonly clock: Clock,
     private readonly onDirty: () => void,
-    max = 2000,
+    options: ResultCacheOptions,
   ) {
-    this.lru = new LRUCache<string, CachedResult>({ max, ttlAutopurge: false, perf: { now: () => clock.now() } });
+    this.lru = new LRUCache<string, CachedResult>({ max: options.max ?? 2000, ttlAutopurge: false, perf: { now: () => clock.now() } });
+    this.integrityKey = options.integrityKey;
+    this.logger = options.logger ?? silentLogger;
   }
 
   /** The entry if it is at most `maxAgeMs` old. */
@@ -85,20 +124,44 @@ export class ResultCache {
   }
 
   snapshot(): Snapshot {
-    return { entries: [...this.lru.entries()].reverse() };
+    return { entries: [...this.lru.entries()].reverse().map(([key, entry]) => [key, entry, this.sign(key, entry)]) };
   }
 
-  /** Restores entries saved by `snapshot()`, skipping expired or malformed ones. */
+  /**
+   * Restores entries saved by `snapshot()`. Expired ones are skipped; malformed, unsigned
+   * or tampered ones, and ones stored after "now", are dropped with a warning.
+   */
   restore(raw: unknown): void {
-    const entries = (raw as Partial<Snapshot> | undefined)?.entries;
-    if (!Array.isArray(entries)) return;
-    const now = this.clock.now();
-    for (const item of entries) {
-      if (!Array.isArray(item) || typeof item[0] !== 'string') continue;
-      const entry = item[1] as CachedResult;
-      if (typeof entry?.storedAt !== 'number' || typeof entry.expiresAt !== 'number' || typeof entry.data !== 'object') continue;
-      if (entry.expiresAt <= now) continue;
-      this.lru.set(item[0], entry, { ttl: entry.expiresAt - entry.storedAt, start: entry.storedAt });
+    if (raw === undefined) return;
+    const entries = (raw as { entries?: unknown } | null)?.entries;
+    if (!Array.isArray(entries)) {
+      this.logger.log('warn', 'Ignoring the saved result cache: it has no entry list');
+      return;
     }
+    const now = this.clock.now();
+    const dropped: Record<string, number> = {};
+    const drop = (why: string) => (dropped[why] = (dropped[why] ?? 0) + 1);
+    for (const item of entries) {
+      const parsed = savedSchema.safeParse(item);
+      if (!parsed.success) {
+        drop('malformed');
+        continue;
+      }
+      const [key, entry, mac] = parsed.data;
+      if (!this.verify(key, entry, mac)) drop('signature does not match');
+      else if (entry.storedAt > now || entry.expiresAt < entry.storedAt) drop('stored in the future');
+      else if (entry.expiresAt > now) this.lru.set(key, entry, { ttl: entry.expiresAt - entry.storedAt, start: entry.storedAt });
+    }
+    if (Object.keys(dropped).length > 0) this.logger.log('warn', 'Dropped saved cache entries that cannot be trusted', dropped);
+  }
+
+  private sign(key: string, entry: CachedResult): string {
+    return createHmac('sha256', this.integrityKey).update(canonicalJson([key, entry])).digest('hex');
+  }
+
+  private verify(key: string, entry: CachedResult, mac: string): boolean {
+    const expected = Buffer.from(this.sign(key, entry), 'hex');
+    const given = Buffer.from(mac, 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 }

@@ -33,6 +33,12 @@ export interface CachePolicy {
   ttlMs: number;
   /** A result younger than this may stand in when the tool fails (0: never). */
   maxAgeMs: number;
+  /**
+   * Serve a result stored by an earlier run as fresh although the server cannot prove
+   * the data is unchanged (it reports no data version and database id). Off by default;
+   * see docs/caching.md.
+   */
+  acrossRuns: boolean;
 }
 
 export interface ConfidencePolicy {
@@ -99,13 +105,13 @@ const DEFAULT_BREAKER: BreakerPolicy = { failureThreshold: 5, windowMs: 60 * SEC
 
 /** Cache classes of the guide's TTL table; `maxAgeMs` is the fallback limit ("cached < 6 h"). */
 export const CACHE_CLASSES = {
-  validation: { ttlMs: 6 * HOUR, maxAgeMs: 6 * HOUR },
-  contingency: { ttlMs: 12 * HOUR, maxAgeMs: 12 * HOUR },
-  early_warning: { ttlMs: 2 * HOUR, maxAgeMs: 2 * HOUR },
-  unified_index: { ttlMs: 4 * HOUR, maxAgeMs: 4 * HOUR },
-  epidemiology: { ttlMs: 24 * HOUR, maxAgeMs: 24 * HOUR },
+  validation: { ttlMs: 6 * HOUR, maxAgeMs: 6 * HOUR, acrossRuns: false },
+  contingency: { ttlMs: 12 * HOUR, maxAgeMs: 12 * HOUR, acrossRuns: false },
+  early_warning: { ttlMs: 2 * HOUR, maxAgeMs: 2 * HOUR, acrossRuns: false },
+  unified_index: { ttlMs: 4 * HOUR, maxAgeMs: 4 * HOUR, acrossRuns: false },
+  epidemiology: { ttlMs: 24 * HOUR, maxAgeMs: 24 * HOUR, acrossRuns: false },
   /** Never served fresh, but accepted as a fallback within the error-handling file's 24 h. */
-  fallback_only: { ttlMs: 0, maxAgeMs: 24 * HOUR },
+  fallback_only: { ttlMs: 0, maxAgeMs: 24 * HOUR, acrossRuns: false },
 } satisfies Record<string, CachePolicy>;
 
 interface SeedRow {
@@ -277,7 +283,7 @@ const overrideSchema = z
       .object({ failureThreshold: z.number().int().min(1), windowMs: positive, halfOpenAfterMs: positive, maxHalfOpenAfterMs: positive })
       .strict()
       .partial(),
-    cache: z.object({ ttlMs: nonNegative, maxAgeMs: nonNegative }).strict().partial(),
+    cache: z.object({ ttlMs: nonNegative, maxAgeMs: nonNegative, acrossRuns: z.boolean() }).strict().partial(),
     confidence: z
       .object({ base: unit, slowAfterMs: nonNegative, slowPenalty: unit, cachedPenalty: unit, fallbackPenalty: unit })
       .strict()

@@ -3,8 +3,9 @@
  * -> retry with backoff -> attempt time limit (reset by progress, hard-capped), with
  * health recorded for every attempt and the cache invalidated when the schedule changes.
  * One PolicyRuntime per tool server; its breaker and cache state survive a restart
- * through the StateStore.
+ * through the StateStore. When a cached result counts as fresh: docs/caching.md.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import { OrchestratorError } from '../errors';
 import type { InvokeResult, Resolution, ToolInvoker, ToolProgress } from '../engine/invoker';
 import { systemClock, type Clock } from '../util/clock';
@@ -77,14 +78,40 @@ interface Flight {
 
 /** The schedule data version a result reports (`data_version` or `metadata.data_version`). */
 export function dataVersionOf(data: Record<string, unknown>): string | null {
+  return reported(data, 'data_version');
+}
+
+/** Which database the data comes from (`database_id`): changes when the file is replaced. */
+export function dataIdentityOf(data: Record<string, unknown>): string | null {
+  return reported(data, 'database_id');
+}
+
+function reported(data: Record<string, unknown>, field: string): string | null {
   const meta = data['metadata'];
-  const candidates = [data['data_version'], typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>)['data_version'] : undefined];
+  const candidates = [data[field], typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>)[field] : undefined];
   for (const v of candidates) {
     if (typeof v === 'number' && Number.isFinite(v)) return String(v);
     if (typeof v === 'string' && v.length > 0) return v;
   }
   return null;
 }
+
+/** The data a result was computed from, as far as the server tells. */
+interface DataStamp {
+  dataVersion: string | null;
+  dataIdentity: string | null;
+}
+
+function sameData(a: DataStamp, b: DataStamp): boolean {
+  return a.dataVersion === b.dataVersion && a.dataIdentity === b.dataIdentity;
+}
+
+/** An entry of other data than `seen` (a database not named yet in this run is no contradiction). */
+function contradicts(seen: DataStamp, entry: DataStamp): boolean {
+  return entry.dataVersion !== seen.dataVersion || (seen.dataIdentity !== null && entry.dataIdentity !== seen.dataIdentity);
+}
+
+const INTEGRITY_KEY = /^[0-9a-f]{64}$/;
 
 function isNewer(candidate: string, known: string | undefined): boolean {
   if (known === undefined) return true;
@@ -105,7 +132,12 @@ export class PolicyRuntime {
   private readonly breakers: BreakerRegistry;
   private readonly cache: ResultCache;
   private readonly healthMonitor: HealthMonitor;
+  /** Newest data version seen per server (kept across runs; what `dataVersion()` reports). */
   private readonly versions = new Map<string, string>();
+  /** The data each server reported last in this run: the proof a cached result is fresh. */
+  private readonly observed = new Map<string, DataStamp>();
+  /** Entries stored by this runtime carry it: "within one run". */
+  private readonly runId = randomUUID();
   private readonly flights = new Map<string, Flight>();
   private readonly listeners = new Set<(event: PolicyEvent) => void>();
   private readonly breakerSaver: CoalescingSaver;
@@ -115,11 +147,18 @@ export class PolicyRuntime {
 
   /** Loads persisted breaker and cache state, then returns a ready runtime. */
   static async create(options: PolicyRuntimeOptions): Promise<PolicyRuntime> {
-    const [breakers, cache] = options.stateStore ? await Promise.all([options.stateStore.read('breakers'), options.stateStore.read('result-cache')]) : [];
-    return new PolicyRuntime(options, breakers, cache);
+    const store = options.stateStore;
+    const [breakers, cache, key] = store ? await Promise.all([store.read('breakers'), store.read('result-cache'), store.read('cache-key')]) : [];
+    let integrityKey = typeof key === 'string' && INTEGRITY_KEY.test(key) ? key : undefined;
+    if (!integrityKey) {
+      integrityKey = randomBytes(32).toString('hex');
+      // Entries signed with a lost key cannot be verified: they are dropped on load.
+      if (store) await store.write('cache-key', integrityKey);
+    }
+    return new PolicyRuntime(options, breakers, cache, integrityKey);
   }
 
-  private constructor(options: PolicyRuntimeOptions, breakerState: unknown, cacheState: unknown) {
+  private constructor(options: PolicyRuntimeOptions, breakerState: unknown, cacheState: unknown, integrityKey: string) {
     this.invoker = options.invoker;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
@@ -140,7 +179,8 @@ export class PolicyRuntime {
     this.breakers = new BreakerRegistry({
       clock: this.clock,
       policyOf: (c) => this.policies.get(c).breaker,
-      initial: typeof breakerState === 'object' && breakerState !== null ? (breakerState as Record<string, unknown>) : {},
+      initial: breakerState,
+      logger: this.logger,
       onChange: (change) => {
         this.logger.log('info', `Circuit breaker ${change.capability}: ${change.from} -> ${change.to}`);
         this.emit({ type: 'breaker_changed', ...change });
@@ -148,9 +188,13 @@ export class PolicyRuntime {
       },
       onDirty: () => this.breakerSaver.markDirty(),
     });
-    this.cache = new ResultCache(this.clock, () => this.cacheSaver.markDirty(), options.cacheSize);
+    this.cache = new ResultCache(this.clock, () => this.cacheSaver.markDirty(), {
+      integrityKey,
+      logger: this.logger,
+      ...(options.cacheSize !== undefined ? { max: options.cacheSize } : {}),
+    });
     this.cache.restore(cacheState);
-    const versions = (cacheState as { versions?: unknown } | undefined)?.versions;
+    const versions = (cacheState as { versions?: unknown } | null | undefined)?.versions;
     if (typeof versions === 'object' && versions !== null) {
       for (const [server, v] of Object.entries(versions)) if (typeof v === 'string') this.versions.set(server, v);
     }
@@ -165,10 +209,10 @@ export class PolicyRuntime {
   async call(request: CallRequest): Promise<CallResult> {
     const server = this.invoker.serverIdentity();
     const started = this.clock.now();
-    const key = cacheKey(server, request.capability, request.args, this.versions.get(server) ?? null);
+    const key = cacheKey(server, request.capability, request.args, this.lookupVersion(server));
     if (!request.writes && request.cacheMode === 'use') {
       const hit = this.cache.get(key, request.policy.cache.ttlMs);
-      if (hit) return { ok: true, tool: hit.tool, data: hit.data, source: 'cache', attempts: 0, durationMs: 0, ageMs: started - hit.storedAt, shared: false };
+      if (hit && this.provenFresh(server, hit, request.policy.cache.acrossRuns)) return { ok: true, tool: hit.tool, data: hit.data, source: 'cache', attempts: 0, durationMs: 0, ageMs: started - hit.storedAt, shared: false };
     }
     const listener: CallListener = { onProgress: request.onProgress, onRetry: request.onRetry };
     if (request.writes) return this.live(request, server, request.signal, new Set([listener]), key, () => undefined);
@@ -187,11 +231,35 @@ export class PolicyRuntime {
     return this.join(flight, request, listener, shared, started, key);
   }
 
-  /** A cached result of these arguments no older than `maxAgeMs` (the recovery ladder's rung). */
+  /**
+   * A cached result of these arguments no older than `maxAgeMs` (the recovery ladder's
+   * rung, labelled with its age): any run's, unless this run saw the data change since.
+   */
   cachedWithin(capability: string, args: Record<string, unknown>, maxAgeMs: number): (CachedResult & { ageMs: number }) | undefined {
     const server = this.invoker.serverIdentity();
-    const hit = this.cache.get(cacheKey(server, capability, args, this.versions.get(server) ?? null), maxAgeMs);
-    return hit ? { ...hit, ageMs: this.clock.now() - hit.storedAt } : undefined;
+    const hit = this.cache.get(cacheKey(server, capability, args, this.lookupVersion(server)), maxAgeMs);
+    const seen = this.observed.get(server);
+    if (!hit || (seen && contradicts(seen, hit))) return undefined;
+    return { ...hit, ageMs: this.clock.now() - hit.storedAt };
+  }
+
+  /** The version entries are looked up under: this run's, else the last one known. */
+  private lookupVersion(server: string): string | null {
+    const seen = this.observed.get(server);
+    return seen ? seen.dataVersion : (this.versions.get(server) ?? null);
+  }
+
+  /**
+   * Served as fresh only when nothing says the data changed: stored in this run with the
+   * data this run saw last, or from an earlier run when this run saw the same data
+   * version of the same database, or when the capability opts in to `acrossRuns`.
+   */
+  private provenFresh(server: string, entry: CachedResult, acrossRuns: boolean): boolean {
+    const seen = this.observed.get(server);
+    if (seen && !sameData(seen, entry)) return false;
+    if (entry.runId === this.runId) return true;
+    if (seen && entry.dataVersion !== null && entry.dataIdentity !== null) return true;
+    return acrossRuns;
   }
 
   /** The schedule changed through us: nothing cached for this server can be trusted. */
@@ -320,14 +388,7 @@ export class PolicyRuntime {
   }
 
   private afterSuccess(request: CallRequest, server: string, result: InvokeResult, epoch: number, key: string): void {
-    const version = dataVersionOf(result.data);
-    if (version !== null && isNewer(version, this.versions.get(server))) {
-      const previous = this.versions.get(server);
-      this.versions.set(server, version);
-      const dropped = this.cache.invalidate(server, (entry) => entry.dataVersion !== version);
-      this.logger.log('info', `Schedule data version ${previous ?? '(none)'} -> ${version}: ${dropped} cached results dropped`);
-      this.cacheSaver.markDirty();
-    }
+    const stamp = this.observe(server, result.data);
     if (request.writes) {
       this.noteWrite();
       return;
@@ -335,9 +396,34 @@ export class PolicyRuntime {
     if (request.cacheMode === 'off' || epoch !== this.writeEpoch) return;
     const now = this.clock.now();
     const keepFor = Math.max(request.policy.cache.ttlMs, request.policy.cache.maxAgeMs);
-    const currentVersion = this.versions.get(server) ?? null;
-    const storeKey = version !== null && version === currentVersion ? cacheKey(server, request.capability, request.args, currentVersion) : key;
-    this.cache.set(storeKey, { serverIdentity: server, capability: request.capability, tool: result.tool, dataVersion: currentVersion, data: result.data, storedAt: now }, keepFor);
+    // A result that reports no version is taken to be of the data seen last in this run.
+    const storeKey = stamp ? cacheKey(server, request.capability, request.args, stamp.dataVersion) : key;
+    const of = stamp ?? { dataVersion: null, dataIdentity: null };
+    this.cache.set(storeKey, { serverIdentity: server, capability: request.capability, tool: result.tool, ...of, runId: this.runId, data: result.data, storedAt: now }, keepFor);
+  }
+
+  /**
+   * Notes the data a result reports. Any change - a new version, a version going down
+   * (an older copy of the database), another database - drops what was cached from
+   * other data. Returns the data this run now takes as current, if any was reported.
+   */
+  private observe(server: string, data: Record<string, unknown>): DataStamp | undefined {
+    const version = dataVersionOf(data);
+    const identity = dataIdentityOf(data);
+    const seen = this.observed.get(server);
+    if (version === null && identity === null) return seen;
+    const next: DataStamp = { dataVersion: version ?? seen?.dataVersion ?? null, dataIdentity: identity ?? seen?.dataIdentity ?? null };
+    if (!seen || !sameData(seen, next)) {
+      this.observed.set(server, next);
+      const dropped = this.cache.invalidate(server, (entry) => contradicts(next, entry));
+      const describe = (s: DataStamp | undefined) => (s ? `${s.dataVersion ?? '?'}${s.dataIdentity ? ` of ${s.dataIdentity}` : ''}` : '(none)');
+      this.logger.log('info', `Schedule data ${describe(seen)} -> ${describe(next)}: ${dropped} cached results dropped`);
+    }
+    if (version !== null && isNewer(version, this.versions.get(server))) {
+      this.versions.set(server, version);
+      this.cacheSaver.markDirty();
+    }
+    return next;
   }
 
   private async attempt(request: CallRequest, server: string, parent: AbortSignal, listeners: Set<CallListener>): Promise<InvokeResult> {

@@ -4,8 +4,9 @@
  * append a new one.
  *
  * Tables
- * - meta: key/value: `data_version` (global, +1 per write), `program` (id, name, timezone,
- *   academicYearStart, $schema as JSON), `policies`, `wellbeing` (JSON).
+ * - meta: key/value: `data_version` (global, +1 per write), `database_id` (random, made
+ *   once: tells this database from another file at the same path), `program` (id, name,
+ *   timezone, academicYearStart, $schema as JSON), `policies`, `wellbeing` (JSON).
  * - shift_types, services, coverage, people, absences: one row per entity; `data` is the
  *   entity exactly as in the program file (JSON), `ord` keeps the file's order so that
  *   export reproduces it; a few columns are copied out for querying.
@@ -83,6 +84,11 @@ CREATE TABLE swap_approvals (
 CREATE TABLE locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, acquired_at TEXT NOT NULL, expires_at TEXT NOT NULL, purpose TEXT);
 INSERT INTO meta (key, value) VALUES ('data_version', '0');
 `,
+  },
+  {
+    version: 2,
+    name: 'database id',
+    sql: "INSERT INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(16))));",
   },
 ];
 

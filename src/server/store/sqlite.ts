@@ -1,22 +1,15 @@
 /**
  * A thin, synchronous wrapper around node-sqlite3-wasm: typed queries, transactions,
- * and recovery from the one failure mode this build has that SQLite normally does not.
- *
- * node-sqlite3-wasm locks a database file by creating a `<db>.lock` directory, for
- * readers and writers alike, and removes it when the lock is released. A process killed
- * while holding the lock leaves the directory behind and every later access reports
- * "database is locked" forever (the rollback journal itself is fine: SQLite rolls it back
- * once the lock is gone). To tell a stale lock from a live one, every connection
- * registers itself in `<db>.owners/<pid>-<random>` while open; a lock is stale when no
- * registered owner other than this connection is alive. Only connections made through
- * this module register, so the database file should be used through it alone.
+ * and recovery from what a killed process leaves behind (a lock directory nobody
+ * removes and a rollback journal SQLite does not play back under this VFS): see
+ * staleLock.ts. Recovery runs when the database is opened, before any operation that
+ * finds the lock directory, and when an operation gave up waiting for the lock.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { Database, type BindValues, type SQLiteValue } from 'node-sqlite3-wasm';
 import type { Logger } from '../../core/util/log';
-import { ToolError } from '../tools/defineTool';
+import { ToolError } from '../domain/errors';
+import { LockOwner, recoverStaleLock } from './staleLock';
 
 export const MEMORY = ':memory:';
 
@@ -43,22 +36,25 @@ export class SqliteDb {
   readonly path: string;
   private readonly db: Database;
   private readonly logger: Logger;
-  private readonly ownerFile?: string;
+  private readonly owner?: LockOwner;
 
   constructor(options: SqliteOptions) {
     this.path = options.path;
     this.logger = options.logger;
-    if (options.path !== MEMORY) {
-      this.ownerFile = registerOwner(options.path);
-      clearStaleLock(options.path, this.ownerFile, this.logger);
+    if (options.path !== MEMORY) this.owner = new LockOwner(options.path);
+    try {
+      if (this.owner) recoverStaleLock(this.owner, this.logger);
+      this.db = new Database(options.path);
+      this.db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      this.db.exec('PRAGMA foreign_keys = ON');
+    } catch (error) {
+      this.owner?.remove();
+      throw error;
     }
-    this.db = new Database(options.path);
-    this.db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-    this.db.exec('PRAGMA foreign_keys = ON');
   }
 
   get isMemory(): boolean {
-    return this.ownerFile === undefined;
+    return this.owner === undefined;
   }
 
   all<T extends Row = Row>(sql: string, params?: Params): T[] {
@@ -100,31 +96,42 @@ export class SqliteDb {
    */
   transaction<T>(mode: 'read' | 'immediate', fn: () => T): T {
     if (this.db.inTransaction) throw new Error('nested transactions are not supported');
-    this.withLockRecovery(() => this.db.exec(mode === 'immediate' ? 'BEGIN IMMEDIATE' : 'BEGIN'));
-    try {
-      const result = fn();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw error;
-    }
+    // A read transaction takes its lock at its first statement, not at BEGIN, so the
+    // whole transaction is retried after a recovery; a failed one changed nothing.
+    return this.withLockRecovery(() => {
+      this.db.exec(mode === 'immediate' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+      try {
+        const result = fn();
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
   }
 
   close(): void {
     if (this.db.isOpen) this.db.close();
-    if (this.ownerFile) removeQuietly(this.ownerFile);
+    this.owner?.remove();
   }
 
-  /** Retries once after clearing a lock left by a dead process; a live lock is "busy". */
+  /**
+   * Runs `fn` marked as possibly holding the lock. A lock directory found first is
+   * recovered when stale; an operation that gave up waiting is retried once after a
+   * recovery; a live lock is "busy".
+   */
   private withLockRecovery<T>(fn: () => T): T {
+    const owner = this.owner;
+    if (!owner) return fn();
+    if (existsSync(`${this.path}.lock`)) recoverStaleLock(owner, this.logger);
     try {
-      return fn();
+      return owner.holding(fn);
     } catch (error) {
-      if (!isLockedError(error) || !this.ownerFile) throw error;
-      if (!clearStaleLock(this.path, this.ownerFile, this.logger)) throw new DatabaseBusyError(this.path);
+      if (!isLockedError(error)) throw error;
+      if (recoverStaleLock(owner, this.logger) === 'held') throw new DatabaseBusyError(this.path);
       try {
-        return fn();
+        return owner.holding(fn);
       } catch (retryError) {
         if (isLockedError(retryError)) throw new DatabaseBusyError(this.path);
         throw retryError;
@@ -135,67 +142,4 @@ export class SqliteDb {
 
 function isLockedError(error: unknown): boolean {
   return error instanceof Error && /database is locked|SQLITE_BUSY/i.test(error.message);
-}
-
-function ownersDir(dbPath: string): string {
-  return `${dbPath}.owners`;
-}
-
-function registerOwner(dbPath: string): string {
-  const dir = ownersDir(dbPath);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${process.pid}-${randomUUID()}`);
-  writeFileSync(file, '');
-  return file;
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Removes `<db>.lock` when no other registered connection is alive, and forgets the
- * registrations of dead processes. Returns whether a stale lock was removed.
- */
-export function clearStaleLock(dbPath: string, ownFile: string, logger: Logger): boolean {
-  const dir = ownersDir(dbPath);
-  let liveOthers = 0;
-  for (const name of safeReaddir(dir)) {
-    const file = join(dir, name);
-    if (file === ownFile) continue;
-    const pid = Number(name.split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) liveOthers++;
-    else removeQuietly(file);
-  }
-  if (liveOthers > 0) return false;
-  try {
-    rmdirSync(`${dbPath}.lock`);
-    logger.log('warn', 'removed a stale database lock left by a process that no longer runs', { db: dbPath });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function removeQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // Already gone.
-  }
 }

@@ -13,6 +13,7 @@
  * - Reads run in a read transaction and see one consistent version; the parsed reference
  *   data and assignments are cached per data version.
  */
+import { createHash } from 'node:crypto';
 import type { Logger } from '../../core/util/log';
 import { ToolError } from '../domain/errors';
 import type { Assignment, ProgramFile } from '../domain/program';
@@ -84,7 +85,11 @@ export class ScheduleStore {
         store.write('system', 'seed', undefined, (tx) => {
           // Another process may have seeded it since we looked.
           if (hasProgram(db)) return;
-          tx.replaceProgram(seed());
+          const program = seed();
+          tx.replaceProgram(program);
+          // Every process makes its own in-memory database: named by its seed, two seeded
+          // alike are the same data until one of them is written to (docs/caching.md).
+          if (db.isMemory) db.run("UPDATE meta SET value = ? WHERE key = 'database_id'", `seed-${createHash('sha256').update(JSON.stringify(program)).digest('hex').slice(0, 32)}`);
         });
       }
       return store;
@@ -105,6 +110,11 @@ export class ScheduleStore {
 
   isEmpty(): boolean {
     return this.db.transaction('read', () => !hasProgram(this.db));
+  }
+
+  /** Random, made when the database was created: another file at the same path has another. */
+  databaseId(): string {
+    return this.db.transaction('read', () => String(this.db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'database_id'")?.value ?? ''));
   }
 
   /** The current global data version (0 for a new database). */
@@ -132,6 +142,8 @@ export class ScheduleStore {
         );
       }
       const tx = new Tx(this.db, actor, action, before, new Date(this.now()).toISOString());
+      // Written to, an in-memory database is like no other process's any more.
+      if (this.db.isMemory) this.db.run("UPDATE meta SET value = lower(hex(randomblob(16))) WHERE key = 'database_id'");
       const value = fn(tx);
       const after = before + 1;
       this.db.run("UPDATE meta SET value = ? WHERE key = 'data_version'", String(after));

@@ -10,7 +10,6 @@ import type { Logger } from '../../core/util/log';
 import { ToolError } from '../domain/errors';
 
 // src/server/store/sqlite.ts still imports it from here.
-export { ToolError };
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;

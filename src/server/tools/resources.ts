@@ -33,6 +33,8 @@ export const scheduleStatusOut = {
   ),
   last_change: z.object({ at: z.string(), actor: z.string(), action: z.string(), data_version: z.number().int() }).nullable(),
   data_version: z.number().int(),
+  /** Random per database file: with data_version, proves a cached result is current. */
+  database_id: z.string(),
 };
 
 export function scheduleStatus(store: ScheduleStore, query: { start?: string | undefined; end?: string | undefined; scheduleId?: string | undefined }) {
@@ -71,6 +73,7 @@ export function scheduleStatus(store: ScheduleStore, query: { start?: string | u
     })),
     last_change: last ? { at: last.at, actor: last.actor, action: last.action, data_version: last.versionAfter } : null,
     data_version: snapshot.dataVersion,
+    database_id: store.databaseId(),
   };
 }
 
