@@ -9,8 +9,6 @@ import { z } from 'zod';
 import type { Logger } from '../../core/util/log';
 import { ToolError } from '../domain/errors';
 
-// src/server/store/sqlite.ts still imports it from here.
-
 export interface ToolAnnotations {
   readOnlyHint: boolean;
   destructiveHint: boolean;
