@@ -23,7 +23,10 @@ const BLOCKING_WARNINGS: ReadonlySet<RuleKey> = new Set([
   'local_max_consecutive_nights',
   'local_rest_after_call',
 ]);
-const PERSON_RULES: ReadonlySet<RuleKey> = new Set(RULE_KEYS.filter((k) => !k.startsWith('coverage_') && k !== 'supervision_pgy1' && k !== 'local_supervision_ratio'));
+// The person rules whose findings can refuse a change: a warning of approaching the limit never does.
+const PERSON_RULES: ReadonlySet<RuleKey> = new Set(
+  RULE_KEYS.filter((k) => !k.startsWith('coverage_') && k !== 'supervision_pgy1' && k !== 'local_supervision_ratio' && k !== 'approaching_weekly_hours'),
+);
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
