@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { addDays } from '../../../src/server/domain/time';
 import { isHardViolation } from '../../../src/server/generation/metrics';
 import type { Severity } from '../../../src/server/rules/findings';
+import type { RuleKey } from '../../../src/server/rules/ruleIds';
 import { randomProgram } from '../../support/generation/fixtures';
 import { inMemoryServer } from '../../support/server/client';
 
@@ -60,7 +61,7 @@ describe('property: a draft the generator reports as compliant is not flagged by
           assert.equal(out.issues_truncated, false);
           const byRule: Record<string, number> = {};
           for (const issue of out.issues) {
-            const key = issue.constraint_name.split(':')[0]!;
+            const key = issue.constraint_name.split(':')[0] as RuleKey;
             if (isHardViolation({ severity: issue.severity, key })) byRule[key] = (byRule[key] ?? 0) + 1;
           }
           assert.deepEqual(byRule, draft.metrics.violations_by_rule, `range ${range.start}..${range.end} of program ${seed}`);
