@@ -36,6 +36,13 @@ export interface SolveRequest {
    * best schedule; small sub-problems improve it where the full tree search stalls.
    */
   neighbourhoods: Int32Array[];
+  /**
+   * The stopping rule: end the neighbourhood search after a full pass over every
+   * neighbourhood that improved the schedule by less than this share of its objective
+   * (a local optimum for all of them: further passes repeat the same small solves).
+   * 0 keeps searching until the time limit.
+   */
+  minPassGain: number;
   numAssign: number;
 }
 

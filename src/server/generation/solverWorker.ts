@@ -124,8 +124,9 @@ function completeStart(model: Model, request: SolveRequest, feasibleStatus: numb
 
 /**
  * Fixes every decision outside one neighbourhood at the best schedule and re-solves the
- * small remaining problem from it, neighbourhood after neighbourhood, until time runs out;
- * keeps each improvement (and posts it, so a terminated worker still leaves it behind).
+ * small remaining problem from it, neighbourhood after neighbourhood, until time runs out
+ * or a whole pass stops paying (request.minPassGain); keeps each improvement (and posts
+ * it, so a terminated worker still leaves it behind).
  */
 function neighbourhoodSearch(
   model: Model,
@@ -145,7 +146,13 @@ function neighbourhoodSearch(
     const k = state % (i + 1);
     [order[i], order[k]] = [order[k]!, order[i]!];
   }
+  let passStart = best.objective;
   for (let round = 0; elapsed() < limit - 0.2; round++) {
+    if (request.minPassGain > 0 && round > 0 && round % order.length === 0) {
+      // A pass over every neighbourhood is done: stop when it no longer pays.
+      if (passStart - best.objective < request.minPassGain * Math.abs(passStart) + 1e-6) break;
+      passStart = best.objective;
+    }
     const free = request.neighbourhoods[order[round % order.length]!]!;
     const fixed = best.values.slice(0, n).map((v) => (v > 0.5 ? 1 : 0));
     const lower = Float64Array.from(fixed);
@@ -156,13 +163,13 @@ function neighbourhoodSearch(
     }
     model.changeColsBounds(full, lower, upper);
     model.setSolution({ colValue: best.values });
-    model.options.set({ time_limit: Math.max(0.1, Math.min(NEIGHBOURHOOD_SEC, limit - elapsed())) });
+    // A new seed per round: a time-limited sub-solve repeated in a later pass may find another answer.
+    model.options.set({ time_limit: Math.max(0.1, Math.min(NEIGHBOURHOOD_SEC, limit - elapsed())), random_seed: (request.seed + round) % 2147483647 });
     model.run();
     if (Number(model.info.get('primal_solution_status')) === feasibleStatus && model.getObjectiveValue() < best.objective - 1e-6) {
       best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
       post({ type: 'incumbent', objective: best.objective, values: best.values, time: elapsed() });
     }
-    if (round >= 4 * order.length) break;
   }
   model.changeColsBounds(full, new Float64Array(n), new Float64Array(n).fill(1));
   return best;
