@@ -8,9 +8,10 @@
  * then (algorithm "optimal") HiGHS started from the greedy schedule: branch and bound until
  * it stalls, then a large-neighbourhood search (weeks, and fortnights within one PGY level,
  * re-solved with the rest fixed). The stopping rule: the tree search ends when its gap
- * closes or no better schedule came for TREE_STALL_SEC, the neighbourhood search after a
- * pass over all its neighbourhoods gained under MIN_PASS_GAIN of the objective (a local
- * optimum for every one of them). When the time limit stops HiGHS the best incumbent is
+ * closes or no better schedule came for TREE_STALL_SEC, the neighbourhood search when a pass
+ * over all its neighbourhoods (a local optimum for every one of them), or the last
+ * GAIN_WINDOW_SEC (a quarter of the time so far, if longer), gained under MIN_GAIN of the
+ * objective. When the time limit stops HiGHS the best incumbent is
  * used; when it found none, or failed, the greedy schedule is (the seed's "retry with
  * greedy"). Nothing here touches the store.
  */
@@ -105,7 +106,8 @@ const BLOCK_DAYS = 28;
 const LOOKAHEAD_DAYS = 7;
 /** The stopping rule's thresholds (see the file comment). */
 const TREE_STALL_SEC = 1;
-const MIN_PASS_GAIN = 0.001;
+const MIN_GAIN = 0.001;
+const GAIN_WINDOW_SEC = 2;
 /** Below this the solver cannot even load a model: keep the greedy schedule instead. */
 const MIN_SOLVER_MS = 250;
 
@@ -250,7 +252,7 @@ async function runMip(
       // Equity keeps the LP bound low, so the tree search rarely closes the gap: once it
       // stalls, the neighbourhood search improves the schedule faster.
       stallSec: request.untilTimeLimit ? Math.max(1.5, (timeLimitMs / 1000) * 0.1) : TREE_STALL_SEC,
-      minPassGain: request.untilTimeLimit ? 0 : MIN_PASS_GAIN,
+      ...(request.untilTimeLimit ? {} : { minGain: MIN_GAIN, gainWindowSec: GAIN_WINDOW_SEC }),
       ...(startValues ? { start: startValues, neighbourhoods: neighbourhoods(problem) } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       now: request.now,

@@ -99,8 +99,9 @@ export interface MipOptions {
   start?: number[];
   /** Decision columns to free together in the neighbourhood search (none: tree search only). */
   neighbourhoods?: number[][];
-  /** Stop the neighbourhood search after a pass gaining less than this share (default 0: never). */
-  minPassGain?: number;
+  /** The neighbourhood search's stopping rule (solverProtocol.ts; default 0: never stop early). */
+  minGain?: number;
+  gainWindowSec?: number;
   signal?: AbortSignal;
   onProgress?: (p: MipProgress) => void;
   now?: () => number;
@@ -199,7 +200,8 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
       seed: options.seed,
       stallSec: options.stallSec ?? Infinity,
       neighbourhoods: (options.neighbourhoods ?? []).map((n) => Int32Array.from(n)),
-      minPassGain: options.minPassGain ?? 0,
+      minGain: options.minGain ?? 0,
+      gainWindowSec: options.gainWindowSec ?? Infinity,
       numAssign,
       ...(options.start ? { start: { indices: Int32Array.from(options.start.keys()), values: Float64Array.from(options.start) } } : {}),
     };

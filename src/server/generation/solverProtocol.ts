@@ -37,12 +37,14 @@ export interface SolveRequest {
    */
   neighbourhoods: Int32Array[];
   /**
-   * The stopping rule: end the neighbourhood search after a full pass over every
-   * neighbourhood that improved the schedule by less than this share of its objective
-   * (a local optimum for all of them: further passes repeat the same small solves).
-   * 0 keeps searching until the time limit.
+   * The stopping rule: end the neighbourhood search once it improves the schedule by less
+   * than this share of its objective, over a full pass of every neighbourhood (a local
+   * optimum for all of them: further passes repeat the same small solves) or over the last
+   * `gainWindowSec` seconds (or a quarter of the time so far, if longer). 0 keeps searching
+   * until the time limit.
    */
-  minPassGain: number;
+  minGain: number;
+  gainWindowSec: number;
   numAssign: number;
 }
 
