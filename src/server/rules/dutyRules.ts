@@ -80,6 +80,8 @@ export function rest(ctx: PersonRuleContext, person: Person, blocks: readonly Du
     const prev = blocks[i - 1]!;
     const next = blocks[i]!;
     const gap = (next.startMs - prev.dutyEndMs) / HOUR_MS;
+    // Most gaps break no rule: skip building the finding's parts (the N-1 model asks this often).
+    if (gap >= Math.max(prev.isCall24 ? 14 : 8, prev.isCall24 && local.enabled ? local.limit : 0) - EPS) continue;
     const first = next.shifts[0]!;
     const lastPrev = prev.shifts[prev.shifts.length - 1]!;
     const base = {

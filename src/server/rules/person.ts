@@ -63,8 +63,10 @@ export function checkPerson(ctx: PersonRuleContext, person: Person, shifts: read
   const touchesFocus = (f: FindingInput) => f.startMs < focusTo && f.endMs > focusFrom;
 
   if (on('double_booking')) doubleBooking(person, shifts, out);
-  if (on('leave_overlap')) leaveOverlap(ctx, person, shifts, out);
-  if (on('credential_mismatch')) eligibility(ctx, person, shifts, out);
+  // A shift's own leave and eligibility findings span the shift: only those touching the focus count.
+  const touching = shifts.filter((s) => s.startMs < focusTo && s.endMs > focusFrom);
+  if (on('leave_overlap')) leaveOverlap(ctx, person, touching, out);
+  if (on('credential_mismatch')) eligibility(ctx, person, touching, out);
   if (resident && shifts.length > 0) {
     if (on('weekly_hours') || on('approaching_weekly_hours')) weeklyHours(ctx, person, shifts, out);
     if (on('call_frequency')) callFrequency(ctx, person, shifts, out);
