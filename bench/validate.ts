@@ -1,8 +1,10 @@
 /**
- * validate_schedule_tool over generated programs of three sizes, called through a real MCP
- * client (in-process transport) as the orchestrator calls it. Target: 150 residents for 52
- * weeks under 1 s. Reports the first call (database read + snapshot + rules), the warm call
- * (snapshot cached by data version), memory, and how time grows with the number of shifts.
+ * validate_schedule_tool end to end (database read, snapshot, rules, suggestions) over
+ * generated programs of three sizes, called through a real MCP client (in-process transport)
+ * as the orchestrator calls it: S 12 residents x 4 weeks, M 36 x 13, L 150 x 52. Target: L
+ * under 1 s. Reports the first call, the warm call (snapshot cached by data version), the
+ * rules alone, peak memory during the calls (sampled RSS; the process's maxRSS alongside),
+ * and the growth exponent of time over shifts fitted by least squares over the three sizes.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -12,11 +14,12 @@ import { createServer } from '../src/server/createServer';
 import { generateProgram } from '../src/server/program/generate';
 import { ScheduleStore } from '../src/server/store/store';
 import type { BenchResult } from './run';
+import { growthExponent, maxRssMb, withPeakRss } from './support/measure';
 
 const SIZES = [
-  { residentsPerPgy: 10, faculty: 15, weeks: 13 },
-  { residentsPerPgy: 25, faculty: 38, weeks: 26 },
-  { residentsPerPgy: 50, faculty: 75, weeks: 52 },
+  { label: 'S', residentsPerPgy: 4, faculty: 6, weeks: 4 },
+  { label: 'M', residentsPerPgy: 12, faculty: 16, weeks: 13 },
+  { label: 'L', residentsPerPgy: 50, faculty: 75, weeks: 52 },
 ];
 
 async function measure(size: (typeof SIZES)[number]) {
@@ -37,36 +40,34 @@ async function measure(size: (typeof SIZES)[number]) {
     if (result.isError) throw new Error(JSON.stringify(result.content));
     return { ms, out: result.structuredContent as { total_issues: number; shifts_checked: number } };
   };
-  global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const cold = await call();
-  const heapAfter = process.memoryUsage().heapUsed;
   const median = async (suggestions: boolean) => {
     const times: number[] = [];
     for (let i = 0; i < 3; i++) times.push((await call(suggestions)).ms);
     return times.sort((x, y) => x - y)[1]!;
   };
-  const warmMs = await median(true);
-  const rulesOnlyMs = await median(false);
+  global.gc?.();
+  const { value, peakMb } = await withPeakRss(async () => {
+    const cold = await call();
+    return { cold, warmMs: await median(true), rulesOnlyMs: await median(false) };
+  });
   await client.close();
   await server.close();
   store.close();
   return {
-    label: `${size.residentsPerPgy * 3} residents x ${size.weeks} weeks`,
+    label: `${size.label}: ${size.residentsPerPgy * 3} residents x ${size.weeks} weeks`,
     shifts: schedule.assignments.length,
-    issues: cold.out.total_issues,
-    coldMs: cold.ms,
-    warmMs,
-    rulesOnlyMs,
-    heapMb: Math.max(0, heapAfter - heapBefore) / 1_048_576,
-    rssMb: process.memoryUsage().rss / 1_048_576,
+    issues: value.cold.out.total_issues,
+    coldMs: value.cold.ms,
+    warmMs: value.warmMs,
+    rulesOnlyMs: value.rulesOnlyMs,
+    peakMb,
   };
 }
 
 export async function run(): Promise<BenchResult[]> {
   const rows: BenchResult[] = [];
   // Warm the JIT on a tiny program so the first size is not charged for it.
-  await measure({ residentsPerPgy: 2, faculty: 5, weeks: 2 });
+  await measure({ label: 'warm-up', residentsPerPgy: 2, faculty: 5, weeks: 2 });
   const results: Awaited<ReturnType<typeof measure>>[] = [];
   for (const size of SIZES) results.push(await measure(size));
   for (const r of results) {
@@ -76,16 +77,17 @@ export async function run(): Promise<BenchResult[]> {
       { bench: 'validate', case: `${r.label}: warm call`, value: r.warmMs, unit: 'ms', note: 'median of 3, snapshot cached' },
       { bench: 'validate', case: `${r.label}: warm, rules only`, value: r.rulesOnlyMs, unit: 'ms', note: 'include_suggestions=false' },
       { bench: 'validate', case: `${r.label}: rules per 1000 shifts`, value: (r.rulesOnlyMs / r.shifts) * 1000, unit: 'ms' },
-      { bench: 'validate', case: `${r.label}: heap growth`, value: r.heapMb, unit: 'MB', note: `rss ${r.rssMb.toFixed(0)} MB` },
+      { bench: 'validate', case: `${r.label}: peak RSS during the calls`, value: r.peakMb, unit: 'MB', note: 'sampled every 50 ms' },
     );
   }
-  const [small, , large] = results;
-  // Slope of log(time) over log(shifts): 1 = linear growth. Suggestions cost about the same
-  // at every size (at most 50 findings get a substitute search), so the rules alone show growth.
-  const exponent = (pick: (r: (typeof results)[number]) => number) => Math.log(pick(large!) / pick(small!)) / Math.log(large!.shifts / small!.shifts);
+  // Suggestions cost about the same at every size (at most 50 findings get a substitute
+  // search), so the rules alone show how the checks grow.
+  const fit = (pick: (r: (typeof results)[number]) => number) => growthExponent(results.map((r) => ({ x: r.shifts, y: pick(r) })));
+  const span = `${results[0]!.shifts} -> ${results[results.length - 1]!.shifts} shifts, least squares over ${results.length} sizes`;
   rows.push(
-    { bench: 'validate', case: 'growth exponent, first call (time ~ shifts^k)', value: exponent((r) => r.coldMs), unit: 'k', note: `${small!.shifts} -> ${large!.shifts} shifts` },
-    { bench: 'validate', case: 'growth exponent, rules only', value: exponent((r) => r.rulesOnlyMs), unit: 'k', note: '1 = linear' },
+    { bench: 'validate', case: 'growth exponent, first call (time ~ shifts^k)', value: fit((r) => r.coldMs), unit: 'k', note: span },
+    { bench: 'validate', case: 'growth exponent, rules only', value: fit((r) => r.rulesOnlyMs), unit: 'k', note: '1 = linear' },
+    { bench: 'validate', case: 'process maxRSS after all sizes', value: maxRssMb(), unit: 'MB', note: 'resourceUsage().maxRSS' },
   );
   return rows;
 }

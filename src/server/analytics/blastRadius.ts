@@ -7,7 +7,8 @@ import { ZONES } from '../domain/program';
 import { isAbsent, type ScheduleSnapshot } from '../domain/snapshot';
 import { HOUR_MS, eachDate } from '../domain/time';
 import { activePeople } from './common';
-import { assigneesOf, COVER_ROLES, minimumOf, qualifies, type CoverageModel, type CoveredSlot } from './coverage';
+import { assigneesOf, COVER_ROLES, minimumOf, type CoverageModel, type CoveredSlot } from './coverage';
+import { qualifies } from '../rules/stepIn';
 
 export type Zone = (typeof ZONES)[number];
 export const ZONE_STATUSES = ['green', 'yellow', 'orange', 'red', 'black'] as const;

@@ -1,15 +1,16 @@
 /**
  * Coverage facts the resilience analytics share: which required slot each assignment fills,
  * who could step in, and what losing one person does to coverage (N-1). Pure: reads a
- * snapshot, returns plain data. N-1 is structural (qualified, present, free); edits the
- * recovery search and the sacrifice preview make are checked by the rule engine.
+ * snapshot, returns plain data. Whether a loss can be covered is the N-1 model of
+ * rules/stepIn.ts (rule-checked, the same answer contingency analysis gives); edits the
+ * recovery search and the sacrifice preview make are checked by the rule engine too.
  */
-import type { Person } from '../domain/program';
 import { expandShift, isAbsent, requiredSlots, slotKey, type ScheduleSnapshot, type Shift, type Slot } from '../domain/snapshot';
 import { DAY_MS, addDays, dateToMs, daysBetween } from '../domain/time';
 import { EligibilityIndex } from '../rules/eligibility';
+import { type QualifiedPool, stepInModel, type CoverRole } from '../rules/stepIn';
 
-export type CoverRole = 'faculty' | 'resident';
+export type { CoverRole };
 export const COVER_ROLES: readonly CoverRole[] = ['faculty', 'resident'];
 
 /** A required slot and the assignments on it. Backups are listed apart: they do not count. */
@@ -52,16 +53,6 @@ export function coveredSlots(snapshot: ScheduleSnapshot): CoveredSlot[] {
     }
     return { index, slot, faculty, residents, backups };
   });
-}
-
-/** Whether a person may ever fill this slot in this role (credentials, service list, PGY level). */
-export function qualifies(snapshot: ScheduleSnapshot, person: Person, slot: Slot, role: CoverRole): boolean {
-  if (!person.active || person.role !== role) return false;
-  if (person.services && !person.services.includes(slot.serviceId)) return false;
-  const credential = snapshot.services.get(slot.serviceId)?.requiredCredential;
-  if (credential && !person.credentials.includes(credential)) return false;
-  if (role === 'resident' && slot.pgy && (person.pgy === undefined || !slot.pgy.includes(person.pgy))) return false;
-  return true;
 }
 
 /** Days of padding around the range, so shifts near its edges are indexed too. */
@@ -186,29 +177,6 @@ export class Roster {
   }
 }
 
-/** Active people who may fill a slot in a role, cached per service / role / PGY set. */
-export class QualifiedPool {
-  private readonly cache = new Map<string, Person[]>();
-  private readonly bySlot = new WeakMap<Slot, Partial<Record<CoverRole, Person[]>>>();
-  constructor(private readonly snapshot: ScheduleSnapshot) {}
-
-  of(slot: Slot, role: CoverRole): Person[] {
-    let entry = this.bySlot.get(slot);
-    if (!entry) this.bySlot.set(slot, (entry = {}));
-    let list = entry[role];
-    if (!list) {
-      const key = `${slot.serviceId}|${role}|${slot.pgy?.join(',') ?? ''}`;
-      list = this.cache.get(key);
-      if (!list) {
-        list = this.snapshot.people.filter((p) => qualifies(this.snapshot, p, slot, role));
-        this.cache.set(key, list);
-      }
-      entry[role] = list;
-    }
-    return list;
-  }
-}
-
 /** Qualified people outside the slot who are present and free then (backups on the slot included), with the backup shift they would give up. */
 export function freeCandidates(c: CoveredSlot, role: CoverRole, pool: QualifiedPool, roster: Roster): { personId: string; backup?: Shift }[] {
   const on = new Set(assigneesOf(c, role).map((s) => s.personId));
@@ -253,7 +221,8 @@ export interface CoverageModel {
 export function coverageModel(snapshot: ScheduleSnapshot): CoverageModel {
   const slots = coveredSlots(snapshot);
   const roster = new Roster(snapshot);
-  const pool = new QualifiedPool(snapshot);
+  const stepIn = stepInModel(snapshot);
+  const pool = stepIn.pool;
   const losses = new Map<string, PersonLoss>();
   for (const p of snapshot.people) {
     if (!p.active) continue;
@@ -275,11 +244,9 @@ export function coverageModel(snapshot: ScheduleSnapshot): CoverageModel {
       if (min === 0) continue;
       const on = assigneesOf(c, role);
       const short = on.length - 1 < min;
-      // Structural N-1: someone qualified, present and free could step in. Duty-hour rules are
-      // left to the recovery search (rule engine); asking the engine here for every short slot
-      // would cost about a second on a 13-week program.
       const free = freeCandidates(c, role, pool, roster);
-      const coverable = !short || free.length > 0;
+      const onSlot = new Set([...c.faculty, ...c.residents].map((s) => s.personId));
+      const coverable = !short || on.length - 1 + stepIn.find(c.slot, role, onSlot, min - on.length + 1).length >= min;
       for (const s of on) {
         const loss = losses.get(s.personId);
         if (!loss) continue;

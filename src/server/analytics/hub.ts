@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { ScheduleSnapshot } from '../domain/snapshot';
 import { activePeople } from './common';
-import { qualifies, type CoverageModel } from './coverage';
+import type { CoverageModel } from './coverage';
+import { qualifies } from '../rules/stepIn';
 import type { Centralities, Network } from './network';
 import { mean, sum } from './stats';
 

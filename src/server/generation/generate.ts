@@ -7,7 +7,11 @@
  * Per block: supply checks that can prove infeasibility cheaply, the greedy constructor,
  * then (algorithm "optimal") HiGHS started from the greedy schedule: branch and bound until
  * it stalls, then a large-neighbourhood search (weeks, and fortnights within one PGY level,
- * re-solved with the rest fixed). When the time limit stops HiGHS the best incumbent is
+ * re-solved with the rest fixed). The stopping rule: the tree search ends when its gap
+ * closes or no better schedule came for TREE_STALL_SEC, the neighbourhood search when a pass
+ * over all its neighbourhoods (a local optimum for every one of them), or the last
+ * GAIN_WINDOW_SEC (a quarter of the time so far, if longer), gained under MIN_GAIN of the
+ * objective. When the time limit stops HiGHS the best incumbent is
  * used; when it found none, or failed, the greedy schedule is (the seed's "retry with
  * greedy"). Nothing here touches the store.
  */
@@ -33,6 +37,11 @@ export interface GenerateRequest {
   weights: ObjectiveWeights;
   /** Relative MIP gap at which a block counts as solved (default 0.5 %). */
   relGap?: number;
+  /**
+   * Search until the time limit instead of stopping when the schedule stops improving
+   * (the stopping rule below); benchmarks compare the two.
+   */
+  untilTimeLimit?: boolean;
   signal?: AbortSignal;
   onProgress?: (fraction: number, message: string) => void;
   now: () => number;
@@ -95,6 +104,10 @@ export class InfeasibleError extends Error {
 
 const BLOCK_DAYS = 28;
 const LOOKAHEAD_DAYS = 7;
+/** The stopping rule's thresholds (see the file comment). */
+const TREE_STALL_SEC = 1;
+const MIN_GAIN = 0.001;
+const GAIN_WINDOW_SEC = 2;
 /** Below this the solver cannot even load a model: keep the greedy schedule instead. */
 const MIN_SOLVER_MS = 250;
 
@@ -238,7 +251,8 @@ async function runMip(
       relGap: request.relGap ?? 0.005,
       // Equity keeps the LP bound low, so the tree search rarely closes the gap: once it
       // stalls, the neighbourhood search improves the schedule faster.
-      stallSec: Math.max(1.5, (timeLimitMs / 1000) * 0.1),
+      stallSec: request.untilTimeLimit ? Math.max(1.5, (timeLimitMs / 1000) * 0.1) : TREE_STALL_SEC,
+      ...(request.untilTimeLimit ? {} : { minGain: MIN_GAIN, gainWindowSec: GAIN_WINDOW_SEC }),
       ...(startValues ? { start: startValues, neighbourhoods: neighbourhoods(problem) } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       now: request.now,
@@ -255,9 +269,10 @@ async function runMip(
 }
 
 /**
- * Neighbourhoods for the solver's large-neighbourhood search: every week of the block
- * (anyone may trade shifts inside it), and every fortnight within one PGY level or the
- * faculty (where equity is decided), both overlapping by half.
+ * Neighbourhoods for the solver's large-neighbourhood search: every three days and every
+ * week of the block (anyone may trade shifts inside them), and every fortnight within one
+ * PGY level or the faculty (where equity is decided), all overlapping. One that frees
+ * every decision would be the whole tree search again: left out.
  */
 function neighbourhoods(problem: Problem): number[][] {
   const out: number[][] = [];
@@ -266,8 +281,9 @@ function neighbourhoods(problem: Problem): number[][] {
     const first = dates[from]!;
     const last = dates[Math.min(dates.length - 1, from + days - 1)]!;
     const cols = problem.candidates.filter((c) => c.date >= first && c.date <= last && select(c)).map((c) => c.index);
-    if (cols.length > 0) out.push(cols);
+    if (cols.length > 0 && cols.length < problem.candidates.length) out.push(cols);
   };
+  for (let from = 0; from < dates.length; from += 2) window(3, from, () => true);
   for (let from = 0; from < dates.length; from += 4) window(7, from, () => true);
   const groups = [...new Set([...problem.people.values()].map((p) => p.group))];
   for (const group of groups) {

@@ -99,6 +99,9 @@ export interface MipOptions {
   start?: number[];
   /** Decision columns to free together in the neighbourhood search (none: tree search only). */
   neighbourhoods?: number[][];
+  /** The neighbourhood search's stopping rule (solverProtocol.ts; default 0: never stop early). */
+  minGain?: number;
+  gainWindowSec?: number;
   signal?: AbortSignal;
   onProgress?: (p: MipProgress) => void;
   now?: () => number;
@@ -197,6 +200,8 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
       seed: options.seed,
       stallSec: options.stallSec ?? Infinity,
       neighbourhoods: (options.neighbourhoods ?? []).map((n) => Int32Array.from(n)),
+      minGain: options.minGain ?? 0,
+      gainWindowSec: options.gainWindowSec ?? Infinity,
       numAssign,
       ...(options.start ? { start: { indices: Int32Array.from(options.start.keys()), values: Float64Array.from(options.start) } } : {}),
     };

@@ -14,6 +14,7 @@ import { HOUR_MS, addDays, daysBetween, isIsoDate } from '../domain/time';
 import type { ScheduleStore } from '../store/store';
 import type { StoredSchedule } from '../store/types';
 import { ToolError } from '../domain/errors';
+import { contextRange, snapshotInContext } from './contextSnapshot';
 import { InfeasibleError, generateSchedule, type Algorithm, type BlockReport } from './generate';
 import { SolveCancelledError } from './mip';
 import { diffAssignments, scheduleMetrics, type ScheduleMetrics } from './metrics';
@@ -21,7 +22,6 @@ import type { ObjectiveWeights } from './model';
 import { ownedAssignment } from './problem';
 
 export const ROLLBACK_WINDOW_HOURS = 24;
-const CONTEXT_DAYS = 28;
 const MAX_GENERATION_DAYS = 366;
 const BLOCK_DAYS = 28;
 
@@ -105,16 +105,6 @@ export function snapshotWith(store: ScheduleStore, schedule: StoredSchedule, ass
   return snapshotFrom(store.reference(), schedule, assignments, range, dataVersion);
 }
 
-function withContext(range: { start: string; end: string }): { start: string; end: string } {
-  return { start: addDays(range.start, -CONTEXT_DAYS), end: addDays(range.end, CONTEXT_DAYS) };
-}
-
-/** Published assignments around `range` with those inside it replaced by `inside`. */
-function merged(store: ScheduleStore, scheduleId: string, range: { start: string; end: string }, inside: readonly Assignment[]): Assignment[] {
-  const around = store.assignments(scheduleId, withContext(range)).filter((a) => a.date < range.start || a.date > range.end);
-  return [...around, ...inside];
-}
-
 export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Promise<GenerateOutput> {
   const { store } = deps;
   const { schedule, range } = resolveTarget(store, input);
@@ -132,7 +122,7 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
     );
   }
   try {
-    const context = withContext(range);
+    const context = contextRange(range);
     const current = store.assignments(schedule.id, context);
     const snapshot = snapshotWith(store, schedule, current, context, version);
     // Compute budgets run on real elapsed time, whatever clock "today" comes from.
@@ -171,7 +161,8 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
       role: a.role,
     }));
     const draftAssignments = [...kept, ...generated];
-    const metrics = scheduleMetrics(snapshotWith(store, schedule, merged(store, schedule.id, range, draftAssignments), context, version), range, baseline, draftAssignments);
+    // Judged exactly as validate_schedule_by_id_tool reads the stored draft (contextSnapshot.ts).
+    const metrics = scheduleMetrics(snapshotInContext(store, schedule, range, draftAssignments, version), range, baseline, draftAssignments);
     const solverStatuses = [...new Set(result.blocks.map((b) => b.solverStatus))];
     const algorithmUsed: Algorithm = result.blocks.every((b) => b.producedBy === 'optimal') ? 'optimal' : 'greedy';
     const written = store.write(input.actor, 'generate_schedule', input.expectedDataVersion, (tx) => {
@@ -286,9 +277,9 @@ export function draftPreview(deps: ServiceDeps, draftId: string, maxPeople: numb
   const version = store.dataVersion();
   const before = store.assignments(parent.id, range);
   const after = store.assignments(draft.id);
-  const context = withContext(range);
+  const context = contextRange(range);
   const beforeSnap = snapshotWith(store, parent, store.assignments(parent.id, context), context, version);
-  const afterSnap = snapshotWith(store, parent, merged(store, parent.id, range, after), context, version);
+  const afterSnap = snapshotInContext(store, parent, range, after, version);
   const hoursIn = (snap: ScheduleSnapshot, id: string) => (snap.byPerson.get(id) ?? []).filter((s) => s.date >= range.start && s.date <= range.end).reduce((n, s) => n + s.countedHours, 0);
   const { added, removed } = diffAssignments(before, after);
   const touched = new Set([...added, ...removed].map((a) => a.personId));

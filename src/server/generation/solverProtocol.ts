@@ -36,6 +36,15 @@ export interface SolveRequest {
    * best schedule; small sub-problems improve it where the full tree search stalls.
    */
   neighbourhoods: Int32Array[];
+  /**
+   * The stopping rule: end the neighbourhood search once it improves the schedule by less
+   * than this share of its objective, over a full pass of every neighbourhood (a local
+   * optimum for all of them: further passes repeat the same small solves) or over the last
+   * `gainWindowSec` seconds (or a quarter of the time so far, if longer). 0 keeps searching
+   * until the time limit.
+   */
+  minGain: number;
+  gainWindowSec: number;
   numAssign: number;
 }
 

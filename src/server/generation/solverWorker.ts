@@ -8,6 +8,7 @@ import type highsLoaderType from 'highs';
 import type { Model } from 'highs';
 import { parentPort } from 'node:worker_threads';
 import type { SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
+import { Progress } from './stoppingRule';
 
 // `require`, not `import`: an import makes esbuild pick the package's ESM build, whose
 // loader needs import.meta.url and fails inside the CommonJS bundle.
@@ -60,12 +61,14 @@ async function solve(request: SolveRequest): Promise<void> {
     // The stall clock starts once the root relaxation is solved (a finite dual bound):
     // before that, no improvement is expected.
     let searching = Infinity;
+    const progress = new Progress(request.minGain, request.gainWindowSec);
     const { callbackType } = highs.constants;
     const result = model.run({
       [callbackType.mipImprovingSolution](event) {
         const values = event.data.mip_solution;
         lastImprovement = event.data.running_time ?? 0;
         incumbents += 1;
+        progress.record(lastImprovement, event.data.objective_function_value ?? Infinity);
         if (values) post({ type: 'incumbent', objective: event.data.objective_function_value ?? NaN, values, time: elapsed() });
         return undefined;
       },
@@ -76,7 +79,8 @@ async function solve(request: SolveRequest): Promise<void> {
           post({ type: 'progress', time: elapsed(), primal: event.data.mip_primal_bound, dual: event.data.mip_dual_bound, gap: event.data.mip_gap });
         }
         if (searching === Infinity && Number.isFinite(event.data.mip_dual_bound ?? NaN)) searching = time;
-        if (incumbents > 0 && time - Math.max(lastImprovement, searching) > request.stallSec) event.interrupt();
+        const stalled = time - Math.max(lastImprovement, searching) > request.stallSec;
+        if (incumbents > 0 && (stalled || (time > searching && progress.flat(time, searching)))) event.interrupt();
         return undefined;
       },
     });
@@ -124,8 +128,9 @@ function completeStart(model: Model, request: SolveRequest, feasibleStatus: numb
 
 /**
  * Fixes every decision outside one neighbourhood at the best schedule and re-solves the
- * small remaining problem from it, neighbourhood after neighbourhood, until time runs out;
- * keeps each improvement (and posts it, so a terminated worker still leaves it behind).
+ * small remaining problem from it, neighbourhood after neighbourhood, until time runs out
+ * or it stops paying (request.minGain, request.gainWindowSec); keeps each improvement (and
+ * posts it, so a terminated worker still leaves it behind).
  */
 function neighbourhoodSearch(
   model: Model,
@@ -145,7 +150,17 @@ function neighbourhoodSearch(
     const k = state % (i + 1);
     [order[i], order[k]] = [order[k]!, order[i]!];
   }
+  let passStart = best.objective;
+  const progress = new Progress(request.minGain, request.gainWindowSec);
+  const origin = elapsed();
+  progress.record(origin, best.objective);
   for (let round = 0; elapsed() < limit - 0.2; round++) {
+    // A pass over every neighbourhood that no longer pays is a local optimum for all of them.
+    if (request.minGain > 0 && round > 0 && round % order.length === 0) {
+      if (passStart - best.objective < request.minGain * Math.abs(passStart) + 1e-6) break;
+      passStart = best.objective;
+    }
+    if (progress.flat(elapsed(), origin)) break;
     const free = request.neighbourhoods[order[round % order.length]!]!;
     const fixed = best.values.slice(0, n).map((v) => (v > 0.5 ? 1 : 0));
     const lower = Float64Array.from(fixed);
@@ -156,13 +171,14 @@ function neighbourhoodSearch(
     }
     model.changeColsBounds(full, lower, upper);
     model.setSolution({ colValue: best.values });
-    model.options.set({ time_limit: Math.max(0.1, Math.min(NEIGHBOURHOOD_SEC, limit - elapsed())) });
+    // A new seed per round: a time-limited sub-solve repeated in a later pass may find another answer.
+    model.options.set({ time_limit: Math.max(0.1, Math.min(NEIGHBOURHOOD_SEC, limit - elapsed())), random_seed: (request.seed + round) % 2147483647 });
     model.run();
     if (Number(model.info.get('primal_solution_status')) === feasibleStatus && model.getObjectiveValue() < best.objective - 1e-6) {
       best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
+      progress.record(elapsed(), best.objective);
       post({ type: 'incumbent', objective: best.objective, values: best.values, time: elapsed() });
     }
-    if (round >= 4 * order.length) break;
   }
   model.changeColsBounds(full, new Float64Array(n), new Float64Array(n).fill(1));
   return best;

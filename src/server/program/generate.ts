@@ -79,8 +79,9 @@ export function generateProgram(params: GenerateParams): ProgramFile {
   const days = params.weeks * 7;
   const end = addDays(start, days - 1);
   const residentCount = params.residentsPerPgy * 3;
-  // Teams of about twelve residents, each needing at least five faculty for its 36 weekly positions.
-  const teamCount = Math.max(1, Math.min(Math.round(residentCount / 12), Math.floor(params.faculty / 5)));
+  // Teams of at least twelve residents (four per PGY level: fewer cannot staff a team's week),
+  // each needing at least five faculty for its 36 weekly positions.
+  const teamCount = Math.max(1, Math.min(Math.floor(residentCount / 12), Math.floor(params.faculty / 5)));
   const suffix = (t: number) => (teamCount === 1 ? '' : `-${t + 1}`);
 
   const services: Service[] = [];

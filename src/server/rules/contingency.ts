@@ -4,7 +4,8 @@
  *
  * For each slot and staff group (faculty, or also residents) in the period:
  *   assigned A, minimum m, substitutes S = people not on the slot who could take it without
- *   breaking a rule (EligibilityIndex; searched only as far as the answer needs).
+ *   breaking a rule (the N-1 model of stepIn.ts, which the analytics share; searched only as
+ *   far as the answer needs).
  * - Losing p affects slot s when p is in A and |A| - 1 < m (a direct gap).
  * - The gap is uncoverable when fewer than m remain among A and S without p.
  * - N-1 severity: critical when p leaves any uncoverable slot, high when more than 5 slots
@@ -19,6 +20,7 @@ import type { ScheduleSnapshot, Shift } from '../domain/snapshot';
 import type { EligibilityIndex } from './eligibility';
 import type { DateRange } from './person';
 import { slotFills, type SlotFill } from './slots';
+import { stepInModel } from './stepIn';
 
 export interface ContingencyOptions {
   n1: boolean;
@@ -97,15 +99,13 @@ export async function analyzeContingency(
       if (min > 0 && assigned.length > 0) groups.push({ fill, role, assigned, min, subs: [] });
     }
   }
-  // Substitutes: enough to decide N-1 (need m - |A| + 1) and N-2 (one more).
+  // Substitutes from the one N-1 model (stepIn.ts): enough to decide N-1 (m - |A| + 1) and N-2 (one more).
+  const stepIn = stepInModel(snap);
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!;
     const need = g.min - g.assigned.length + (options.n2 ? 2 : 1);
-    if (need > 0) {
-      const probe = index.hypotheticalShift('-', g.fill.slot.serviceId, g.fill.slot.shiftTypeId, g.fill.slot.date, g.role === 'faculty' ? 'supervising' : 'primary');
-      const onSlot = new Set([...g.fill.faculty, ...g.fill.residents].map((s) => s.personId));
-      g.subs = index.substitutes(probe, g.role, { exclude: onSlot, limit: need }).map((p) => p.id);
-    }
+    const onSlot = new Set([...g.fill.faculty, ...g.fill.residents].map((s) => s.personId));
+    g.subs = stepIn.find(g.fill.slot, g.role, onSlot, need);
     if (i % 50 === 49) {
       hooks.checkCancelled?.();
       await hooks.progress?.(i + 1, groups.length);

@@ -8,7 +8,8 @@ import type { Person } from '../domain/program';
 import { expandShift, isAbsent, type ScheduleSnapshot, type Shift } from '../domain/snapshot';
 import { DAY_MS, HOUR_MS, addDays, dateToMs } from '../domain/time';
 import { WINDOW_DAYS } from './findings';
-import { checkPerson, ineligibility, type PersonRuleContext } from './person';
+import { checkPerson, type PersonRuleContext } from './person';
+import { ineligibility } from './personConflicts';
 import { RULE_KEYS, type RuleKey } from './ruleIds';
 import { coverageLookup } from './slots';
 
@@ -22,7 +23,10 @@ const BLOCKING_WARNINGS: ReadonlySet<RuleKey> = new Set([
   'local_max_consecutive_nights',
   'local_rest_after_call',
 ]);
-const PERSON_RULES: ReadonlySet<RuleKey> = new Set(RULE_KEYS.filter((k) => !k.startsWith('coverage_') && k !== 'supervision_pgy1' && k !== 'local_supervision_ratio'));
+// The person rules whose findings can refuse a change: a warning of approaching the limit never does.
+const PERSON_RULES: ReadonlySet<RuleKey> = new Set(
+  RULE_KEYS.filter((k) => !k.startsWith('coverage_') && k !== 'supervision_pgy1' && k !== 'local_supervision_ratio' && k !== 'approaching_weekly_hours'),
+);
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
@@ -50,9 +54,10 @@ export class EligibilityIndex {
     const dates = adds.map((s) => s.date).sort();
     // Findings caused by a shift can start the next days: overlaps, the rest after it.
     const focus = { start: addDays(dates[0]!, -1), end: addDays(dates[dates.length - 1]!, 2) };
-    const data = { start: addDays(focus.start, -(WINDOW_DAYS - 1)), end: addDays(focus.end, WINDOW_DAYS - 1) };
-    const from = dateToMs(data.start) - DAY_MS;
-    const to = dateToMs(data.end) + 2 * DAY_MS;
+    // Every window overlapping the focus lies within 27 days of it (a day more for overlaps).
+    const data = { start: addDays(focus.start, -WINDOW_DAYS), end: addDays(focus.end, WINDOW_DAYS) };
+    const from = dateToMs(data.start);
+    const to = dateToMs(data.end) + DAY_MS;
     const own = (snap.byPerson.get(person.id) ?? []).filter((s) => !removes.has(s.assignmentId) && s.dutyEndMs > from && s.startMs < to);
     const moved = adds.map((s) => ({ ...s, personId: person.id }));
     const after = [...own, ...moved].sort((a, b) => a.startMs - b.startMs);

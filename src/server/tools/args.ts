@@ -1,11 +1,12 @@
 /**
  * Argument shapes and checks shared by the read tools: dates, ranges (at most 366 days,
- * not reversed), ids, and the snapshot a rule check needs (the focus range plus the 27 days
+ * not reversed), ids, and the snapshot a rule check needs (the focus range plus the 28 days
  * on either side that rolling 28-day windows reach into).
  */
 import { z } from 'zod';
 import type { ScheduleSnapshot } from '../domain/snapshot';
-import { DAY_MS, addDays, dateToMs, isIsoDate } from '../domain/time';
+import { DAY_MS, dateToMs, isIsoDate } from '../domain/time';
+import { contextRange, contextRanges, draftInContext, type ContextRange } from '../generation/contextSnapshot';
 import type { DateRange } from '../rules/person';
 import type { ScheduleStore } from '../store/store';
 import type { StoredSchedule } from '../store/types';
@@ -44,12 +45,15 @@ export interface FocusedSnapshot {
   snapshot: ScheduleSnapshot;
   schedule: StoredSchedule;
   focus: DateRange;
+  /** Dates read around the focus for the rolling windows, and the schedule each came from. */
+  context: ContextRange[];
 }
 
 /**
  * The schedule for a focus range (explicit id, or the published one covering it), loaded
- * with up to 27 days of context on either side, clipped to the schedule. The focus itself
- * is clipped to the schedule too: outside it there is nothing to judge.
+ * with up to 28 days of context on either side, clipped to the schedule; a draft with its
+ * published schedule's days around it. The focus itself is clipped to the schedule too:
+ * outside it there is nothing to judge.
  */
 export function focusedSnapshot(store: ScheduleStore, query: { start?: string; end?: string; scheduleId?: string }): FocusedSnapshot {
   if (query.start !== undefined && query.end !== undefined) checkRange(query.start, query.end);
@@ -60,12 +64,13 @@ export function focusedSnapshot(store: ScheduleStore, query: { start?: string; e
     throw new ToolError(`schedule "${schedule.id}" runs ${schedule.start}..${schedule.end}, outside ${start}..${end}`, 'NOT_FOUND');
   }
   const focus = { start: start < schedule.start ? schedule.start : start, end: end > schedule.end ? schedule.end : end };
-  const before = addDays(focus.start, -27);
-  const after = addDays(focus.end, 27);
+  // A draft is judged inside its published schedule, as generation judged it.
+  if (schedule.status === 'draft' && schedule.parentId !== undefined) return { ...draftInContext(store, schedule, focus), schedule, focus };
+  const read = contextRange(focus);
   const snapshot = store.snapshot({
     scheduleId: schedule.id,
-    start: before < schedule.start ? schedule.start : before,
-    end: after > schedule.end ? schedule.end : after,
+    start: read.start < schedule.start ? schedule.start : read.start,
+    end: read.end > schedule.end ? schedule.end : read.end,
   });
-  return { snapshot, schedule, focus };
+  return { snapshot, schedule, focus, context: contextRanges(snapshot.range, focus, focus, schedule.id, schedule.id) };
 }

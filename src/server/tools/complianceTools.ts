@@ -15,7 +15,8 @@ import { ALL_RULES, runValidation, selectRules, type RuleFamily, type Validation
 import type { Finding } from '../rules/findings';
 import { RULES, type RuleKey } from '../rules/ruleIds';
 import type { ScheduleStore } from '../store/store';
-import { dateArg, dateRangeOut, focusedSnapshot, idArg, scheduleIdArg } from './args';
+import type { ContextRange } from '../generation/contextSnapshot';
+import { dateArg, dateRangeOut, focusedSnapshot, idArg, scheduleIdArg, type FocusedSnapshot } from './args';
 import { READ_ONLY, registerTool, type CallContext } from './defineTool';
 import type { ToolContext } from './context';
 
@@ -41,6 +42,11 @@ const issueOut = z.object({
   assignment_ids: z.array(z.string()),
 });
 
+/** The dates read around the checked range for the rolling windows (contextSnapshot.ts). */
+const contextOut = z
+  .array(z.object({ start: z.string(), end: z.string(), schedule_id: z.string() }))
+  .describe('Dates read as context around date_range: every 28-day window overlapping date_range is judged, and findings are reported only when their window overlaps it.');
+
 const validationOut = {
   is_valid: z.boolean(),
   overall_compliance_rate: z.number().min(0).max(1).describe('Share of residents scheduled in the range without a critical issue.'),
@@ -59,6 +65,7 @@ const validationOut = {
   mode: z.enum(['full', 'quick']),
   schedule_id: z.string(),
   data_version: z.number().int(),
+  context: contextOut,
 };
 
 const MAX_ISSUES = 500;
@@ -86,7 +93,12 @@ function issue(f: Finding, snapshot: ScheduleSnapshot): z.infer<typeof issueOut>
   };
 }
 
-function validationResult(report: ValidationReport, snapshot: ScheduleSnapshot, rules: ReadonlySet<RuleKey>, mode: 'full' | 'quick', now: number, maxIssues: number) {
+function contextOf(list: readonly ContextRange[]): z.infer<typeof contextOut> {
+  return list.map((c) => ({ start: c.start, end: c.end, schedule_id: c.scheduleId }));
+}
+
+function validationResult(report: ValidationReport, focused: FocusedSnapshot, rules: ReadonlySet<RuleKey>, mode: 'full' | 'quick', now: number, maxIssues: number) {
+  const { snapshot } = focused;
   const compliant = report.residentsScheduled === 0 ? 1 : report.residentsCompliant / report.residentsScheduled;
   return {
     is_valid: report.counts.critical === 0,
@@ -104,8 +116,9 @@ function validationResult(report: ValidationReport, snapshot: ScheduleSnapshot, 
     shifts_checked: report.shiftsInFocus,
     rules_checked: [...rules].map((k) => RULES[k].defaultId + ' ' + k).sort(),
     mode,
-    schedule_id: snapshot.schedule.id,
+    schedule_id: focused.schedule.id,
     data_version: snapshot.dataVersion,
+    context: contextOf(focused.context),
   };
 }
 
@@ -176,9 +189,9 @@ export function registerComplianceTools(server: McpServer, ctx: ToolContext, sto
         if (args.check_coverage) families.push('coverage');
         if (args.check_conflicts) families.push('conflicts');
         const rules = selectRules(families);
-        const { snapshot, focus } = focusedSnapshot(store, { start: args.start_date, end: args.end_date, ...(args.schedule_id ? { scheduleId: args.schedule_id } : {}) });
-        const report = await runValidation(snapshot, { focus, rules, suggestions: args.include_suggestions }, hooks(call));
-        return validationResult(report, snapshot, rules, 'full', ctx.now(), args.max_issues);
+        const focused = focusedSnapshot(store, { start: args.start_date, end: args.end_date, ...(args.schedule_id ? { scheduleId: args.schedule_id } : {}) });
+        const report = await runValidation(focused.snapshot, { focus: focused.focus, rules, suggestions: args.include_suggestions }, hooks(call));
+        return validationResult(report, focused, rules, 'full', ctx.now(), args.max_issues);
       },
     },
     ctx.logger,
@@ -201,9 +214,9 @@ export function registerComplianceTools(server: McpServer, ctx: ToolContext, sto
       output: validationOut,
       annotations: READ_ONLY,
       async run(args, call) {
-        const { snapshot, focus } = focusedSnapshot(store, { start: args.start_date, end: args.end_date, ...(args.schedule_id ? { scheduleId: args.schedule_id } : {}) });
-        const report = await runValidation(snapshot, { focus, rules: quickRules, suggestions: false }, hooks(call));
-        return validationResult(report, snapshot, quickRules, 'quick', ctx.now(), args.max_issues);
+        const focused = focusedSnapshot(store, { start: args.start_date, end: args.end_date, ...(args.schedule_id ? { scheduleId: args.schedule_id } : {}) });
+        const report = await runValidation(focused.snapshot, { focus: focused.focus, rules: quickRules, suggestions: false }, hooks(call));
+        return validationResult(report, focused, quickRules, 'quick', ctx.now(), args.max_issues);
       },
     },
     ctx.logger,
@@ -256,10 +269,11 @@ export function registerComplianceTools(server: McpServer, ctx: ToolContext, sto
         constraint_config: z.string(),
         metadata: z.object({ source: z.literal('store'), schedule_status: z.enum(['published', 'draft']), date_range: dateRangeOut, rules_checked: z.number().int() }),
         data_version: z.number().int(),
+        context: contextOut,
       },
       annotations: READ_ONLY,
       async run(args, call) {
-        const { snapshot, focus, schedule } = focusedSnapshot(store, { scheduleId: args.schedule_id });
+        const { snapshot, focus, schedule, context } = focusedSnapshot(store, { scheduleId: args.schedule_id });
         const rules = CONFIGS[args.constraint_config];
         const report = await runValidation(snapshot, { focus, rules, suggestions: args.include_suggestions }, hooks(call));
         const strict = args.constraint_config === 'strict';
@@ -288,6 +302,7 @@ export function registerComplianceTools(server: McpServer, ctx: ToolContext, sto
           constraint_config: args.constraint_config,
           metadata: { source: 'store' as const, schedule_status: schedule.status, date_range: [focus.start, focus.end] as [string, string], rules_checked: rules.size },
           data_version: snapshot.dataVersion,
+          context: contextOf(context),
         };
       },
     },

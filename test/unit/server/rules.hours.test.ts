@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dailyHours } from '../../../src/server/rules/person';
+import { validateSnapshot } from '../../../src/server/rules/engine';
+import { dailyHours } from '../../../src/server/rules/windowRules';
 import { days, findings, fixture, SHIFT_TYPES, snapshotOf } from '../../support/server/fixtures';
 
 /** A shift type of `hours` starting 06:00, so 20 of them fill exactly 20 x hours in 28 days. */
@@ -76,12 +77,20 @@ describe('VI.F.1 80 hours per week averaged over 28 days', () => {
     assert.equal(f[0]!.measured, 82.5);
   });
 
-  it('judges a range shorter than 28 days pro rata', () => {
-    const program = fixture({ end: '2027-01-10', shiftTypes: [long(14)], assignments: days('2027-01-04', 6).map((d) => ['r1', 'long', d]) });
-    const f = findings(program, ['weekly_hours']);
-    assert.equal(f.length, 1); // 84 h in 7 days
-    assert.equal(f[0]!.measured, 84);
-    assert.equal(f[0]!.details.window_days, 7);
+  // ACGME averages over 4 weeks: a short range is judged by the 28-day windows overlapping it
+  // (the earlier pro-rata reading flagged 84 h in one week of an otherwise empty month).
+  it('judges a range shorter than 28 days by the 28-day windows around it', () => {
+    const short = fixture({ end: '2027-01-10', shiftTypes: [long(14)], assignments: days('2027-01-04', 6).map((d) => ['r1', 'long', d]) });
+    assert.deepEqual(findings(short, ['weekly_hours']), []); // 84 h in any 28 days
+
+    // A heavy month, validated one week at a time: every week reports the window over it.
+    const month = fixture({ shiftTypes: [long(16.5)], assignments: weekdays.map((d) => ['r1', 'long', d]) });
+    const week = { start: '2027-01-18', end: '2027-01-24' };
+    const f = validateSnapshot(snapshotOf(month), { focus: week, suggestions: false, rules: new Set(['weekly_hours']) }).findings;
+    assert.equal(f.length, 1);
+    assert.equal(f[0]!.measured, 82.5); // 330 h in the 28 days
+    assert.equal(f[0]!.details.window_days, 28);
+    assert.deepEqual(f[0]!.dateRange, ['2027-01-04', '2027-01-31']);
   });
 
   // Night 19-07 = 5 + 7 h; call 07:00 + 24 h + 4 h transition = 17 + 11 h;

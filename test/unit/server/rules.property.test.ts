@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { buildSnapshot } from '../../../src/server/domain/snapshot';
 import { addDays } from '../../../src/server/domain/time';
 import { validateSnapshot } from '../../../src/server/rules/engine';
-import { dailyHours } from '../../../src/server/rules/person';
+import { dailyHours } from '../../../src/server/rules/windowRules';
 import { generateProgram } from '../../../src/server/program/generate';
 import { fixture, PEOPLE, SHIFT_TYPES, snapshotOf } from '../../support/server/fixtures';
 
