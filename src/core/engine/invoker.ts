@@ -13,7 +13,16 @@ export interface ToolProgress {
 
 /** What the invoker knows about a capability before calling it. */
 export type Resolution =
-  | { status: 'available'; capability: string; tool: string; writes: boolean }
+  | {
+      status: 'available';
+      capability: string;
+      tool: string;
+      writes: boolean;
+      /** The tool's declared JSON Schema for its arguments, when the server sent one. */
+      inputSchema?: Record<string, unknown>;
+      /** Workflow argument name -> this tool's name for it (servers name some arguments differently). */
+      argAliases?: Readonly<Record<string, string>>;
+    }
   | { status: 'unavailable'; capability: string; reason: string };
 
 export interface InvokeOptions {

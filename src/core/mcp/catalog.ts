@@ -6,6 +6,7 @@
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Resolution } from '../engine/invoker';
+import { ARG_ALIASES } from './argAliases';
 import { candidateToolNames, findCapability, type CapabilitySpec } from './capabilities';
 
 export interface CatalogOptions {
@@ -45,7 +46,16 @@ export function resolveCapability(capability: string, tools: readonly Tool[], op
   const byName = new Map(tools.map((t) => [t.name, t]));
   for (const name of candidates) {
     const tool = byName.get(name);
-    if (tool) return { status: 'available', capability, tool: tool.name, writes: toolWrites(tool, spec, options.writeTools) };
+    if (!tool) continue;
+    const aliases = ARG_ALIASES[spec?.name ?? capability];
+    return {
+      status: 'available',
+      capability,
+      tool: tool.name,
+      writes: toolWrites(tool, spec, options.writeTools),
+      inputSchema: tool.inputSchema,
+      ...(aliases ? { argAliases: aliases } : {}),
+    };
   }
   const tried = candidates.map((n) => (n === configured ? `${n} (configured alias)` : n)).join(', ');
   return { status: 'unavailable', capability, reason: `the server has no tool for ${capability} (tried ${tried})` };

@@ -22,12 +22,13 @@ import { z } from 'zod';
 import type { ApprovalContent, JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
 import type { PolicyOverride } from '../policy/policies';
 import { conflictFindings, countBySeverity, describeFinding, mergeFindings, shortFinding, validationFindings, type Finding } from './shared/findings';
+import { utilizationPlan } from './shared/argPlans';
 import type { WorkflowModule } from './shared/module';
 import { dedupeRecommendations, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
 import type { NextAction } from './shared/nextActions';
 import { ANALYTICS_CONFIDENCE, UNIFIED_CONFIDENCE } from './shared/quality';
 import { bool, count, list, num, pct, round, str, strings } from './shared/read';
-import { addDays, checkRange, compact, parseInputsWith, scopeInputShape, scopeOf, scopeSteps, utilizationArgs, type Scope, type ScopeInputs } from './shared/scope';
+import { addDays, checkRange, compact, parseInputsWith, scopeInputShape, scopeOf, scopeSteps, type Scope, type ScopeInputs } from './shared/scope';
 import { contingencyGaps, signalLevel, signalSummary, unifiedIndex, utilizationLevel, utilizationRate } from './shared/signals';
 import { weightedConfidence } from './shared/weights';
 import { GENERATION_PLAN } from './inputFields';
@@ -451,7 +452,7 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
           skipIf: (ctx) => (scopeOf(ctx).schedule_id ? undefined : 'no schedule id'),
           args: (ctx) => ({ schedule_id: scopeOf(ctx).schedule_id, constraint_config: 'default', include_suggestions: true }),
         },
-        { id: 'utilization', kind: 'tool', title: 'Faculty utilization', capability: 'check_utilization_threshold', dependsOn: ['scope'], args: utilizationArgs },
+        { id: 'utilization', kind: 'tool', title: 'Faculty utilization', capability: 'check_utilization_threshold', dependsOn: ['scope'], args: () => ({}), plan: utilizationPlan },
         { id: 'conflicts', kind: 'tool', title: 'Conflicts', capability: 'detect_conflicts', dependsOn: ['scope'], args: (ctx) => ({ ...baselineRange(ctx), include_auto_resolution: true }) },
       ],
       gates: [
