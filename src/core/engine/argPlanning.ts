@@ -94,7 +94,7 @@ export interface FitRequest {
   planned: readonly PlannedArg[];
   /** Answers given during this run (or an earlier start of it), by argument name. */
   answers: ReadonlyMap<string, number>;
-  /** The tool's declared input schema; undefined when the server declares none. */
+  /** The tool's declared input schema; undefined when the invoker knows none (nothing is fitted then). */
   schema: JsonObject | undefined;
   /** Workflow argument name -> the name this server's tool uses for it. */
   aliases?: Readonly<Record<string, string>>;
@@ -103,7 +103,7 @@ export interface FitRequest {
 /**
  * Fits a call to the tool's schema. A planned argument without a value is asked for when the
  * server cannot do without it: the schema requires it, gives it a default (a blind value), or
- * declares no arguments at all (nothing says it is optional). One the schema makes optional
+ * declares no arguments at all (nothing says it is optional; an MCP server always sends a schema). One the schema makes optional
  * without a default is left to the server, which computes it from its own data; so is a
  * derived one (the server's own figure is better than the workflow's estimate), while a value
  * the user gave is always sent.
@@ -128,6 +128,9 @@ export function fitCall(request: FitRequest): CallPlan {
     } else if (leftToServer) {
       delete args[arg];
       provenance.push({ arg, value: null, source: 'server', from: 'the server computes it' });
+    } else if (schema === undefined) {
+      // The invoker knows no schema (an in-process fake): nothing to fit, the call goes as built.
+      delete args[arg];
     } else {
       delete args[arg];
       missing.push(p.need);
