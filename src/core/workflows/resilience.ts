@@ -18,7 +18,7 @@ import type { ConfidenceFactor } from '../confidence/score';
 import { restsOnDefault } from '../engine/argPlanning';
 import type { JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
 import { gateAlerts, type AlertCandidate } from './shared/alerts';
-import { capacitySteps, defensePlan, utilizationPlan } from './shared/argPlans';
+import { capacitySteps, defensePlan, missingArgsAction, utilizationPlan } from './shared/argPlans';
 import type { WorkflowModule } from './shared/module';
 import { dedupeRecommendations, type Alert, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
 import { ANALYTICS_CONFIDENCE, UNIFIED_CONFIDENCE } from './shared/quality';
@@ -382,7 +382,7 @@ function outcome(view: ResultView): WorkflowOutcome {
     findings: [],
     alerts: a.alerts,
     recommendations: a.recommendations,
-    nextActions: red > 0 ? [{ kind: 'run', label: 'Re-run with every tier', workflow: 'resilience', mode: 'deep' }] : [],
+    nextActions: [...missingArgsAction(view, QUICK_STATUS), ...(red > 0 ? [{ kind: 'run' as const, label: 'Re-run with every tier', workflow: 'resilience', mode: 'deep' }] : [])],
   };
 }
 

@@ -6,6 +6,8 @@
  */
 import type { ArgNeed, PlannedArg } from '../../engine/argPlanning';
 import type { RunContext, StepDefinition } from '../../engine/definition';
+import type { NextAction } from './nextActions';
+import type { ResultView } from './outcome';
 import { list, num, type Json } from './read';
 import { rangeArgs, scopeOf, type CapacityFigure, type ScopeInputs } from './scope';
 
@@ -106,4 +108,12 @@ export function capacitySteps<I extends ScopeInputs>(): StepDefinition<I>[] {
       args: rangeArgs,
     },
   ];
+}
+
+/** "Pass …" for the arguments the listed steps were missing (needs_input), or nothing. */
+export function missingArgsAction(view: ResultView, stepIds: readonly string[]): NextAction[] {
+  const flags = new Map<string, string>();
+  for (const id of stepIds) for (const m of view.result(id)?.missingArgs ?? []) flags.set(m.flag, `${m.flag} <${m.arg}>`);
+  if (flags.size === 0) return [];
+  return [{ kind: 'fix', label: `Give what the server requires and could not be derived, then run again with ${[...flags.values()].join(' ')}` }];
 }
