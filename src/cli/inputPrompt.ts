@@ -8,7 +8,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { InputResponder } from '../core/app/inputBroker';
-import { parseAnswer } from '../core/engine/argPlanning';
+import { flagUsage, parseAnswer } from '../core/engine/argPlanning';
 import { raceAbort } from '../core/policy/abort';
 import type { Clock } from '../core/util/clock';
 
@@ -18,7 +18,7 @@ export function promptInputs(input: Readable, output: Writable, who: string, clo
   let queue: Promise<unknown> = Promise.resolve();
   return (request, signal) => {
     const asked = queue.then(async () => {
-      output.write(`\n── Input needed: ${request.capability} (step ${request.stepId}) ──\n${request.question}\n(next time: ${request.need.flag} <value>)\n`);
+      output.write(`\n── Input needed: ${request.capability} (step ${request.stepId}) ──\n${request.question}\n(next time: ${flagUsage(request.need)})\n`);
       const rl = createInterface({ input, terminal: false });
       const lines = rl[Symbol.asyncIterator]();
       try {

@@ -179,6 +179,11 @@ export function describeProvenance(p: ArgProvenance): string {
   return `${p.arg} ${String(p.value)} ${where}`;
 }
 
+/** How the flag is written with its value, e.g. "--coverage-rate <0-1>". */
+export function flagUsage(need: Pick<ArgNeed, 'flag' | 'kind'>): string {
+  return `${need.flag} ${need.kind === 'rate' ? '<0-1>' : '<n>'}`;
+}
+
 /** The question a host asks, and the message of a step skipped for want of an answer. */
 export function needText(need: ArgNeed, capability: string): string {
   return `${capability} needs ${need.arg}: ${need.meaning}. It could come from ${need.where}.`;

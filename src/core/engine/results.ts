@@ -2,7 +2,7 @@
 import type { Confidence } from '../confidence/score';
 import type { ConfidenceDecision } from '../confidence/thresholds';
 import type { ErrorKind } from '../errors';
-import type { ArgProvenance } from './argPlanning';
+import type { ArgNeed, ArgProvenance } from './argPlanning';
 
 export type StepStatus = 'succeeded' | 'failed' | 'skipped';
 
@@ -58,7 +58,7 @@ export interface StepResult {
   /** Where the planned arguments of the call came from (argPlanning.ts). */
   argProvenance?: ArgProvenance[];
   /** The arguments a `needs_input` step is missing, with the flag that supplies each next time. */
-  missingArgs?: { arg: string; meaning: string; where: string; flag: string }[];
+  missingArgs?: Pick<ArgNeed, 'arg' | 'meaning' | 'where' | 'flag' | 'kind'>[];
 }
 
 export type RunStatus = 'running' | 'completed' | 'needs_review' | 'blocked' | 'rejected' | 'failed' | 'cancelled' | 'refused';

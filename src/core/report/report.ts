@@ -6,7 +6,7 @@
 import type { Confidence } from '../confidence/score';
 import { confidenceLevel } from '../confidence/levels';
 import { placeholderMarker } from '../confidence/score';
-import { describeProvenance } from '../engine/argPlanning';
+import { describeProvenance, flagUsage } from '../engine/argPlanning';
 import type { ApprovalAnswer, ExceptionRecord } from '../engine/approval';
 import type { JsonObject } from '../engine/definition';
 import type { EngineEvent } from '../engine/events';
@@ -177,7 +177,7 @@ function stepRow(r: StepResult): StepRow {
     skipCause: r.skip?.cause ?? null,
     writes: r.writes,
     arguments: (r.argProvenance ?? []).map(describeProvenance),
-    missingFlags: (r.missingArgs ?? []).map((m) => `${m.flag} <${m.arg}>`),
+    missingFlags: (r.missingArgs ?? []).map(flagUsage),
   };
 }
 

@@ -159,7 +159,7 @@ describe('resilience against a server that validates like the real one', () => {
     assert.equal(h.tools.callsTo('get_defense_level').length, 0);
     const util = step('utilization');
     assert.equal(util?.skip?.cause, 'needs_input');
-    assert.match(util?.skip?.reason ?? '', /available_faculty .*--available-faculty <value>.*required_blocks .*--required-blocks <value>/);
+    assert.match(util?.skip?.reason ?? '', /available_faculty .*--available-faculty <n>.*required_blocks .*--required-blocks <n>/);
     assert.deepEqual(util?.missingArgs?.map((m) => m.flag), ['--available-faculty', '--required-blocks']);
     assert.deepEqual(step('defense')?.missingArgs?.map((m) => m.flag), ['--coverage-rate']);
     assert.notEqual(summary.status, 'failed');

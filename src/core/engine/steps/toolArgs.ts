@@ -6,7 +6,7 @@
  * supplies it; one whose arguments the schema rejects fails as a validation error.
  */
 import { OrchestratorError } from '../../errors';
-import { fitCall, needText, parseAnswer, type ArgNeed, type ArgProvenance, type CallPlan, type PlannedArg } from '../argPlanning';
+import { fitCall, flagUsage, needText, parseAnswer, type ArgNeed, type ArgProvenance, type CallPlan, type PlannedArg } from '../argPlanning';
 import type { JsonObject } from '../definition';
 import type { Resolution } from '../invoker';
 import type { StepResult } from '../results';
@@ -52,7 +52,7 @@ export async function prepareCall(env: RunEnv, scope: Scope, info: StepInfo, spe
     const error = new OrchestratorError('validation', `not sent: the arguments do not match ${resolution.tool}'s input schema (${plan.message})`, { tool: resolution.tool });
     return { ok: false, result: { ...failureResult(env, scope, info, error, started, 0), argProvenance: plan.provenance } };
   }
-  const named = plan.missing.map((n) => `${n.arg} (${n.meaning}; from ${n.where}; next time pass ${n.flag} <value>)`);
+  const named = plan.missing.map((n) => `${n.arg} (${n.meaning}; from ${n.where}; next time pass ${flagUsage(n)})`);
   const unknown = plan.unknown.map((a) => `${a} (no workflow input supplies it)`);
   const reason = `needs input: ${resolution.tool} requires ${[...named, ...unknown].join(', ')}; the call was not sent`;
   const skipped = skippedResult(scope, info, 'needs_input', reason, started);
@@ -62,7 +62,7 @@ export async function prepareCall(env: RunEnv, scope: Scope, info: StepInfo, spe
       ...skipped,
       finishedAt: env.clock.now(),
       argProvenance: plan.provenance,
-      missingArgs: plan.missing.map((n) => ({ arg: n.arg, meaning: n.meaning, where: n.where, flag: n.flag })),
+      missingArgs: plan.missing.map((n) => ({ arg: n.arg, meaning: n.meaning, where: n.where, flag: n.flag, kind: n.kind })),
       warnings: [reason],
     },
   };

@@ -4,7 +4,7 @@
  * list, a validation result. The engine fits them to the server's schema, asks for the ones
  * that are missing, and records where each came from (src/core/engine/argPlanning.ts).
  */
-import type { ArgNeed, PlannedArg } from '../../engine/argPlanning';
+import { flagUsage, type ArgNeed, type PlannedArg } from '../../engine/argPlanning';
 import type { RunContext, StepDefinition } from '../../engine/definition';
 import type { NextAction } from './nextActions';
 import type { ResultView } from './outcome';
@@ -22,7 +22,7 @@ export const ARG_NEEDS: Readonly<Record<CapacityFigure, ArgNeed>> = {
   required_blocks: {
     arg: 'required_blocks',
     meaning: 'how many faculty half-day blocks the coverage rules require over the period',
-    where: 'the schedule status (the coverage rules times the date range)',
+    where: 'the coverage rules times the date range, when the schedule status reports it',
     flag: '--required-blocks',
     kind: 'integer',
   },
@@ -39,7 +39,8 @@ export const ARG_NEEDS: Readonly<Record<CapacityFigure, ArgNeed>> = {
 export const PLANNED_ARGS: Readonly<Record<string, readonly { need: ArgNeed; derivedFrom: readonly string[] }[]>> = {
   check_utilization_threshold: [
     { need: ARG_NEEDS.available_faculty, derivedFrom: ['get_schedule_status', 'list_people'] },
-    { need: ARG_NEEDS.required_blocks, derivedFrom: ['get_schedule_status'] },
+    // Read from the status when a server reports it (scope.ts), but no known server does: it is given.
+    { need: ARG_NEEDS.required_blocks, derivedFrom: [] },
   ],
   get_defense_level: [{ need: ARG_NEEDS.coverage_rate, derivedFrom: ['get_schedule_status', 'validate_schedule'] }],
 };
@@ -113,7 +114,7 @@ export function capacitySteps<I extends ScopeInputs>(): StepDefinition<I>[] {
 /** "Pass …" for the arguments the listed steps were missing (needs_input), or nothing. */
 export function missingArgsAction(view: ResultView, stepIds: readonly string[]): NextAction[] {
   const flags = new Map<string, string>();
-  for (const id of stepIds) for (const m of view.result(id)?.missingArgs ?? []) flags.set(m.flag, `${m.flag} <${m.arg}>`);
+  for (const id of stepIds) for (const m of view.result(id)?.missingArgs ?? []) flags.set(m.flag, flagUsage(m));
   if (flags.size === 0) return [];
   return [{ kind: 'fix', label: `Give what the server requires and could not be derived, then run again with ${[...flags.values()].join(' ')}` }];
 }
