@@ -39,8 +39,11 @@ export const toolsCommand: Command = {
         ...(t.description !== undefined ? { description: t.description } : {}),
         readOnly: t.annotations?.readOnlyHint === true,
       }));
-      const capabilities = CAPABILITIES.map((c) => invoker.resolve(c.name)).map((r) => (r.status === 'available' ? { status: r.status, capability: r.capability, tool: r.tool, writes: r.writes } : r));
-      const args = argumentCoverage((c) => invoker.resolve(c));
+      const capabilities = CAPABILITIES.map((c) => invoker.resolve(c.name));
+      const args = argumentCoverage(
+        (c) => invoker.resolve(c),
+        (c) => invoker.argumentSchema(c),
+      );
       const server = {
         name: connection.serverInfo?.name ?? 'unknown',
         version: connection.serverInfo?.version ?? 'unknown',

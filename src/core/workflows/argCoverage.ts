@@ -1,9 +1,9 @@
 /**
  * Which required arguments of each capability the workflows can derive on a given server and
  * which must be given: the data of `sched-orch tools` and of a host's Server view. Pure: it
- * reads the server's tool list through `resolve` only.
+ * reads the server through `resolve` and `schemaOf` only (McpToolInvoker implements both).
  */
-import type { Resolution } from '../engine/invoker';
+import type { ArgumentSchema, Resolution } from '../engine/invoker';
 import { CAPABILITIES } from '../mcp/capabilities';
 import { PLANNED_ARGS } from './shared/argPlans';
 
@@ -42,16 +42,17 @@ function schemaFacts(schema: Record<string, unknown> | undefined): { properties:
 }
 
 /** Capabilities available on the server that have required or planned arguments, with each argument's status. */
-export function argumentCoverage(resolve: (capability: string) => Resolution): CapabilityArgs[] {
+export function argumentCoverage(resolve: (capability: string) => Resolution, schemaOf: (capability: string) => ArgumentSchema | undefined): CapabilityArgs[] {
   const out: CapabilityArgs[] = [];
   for (const spec of CAPABILITIES) {
     const resolution = resolve(spec.name);
     if (resolution.status !== 'available') continue;
-    const { properties, required } = schemaFacts(resolution.inputSchema);
+    const inputSchema = schemaOf(spec.name)?.inputSchema;
+    const { properties, required } = schemaFacts(inputSchema);
     const planned = PLANNED_ARGS[spec.name] ?? [];
     const args: ArgCoverage[] = planned.map(({ need, derivedFrom }) => {
       const declared = properties?.[need.arg];
-      const needed = !resolution.inputSchema || !properties || required.includes(need.arg) || declared?.default !== undefined;
+      const needed = !inputSchema || !properties || required.includes(need.arg) || declared?.default !== undefined;
       const from = derivedFrom.filter((c) => resolve(c).status === 'available');
       const status: ArgStatus = !needed && declared ? 'left_to_server' : from.length > 0 ? 'derivable' : 'must_be_given';
       return { arg: need.arg, required: needed, status, derivableFrom: from, flag: need.flag, meaning: need.meaning };

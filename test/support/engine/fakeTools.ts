@@ -5,7 +5,7 @@
  * tests can check that cancellation reached "the server".
  */
 import { OrchestratorError, type ErrorKind } from '../../../src/core/errors';
-import type { InvokeOptions, InvokeResult, Resolution, ToolInvoker } from '../../../src/core/engine/invoker';
+import type { ArgumentSchema, InvokeOptions, InvokeResult, Resolution, ToolInvoker } from '../../../src/core/engine/invoker';
 import type { Clock } from '../../../src/core/util/clock';
 
 type Json = Record<string, unknown>;
@@ -77,7 +77,12 @@ export class FakeToolServer implements ToolInvoker {
     const spec = this.specs.get(capability);
     if (!spec) return { status: 'unavailable', capability, reason: 'not registered on the fake server' };
     if (spec.unavailable) return { status: 'unavailable', capability, reason: spec.unavailable };
-    return { status: 'available', capability, tool: `${capability}_tool`, writes: spec.writes === true, ...(spec.inputSchema ? { inputSchema: spec.inputSchema } : {}) };
+    return { status: 'available', capability, tool: `${capability}_tool`, writes: spec.writes === true };
+  }
+
+  argumentSchema(capability: string): ArgumentSchema | undefined {
+    const schema = this.specs.get(capability)?.inputSchema;
+    return schema ? { inputSchema: schema } : undefined;
   }
 
   async invoke(capability: string, args: Json, options: InvokeOptions): Promise<InvokeResult> {

@@ -28,13 +28,14 @@ interface CallSpec {
 export async function prepareCall(env: RunEnv, scope: Scope, info: StepInfo, spec: CallSpec): Promise<PreparedCall> {
   const { capability, resolution, started } = spec;
   const stepId = scope.prefix + info.def.id;
+  const declared = env.options.policy.argumentSchema(capability);
   const fit = (): CallPlan =>
     fitCall({
       args: spec.args,
       planned: spec.planned,
       answers: env.answers,
-      schema: resolution.inputSchema,
-      ...(resolution.argAliases ? { aliases: resolution.argAliases } : {}),
+      schema: declared?.inputSchema,
+      ...(declared?.aliases ? { aliases: declared.aliases } : {}),
     });
   let plan = fit();
   if (plan.status === 'needs_input' && plan.missing.length > 0 && env.options.inputs) {
