@@ -10,7 +10,8 @@ import type { InputAnswer, InputPort, InputRequest } from '../../../src/core/eng
 import type { StepResult } from '../../../src/core/engine/results';
 import { resilienceAlertCandidates, resilienceWorkflow, type ResilienceAssessment } from '../../../src/core/workflows/resilience';
 import { ARG_NEEDS } from '../../../src/core/workflows/shared/argPlans';
-import { harness, load, tempDir } from '../../support/engine/harness';
+import type { WorkflowDefinition } from '../../../src/core/engine/definition';
+import { anyInputs, harness, load, tempDir } from '../../support/engine/harness';
 import { defineScheduler, HEALTHY, WRITERS } from '../../support/workflows/fakeScheduler';
 import { DEFAULTS_CONTRACT, REAL_CONTRACT } from '../../support/workflows/realContract';
 
@@ -224,5 +225,36 @@ describe('resilience against a server that answers from defaults', () => {
     });
     assert.ok(!resilienceAlertCandidates(view('default')).some((a) => a.source === 'defense'));
     assert.ok(resilienceAlertCandidates(view('input')).some((a) => a.source === 'defense' && a.severity === 'RED'));
+  });
+});
+
+describe('a critical step that needs input', () => {
+  it('stops the run blocked, naming the argument and its flag; nothing is sent', async () => {
+    const def: WorkflowDefinition = {
+      id: 'capacity',
+      title: 'Capacity',
+      version: 1,
+      parseInputs: anyInputs,
+      modes: { standard: {} },
+      defaultMode: 'standard',
+      timeoutMs: 60_000,
+      phases: [
+        {
+          id: 'p',
+          title: 'P',
+          run: 'serial',
+          steps: [
+            { id: 'defense', kind: 'tool', capability: 'get_defense_level', critical: true, args: () => ({}), plan: () => [{ need: ARG_NEEDS.coverage_rate }] },
+            { id: 'after', kind: 'tool', capability: 'check_circuit_breakers', args: () => ({}) },
+          ],
+        },
+      ],
+    };
+    const h = await harness();
+    defineScheduler(h.tools, realContract());
+    const summary = await h.clock.run(h.engine.start(load(def), {}).result);
+    assert.equal(summary.status, 'blocked');
+    assert.match(summary.reason ?? '', /needs input: get_defense_level_tool requires coverage_rate .*--coverage-rate <0-1>/);
+    assert.equal(h.tools.calls.length, 0);
   });
 });

@@ -57,6 +57,8 @@ export async function prepareCall(env: RunEnv, scope: Scope, info: StepInfo, spe
   const unknown = plan.unknown.map((a) => `${a} (no workflow input supplies it)`);
   const reason = `needs input: ${resolution.tool} requires ${[...named, ...unknown].join(', ')}; the call was not sent`;
   const skipped = skippedResult(scope, info, 'needs_input', reason, started);
+  // A critical step cannot be done without: the run stops here, saying what to give.
+  if (info.critical) scope.stop ??= { status: 'blocked', reason: `Cannot proceed - ${info.def.title ?? info.def.id} ${reason}` };
   return {
     ok: false,
     result: {
