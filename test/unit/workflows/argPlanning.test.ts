@@ -11,6 +11,7 @@ import type { StepResult } from '../../../src/core/engine/results';
 import { resilienceAlertCandidates, resilienceWorkflow, type ResilienceAssessment } from '../../../src/core/workflows/resilience';
 import { ARG_NEEDS } from '../../../src/core/workflows/shared/argPlans';
 import type { WorkflowDefinition } from '../../../src/core/engine/definition';
+import { argumentCoverage } from '../../../src/core/workflows/argCoverage';
 import { anyInputs, harness, load, tempDir } from '../../support/engine/harness';
 import { defineScheduler, HEALTHY, WRITERS } from '../../support/workflows/fakeScheduler';
 import { DEFAULTS_CONTRACT, REAL_CONTRACT } from '../../support/workflows/realContract';
@@ -256,5 +257,30 @@ describe('a critical step that needs input', () => {
     assert.equal(summary.status, 'blocked');
     assert.match(summary.reason ?? '', /needs input: get_defense_level_tool requires coverage_rate .*--coverage-rate <0-1>/);
     assert.equal(h.tools.calls.length, 0);
+  });
+});
+
+describe('argument coverage (sched-orch tools, Server view)', () => {
+  const available = (names: string[]) => (capability: string) =>
+    names.includes(capability) ? ({ status: 'available', capability, tool: `${capability}_tool`, writes: false } as const) : ({ status: 'unavailable', capability, reason: 'absent' } as const);
+
+  it('on a real-contract server: derivable from the reads it offers, else to be given with the flag', () => {
+    const names = ['check_utilization_threshold', 'get_defense_level', 'validate_schedule', 'list_people'];
+    const coverage = argumentCoverage(available(names), (c) => {
+      const inputSchema = REAL_CONTRACT[`${c}_tool`];
+      return inputSchema ? { inputSchema } : undefined;
+    });
+    const util = coverage.find((c) => c.capability === 'check_utilization_threshold')!;
+    assert.deepEqual(util.args.map((a) => [a.arg, a.status, a.derivableFrom, a.flag]), [
+      ['available_faculty', 'derivable', ['list_people'], '--available-faculty'],
+      ['required_blocks', 'must_be_given', [], '--required-blocks'],
+    ]);
+    assert.deepEqual(coverage.find((c) => c.capability === 'get_defense_level')!.args.map((a) => [a.arg, a.status, a.derivableFrom]), [['coverage_rate', 'derivable', ['validate_schedule']]]);
+    assert.deepEqual(coverage.find((c) => c.capability === 'validate_schedule')!.args.map((a) => [a.arg, a.status]), [['start_date', 'workflow'], ['end_date', 'workflow']]);
+  });
+
+  it('on a server that computes the figures itself they are left to it', () => {
+    const coverage = argumentCoverage(available(['get_defense_level']), () => ({ inputSchema: { type: 'object', properties: { coverage_rate: { type: 'number' } } } }));
+    assert.deepEqual(coverage[0]?.args.map((a) => [a.arg, a.status, a.required]), [['coverage_rate', 'left_to_server', false]]);
   });
 });
