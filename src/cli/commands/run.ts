@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { responderOf } from '../../core/app/approvalBroker';
+import type { InputResponder } from '../../core/app/inputBroker';
 import { SchedulingApp, writeReport, type RunOutcome } from '../../core/app/schedulingApp';
 import { OrchestratorError } from '../../core/errors';
 import { parsePolicyOverrides, type PolicyOverrides } from '../../core/policy/policies';
@@ -15,6 +16,7 @@ import type { WorkflowModule } from '../../core/workflows/shared/module';
 import { systemClock } from '../../core/util/clock';
 import { filteredLogger } from '../../core/util/log';
 import { flagApprovals, promptApprovals, rejectingApprovals } from '../approvals';
+import { promptInputs } from '../inputPrompt';
 import { ExitCode } from '../exitCodes';
 import { commandLine } from '../nextActions';
 import { progressPrinter } from '../progress';
@@ -235,7 +237,15 @@ export const runCommand: Command = {
     const connection = await connectFromOptions(values, io);
     let app: SchedulingApp | undefined;
     try {
-      app = await SchedulingApp.create({ connection, stateDir, logger, defaultResponder: responderOf(approvals), renderAction: commandLine, ...(policies ? { policies } : {}) });
+      app = await SchedulingApp.create({
+        connection,
+        stateDir,
+        logger,
+        defaultResponder: responderOf(approvals),
+        ...terminalInputs(),
+        renderAction: commandLine,
+        ...(policies ? { policies } : {}),
+      });
       const paint = painter(colourWanted(process.stderr, io.env));
       const print = progressPrinter((line) => io.err(`${line}\n`), paint);
       const outcome = await app.start({ workflow: module.definition.id, inputs, mode: values.mode, signal: io.signal, onEvent: print }).done;
@@ -252,6 +262,11 @@ export const runCommand: Command = {
     }
   },
 };
+
+/** On a terminal, "needs input" questions are asked there; otherwise they are declined (the step names its flag). */
+function terminalInputs(): { defaultInputResponder?: InputResponder } {
+  return process.stdin.isTTY && process.stderr.isTTY ? { defaultInputResponder: promptInputs(process.stdin, process.stderr, safeUserName(), systemClock) } : {};
+}
 
 /** The --policy file, checked before anything starts: a bad field is a usage error. */
 export async function readPolicy(file: string): Promise<PolicyOverrides> {

@@ -4,6 +4,7 @@
  */
 import { CAPABILITIES } from '../../core/mcp/capabilities';
 import { McpToolInvoker } from '../../core/mcp/invoker';
+import { argumentCoverage, describeArgCoverage } from '../../core/workflows/argCoverage';
 import { ExitCode } from '../exitCodes';
 import { connectFromOptions, SERVER_OPTIONS, SERVER_OPTIONS_HELP } from '../serverOptions';
 import { formatTable, oneLine, type CliIo } from '../terminal';
@@ -39,6 +40,10 @@ export const toolsCommand: Command = {
         readOnly: t.annotations?.readOnlyHint === true,
       }));
       const capabilities = CAPABILITIES.map((c) => invoker.resolve(c.name));
+      const args = argumentCoverage(
+        (c) => invoker.resolve(c),
+        (c) => invoker.argumentSchema(c),
+      );
       const server = {
         name: connection.serverInfo?.name ?? 'unknown',
         version: connection.serverInfo?.version ?? 'unknown',
@@ -48,7 +53,7 @@ export const toolsCommand: Command = {
       };
 
       if (values.json) {
-        io.out(`${JSON.stringify({ server, tools, capabilities })}\n`);
+        io.out(`${JSON.stringify({ server, tools, capabilities, arguments: args })}\n`);
         return ExitCode.Ok;
       }
       const available = capabilities.filter((c) => c.status === 'available').length;
@@ -66,6 +71,13 @@ export const toolsCommand: Command = {
                 ? [c.capability, 'available', `${c.tool}${c.writes ? ' (writes)' : ''}`]
                 : [c.capability, 'unavailable', c.reason],
             ),
+          ),
+          '',
+          'Planned arguments: derived by the workflows on this server, left to it, or to be given (--json lists every required one)',
+          formatTable(
+            args
+              .map((c) => ({ ...c, args: c.args.filter((a) => a.status !== 'workflow') }))
+              .flatMap((c) => c.args.map((a, i) => [i === 0 ? c.capability : '', describeArgCoverage(a)])),
           ),
           '',
         ].join('\n'),

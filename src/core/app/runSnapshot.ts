@@ -7,6 +7,7 @@ import type { Confidence } from '../confidence/score';
 import type { ApprovalAnswer, ApprovalRequest, ExceptionRecord } from '../engine/approval';
 import type { JsonObject, WorkflowDefinition } from '../engine/definition';
 import type { RunEvent } from '../engine/events';
+import type { InputAnswer, InputRequest } from '../engine/inputPort';
 import type { ErrorInfo, RunStatus, StepResult } from '../engine/results';
 
 /** A step as a host shows it; `queued` until it starts, `waiting` while an approval is open. */
@@ -50,6 +51,13 @@ export interface ApprovalEntry {
   exception?: ExceptionRecord;
 }
 
+/** A "needs input" question of a step and, once given, its answer. */
+export interface InputEntry {
+  stepId: string;
+  request: InputRequest;
+  answer?: InputAnswer;
+}
+
 export interface RunSnapshot {
   runId: string;
   workflowId: string;
@@ -69,6 +77,8 @@ export interface RunSnapshot {
   starts: number;
   phases: PhaseSnapshot[];
   approvals: ApprovalEntry[];
+  /** "Needs input" questions asked during the run (answered ones carry the answer). */
+  questions: InputEntry[];
   /** The phase decisions, in order (gates and the phases' own rules). */
   decisions: Extract<RunEvent, { type: 'decision' }>[];
   /** Every event folded so far (progress ticks excluded), for event histories and reports. */
@@ -116,6 +126,7 @@ export function emptySnapshot(start: Extract<RunEvent, { type: 'run_started' }>,
     starts: 0,
     phases,
     approvals: [],
+    questions: [],
     decisions: [],
     events: [],
   };
@@ -250,6 +261,19 @@ export function foldEvent(run: RunSnapshot, event: RunEvent): SnapshotChange {
       if (step && step.state === 'waiting') step.state = 'running';
       return step ? { runId, phaseId: step.phaseId, stepId: step.stepId } : { runId };
     }
+    case 'input_requested': {
+      run.questions.push({ stepId: event.stepId, request: event.request });
+      const step = findStep(run, event.stepId);
+      if (step) step.state = 'waiting';
+      return step ? { runId, phaseId: step.phaseId, stepId: step.stepId } : { runId };
+    }
+    case 'input_answered': {
+      const open = [...run.questions].reverse().find((q) => q.stepId === event.stepId && q.request.need.arg === event.arg && !q.answer);
+      if (open) open.answer = event.answer;
+      const step = findStep(run, event.stepId);
+      if (step && step.state === 'waiting') step.state = 'running';
+      return step ? { runId, phaseId: step.phaseId, stepId: step.stepId } : { runId };
+    }
     case 'decision':
       run.decisions.push(event);
       return { runId, phaseId: event.phaseId };
@@ -263,6 +287,11 @@ export function snapshotFromHistory(events: readonly RunEvent[], definition?: Pi
   const run = emptySnapshot(start, definition ? plannedPhases(definition) : []);
   for (const event of events) foldEvent(run, event);
   return run;
+}
+
+/** The questions of a run nobody has answered yet (a step waits on each while its host asks). */
+export function pendingQuestions(run: RunSnapshot): InputEntry[] {
+  return run.questions.filter((q) => !q.answer && findStep(run, q.stepId)?.state === 'waiting');
 }
 
 /** The open approval of a run, if it waits for one. */

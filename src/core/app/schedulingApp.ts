@@ -29,6 +29,7 @@ import { findWorkflow, loadModule } from '../workflows/catalog';
 import type { WorkflowModule } from '../workflows/shared/module';
 import type { NextAction } from '../workflows/shared/nextActions';
 import { ApprovalBroker, type ApprovalResponder } from './approvalBroker';
+import { InputBroker, type InputResponder } from './inputBroker';
 import { RunStore } from './runStore';
 
 export interface AppOptions {
@@ -43,6 +44,8 @@ export interface AppOptions {
   defaultResponder?: ApprovalResponder;
   /** How this host writes a next action in reports (the CLI: a command line). */
   renderAction?: (action: NextAction) => string;
+  /** Answers "needs input" questions of runs that bring no input responder; without one they are declined. */
+  defaultInputResponder?: InputResponder;
 }
 
 export interface StartRequest {
@@ -54,6 +57,8 @@ export interface StartRequest {
   signal?: AbortSignal;
   /** Answers this run's approvals (else the default responder). */
   responder?: ApprovalResponder;
+  /** Answers this run's "needs input" questions (else the default input responder). */
+  inputResponder?: InputResponder;
   /** Sees every event of the run and every breaker change while it runs. */
   onEvent?: (event: EngineEvent) => void;
 }
@@ -61,6 +66,7 @@ export interface StartRequest {
 export interface ResumeRequest {
   signal?: AbortSignal;
   responder?: ApprovalResponder;
+  inputResponder?: InputResponder;
   onEvent?: (event: EngineEvent) => void;
   /** Writes in flight when the run stopped, checked on the server and to be sent again. */
   retryUncertainWrites?: readonly string[];
@@ -110,6 +116,8 @@ export function workflowModule(id: string): WorkflowModule {
 export class SchedulingApp {
   readonly runs: RunStore;
   readonly approvals: ApprovalBroker;
+  /** "Needs input" questions: pending ones, answers from any host (see inputBroker.ts). */
+  readonly inputs: InputBroker;
   private readonly handles = new Map<string, RunHandle>();
   private readonly unsubscribe: () => void;
 
@@ -120,9 +128,11 @@ export class SchedulingApp {
     private readonly history: RunHistory,
     private readonly reportsDir: string,
     approvals: ApprovalBroker,
+    inputs: InputBroker,
     private readonly options: AppOptions,
   ) {
     this.approvals = approvals;
+    this.inputs = inputs;
     this.runs = new RunStore((id) => findWorkflow(id)?.definition, options.logger);
     this.unsubscribe = engine.subscribe((event) => this.runs.apply(event));
   }
@@ -138,9 +148,10 @@ export class SchedulingApp {
       ...(options.policies ? { policies: new PolicyTable(options.policies) } : {}),
     });
     const approvals = new ApprovalBroker(options.defaultResponder, options.logger);
+    const inputs = new InputBroker(options.defaultInputResponder, options.logger);
     const history = new RunHistory(layout.runs);
-    const engine = new Engine({ policy: runtime, approvals, history, logger: options.logger, ...(options.clock ? { clock: options.clock } : {}) });
-    return new SchedulingApp(options.connection, runtime, engine, history, layout.reports, approvals, options);
+    const engine = new Engine({ policy: runtime, approvals, inputs, history, logger: options.logger, ...(options.clock ? { clock: options.clock } : {}) });
+    return new SchedulingApp(options.connection, runtime, engine, history, layout.reports, approvals, inputs, options);
   }
 
   /** Lists the runs of earlier processes in the run store. */
@@ -232,10 +243,15 @@ export class SchedulingApp {
     this.unsubscribe();
   }
 
-  private follow(module: WorkflowModule, handle: RunHandle, request: Pick<StartRequest, 'responder' | 'onEvent'>): RunTicket {
+  private follow(module: WorkflowModule, handle: RunHandle, request: Pick<StartRequest, 'responder' | 'inputResponder' | 'onEvent'>): RunTicket {
     const runId = handle.runId;
     this.handles.set(runId, handle);
-    const unroute = request.responder ? this.approvals.route(runId, request.responder) : () => undefined;
+    const unrouteApprovals = request.responder ? this.approvals.route(runId, request.responder) : () => undefined;
+    const unrouteInputs = request.inputResponder ? this.inputs.route(runId, request.inputResponder) : () => undefined;
+    const unroute = () => {
+      unrouteApprovals();
+      unrouteInputs();
+    };
     const breakers: EngineEvent[] = [];
     // Breaker changes are not run events: take them from the engine while this run lasts.
     const unsubscribeBreakers = this.engine.subscribe((event) => {

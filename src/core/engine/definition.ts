@@ -16,6 +16,7 @@ import type { ConfidenceFactor } from '../confidence/score';
 import type { ConfidenceThresholds } from '../confidence/thresholds';
 import type { PolicyOverride } from '../policy/policies';
 import type { CacheMode } from '../policy/runtime';
+import type { PlannedArg } from './argPlanning';
 import type { StepResult } from './results';
 
 export type JsonObject = Record<string, unknown>;
@@ -82,6 +83,11 @@ export interface ToolStep<I extends JsonObject> extends StepBase<I> {
   /** The seed's short tool name; the invoker maps it to the server's tool. */
   capability: string;
   args(ctx: RunContext<I>): JsonObject;
+  /**
+   * Arguments the step plans from the run's inputs and earlier results, with where each came
+   * from; one without a value is asked for (argPlanning.ts) or left to the server.
+   */
+  plan?(ctx: RunContext<I>): PlannedArg[];
   /**
    * The step changes the schedule. Such a step must come after an approval gate, is never
    * retried, cached or re-run on resume, and makes the workflow a writer (one per schedule).

@@ -109,6 +109,7 @@ export class Engine {
       kept: new Map(),
       interrupted: [],
       resumed: false,
+      answers: new Map(),
     });
   }
 
@@ -167,6 +168,7 @@ export class Engine {
       kept,
       interrupted,
       resumed: true,
+      answers: record.answers,
     });
   }
 

@@ -7,12 +7,15 @@ import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
 import type { ApprovalPort } from './approval';
 import type { RunHistory } from './history';
+import type { InputPort } from './inputPort';
 import type { WhenBusy } from './lock';
 
 export interface EngineOptions {
   /** The resilient caller of one tool server (breakers, cache, retries, health). */
   policy: PolicyRuntime;
   approvals: ApprovalPort;
+  /** Asks for an argument a step could not derive; without it such a step is skipped (`needs_input`). */
+  inputs?: InputPort;
   clock?: Clock;
   /** Where run files go; without it runs are not recorded and cannot be resumed. */
   history?: RunHistory;

@@ -8,6 +8,7 @@ import type { ConfidenceDecision } from '../confidence/thresholds';
 import type { PolicyEvent } from '../policy/runtime';
 import type { Logger } from '../util/log';
 import type { ApprovalAnswer, ApprovalRequest, ExceptionRecord } from './approval';
+import type { InputAnswer, InputRequest } from './inputPort';
 import type { JsonObject } from './definition';
 import type { ErrorInfo, PhaseStatus, RunStatus, StepResult } from './results';
 
@@ -47,6 +48,9 @@ export type EngineEvent =
   | { type: 'step_finished'; runId: string; phaseId: string; stepId: string; result: StepResult; at: number }
   | { type: 'approval_requested'; runId: string; stepId: string; request: ApprovalRequest; at: number }
   | { type: 'approval_answered'; runId: string; stepId: string; answer: ApprovalAnswer; exception?: ExceptionRecord; at: number }
+  | { type: 'input_requested'; runId: string; stepId: string; request: InputRequest; at: number }
+  /** A "needs input" answer; resume reuses it for the same argument. */
+  | { type: 'input_answered'; runId: string; stepId: string; arg: string; answer: InputAnswer; at: number }
   | {
       type: 'decision';
       runId: string;

@@ -23,6 +23,7 @@ export function mustBeDurable(event: RunEvent): boolean {
   switch (event.type) {
     case 'approval_requested':
     case 'approval_answered':
+    case 'input_answered':
     case 'decision':
     case 'run_finished':
       return true;
@@ -92,6 +93,8 @@ export interface RunRecord {
   inFlight: Map<string, Extract<RunEvent, { type: 'step_started' }>>;
   approvals: { stepId: string; request: ApprovalRequest; answer?: ApprovalAnswer; exception?: ExceptionRecord }[];
   decisions: Extract<RunEvent, { type: 'decision' }>[];
+  /** Answers to "needs input" questions, by argument name (the latest wins). */
+  answers: Map<string, number>;
   /** How many times the run was started (1 + resumes). */
   starts: number;
 }
@@ -114,6 +117,7 @@ export function rebuildRun(events: readonly RunEvent[]): RunRecord {
     inFlight: new Map(),
     approvals: [],
     decisions: [],
+    answers: new Map(),
     starts: 0,
   };
   for (const event of events) {
@@ -143,6 +147,9 @@ export function rebuildRun(events: readonly RunEvent[]): RunRecord {
         }
         break;
       }
+      case 'input_answered':
+        record.answers.set(event.arg, event.answer.value);
+        break;
       case 'decision':
         record.decisions.push(event);
         break;

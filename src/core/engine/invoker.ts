@@ -32,8 +32,18 @@ export interface InvokeResult {
   data: Record<string, unknown>;
 }
 
+/** What the server declares about a capability's arguments (argPlanning.ts fits calls to it). */
+export interface ArgumentSchema {
+  /** The tool's declared JSON Schema for its arguments. */
+  inputSchema: Record<string, unknown>;
+  /** Workflow argument name -> this tool's name for it (servers name some arguments differently). */
+  aliases?: Readonly<Record<string, string>>;
+}
+
 export interface ToolInvoker {
   resolve(capability: string): Resolution;
+  /** The capability's declared arguments; undefined when unknown (nothing is fitted then). */
+  argumentSchema?(capability: string): ArgumentSchema | undefined;
   /** Throws OrchestratorError (src/core/errors.ts). */
   invoke(capability: string, args: Record<string, unknown>, options: InvokeOptions): Promise<InvokeResult>;
   /** Stable identity of the server for cache keys (server name, version, endpoint or command). */

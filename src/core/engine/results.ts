@@ -2,6 +2,7 @@
 import type { Confidence } from '../confidence/score';
 import type { ConfidenceDecision } from '../confidence/thresholds';
 import type { ErrorKind } from '../errors';
+import type { ArgNeed, ArgProvenance } from './argPlanning';
 
 export type StepStatus = 'succeeded' | 'failed' | 'skipped';
 
@@ -13,9 +14,10 @@ export type ResultSource = 'live' | 'cache' | 'fallback' | 'compute' | 'human' |
  * - By design (not counted in confidence, kept on resume): `mode`, `condition`, `branch`, `tier`.
  * - Human decision (kept on resume): `rejected`.
  * - Unknown outcome of a write interrupted by a crash (kept unless explicitly retried): `uncertain_write`.
- * - Failures (count as confidence 0, re-driven on resume): `unavailable`, `failed`, `dependency`, `not_run`.
+ * - Failures (count as confidence 0, re-driven on resume): `unavailable`, `failed`, `dependency`, `not_run`,
+ *   `needs_input` (an argument the call requires could not be derived and was not given: nothing was sent).
  */
-export type SkipCause = 'mode' | 'condition' | 'branch' | 'tier' | 'rejected' | 'uncertain_write' | 'unavailable' | 'failed' | 'dependency' | 'not_run';
+export type SkipCause = 'mode' | 'condition' | 'branch' | 'tier' | 'rejected' | 'uncertain_write' | 'unavailable' | 'failed' | 'dependency' | 'not_run' | 'needs_input';
 
 export const BY_DESIGN: ReadonlySet<SkipCause> = new Set(['mode', 'condition', 'branch', 'tier']);
 /** Results kept when a run is resumed; everything else is run again. */
@@ -53,6 +55,10 @@ export interface StepResult {
   writes: boolean;
   critical: boolean;
   warnings: string[];
+  /** Where the planned arguments of the call came from (argPlanning.ts). */
+  argProvenance?: ArgProvenance[];
+  /** The arguments a `needs_input` step is missing, with the flag that supplies each next time. */
+  missingArgs?: Pick<ArgNeed, 'arg' | 'meaning' | 'where' | 'flag' | 'kind'>[];
 }
 
 export type RunStatus = 'running' | 'completed' | 'needs_review' | 'blocked' | 'rejected' | 'failed' | 'cancelled' | 'refused';

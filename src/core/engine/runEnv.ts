@@ -24,6 +24,8 @@ export interface RunEnv {
   readonly deadline: PausableDeadline;
   /** Every step result so far, by prefixed step id. */
   readonly results: ReadonlyMap<string, StepResult>;
+  /** Answers to "needs input" questions in this run (and its earlier starts), by argument name. */
+  readonly answers: Map<string, number>;
   /** Emits to subscribers and appends to the run file; durable records are on disk before this resolves. */
   record(event: RunEvent): Promise<void>;
   /** For events nobody waits on (progress, retries, cache notes): recorded in the background. */

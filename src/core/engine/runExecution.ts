@@ -39,6 +39,8 @@ export interface LaunchSpec<I extends JsonObject> {
   /** Writes found in flight in the history: recorded as uncertain when the resumed run starts. */
   interrupted: StepResult[];
   resumed: boolean;
+  /** Answers recorded by earlier starts of the run, reused by its steps. */
+  answers: Map<string, number>;
 }
 
 export function reasonText(reason: unknown): string | undefined {
@@ -48,6 +50,7 @@ export function reasonText(reason: unknown): string | undefined {
 
 export class RunExecution implements RunEnv {
   readonly results = new Map<string, StepResult>();
+  readonly answers: Map<string, number>;
   readonly runId: string;
   readonly signal: AbortSignal;
   /** The run's own time limit; it aborts the run (and every call in flight) when it expires. */
@@ -67,6 +70,7 @@ export class RunExecution implements RunEnv {
     private readonly spec: LaunchSpec<JsonObject> & { controller: AbortController },
   ) {
     this.runId = spec.runId;
+    this.answers = new Map(spec.answers);
     this.signal = spec.controller.signal;
     this.root = createScope(options.policy, workflow, '', spec.mode, spec.inputs);
     for (const [id, result] of spec.kept) this.results.set(id, result);

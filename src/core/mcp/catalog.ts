@@ -5,7 +5,8 @@
  * 'unavailable' with a reason listing what was tried: never an exception.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { Resolution } from '../engine/invoker';
+import type { ArgumentSchema, Resolution } from '../engine/invoker';
+import { ARG_ALIASES } from './argAliases';
 import { candidateToolNames, findCapability, type CapabilitySpec } from './capabilities';
 
 export interface CatalogOptions {
@@ -49,4 +50,14 @@ export function resolveCapability(capability: string, tools: readonly Tool[], op
   }
   const tried = candidates.map((n) => (n === configured ? `${n} (configured alias)` : n)).join(', ');
   return { status: 'unavailable', capability, reason: `the server has no tool for ${capability} (tried ${tried})` };
+}
+
+/** The declared arguments of the tool a capability resolves to, with the renames known for it. */
+export function argumentSchemaOf(capability: string, tools: readonly Tool[], options: CatalogOptions = {}): ArgumentSchema | undefined {
+  const resolution = resolveCapability(capability, tools, options);
+  if (resolution.status !== 'available') return undefined;
+  const tool = tools.find((t) => t.name === resolution.tool);
+  if (!tool) return undefined;
+  const aliases = ARG_ALIASES[findCapability(capability, options.specs)?.name ?? capability];
+  return { inputSchema: tool.inputSchema, ...(aliases ? { aliases } : {}) };
 }

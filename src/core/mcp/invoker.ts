@@ -6,10 +6,10 @@
  * initializes again first); a write never is, because the server may already have applied
  * it. The error then says so (`details.outcomeUnknown`) and the caller reconciles with a read.
  */
-import type { InvokeOptions, InvokeResult, Resolution, ToolInvoker } from '../engine/invoker';
+import type { ArgumentSchema, InvokeOptions, InvokeResult, Resolution, ToolInvoker } from '../engine/invoker';
 import { OrchestratorError } from '../errors';
 import { CAPABILITIES, findCapability, type CapabilitySpec } from './capabilities';
-import { resolveCapability, safeToResend } from './catalog';
+import { argumentSchemaOf, resolveCapability, safeToResend, type CatalogOptions } from './catalog';
 import type { McpConnection } from './connection';
 import { assertNotToolError, resultData, validateResult } from './results';
 
@@ -36,11 +36,19 @@ export class McpToolInvoker implements ToolInvoker {
     if (this.connection.tools.length === 0 && this.connection.state !== 'connected') {
       return { status: 'unavailable', capability, reason: `not connected to ${this.connection.description}` };
     }
-    return resolveCapability(capability, this.connection.tools, {
+    return resolveCapability(capability, this.connection.tools, this.catalogOptions());
+  }
+
+  argumentSchema(capability: string): ArgumentSchema | undefined {
+    return argumentSchemaOf(capability, this.connection.tools, this.catalogOptions());
+  }
+
+  private catalogOptions(): CatalogOptions {
+    return {
       specs: this.specs,
       ...(this.options.aliases ? { aliases: this.options.aliases } : {}),
       ...(this.options.writeTools ? { writeTools: this.options.writeTools } : {}),
-    });
+    };
   }
 
   serverIdentity(): string {

@@ -7,7 +7,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { OrchestratorError } from '../errors';
-import type { InvokeResult, Resolution, ToolInvoker, ToolProgress } from '../engine/invoker';
+import type { ArgumentSchema, InvokeResult, Resolution, ToolInvoker, ToolProgress } from '../engine/invoker';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import { TIMER_DONE, childController, raceAbort } from './abort';
@@ -274,6 +274,11 @@ export class PolicyRuntime {
     const resolution = this.invoker.resolve(capability);
     if (resolution.status === 'unavailable') this.healthMonitor.setUnavailable(capability, resolution.reason);
     return resolution;
+  }
+
+  /** The capability's declared arguments, when the invoker knows them. */
+  argumentSchema(capability: string): ArgumentSchema | undefined {
+    return this.invoker.argumentSchema?.(capability);
   }
 
   serverIdentity(): string {

@@ -31,7 +31,8 @@ function confidenceText(value: number | null, level: string | null): string {
 }
 
 function stepNote(s: StepRow): string {
-  return [s.label, s.note].filter((x): x is string => !!x && x.length > 0).filter((x, i, all) => all.indexOf(x) === i).join('; ');
+  const args = s.arguments.length > 0 ? `arguments: ${s.arguments.join(', ')}` : undefined;
+  return [s.label, s.note, args].filter((x): x is string => !!x && x.length > 0).filter((x, i, all) => all.indexOf(x) === i).join('; ');
 }
 
 function windowText(f: Finding): string {

@@ -6,6 +6,7 @@
 import type { Confidence } from '../confidence/score';
 import { confidenceLevel } from '../confidence/levels';
 import { placeholderMarker } from '../confidence/score';
+import { describeProvenance, flagUsage } from '../engine/argPlanning';
 import type { ApprovalAnswer, ExceptionRecord } from '../engine/approval';
 import type { JsonObject } from '../engine/definition';
 import type { EngineEvent } from '../engine/events';
@@ -74,6 +75,10 @@ export type StepRow = {
   /** Set when the step was skipped: by design (`mode`, `condition`, `branch`, `tier`) or not (`unavailable`, `failed`, …). */
   skipCause: SkipCause | null;
   writes: boolean;
+  /** Where each planned argument of the call came from, e.g. "coverage_rate 0.94 from validate_schedule". */
+  arguments: string[];
+  /** For a `needs_input` step: the flags that would supply what was missing. */
+  missingFlags: string[];
 };
 
 export type PhaseRow = {
@@ -88,7 +93,7 @@ export type PhaseRow = {
 };
 
 /** Steps the run never reached (it stopped first) are not degradations: the reason says why it stopped. */
-export type DegradationKind = 'cache' | 'fallback' | 'unavailable' | 'failed' | 'breaker' | 'timeout' | 'placeholder' | 'low_data' | 'dependency' | 'uncertain_write';
+export type DegradationKind = 'cache' | 'fallback' | 'unavailable' | 'failed' | 'breaker' | 'timeout' | 'placeholder' | 'low_data' | 'dependency' | 'uncertain_write' | 'needs_input';
 
 export type Degradation = { step: string; kind: DegradationKind; detail: string };
 
@@ -171,6 +176,8 @@ function stepRow(r: StepResult): StepRow {
     note: note(r),
     skipCause: r.skip?.cause ?? null,
     writes: r.writes,
+    arguments: (r.argProvenance ?? []).map(describeProvenance),
+    missingFlags: (r.missingArgs ?? []).map(flagUsage),
   };
 }
 
@@ -194,6 +201,7 @@ export function degradations(steps: readonly StepResult[]): Degradation[] {
     const cause = r.skip?.cause;
     if (err?.kind === 'circuit_open') out.push({ step: id, kind: 'breaker', detail: err.message });
     else if (cause === 'unavailable') out.push({ step: id, kind: 'unavailable', detail: r.skip!.reason });
+    else if (cause === 'needs_input') out.push({ step: id, kind: 'needs_input', detail: r.skip!.reason });
     else if (cause === 'dependency' || cause === 'uncertain_write') out.push({ step: id, kind: cause, detail: r.skip!.reason });
     else if (cause === 'failed' || r.status === 'failed') out.push({ step: id, kind: err?.kind === 'timeout' ? 'timeout' : 'failed', detail: r.skip?.reason ?? err?.message ?? 'failed' });
   }

@@ -15,12 +15,13 @@ import { z } from 'zod';
 import type { ConfidenceFactor } from '../confidence/score';
 import type { JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
 import { countBySeverity, conflictFindings, describeFinding, mergeFindings, RULE_LABELS, validationFindings, type Finding } from './shared/findings';
+import { utilizationPlan } from './shared/argPlans';
 import type { WorkflowModule } from './shared/module';
 import { dedupeRecommendations, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
 import type { NextAction } from './shared/nextActions';
 import { ANALYTICS_CONFIDENCE } from './shared/quality';
 import { list, num, pct, str } from './shared/read';
-import { checkRange, compact, parseInputsWith, rangeArgs, scopeInputShape, scopeOf, scopeSteps, utilizationArgs, type ScopeInputs } from './shared/scope';
+import { checkRange, compact, parseInputsWith, rangeArgs, scopeInputShape, scopeOf, scopeSteps, type ScopeInputs } from './shared/scope';
 import { utilizationLevel, utilizationRate } from './shared/signals';
 import { weightedConfidence, weightedFactors } from './shared/weights';
 import { COMPLIANCE_PLAN } from './inputFields';
@@ -321,7 +322,7 @@ export const complianceWorkflow: WorkflowDefinition<ComplianceInputs> = {
           confidence: ANALYTICS_CONFIDENCE,
         },
         { id: 'equity', kind: 'tool', title: 'Workload equity', capability: 'calculate_equity_metrics', weight: 0.25, args: () => ({}), confidence: ANALYTICS_CONFIDENCE },
-        { id: 'utilization', kind: 'tool', title: 'Faculty utilization', capability: 'check_utilization_threshold', dependsOn: ['scope'], args: utilizationArgs },
+        { id: 'utilization', kind: 'tool', title: 'Faculty utilization', capability: 'check_utilization_threshold', dependsOn: ['scope'], args: () => ({}), plan: utilizationPlan },
       ],
       gates: [confidenceGate('advanced metrics', PHASE_THRESHOLDS.advanced, { method: 'weighted_mean' })],
     },

@@ -21,10 +21,11 @@
 import { z } from 'zod';
 import type { JsonObject, RunContext, WorkflowDefinition } from '../engine/definition';
 import type { PolicyOverride } from '../policy/policies';
+import { utilizationPlan } from './shared/argPlans';
 import type { WorkflowModule } from './shared/module';
 import { ANALYTICS_CONFIDENCE, UNIFIED_CONFIDENCE } from './shared/quality';
 import { str } from './shared/read';
-import { checkRange, compact, parseInputsWith, scopeInputShape, scopeOf, scopeSteps, utilizationArgs } from './shared/scope';
+import { checkRange, compact, parseInputsWith, scopeInputShape, scopeOf, scopeSteps } from './shared/scope';
 import { GENERATION_PLAN } from './inputFields';
 import { confidenceGate } from './shared/gates';
 import { outcome } from './generationOutcome';
@@ -154,7 +155,7 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
           skipIf: (ctx) => (scopeOf(ctx).schedule_id ? undefined : 'no schedule id'),
           args: (ctx) => ({ schedule_id: scopeOf(ctx).schedule_id, constraint_config: 'default', include_suggestions: true }),
         },
-        { id: 'utilization', kind: 'tool', title: 'Faculty utilization', capability: 'check_utilization_threshold', dependsOn: ['scope'], args: utilizationArgs },
+        { id: 'utilization', kind: 'tool', title: 'Faculty utilization', capability: 'check_utilization_threshold', dependsOn: ['scope'], args: () => ({}), plan: utilizationPlan },
         { id: 'conflicts', kind: 'tool', title: 'Conflicts', capability: 'detect_conflicts', dependsOn: ['scope'], args: (ctx) => ({ ...baselineRange(ctx), include_auto_resolution: true }) },
       ],
       gates: [

@@ -15,13 +15,15 @@
  */
 import { z } from 'zod';
 import type { ConfidenceFactor } from '../confidence/score';
+import { restsOnDefault } from '../engine/argPlanning';
 import type { JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
 import { gateAlerts, type AlertCandidate } from './shared/alerts';
+import { capacitySteps, defensePlan, missingArgsAction, utilizationPlan } from './shared/argPlans';
 import type { WorkflowModule } from './shared/module';
 import { dedupeRecommendations, type Alert, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
 import { ANALYTICS_CONFIDENCE, UNIFIED_CONFIDENCE } from './shared/quality';
 import { list, num, pct, round, str, strings } from './shared/read';
-import { checkRange, compact, defenseArgs, parseInputsWith, scopeInputShape, scopeSteps, utilizationArgs, type ScopeInputs } from './shared/scope';
+import { checkRange, compact, parseInputsWith, scopeInputShape, scopeSteps, type ScopeInputs } from './shared/scope';
 import {
   burnoutRt,
   contingencyGaps,
@@ -107,16 +109,21 @@ function riskLevel(index: number): string {
   return 'low';
 }
 
+/** A result is evidence only when no argument of its call was a stand-in default (argPlanning.ts). */
+function evidence(view: ResultView, id: string): JsonObject | undefined {
+  return restsOnDefault(view.result(id)?.argProvenance) ? undefined : view.data(id);
+}
+
 export function resilienceAlertCandidates(view: ResultView): AlertCandidate[] {
   const out: AlertCandidate[] = [];
-  const rate = utilizationRate(view.data('utilization'));
-  const util = utilizationLevel(view.data('utilization'));
+  const rate = utilizationRate(evidence(view, 'utilization'));
+  const util = utilizationLevel(evidence(view, 'utilization'));
   if (rate !== undefined && rate >= 0.9) out.push({ severity: 'RED', source: 'utilization', message: `Faculty utilization ${pct(rate)} (${util}): activate contingency protocols` });
   else if (rate !== undefined && rate >= 0.8) out.push({ severity: 'YELLOW', source: 'utilization', message: `Faculty utilization ${pct(rate)} (${util}): monitor more closely` });
   const { open, halfOpen } = openBreakers(view.data('breakers'));
   if (open.length > 0) out.push({ severity: 'YELLOW', source: 'breakers', message: `Circuit breaker open (ORANGE): ${open.join(', ')}; check the resource` });
   if (halfOpen.length > 0) out.push({ severity: 'INFO', source: 'breakers', message: `Circuit breaker half-open: ${halfOpen.join(', ')}; monitor for 5 min` });
-  const defense = defenseLevel(view.data('defense'));
+  const defense = defenseLevel(evidence(view, 'defense'));
   if (defense !== undefined && defense >= 4) out.push({ severity: 'RED', source: 'defense', message: `Defense level ${defense} (${defenseName(defense)})` });
   else if (defense === 3) out.push({ severity: 'YELLOW', source: 'defense', message: `Defense level 3 (${defenseName(3)})` });
   const gaps = contingencyGaps(view.data('contingency'));
@@ -252,7 +259,7 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
   defaultMode: 'standard',
   timeoutMs: 60_000,
   phases: [
-    { id: 'scope', title: 'Scope', run: 'serial', steps: scopeSteps<ResilienceInputs>() },
+    { id: 'scope', title: 'Scope', run: 'serial', steps: [...scopeSteps<ResilienceInputs>(), ...capacitySteps<ResilienceInputs>()] },
     {
       id: 'assessment',
       title: 'Tiered assessment',
@@ -262,9 +269,9 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
           id: 'quick_status',
           title: 'Tier 1 · Quick status',
           steps: [
-            { id: 'utilization', kind: 'tool', title: 'Faculty utilization', capability: 'check_utilization_threshold', dependsOn: ['scope'], args: utilizationArgs },
+            { id: 'utilization', kind: 'tool', title: 'Faculty utilization', capability: 'check_utilization_threshold', dependsOn: ['scope'], args: () => ({}), plan: utilizationPlan },
             { id: 'breakers', kind: 'tool', title: 'Circuit breakers', capability: 'check_circuit_breakers', weight: 0.5, args: () => ({}) },
-            { id: 'defense', kind: 'tool', title: 'Defense level', capability: 'get_defense_level', dependsOn: ['scope'], args: defenseArgs },
+            { id: 'defense', kind: 'tool', title: 'Defense level', capability: 'get_defense_level', dependsOn: ['scope'], args: () => ({}), plan: defensePlan },
           ],
           allClear: (ctx) => ctx.mode !== 'deep' && quickStatusClear(ctx),
         },
@@ -383,7 +390,7 @@ function outcome(view: ResultView): WorkflowOutcome {
     findings: [],
     alerts: a.alerts,
     recommendations: a.recommendations,
-    nextActions: red > 0 ? [{ kind: 'run', label: 'Re-run with every tier', workflow: 'resilience', mode: 'deep' }] : [],
+    nextActions: [...missingArgsAction(view, QUICK_STATUS), ...(red > 0 ? [{ kind: 'run' as const, label: 'Re-run with every tier', workflow: 'resilience', mode: 'deep' }] : [])],
   };
 }
 

@@ -5,7 +5,7 @@
  * tests can check that cancellation reached "the server".
  */
 import { OrchestratorError, type ErrorKind } from '../../../src/core/errors';
-import type { InvokeOptions, InvokeResult, Resolution, ToolInvoker } from '../../../src/core/engine/invoker';
+import type { ArgumentSchema, InvokeOptions, InvokeResult, Resolution, ToolInvoker } from '../../../src/core/engine/invoker';
 import type { Clock } from '../../../src/core/util/clock';
 
 type Json = Record<string, unknown>;
@@ -35,6 +35,8 @@ export interface ToolSpec {
   respond?: (args: Json, call: FakeCall) => Json;
   /** Progress notifications sent at these fractions of the latency. */
   progressAt?: number[];
+  /** The tool's declared input schema; a call missing a required argument answers with a validation error, like the real server. */
+  inputSchema?: Json;
 }
 
 export class FakeToolServer implements ToolInvoker {
@@ -78,11 +80,19 @@ export class FakeToolServer implements ToolInvoker {
     return { status: 'available', capability, tool: `${capability}_tool`, writes: spec.writes === true };
   }
 
+  argumentSchema(capability: string): ArgumentSchema | undefined {
+    const schema = this.specs.get(capability)?.inputSchema;
+    return schema ? { inputSchema: schema } : undefined;
+  }
+
   async invoke(capability: string, args: Json, options: InvokeOptions): Promise<InvokeResult> {
     const spec = this.specs.get(capability);
     if (!spec || spec.unavailable) throw new OrchestratorError('unavailable', `${capability} is not available`, { tool: capability });
     const call: FakeCall = { capability, args, options, startedAt: this.clock.now() };
     this.calls.push(call);
+    const required = Array.isArray(spec.inputSchema?.['required']) ? (spec.inputSchema['required'] as string[]) : [];
+    const missing = required.filter((r) => !(r in args));
+    if (missing.length > 0) throw new OrchestratorError('validation', `${capability}_tool: missing required argument(s) ${missing.join(', ')}`, { tool: `${capability}_tool` });
     const answer: Answer = spec.script!.shift() ?? { data: spec.respond ? spec.respond(args, call) : { ok: true } };
     const latency = 'hang' in answer ? Number.POSITIVE_INFINITY : (answer.latencyMs ?? spec.latencyMs ?? 0);
     try {

@@ -66,6 +66,8 @@ export interface HarnessOptions {
   whenBusy?: EngineOptions['whenBusy'];
   /** Jitter source; 0 makes every backoff delay exact. */
   random?: () => number;
+  /** Answers "needs input" questions; without it such steps are skipped. */
+  inputs?: EngineOptions['inputs'];
 }
 
 export async function harness(options: HarnessOptions = {}): Promise<Harness> {
@@ -87,6 +89,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     clock,
     ...(history ? { history } : {}),
     ...(options.whenBusy ? { whenBusy: options.whenBusy } : {}),
+    ...(options.inputs ? { inputs: options.inputs } : {}),
     newRunId: (id) => `${id}-run${++seq}`,
   });
   const events: EngineEvent[] = [];

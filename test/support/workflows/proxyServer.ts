@@ -18,8 +18,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { z } from 'zod';
+import { DEFAULT_ANSWERS, DEFAULTS_CONTRACT, REAL_CONTRACT } from './realContract';
 import type { ProxyScenario } from './scenario';
 
 function log(scenario: ProxyScenario, line: string): void {
@@ -61,13 +63,30 @@ async function main(): Promise<void> {
   );
   const { tools } = await inner.listTools();
   const server = new McpServer({ name: 'degrading-proxy', version: '1.0.0' });
+  const contract = scenario.contract === 'real' ? REAL_CONTRACT : scenario.contract === 'defaults' ? DEFAULTS_CONTRACT : {};
+  const validator = new AjvJsonSchemaValidator();
+  const listed: Tool[] = [];
   for (const tool of tools) {
     if (scenario.drop?.includes(tool.name)) continue;
+    const declared = contract[tool.name];
+    listed.push(declared ? { ...tool, inputSchema: declared as Tool['inputSchema'] } : tool);
+    const check = declared ? validator.getValidator(declared) : undefined;
     server.registerTool(
       tool.name,
       { ...(tool.description ? { description: tool.description } : {}), inputSchema: z.looseObject({}), ...(tool.annotations ? { annotations: tool.annotations } : {}) },
       async (args: Record<string, unknown>, extra: { signal: AbortSignal }): Promise<CallToolResult> => {
         log(scenario, `call ${tool.name}`);
+        log(scenario, `args ${tool.name} ${JSON.stringify(args)}`);
+        const verdict = check?.(args);
+        if (verdict && !verdict.valid && scenario.contract === 'real') {
+          log(scenario, `rejected ${tool.name}`);
+          return { isError: true, content: [{ type: 'text', text: `Input validation error: ${verdict.errorMessage ?? 'invalid arguments'}` }] };
+        }
+        const missingFigure = Object.keys(DEFAULT_ANSWERS[tool.name] ?? {}).length > 0 && declared && Object.keys((declared['properties'] as object | undefined) ?? {}).some((k) => !(k in args));
+        if (scenario.contract === 'defaults' && missingFigure) {
+          const data = DEFAULT_ANSWERS[tool.name]!;
+          return { content: [{ type: 'text', text: JSON.stringify(data) }], structuredContent: data };
+        }
         if (scenario.hang?.includes(tool.name)) {
           return new Promise<CallToolResult>((_, reject) => {
             extra.signal.addEventListener('abort', () => {
@@ -91,6 +110,8 @@ async function main(): Promise<void> {
       },
     );
   }
+  // The tools as listed: the inner server's schemas (or the contract's), not the proxy's loose ones.
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
   const transport = new StdioServerTransport();
   transport.onclose = () => void inner.close();
   await server.connect(transport);

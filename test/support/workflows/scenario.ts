@@ -19,6 +19,12 @@ export interface ProxyScenario {
   server?: string;
   /** Arguments for the server (e.g. ["--db", "<file>"]). */
   serverArgs?: string[];
+  /**
+   * Input schemas the proxy declares (realContract.ts): `real` lists and enforces the real
+   * server's (a missing required argument is a tool error), `defaults` answers from defaults
+   * when a capacity figure is missing. Without it the bundled server's own schemas are listed.
+   */
+  contract?: 'real' | 'defaults';
 }
 
 /** The real server's tools that exist only with ARMORY_DOMAINS set, and the ones it never registers. */

@@ -10,6 +10,7 @@ import type { RunEnv } from '../runEnv';
 import type { Scope } from '../scope';
 import { errorInfo, jsonCopy, placeholderCap, stepBase } from '../stepResults';
 import type { StepInfo } from '../validate';
+import { fitCall } from '../argPlanning';
 import { invokeTool } from './toolCall';
 
 export interface FallbackAttempt {
@@ -50,8 +51,11 @@ export async function runFallback(env: RunEnv, scope: Scope, info: StepInfo, ctx
       };
     }
     if (env.options.policy.resolve(fallback.capability).status !== 'available') return undefined;
-    const fbArgs = fallback.args ? fallback.args(ctx) : args;
-    const outcome = await invokeTool(env, scope, { stepId, capability: fallback.capability, args: fbArgs, writes: false });
+    // The fallback's call is fitted to its own tool's schema too; one that does not fit is not sent.
+    const declared = env.options.policy.argumentSchema(fallback.capability);
+    const fitted = fitCall({ args: fallback.args ? fallback.args(ctx) : args, planned: [], answers: env.answers, schema: declared?.inputSchema, ...(declared?.aliases ? { aliases: declared.aliases } : {}) });
+    if (fitted.status !== 'ready') return undefined;
+    const outcome = await invokeTool(env, scope, { stepId, capability: fallback.capability, args: fitted.args, writes: false });
     if (!outcome.ok) return undefined;
     announce('tool');
     const fbPolicy = scope.policies.get(fallback.capability);

@@ -9,12 +9,14 @@ import { formatAge, scoreToolResult, type ConfidenceFactor } from '../../confide
 import { OrchestratorError, type ErrorKind } from '../../errors';
 import type { CapabilityPolicy } from '../../policy/policies';
 import { asOrchestratorError } from '../../policy/retry';
+import { provenanceFactors, type ArgProvenance, type PlannedArg } from '../argPlanning';
 import type { FallbackDefinition, JsonObject, RunContext, StepConfidenceRules, ToolStep } from '../definition';
 import type { StepResult } from '../results';
 import { recordStepStart, type RunEnv } from '../runEnv';
 import type { Scope } from '../scope';
 import { errorInfo, failureResult, inputCap, stepBase, type HubInputs } from '../stepResults';
 import type { StepInfo } from '../validate';
+import { prepareCall } from './toolArgs';
 import { invokeTool } from './toolCall';
 import { runFallback } from './toolFallback';
 
@@ -25,13 +27,22 @@ const NOT_RECOVERABLE: ReadonlySet<ErrorKind> = new Set(['validation', 'complian
 export interface ToolCallingStep {
   capability: string;
   buildArgs: () => JsonObject;
+  /** Arguments planned with their provenance (tool steps that declare `plan`). */
+  plan?: () => PlannedArg[];
   fallback: FallbackDefinition<JsonObject> | undefined;
   rules: StepConfidenceRules<JsonObject> | undefined;
   inputs: HubInputs | undefined;
 }
 
 export function runToolStep(env: RunEnv, scope: Scope, info: StepInfo, step: ToolStep<JsonObject>, ctx: RunContext): Promise<StepResult> {
-  return runToolLadder(env, scope, info, ctx, { capability: step.capability, buildArgs: () => step.args(ctx), fallback: step.fallback, rules: step.confidence, inputs: undefined });
+  return runToolLadder(env, scope, info, ctx, {
+    capability: step.capability,
+    buildArgs: () => step.args(ctx),
+    ...(step.plan ? { plan: () => step.plan!(ctx) } : {}),
+    fallback: step.fallback,
+    rules: step.confidence,
+    inputs: undefined,
+  });
 }
 
 export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, ctx: RunContext, spec: ToolCallingStep): Promise<StepResult> {
@@ -39,8 +50,10 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
   const stepId = scope.prefix + info.def.id;
   const started = await recordStepStart(env, scope, info, capability);
   let args: JsonObject;
+  let planned: PlannedArg[];
   try {
     args = spec.buildArgs();
+    planned = spec.plan?.() ?? [];
   } catch (error) {
     return failureResult(env, scope, info, asOrchestratorError(error, 'invalid_result'), started, 0, [`could not build the arguments`]);
   }
@@ -48,6 +61,8 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
   const resolution = env.options.policy.resolve(capability);
   let failure: OrchestratorError;
   let attempts = 0;
+  let provenance: ArgProvenance[] = [];
+  let argWarnings: string[] = [];
   if (resolution.status === 'available' && resolution.writes && !info.writes) {
     return failureResult(
       env,
@@ -61,6 +76,9 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
   if (resolution.status === 'unavailable') {
     failure = new OrchestratorError('unavailable', `${capability} is not available on this server: ${resolution.reason}`, { tool: capability });
   } else {
+    const prepared = await prepareCall(env, scope, info, { capability, args, planned, resolution, started });
+    if (!prepared.ok) return prepared.result;
+    ({ args, provenance, warnings: argWarnings } = prepared);
     const outcome = await invokeTool(env, scope, { stepId, capability, args, writes: info.writes });
     attempts = outcome.attempts;
     if (outcome.ok) {
@@ -76,7 +94,7 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
         slowPenalty: policy.confidence.slowPenalty,
         ...(outcome.ageMs !== undefined ? { cacheAgeMs: outcome.ageMs, cachedPenalty: 0 } : {}),
         ...(inputs ? { inputs } : {}),
-        extra: [...ruleFactors(rules, outcome.data, ctx), ...inputCap(inputs)],
+        extra: [...ruleFactors(rules, outcome.data, ctx), ...inputCap(inputs), ...provenanceFactors(provenance)],
       });
       return {
         ...stepBase(scope, info, started),
@@ -91,23 +109,28 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
         attempts,
         durationMs: finishedAt - started,
         finishedAt,
-        warnings: [],
+        warnings: argWarnings,
+        ...(provenance.length > 0 ? { argProvenance: provenance } : {}),
       };
     }
     failure = outcome.error;
   }
-  if (env.signal.aborted || info.writes || NOT_RECOVERABLE.has(failure.kind)) return failureResult(env, scope, info, failure, started, attempts);
+  if (env.signal.aborted || info.writes || NOT_RECOVERABLE.has(failure.kind)) return withProvenance(failureResult(env, scope, info, failure, started, attempts), provenance);
 
   // Rung 2: a cached result within the capability's max age.
   const cached = fromCache(env, scope, info, ctx, { spec, policy, args, failure, started, attempts });
-  if (cached) return cached;
+  if (cached) return withProvenance(cached, provenance);
 
   // Rung 3: the registered simplified fallback.
   if (spec.fallback) {
     const result = await runFallback(env, scope, info, ctx, { capability, args, fallback: spec.fallback, failure, started, attempts });
     if (result) return result;
   }
-  return failureResult(env, scope, info, failure, started, attempts);
+  return withProvenance(failureResult(env, scope, info, failure, started, attempts), provenance);
+}
+
+function withProvenance(result: StepResult, provenance: ArgProvenance[]): StepResult {
+  return provenance.length > 0 ? { ...result, argProvenance: provenance } : result;
 }
 
 interface Failed {

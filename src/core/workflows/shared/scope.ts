@@ -94,7 +94,11 @@ export interface Scope extends JsonObject {
   available_faculty: number | null;
   required_blocks: number | null;
   coverage_rate: number | null;
+  /** Where each capacity figure came from: the run's inputs, the schedule status, or nowhere yet. */
+  capacity_sources: Record<CapacityFigure, 'inputs' | 'get_schedule_status' | null>;
 }
+
+export type CapacityFigure = 'available_faculty' | 'required_blocks' | 'coverage_rate';
 
 /** Where the status result keeps what the scope needs (bundled server first, then others). */
 function statusFacts(status: Json | undefined) {
@@ -107,7 +111,7 @@ function statusFacts(status: Json | undefined) {
     start: start && isoDate.safeParse(start.slice(0, 10)).success ? start.slice(0, 10) : undefined,
     end: end && isoDate.safeParse(end.slice(0, 10)).success ? end.slice(0, 10) : undefined,
     dataVersion: typeof version === 'number' || typeof version === 'string' ? version : null,
-    availableFaculty: num(status, 'available_faculty', 'capacity.available_faculty', 'counts.active_faculty', 'faculty_count'),
+    availableFaculty: num(status, 'available_faculty', 'capacity.available_faculty', 'counts.active_faculty', 'faculty_count', 'people.faculty'),
     requiredBlocks: num(status, 'required_blocks', 'capacity.required_blocks', 'counts.required_blocks'),
     coverageRate: num(status, 'coverage_rate', 'capacity.coverage_rate', 'coverage.rate'),
   };
@@ -152,7 +156,16 @@ export function computeScope(inputs: ScopeInputs, status: Json | undefined, opti
     available_faculty: inputs.available_faculty ?? facts.availableFaculty ?? null,
     required_blocks: inputs.required_blocks ?? facts.requiredBlocks ?? null,
     coverage_rate: inputs.coverage_rate ?? facts.coverageRate ?? null,
+    capacity_sources: {
+      available_faculty: sourceOf(inputs.available_faculty, facts.availableFaculty),
+      required_blocks: sourceOf(inputs.required_blocks, facts.requiredBlocks),
+      coverage_rate: sourceOf(inputs.coverage_rate, facts.coverageRate),
+    },
   };
+}
+
+function sourceOf(input: number | undefined, fromStatus: number | undefined): 'inputs' | 'get_schedule_status' | null {
+  return input !== undefined ? 'inputs' : fromStatus !== undefined ? 'get_schedule_status' : null;
 }
 
 export function scopeOf(ctx: RunContext): Scope {
@@ -163,17 +176,6 @@ export function scopeOf(ctx: RunContext): Scope {
 export function rangeArgs(ctx: RunContext): JsonObject {
   const s = scopeOf(ctx);
   return { start_date: s.start_date, end_date: s.end_date };
-}
-
-/** Only the parameters the real utilization tool takes, and only those known (else the server decides). */
-export function utilizationArgs(ctx: RunContext): JsonObject {
-  const s = scopeOf(ctx);
-  return compact({ available_faculty: s.available_faculty ?? undefined, required_blocks: s.required_blocks ?? undefined });
-}
-
-export function defenseArgs(ctx: RunContext): JsonObject {
-  const s = scopeOf(ctx);
-  return compact({ coverage_rate: s.coverage_rate ?? undefined });
 }
 
 /**
