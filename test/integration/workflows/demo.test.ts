@@ -1,9 +1,7 @@
 /** `sched-orch demo` (npm start / npm run demo): the four workflows on the bundled server, headless. */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { requireBuild, runCli, runJson, scratch, type RunJson } from '../../support/workflows/cli';
+import { noLatencyPenaltyPolicy, requireBuild, runCli, runJson, scratch, type RunJson } from '../../support/workflows/cli';
 
 /**
  * The draft's validation must reach 0.90 to publish, and a call slower than its 100 ms SLA
@@ -14,9 +12,7 @@ let noLatencyPenalty: string;
 
 before(() => {
   requireBuild();
-  noLatencyPenalty = join(scratch('demo-policy'), 'policy.json');
-  const relaxed = { confidence: { slowAfterMs: 600_000 } };
-  writeFileSync(noLatencyPenalty, JSON.stringify({ validate_schedule: relaxed, validate_schedule_by_id: relaxed, detect_conflicts: relaxed }));
+  noLatencyPenalty = noLatencyPenaltyPolicy();
 });
 
 describe('sched-orch demo', () => {

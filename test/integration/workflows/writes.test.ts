@@ -10,19 +10,22 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { list, str } from '../../../src/core/workflows/shared/read';
 import { addDays } from '../../../src/core/workflows/shared/scope';
-import { proxyCommand, requireBuild, runJson, scratch, step, type RunJson } from '../../support/workflows/cli';
+import { noLatencyPenaltyPolicy, proxyCommand, requireBuild, runJson, scratch, step, type RunJson } from '../../support/workflows/cli';
 import { findSwapRequest, withServer, type SwapRequest } from '../../support/workflows/swapRequest';
 
 const APPROVE = ['--approve', '--reason', 'integration test', '--approver', 'coordinator (integration test)'];
 let request: SwapRequest;
+let policy: string;
 
 before(async () => {
   requireBuild();
   request = await findSwapRequest([], 3);
+  policy = noLatencyPenaltyPolicy();
 });
 
+/** Runs a workflow with the latency penalties off (noLatencyPenaltyPolicy says why). */
 async function run(args: string[]): Promise<{ code: number | null; run: RunJson }> {
-  const { code, json } = await runJson(args);
+  const { code, json } = await runJson([...args, '--policy', policy]);
   return { code, run: json as unknown as RunJson };
 }
 

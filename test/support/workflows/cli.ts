@@ -32,6 +32,18 @@ export function scratch(prefix: string): string {
   return dir;
 }
 
+/**
+ * A --policy file that switches off the latency penalties (a result slower than its SLA loses
+ * confidence): on a loaded test machine wall-clock speed alone would decide a test's outcome.
+ * The penalties have their own unit tests.
+ */
+export function noLatencyPenaltyPolicy(): string {
+  const file = join(scratch('policy'), 'policy.json');
+  const relaxed = { confidence: { slowAfterMs: 600_000 } };
+  writeFileSync(file, JSON.stringify({ '*': relaxed }));
+  return file;
+}
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
