@@ -99,3 +99,12 @@ describe('findings', () => {
     );
   });
 });
+
+describe('advisory rules', () => {
+  it('keeps the 8-hour "should" (VI.F.2.a) a warning while the 14 hours after call stay critical', () => {
+    const conflict = (id: string) => ({ severity: 'warning', conflict_type: 'rest_period_violation', conflict_id: `${id}:r-009:2027-01-23T00:00`, affected_people: ['r-009'], description: 'short rest' });
+    assert.equal(findingFrom(conflict('rest_between_shifts'), 'conflicts').severity, 'medium');
+    assert.equal(findingFrom(conflict('rest_after_call'), 'conflicts').severity, 'critical');
+    assert.equal(findingFrom({ severity: 'warning', rule_id: 'VI.F.2.a', message: 'short rest' }, 'validate').severity, 'medium');
+  });
+});

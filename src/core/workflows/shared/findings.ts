@@ -43,6 +43,16 @@ const CONFLICT_SEVERITY: Readonly<Record<string, Severity>> = {
   credential_mismatch: 'medium',
 };
 
+/**
+ * ACGME VI.F.2.a (8 hours between shifts) is a "should": reported as a warning, never raised to
+ * the severity of its conflict type (rest_period_violation also covers the 14 hours after call).
+ */
+const ADVISORY_RULE = /^(VI\.F\.2\.a|rest_between_shifts)\b/;
+
+function isAdvisory(issue: Json): boolean {
+  return [str(issue, 'rule_id'), str(issue, 'rule_key', 'details.rule_key'), str(issue, 'conflict_id')].some((v) => v !== undefined && ADVISORY_RULE.test(v));
+}
+
 export function normaliseSeverity(raw: unknown): Severity {
   const s = typeof raw === 'string' ? raw.toLowerCase() : '';
   if (s === 'critical' || s === 'error' || s === 'emergency') return 'critical';
@@ -136,7 +146,7 @@ export function findingFrom(issue: Json, source: string): Finding {
   const rule = ruleFamily(str(issue, 'rule_key', 'key'), constraint, str(issue, 'rule_type'), str(issue, 'conflict_type'), str(issue, 'type'), str(issue, 'rule_id'));
   const conflictType = str(issue, 'conflict_type');
   let severity = normaliseSeverity(issue['severity']);
-  const docSeverity = conflictType ? CONFLICT_SEVERITY[conflictType] : undefined;
+  const docSeverity = conflictType && !isAdvisory(issue) ? CONFLICT_SEVERITY[conflictType] : undefined;
   if (docSeverity) severity = worse(severity, docSeverity);
 
   // validate_schedule_by_id names a person or a slot ("service/shift/date") in affected_entity_ref.
