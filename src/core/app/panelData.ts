@@ -29,6 +29,26 @@ export const MAX_SPC_CHARTS = 4;
 /** Rows of the unified index's top list and of the draft diff. */
 export const TOP_ROWS = 10;
 
+/** Rule families of the ACGME common requirements (section VI); every other rule is the program's own policy. */
+const ACGME_FAMILIES: ReadonlySet<string> = new Set([
+  "weekly_hours",
+  "approaching_weekly_hours",
+  "day_off",
+  "supervision",
+  "continuous_duty",
+  "rest",
+  "call_frequency",
+  "moonlighting",
+]);
+
+export function isAcgmeFinding(
+  finding: Pick<Finding, "rule" | "ruleId">,
+): boolean {
+  return (
+    /^VI\./i.test(finding.ruleId ?? "") || ACGME_FAMILIES.has(finding.rule)
+  );
+}
+
 export interface HeatMap {
   weeks: string[];
   limit: number;
