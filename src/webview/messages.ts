@@ -2,7 +2,7 @@
 export interface CapabilityRow {
   capability: string;
   description: string;
-  status: "available" | "unavailable";
+  status: 'available' | 'unavailable';
   /** The server's tool that answers it, when available. */
   tool?: string;
   writes?: boolean;
@@ -10,7 +10,7 @@ export interface CapabilityRow {
 }
 
 export interface CatalogMessage {
-  type: "catalog";
+  type: 'catalog';
   server: string;
   toolCount: number;
   rows: CapabilityRow[];
@@ -18,8 +18,8 @@ export interface CatalogMessage {
 
 /** The connection's state, so a catalog from an earlier connection is marked as stale. */
 export interface StateMessage {
-  type: "state";
-  state: "disconnected" | "connecting" | "connected" | "error";
+  type: 'state';
+  state: 'disconnected' | 'connecting' | 'connected' | 'error';
   error?: string;
 }
 

@@ -5,39 +5,25 @@
  * the saved report once the run has finished and the run's pending approvals. Buttons run
  * the extension's commands with the run's id; no workflow logic lives here.
  */
-import * as vscode from "vscode";
-import { panelPictures, type PanelPictures } from "../../core/app/panelData";
-import type { RunSnapshot } from "../../core/app/runSnapshot";
-import type { StoreChange } from "../../core/app/runStore";
-import type { SchedulingApp } from "../../core/app/schedulingApp";
-import { serverLabel } from "../../core/app/schedulingApp";
-import type { Report } from "../../core/report/report";
-import type { Logger } from "../../core/util/log";
-import type { NextAction } from "../../core/workflows/shared/nextActions";
-import {
-  isPanelRequest,
-  type PanelMessage,
-  type PanelRequest,
-  type PendingApprovalView,
-  type RunHead,
-} from "../../webview/runMessages";
-import { runPanelHtml, webviewOptions } from "./page";
+import * as vscode from 'vscode';
+import { panelPictures, type PanelPictures } from '../../core/app/panelData';
+import type { RunSnapshot } from '../../core/app/runSnapshot';
+import type { StoreChange } from '../../core/app/runStore';
+import type { SchedulingApp } from '../../core/app/schedulingApp';
+import { serverLabel } from '../../core/app/schedulingApp';
+import type { Report } from '../../core/report/report';
+import type { Logger } from '../../core/util/log';
+import type { NextAction } from '../../core/workflows/shared/nextActions';
+import { isPanelRequest, type PanelMessage, type PanelRequest, type PanelShown, type PendingApprovalView, type RunHead } from '../../webview/runMessages';
+import { runPanelHtml, webviewOptions } from './page';
 
-export const RUN_PANEL_VIEW_TYPE = "schedOrch.run";
+export const RUN_PANEL_VIEW_TYPE = 'schedOrch.run';
 
 /** The report is written just after the run's last event: look for it this often, this long. */
 const REPORT_POLL_MS = 200;
 const REPORT_WAIT_MS = 15_000;
 
-const FINISHED: ReadonlySet<RunSnapshot["state"]> = new Set([
-  "completed",
-  "needs_review",
-  "blocked",
-  "rejected",
-  "failed",
-  "cancelled",
-  "refused",
-]);
+const FINISHED: ReadonlySet<RunSnapshot['state']> = new Set(['completed', 'needs_review', 'blocked', 'rejected', 'failed', 'cancelled', 'refused']);
 
 function headOf(run: RunSnapshot): RunHead {
   const { phases: _phases, events: _events, ...head } = run;
@@ -45,30 +31,20 @@ function headOf(run: RunSnapshot): RunHead {
 }
 
 function runIdOf(state: unknown): string | undefined {
-  const id =
-    typeof state === "object" && state !== null
-      ? (state as { runId?: unknown }).runId
-      : undefined;
-  return typeof id === "string" && id.length > 0 ? id : undefined;
+  const id = typeof state === 'object' && state !== null ? (state as { runId?: unknown }).runId : undefined;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
 /** The command a next action runs, with its arguments; undefined when it is only advice (a `call` a person makes). */
-export function nextActionCommand(
-  action: NextAction,
-  run: Pick<RunSnapshot, "runId" | "workflowId">,
-): { command: string; args: unknown[] } | undefined {
-  const rerun = (target: {
-    workflow: string;
-    mode?: string;
-    inputs?: Record<string, unknown>;
-  }) =>
+export function nextActionCommand(action: NextAction, run: Pick<RunSnapshot, 'runId' | 'workflowId'>): { command: string; args: unknown[] } | undefined {
+  const rerun = (target: { workflow: string; mode?: string; inputs?: Record<string, unknown> }) =>
     target.workflow === run.workflowId && !target.inputs
       ? {
-          command: "schedOrch.rerun",
+          command: 'schedOrch.rerun',
           args: [run.runId, ...(target.mode ? [{ mode: target.mode }] : [])],
         }
       : {
-          command: "schedOrch.rerunWithInputs",
+          command: 'schedOrch.rerunWithInputs',
           args: [
             run.runId,
             {
@@ -79,19 +55,22 @@ export function nextActionCommand(
           ],
         };
   switch (action.kind) {
-    case "override":
-      return { command: "schedOrch.approveRun", args: [run.runId] };
-    case "run":
+    case 'override':
+      return { command: 'schedOrch.approveRun', args: [run.runId] };
+    case 'run':
       return rerun(action);
-    case "fix":
+    case 'fix':
       return action.then ? rerun(action.then) : undefined;
-    case "call":
+    case 'call':
       return undefined;
   }
 }
 
 export class RunPanels implements vscode.Disposable {
   private readonly panels = new Map<string, RunPanel>();
+  private readonly shown = new vscode.EventEmitter<PanelShown>();
+  /** A panel's page has drawn its run (after loading, and again with the report). */
+  readonly onDidShow = this.shown.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -106,13 +85,8 @@ export class RunPanels implements vscode.Disposable {
       existing.reveal();
       return;
     }
-    const title = this.app.runs.snapshot(runId)?.title ?? "Run";
-    const panel = vscode.window.createWebviewPanel(
-      RUN_PANEL_VIEW_TYPE,
-      title,
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      webviewOptions(this.extensionUri),
-    );
+    const title = this.app.runs.snapshot(runId)?.title ?? 'Run';
+    const panel = vscode.window.createWebviewPanel(RUN_PANEL_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(this.extensionUri));
     this.attach(panel, runId);
   }
 
@@ -140,15 +114,11 @@ export class RunPanels implements vscode.Disposable {
 
   dispose(): void {
     for (const panel of [...this.panels.values()]) panel.dispose();
+    this.shown.dispose();
   }
 
   private attach(panel: vscode.WebviewPanel, runId: string): void {
-    this.panels.set(
-      runId,
-      new RunPanel(panel, runId, this.extensionUri, this.app, this.logger, () =>
-        this.panels.delete(runId),
-      ),
-    );
+    this.panels.set(runId, new RunPanel(panel, runId, this.extensionUri, this.app, this.logger, { closed: () => this.panels.delete(runId), shown: (info) => this.shown.fire(info) }));
   }
 }
 
@@ -157,7 +127,7 @@ class RunPanel {
   private ready = false;
   private disposed = false;
   private sentEvents = 0;
-  private sentPictures = "";
+  private sentPictures = '';
   private report: Report | null = null;
   private waitingForReport = false;
 
@@ -167,12 +137,10 @@ class RunPanel {
     extensionUri: vscode.Uri,
     private readonly app: SchedulingApp,
     private readonly logger: Logger,
-    private readonly onDispose: () => void,
+    private readonly notify: { closed(): void; shown(info: PanelShown): void },
   ) {
     panel.webview.html = runPanelHtml(panel.webview, extensionUri, panel.title);
-    const received = panel.webview.onDidReceiveMessage((message: unknown) =>
-      this.receive(message),
-    );
+    const received = panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message));
     const closed = panel.onDidDispose(() => this.dispose());
     this.disposables.push(
       () => received.dispose(),
@@ -181,8 +149,7 @@ class RunPanel {
         if (change.runId === runId) this.changed(change);
       }),
       app.approvals.onDidChange((change) => {
-        if (change.runId === runId && this.ready)
-          this.post({ type: "approvals", pending: this.pending() });
+        if (change.runId === runId && this.ready) this.post({ type: 'approvals', pending: this.pending() });
       }),
     );
   }
@@ -195,41 +162,31 @@ class RunPanel {
     if (this.disposed) return;
     this.disposed = true;
     for (const dispose of this.disposables.splice(0)) dispose();
-    this.onDispose();
+    this.notify.closed();
     this.panel.dispose();
   }
 
   private receive(message: unknown): void {
     if (!isPanelRequest(message)) {
-      this.logger.log(
-        "warn",
-        `Run panel ${this.runId}: ignored a message of unknown shape`,
-      );
+      this.logger.log('warn', `Run panel ${this.runId}: ignored a message of unknown shape`);
       return;
     }
-    void this.handle(message).catch((error: unknown) =>
-      this.logger.log("error", `Run panel ${this.runId}: ${String(error)}`),
-    );
+    void this.handle(message).catch((error: unknown) => this.logger.log('error', `Run panel ${this.runId}: ${String(error)}`));
   }
 
   private async handle(message: PanelRequest): Promise<void> {
     switch (message.type) {
-      case "ready":
+      case 'ready':
         await this.sendInit();
         return;
-      case "command":
-        await vscode.commands.executeCommand(
-          `schedOrch.${message.command}`,
-          this.runId,
-        );
+      case 'command':
+        await vscode.commands.executeCommand(`schedOrch.${message.command}`, this.runId);
         return;
-      case "nextAction": {
+      case 'nextAction': {
         const action = this.report?.nextActions[message.index];
         const run = this.app.runs.snapshot(this.runId);
-        const target =
-          action && run ? nextActionCommand(action, run) : undefined;
-        if (target)
-          await vscode.commands.executeCommand(target.command, ...target.args);
+        const target = action && run ? nextActionCommand(action, run) : undefined;
+        if (target) await vscode.commands.executeCommand(target.command, ...target.args);
         return;
       }
     }
@@ -240,14 +197,13 @@ class RunPanel {
     const stored = this.app.runs.get(this.runId);
     if (!stored) {
       this.post({
-        type: "missing",
+        type: 'missing',
         runId: this.runId,
-        reason: "This run is not in the run history of this workspace.",
+        reason: 'This run is not in the run history of this workspace.',
       });
       return;
     }
-    if (FINISHED.has(stored.snapshot.state) && !stored.live)
-      this.report = (await this.app.report(this.runId)) ?? null;
+    if (FINISHED.has(stored.snapshot.state) && !stored.live) this.report = (await this.app.report(this.runId)) ?? null;
     // Read again after the awaits: events folded meanwhile are in this snapshot, not in a later update.
     const run = this.app.runs.snapshot(this.runId) ?? stored.snapshot;
     const pictures = this.pictures(run);
@@ -255,7 +211,7 @@ class RunPanel {
     this.ready = true;
     this.panel.title = run.title;
     this.post({
-      type: "init",
+      type: 'init',
       state: {
         run,
         live: this.app.isLive(this.runId),
@@ -271,29 +227,23 @@ class RunPanel {
 
   private changed(change: StoreChange): void {
     if (!this.ready) return;
-    if (change.kind === "removed") {
+    if (change.kind === 'removed') {
       this.post({
-        type: "missing",
+        type: 'missing',
         runId: this.runId,
-        reason: "This run was removed from the list.",
+        reason: 'This run was removed from the list.',
       });
       return;
     }
     const run = this.app.runs.snapshot(this.runId);
     if (!run) return;
-    const phase = change.phaseId
-      ? run.phases.find((p) => p.phaseId === change.phaseId)
-      : undefined;
-    const step = change.stepId
-      ? run.phases
-          .flatMap((p) => p.steps)
-          .find((s) => s.stepId === change.stepId)
-      : undefined;
+    const phase = change.phaseId ? run.phases.find((p) => p.phaseId === change.phaseId) : undefined;
+    const step = change.stepId ? run.phases.flatMap((p) => p.steps).find((s) => s.stepId === change.stepId) : undefined;
     const events = run.events.slice(this.sentEvents);
     this.sentEvents = run.events.length;
     const pictures = step?.result ? this.pictures(run) : undefined;
     const message: PanelMessage = {
-      type: "update",
+      type: 'update',
       head: headOf(run),
       live: this.app.isLive(this.runId),
       ...(step
@@ -305,16 +255,12 @@ class RunPanel {
                 title: phase.title,
                 state: phase.state,
                 warnings: phase.warnings,
-                ...(phase.confidence !== undefined
-                  ? { confidence: phase.confidence }
-                  : {}),
+                ...(phase.confidence !== undefined ? { confidence: phase.confidence } : {}),
               },
             }
           : {}),
       events,
-      ...(pictures && JSON.stringify(pictures) !== this.sentPictures
-        ? { pictures }
-        : {}),
+      ...(pictures && JSON.stringify(pictures) !== this.sentPictures ? { pictures } : {}),
     };
     if (message.pictures) this.sentPictures = JSON.stringify(message.pictures);
     this.post(message);
@@ -326,11 +272,7 @@ class RunPanel {
     if (this.waitingForReport) return;
     this.waitingForReport = true;
     try {
-      for (
-        let waited = 0;
-        waited <= REPORT_WAIT_MS && !this.disposed;
-        waited += REPORT_POLL_MS
-      ) {
+      for (let waited = 0; waited <= REPORT_WAIT_MS && !this.disposed; waited += REPORT_POLL_MS) {
         const report = await this.app.report(this.runId);
         if (report && report.header.runId === this.runId) {
           this.report = report;
@@ -338,16 +280,12 @@ class RunPanel {
           if (!run) return;
           const pictures = this.pictures(run);
           this.sentPictures = JSON.stringify(pictures);
-          this.post({ type: "report", report, pictures });
+          this.post({ type: 'report', report, pictures });
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, REPORT_POLL_MS));
       }
-      if (!this.disposed)
-        this.logger.log(
-          "warn",
-          `Run panel ${this.runId}: no report was written within ${REPORT_WAIT_MS / 1000} s`,
-        );
+      if (!this.disposed) this.logger.log('warn', `Run panel ${this.runId}: no report was written within ${REPORT_WAIT_MS / 1000} s`);
     } finally {
       this.waitingForReport = false;
     }
@@ -366,14 +304,6 @@ class RunPanel {
 
   private post(message: PanelMessage): void {
     if (this.disposed) return;
-    void this.panel.webview
-      .postMessage(message)
-      .then(undefined, (error: unknown) =>
-        this.logger.log(
-          "warn",
-          `Run panel ${this.runId}: a message was not delivered`,
-          { error: String(error) },
-        ),
-      );
+    void this.panel.webview.postMessage(message).then(undefined, (error: unknown) => this.logger.log('warn', `Run panel ${this.runId}: a message was not delivered`, { error: String(error) }));
   }
 }
