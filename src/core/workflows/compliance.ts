@@ -23,10 +23,11 @@ import { list, num, pct, str } from './shared/read';
 import { checkRange, compact, parseInputsWith, rangeArgs, scopeInputShape, scopeOf, scopeSteps, utilizationArgs, type ScopeInputs } from './shared/scope';
 import { utilizationLevel, utilizationRate } from './shared/signals';
 import { weightedConfidence, weightedFactors } from './shared/weights';
+import { COMPLIANCE_PLAN } from './inputFields';
 
 export type ComplianceInputs = ScopeInputs;
 
-const inputsSchema = z.object(scopeInputShape).strict().superRefine(checkRange);
+export const complianceInputSchema = z.object(scopeInputShape).strict().superRefine(checkRange);
 
 /** Penalty per distinct violation, by severity. */
 export const VIOLATION_PENALTY = { critical: 15, high: 8, medium: 3, low: 1 } as const;
@@ -230,7 +231,7 @@ export const complianceWorkflow: WorkflowDefinition<ComplianceInputs> = {
   title: 'Compliance check',
   version: 1,
   description: 'ACGME rules, conflicts and quality metrics of a schedule, synthesised into a 0-100 score, a status and deployment readiness (read-only).',
-  parseInputs: (raw) => compact(parseInputsWith(inputsSchema, raw, 'the compliance check')),
+  parseInputs: (raw) => compact(parseInputsWith(complianceInputSchema, raw, 'the compliance check')),
   modes: {
     quick: { description: 'ACGME rules only (phase 1), cached results allowed', skipPhases: ['detailed', 'advanced'], cache: 'use' },
     standard: { description: 'All four phases, cached results allowed', cache: 'use' },
@@ -365,5 +366,5 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   };
 }
 
-export const compliance: WorkflowModule<ComplianceInputs> = { definition: complianceWorkflow, safetyTier: 1, outcome };
+export const compliance: WorkflowModule<ComplianceInputs> = { definition: complianceWorkflow, safetyTier: 1, outcome, inputSchema: complianceInputSchema, inputPlan: COMPLIANCE_PLAN };
 

@@ -30,6 +30,7 @@ import { bool, count, list, num, pct, round, str, strings } from './shared/read'
 import { addDays, checkRange, compact, parseInputsWith, scopeInputShape, scopeOf, scopeSteps, utilizationArgs, type Scope, type ScopeInputs } from './shared/scope';
 import { contingencyGaps, signalLevel, signalSummary, unifiedIndex, utilizationLevel, utilizationRate } from './shared/signals';
 import { weightedConfidence } from './shared/weights';
+import { GENERATION_PLAN } from './inputFields';
 
 export interface GenerationInputs extends ScopeInputs {
   /** Solver to ask for (bundled server: optimal | greedy); the server's default when absent. */
@@ -40,7 +41,7 @@ export interface GenerationInputs extends ScopeInputs {
   tighten?: boolean;
 }
 
-const inputsSchema = z
+export const generationInputSchema = z
   .object({
     ...scopeInputShape,
     algorithm: z.string().min(1).max(40).optional(),
@@ -408,7 +409,7 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
   title: 'Schedule generation',
   version: 1,
   description: 'Validates the baseline, simulates contingencies, reads early warnings and risk, generates a draft, validates it and publishes it after a coordinator approves.',
-  parseInputs: (raw) => compact(parseInputsWith(inputsSchema, raw, 'schedule generation')) as GenerationInputs,
+  parseInputs: (raw) => compact(parseInputsWith(generationInputSchema, raw, 'schedule generation')) as GenerationInputs,
   modes: {
     standard: { description: 'Every phase; cached results allowed', cache: 'use', policy: GENERATION_POLICY },
     express: { description: 'Skips the deep contingency analysis; contingency cached 24 h, early warning 6 h; 5 s per call', skipSteps: ['contingency'], cache: 'use', policy: EXPRESS_POLICY },
@@ -669,5 +670,5 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   };
 }
 
-export const generation: WorkflowModule<GenerationInputs> = { definition: generationWorkflow, safetyTier: 2, outcome };
+export const generation: WorkflowModule<GenerationInputs> = { definition: generationWorkflow, safetyTier: 2, outcome, inputSchema: generationInputSchema, inputPlan: GENERATION_PLAN };
 

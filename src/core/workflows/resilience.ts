@@ -35,10 +35,11 @@ import {
   utilizationRate,
 } from './shared/signals';
 import { weightedConfidence } from './shared/weights';
+import { RESILIENCE_PLAN } from './inputFields';
 
 export type ResilienceInputs = ScopeInputs;
 
-const inputsSchema = z.object(scopeInputShape).strict().superRefine(checkRange);
+export const resilienceInputSchema = z.object(scopeInputShape).strict().superRefine(checkRange);
 
 /** Tier 2 runs when the defense level is at least this (3 = SAFETY_SYSTEMS, "YELLOW or worse"). */
 export const DEFENSE_ESCALATION_LEVEL = 3;
@@ -234,7 +235,7 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
   title: 'Resilience assessment',
   version: 1,
   description: 'System-wide health and vulnerability: quick status, then contingency, then the full analysis only when needed (read-only).',
-  parseInputs: (raw) => compact(parseInputsWith(inputsSchema, raw, 'the resilience assessment')),
+  parseInputs: (raw) => compact(parseInputsWith(resilienceInputSchema, raw, 'the resilience assessment')),
   modes: {
     quick: { description: 'Quick status and the unified index only', skipSteps: [...CONTINGENCY, ...EPIDEMIOLOGY, ...EARLY_WARNING], cache: 'use' },
     standard: { description: 'Tiers as far as the findings require', cache: 'use' },
@@ -382,4 +383,6 @@ export const resilience: WorkflowModule<ResilienceInputs> = {
   definition: resilienceWorkflow,
   safetyTier: 1,
   outcome: (view: ResultView, _end: RunEnd) => outcome(view),
+  inputSchema: resilienceInputSchema,
+  inputPlan: RESILIENCE_PLAN,
 };

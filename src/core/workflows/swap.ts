@@ -21,6 +21,7 @@ import type { WorkflowModule } from './shared/module';
 import type { Recommendation, ResultView, RunEnd, WorkflowOutcome } from './shared/outcome';
 import { bool, list, num, str, type Json } from './shared/read';
 import { addDays, compact, isoDate, parseInputsWith } from './shared/scope';
+import { SWAP_PLAN } from './inputFields';
 
 export interface SwapInputs extends JsonObject {
   assignment_id: string;
@@ -33,7 +34,7 @@ export interface SwapInputs extends JsonObject {
 }
 
 const id = z.string().min(1).max(200);
-const inputsSchema = z
+export const swapInputSchema = z
   .object({
     assignment_id: id,
     requester: id,
@@ -350,7 +351,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
   title: 'Swap execution',
   version: 1,
   description: 'Validates a swap request, finds and ranks candidates, assesses the impact, asks for consent and coordinator approval, executes with the expected data version and records the audit.',
-  parseInputs: (raw) => compact(parseInputsWith(inputsSchema, raw, 'the swap')) as SwapInputs,
+  parseInputs: (raw) => compact(parseInputsWith(swapInputSchema, raw, 'the swap')) as SwapInputs,
   modes: {
     express: { description: 'No conflict re-check in the impact assessment; short time limits (the seed auto-approves mutual swaps: here approvals still ask)', skipSteps: ['impact_conflicts'], policy: { '*': { timeoutMs: MODES_TIMEOUT.express } } },
     standard: { description: 'Full validation and impact assessment', policy: { '*': { timeoutMs: MODES_TIMEOUT.standard } } },
@@ -601,4 +602,4 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   };
 }
 
-export const swap: WorkflowModule<SwapInputs> = { definition: swapWorkflow, safetyTier: 2, outcome };
+export const swap: WorkflowModule<SwapInputs> = { definition: swapWorkflow, safetyTier: 2, outcome, inputSchema: swapInputSchema, inputPlan: SWAP_PLAN };
