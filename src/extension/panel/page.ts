@@ -27,7 +27,8 @@ export function runPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, 
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('runPanel.css')}">
+<!-- The id lets vscode-elements find the codicons (bundled into this stylesheet). -->
+<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${asset('runPanel.css')}">
 <title>${escapeHtml(title)}</title>
 </head>
 <body>

@@ -182,6 +182,12 @@ class RunPanel {
       case 'command':
         await vscode.commands.executeCommand(`schedOrch.${message.command}`, this.runId);
         return;
+      case 'shown': {
+        const { type: _type, ...info } = message;
+        this.logger.log('trace', `Run panel ${this.runId} shows ${info.steps} step(s), ${info.events} event(s), ${info.findings} finding row(s)`);
+        this.notify.shown(info);
+        return;
+      }
       case 'nextAction': {
         const action = this.report?.nextActions[message.index];
         const run = this.app.runs.snapshot(this.runId);

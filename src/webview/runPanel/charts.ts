@@ -99,8 +99,9 @@ export function spcSvg(chart: SpcChart): SVGSVGElement {
   };
   line(chart.centerline, 'cl', `CL ${chart.centerline}`);
   for (const band of chart.limits) {
-    line(band.upper, `limit sigma-${band.sigma}`, `+${band.sigma}σ`);
-    line(band.lower, `limit sigma-${band.sigma}`, `−${band.sigma}σ`);
+    // Only the 3-sigma limits are labelled: the inner bands sit too close to read.
+    line(band.upper, `limit sigma-${band.sigma}`, band.sigma === 3 ? 'UCL' : '');
+    line(band.lower, `limit sigma-${band.sigma}`, band.sigma === 3 ? 'LCL' : '');
   }
   root.append(svg('text', { x: pad.l - 4, y: y(hi) + 8, 'text-anchor': 'end', class: 'axis' }, String(hi)), svg('text', { x: pad.l - 4, y: y(lo), 'text-anchor': 'end', class: 'axis' }, String(lo)));
   root.append(

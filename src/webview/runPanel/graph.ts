@@ -28,10 +28,11 @@ export function sourceText(step: StepSnapshot): string {
   }
 }
 
+/** State classes shared by a step's node and its timeline bar. */
 function stepClass(step: StepSnapshot): string {
   const r = step.result;
   const source = r?.status === 'succeeded' && (r.source === 'cache' || r.source === 'fallback') ? ` from-${r.source}` : '';
-  return `step state-${r?.status ?? step.state}${source}`;
+  return `state-${r?.status ?? step.state}${source}`;
 }
 
 export function stepNode(step: StepSnapshot, selected: boolean, select: (stepId: string) => void): HTMLLIElement {
@@ -40,7 +41,7 @@ export function stepNode(step: StepSnapshot, selected: boolean, select: (stepId:
   const button = el(
     'button',
     {
-      cls: stepClass(step),
+      cls: `step ${stepClass(step)}`,
       attrs: {
         type: 'button',
         'aria-pressed': String(selected),

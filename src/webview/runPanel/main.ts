@@ -152,7 +152,7 @@ function shown(): void {
     type: 'shown',
     runId: s.run.runId,
     state: s.run.state,
-    steps: document.querySelectorAll('#graph .step').length,
+    steps: document.querySelectorAll('#graph .steps > li').length,
     events: s.run.events.length,
     findings: document.querySelectorAll('#finding-tables tbody tr').length,
     pictures,
@@ -186,6 +186,7 @@ function onMessage(message: PanelMessage): void {
       replace('findings', findings());
       replace('advice', advice());
       replace('pictures', renderPictures(message.pictures));
+      shown();
       return;
     case 'update': {
       if (!state || state === before) return;
@@ -202,6 +203,11 @@ function onMessage(message: PanelMessage): void {
 }
 
 window.addEventListener('message', (event: MessageEvent<PanelMessage>) => {
-  if (typeof event.data === 'object' && event.data !== null && typeof event.data.type === 'string') onMessage(event.data);
+  if (typeof event.data !== 'object' || event.data === null || typeof event.data.type !== 'string') return;
+  try {
+    onMessage(event.data);
+  } catch (error) {
+    console.error('[run panel] could not show the message', error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
 });
 vscode.postMessage({ type: 'ready' });

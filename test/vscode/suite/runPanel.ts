@@ -16,7 +16,8 @@ import type { ApprovalResponder } from '../../../src/core/app/approvalBroker';
 import { SchedulingApp } from '../../../src/core/app/schedulingApp';
 import { parseServerConfig } from '../../../src/core/mcp/config';
 import { McpConnection } from '../../../src/core/mcp/connection';
-import { silentLogger } from '../../../src/core/util/log';
+import type { PolicyOverrides } from '../../../src/core/policy/policies';
+import type { Logger } from '../../../src/core/util/log';
 import { RUN_PANEL_VIEW_TYPE, RunPanels } from '../../../src/extension/panel/runPanel';
 import type { PanelShown } from '../../../src/webview/runMessages';
 import { eventually } from '../../support/mcp/wait';
@@ -35,13 +36,20 @@ interface Fixture {
 
 const open: Fixture[] = [];
 
+/** Warnings and errors reach the browser's console log (kept by run-tests.mjs). */
+const logger: Logger = {
+  log(level, message, fields) {
+    if (level === 'warn' || level === 'error') console.log(`[run panel test] ${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+  },
+};
+
 function extension(): vscode.Extension<unknown> {
   const found = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(found, `extension ${EXTENSION_ID} is not loaded`);
   return found;
 }
 
-async function fixture(dir = mkdtempSync(join(tmpdir(), 'sched-orch-panel-'))): Promise<Fixture> {
+async function fixture(dir = mkdtempSync(join(tmpdir(), 'sched-orch-panel-')), policies?: PolicyOverrides): Promise<Fixture> {
   const ext = extension();
   const server = parseServerConfig({
     kind: 'stdio',
@@ -51,8 +59,8 @@ async function fixture(dir = mkdtempSync(join(tmpdir(), 'sched-orch-panel-'))): 
   });
   const connection = new McpConnection({ server, reconnect: false });
   await connection.connect();
-  const app = await SchedulingApp.create({ connection, stateDir: join(dir, 'state'), logger: silentLogger });
-  const f = { app, connection, dir, panels: new RunPanels(ext.extensionUri, app, silentLogger) };
+  const app = await SchedulingApp.create({ connection, stateDir: join(dir, 'state'), logger, ...(policies ? { policies } : {}) });
+  const f = { app, connection, dir, panels: new RunPanels(ext.extensionUri, app, logger) };
   open.push(f);
   return f;
 }
@@ -155,9 +163,23 @@ test('a finished run read back from the history is shown the same in a new windo
   assert.equal(again.app.isLive(ticket.runId), false);
 }, 120_000);
 
+/** A loaded test machine answers slower than the validators' SLA, which lowers confidence below the draft's gate; the panel is under test here, not the gate. */
+const PATIENT: PolicyOverrides = {
+  validate_schedule: { confidence: { slowAfterMs: 10_000 } },
+  validate_schedule_by_id: { confidence: { slowAfterMs: 10_000 } },
+  detect_conflicts: { confidence: { slowAfterMs: 10_000 } },
+};
+
 test('a generation run: the panel shows the draft against the published schedule', async () => {
-  const f = await fixture();
-  const approve: ApprovalResponder = () => Promise.resolve({ approved: true, approver: 'integration test', reason: 'panel test', at: Date.now() });
+  const f = await fixture(undefined, PATIENT);
+  const approve: ApprovalResponder = () =>
+    Promise.resolve({
+      approved: true,
+      approver: 'integration test',
+      reason: 'panel test',
+      at: Date.now(),
+      override: { justification: 'panel test: the baseline issue is outside the generated week' },
+    });
   const ticket = f.app.start({ workflow: 'generate', inputs: { today: TODAY, start_date: TODAY, end_date: '2027-01-10' }, responder: approve });
   const withDiff = shown(f.panels, ticket.runId, (i) => i.pictures.includes('draftDiff') && i.state !== 'running' && i.state !== 'waiting', 'the draft diff', 200_000);
   f.panels.open(ticket.runId);
