@@ -220,7 +220,7 @@ class RunPanel {
       type: 'init',
       state: {
         run,
-        live: this.app.isLive(this.runId),
+        live: this.isLive(run),
         interrupted: stored.interrupted,
         server: serverLabel(this.app.connection),
         report: this.report,
@@ -251,7 +251,7 @@ class RunPanel {
     const message: PanelMessage = {
       type: 'update',
       head: headOf(run),
-      live: this.app.isLive(this.runId),
+      live: this.isLive(run),
       ...(step
         ? { step }
         : phase
@@ -295,6 +295,11 @@ class RunPanel {
     } finally {
       this.waitingForReport = false;
     }
+  }
+
+  /** The engine's handle outlives the run's last event by a moment: a finished run is never live. */
+  private isLive(run: RunSnapshot): boolean {
+    return this.app.isLive(this.runId) && !FINISHED.has(run.state);
   }
 
   private pictures(run: RunSnapshot): PanelPictures {

@@ -96,6 +96,7 @@ async function photograph(name: string, sections: string[]): Promise<void> {
   if (!process.env['SCHED_ORCH_SCREENSHOTS']) return;
   const artifacts = join(extension().extensionPath, 'test-artifacts', 'vscode');
   const workbench = vscode.workspace.getConfiguration('workbench');
+  await vscode.commands.executeCommand('workbench.action.closePanel');
   for (const [theme, label] of [
     ['Default Light Modern', 'light'],
     ['Default Dark Modern', 'dark'],
