@@ -7,6 +7,8 @@ const STATE_ICON: Readonly<Record<string, string>> = {
   running: 'sync',
   waiting: 'bell',
   completed: 'pass',
+  succeeded: 'pass',
+  skipped: 'debug-step-over',
   needs_review: 'warning',
   blocked: 'circle-slash',
   rejected: 'circle-slash',
