@@ -1,5 +1,5 @@
 /**
- * Combining several confidences into one, by the method a workflow names (framework §8):
+ * Combining several confidences into one, by the method a workflow names (the seed's confidence framework):
  * minimum when every input must be confident, weighted mean by default, harmonic mean
  * (zeros ignored) for safety-critical phases, maximum for early-warning signals, and the
  * unified-index blend min × 0.9 + mean × 0.1.

@@ -1,6 +1,6 @@
 /**
- * The confidence scale of the seed's framework (real-server-facts §8): six levels with the
- * cheatsheet's colour names. Every host shows the same name and colour for a value.
+ * The confidence scale of the seed's framework: six levels with the
+ * seed's colour names. Every host shows the same name and colour for a value.
  */
 
 export type ConfidenceColour = 'RED' | 'ORANGE' | 'YELLOW' | 'GREEN' | 'BLUE';

@@ -1,6 +1,6 @@
 /**
  * Per-step confidence: a base value, additive adjustments and caps, each kept as a named
- * factor so a host can show why a result is trusted as much as it is (framework §8).
+ * factor so a host can show why a result is trusted as much as it is (the seed's confidence framework).
  * The real server reports no confidence and sometimes answers with placeholders, so all
  * of it is computed here, client-side.
  */

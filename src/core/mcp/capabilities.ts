@@ -1,6 +1,6 @@
 /**
  * The capabilities the four workflows ask for, by the short names of the seed and the
- * real-server facts (§3–§7, §16–17). Each entry says whether the project knows it writes and
+ * the real server's tool list (docs/workflows.md names what each workflow needs). Each entry says whether the project knows it writes and
  * which result fields the workflows rely on. Schemas are loose: extra fields pass through,
  * and only what a workflow reads is checked, so a richer server never breaks a run.
  *

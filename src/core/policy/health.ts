@@ -1,5 +1,5 @@
 /**
- * Tool health from real calls (health monitor, real-server-facts §9): rolling p50/p95
+ * Tool health from real calls (the seed's health monitor): rolling p50/p95
  * latency against the SLA, success/error/timeout rates and breaker state, mapped to
  * HEALTHY / DEGRADED / CRITICAL / UNAVAILABLE with the seed's thresholds.
  */

@@ -1,6 +1,6 @@
 /**
  * Resilience policy as data, one record per capability (the seed's short tool names),
- * built from the seed's tables (real-server-facts §9–§11) and overridable from config.
+ * built from the seed's tables (timeouts, retries, breakers and cache TTLs; docs/workflows.md) and overridable from config.
  * Everything that decides how a tool is called — time limits, retries, breaker, cache,
  * confidence — is read from here; nothing else hard-codes a number.
  */
@@ -129,7 +129,7 @@ const C = CACHE_CLASSES;
 const CORE_BREAKER = { failureThreshold: 5, windowMs: 60 * SECOND, halfOpenAfterMs: 30 * SECOND };
 
 /**
- * The seed's numbers: SLA/timeout from the health monitor table (cheatsheet categories for
+ * The seed's numbers: SLA/timeout from the health monitor table (tool categories for
  * tools it does not list), base confidence from the framework, breakers from the breaker
  * table, cache classes from the guide.
  */

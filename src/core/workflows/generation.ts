@@ -1,5 +1,5 @@
 /**
- * Workflow 1 — schedule generation (seed: TIER 2, generate + preview, never auto-apply; facts §3).
+ * Workflow 1 — schedule generation (seed: TIER 2, generate + preview, never auto-apply).
  *
  *   scope -> [1] baseline (parallel: validate, utilization, conflicts)
  *                 fail -> stop (request a manual fix); utilization BLACK -> blocked

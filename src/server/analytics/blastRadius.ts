@@ -17,7 +17,7 @@ export const CONTAINMENT_LEVELS = ['none', 'soft', 'moderate', 'strict', 'lockdo
 export type ContainmentLevel = (typeof CONTAINMENT_LEVELS)[number];
 
 /**
- * §16: BLACK < 50 % of minimum, RED < minimum, ORANGE < minimum + 1, YELLOW ≤ optimal, GREEN
+ * Levels: BLACK < 50 % of minimum, RED < minimum, ORANGE < minimum + 1, YELLOW ≤ optimal, GREEN
  * above. A zone that needs no faculty cannot run short of them: GREEN.
  */
 export function zoneStatus(available: number, minimum: number, optimal: number): ZoneStatus {

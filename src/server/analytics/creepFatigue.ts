@@ -1,5 +1,5 @@
 /**
- * Creep-fatigue (§16): Larson-Miller parameter for sustained load and Miner's rule over an
+ * Creep-fatigue (docs/analytics.md): Larson-Miller parameter for sustained load and Miner's rule over an
  * S-N curve for repeated weekly load cycles.
  */
 import { z } from 'zod';

@@ -94,7 +94,7 @@ export interface SisParams {
   seed: number;
 }
 
-/** Infection threshold on a burnout score (§16). */
+/** Infection threshold on a burnout score (docs/analytics.md). */
 export const INFECTED_AT = 0.5;
 
 /**

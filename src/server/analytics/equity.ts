@@ -1,4 +1,4 @@
-/** Workload equity (§16): Gini over per-provider hours, CV, extremes and the Lorenz curve. */
+/** Workload equity (docs/analytics.md): Gini over per-provider hours, CV, extremes and the Lorenz curve. */
 import { z } from 'zod';
 import type { Person } from '../domain/program';
 import type { ScheduleSnapshot } from '../domain/snapshot';

@@ -1,4 +1,4 @@
-/** Burnout fire weather index (CFFDRS analogue, §16). */
+/** Burnout fire weather index (CFFDRS analogue; docs/analytics.md). */
 import { z } from 'zod';
 
 export const DANGER_CLASSES = ['low', 'moderate', 'high', 'very_high', 'extreme'] as const;

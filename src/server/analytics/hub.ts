@@ -1,5 +1,5 @@
 /**
- * Hub centrality of faculty on the co-assignment network (§16): composite = 0.20 degree +
+ * Hub centrality of faculty on the co-assignment network (docs/analytics.md): composite = 0.20 degree +
  * 0.30 betweenness + 0.20 eigenvector + 0.15 PageRank + 0.15 replacement difficulty.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * Seismic-style early warning (§16): STA/LTA ratio on a per-person daily signal, trigger at
+ * Seismic-style early warning (docs/analytics.md): STA/LTA ratio on a per-person daily signal, trigger at
  * ≥ 2.5 and release at ≤ 1.0, with a "Richter-like" 0-10 magnitude.
  */
 import { z } from 'zod';

@@ -14,7 +14,7 @@ export const SACRIFICE_LEVELS = ['normal', 'yellow', 'orange', 'red', 'black', '
 export type SacrificeLevel = (typeof SACRIFICE_LEVELS)[number];
 type Category = (typeof SACRIFICE_CATEGORIES)[number];
 
-/** Categories shed at each level, cumulative (§16 shedding order). */
+/** Categories shed at each level, cumulative (the shedding order in docs/analytics.md). */
 const SHED_AT: Record<SacrificeLevel, readonly Category[]> = {
   normal: [],
   yellow: ['optional_education'],

@@ -1,5 +1,5 @@
 /**
- * Statistical process control on weekly hours (§16): Western Electric rules around a target
+ * Statistical process control on weekly hours (docs/analytics.md): Western Electric rules around a target
  * centerline with a given sigma.
  */
 import { z } from 'zod';

@@ -17,7 +17,7 @@ export const WEEKLY_CAPACITY_HOURS = 80;
 
 export const UTILIZATION_LEVELS = ['GREEN', 'YELLOW', 'ORANGE', 'RED', 'BLACK'] as const;
 
-/** §16 utilization levels. */
+/** Utilization levels (docs/analytics.md). */
 export function utilizationLevel(u: number): (typeof UTILIZATION_LEVELS)[number] {
   if (u < 0.7) return 'GREEN';
   if (u < 0.8) return 'YELLOW';

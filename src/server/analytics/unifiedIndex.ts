@@ -1,5 +1,5 @@
 /**
- * Unified critical index (§16): per faculty member, contingency (N-1), hub (network) and
+ * Unified critical index (docs/analytics.md): per faculty member, contingency (N-1), hub (network) and
  * epidemiology (network × burnout) scores, min-max normalised across faculty and combined
  * 0.40 / 0.35 / 0.25. Overall index = 100 × mean of the top five composites.
  */

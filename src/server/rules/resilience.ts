@@ -1,6 +1,6 @@
 /**
  * Queuing-theory utilization and defense-in-depth levels, with the real server's formulas
- * and thresholds (real-server-facts §16), plus how to derive their inputs from a schedule.
+ * and thresholds (docs/analytics.md), plus how to derive their inputs from a schedule.
  */
 import { isAbsent, type ScheduleSnapshot } from '../domain/snapshot';
 import { HOUR_MS, eachDate } from '../domain/time';

@@ -67,6 +67,7 @@ function snapshot(...specs: StepSpec[]): RunSnapshot {
       },
     ],
     approvals: [],
+    questions: [],
     decisions: [],
     events: [],
   };

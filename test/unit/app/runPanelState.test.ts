@@ -48,6 +48,7 @@ function run(): RunSnapshot {
       },
     ],
     approvals: [],
+    questions: [],
     decisions: [],
     events: [],
   };

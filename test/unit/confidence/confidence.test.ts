@@ -9,7 +9,7 @@ import { checkThresholds, decide } from '../../../src/core/confidence/thresholds
 const HOUR = 3_600_000;
 
 describe('confidence levels', () => {
-  it('maps values to the six levels with the cheatsheet colours', () => {
+  it('maps values to the six levels with the seed colours', () => {
     const table = [0, 0.05, 0.1, 0.24, 0.25, 0.5, 0.74, 0.75, 0.89, 0.9, 1].map((v) => {
       const l = confidenceLevel(v);
       return `${v}:${l.level}:${l.name}:${l.colour}`;

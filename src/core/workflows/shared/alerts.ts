@@ -1,6 +1,6 @@
 /**
  * Alerts with the seed's confidence rule: a RED alert needs confidence ≥ 0.85, YELLOW ≥ 0.75,
- * INFO ≥ 0.60 (framework §8, resilience workflow). An alert whose evidence is less certain is
+ * INFO ≥ 0.60 (the seed's resilience workflow). An alert whose evidence is less certain is
  * downgraded to the highest severity its confidence allows, or held back as unconfirmed.
  */
 import type { Alert, AlertSeverity, ResultView } from './outcome';

@@ -22,7 +22,7 @@ export function dataQualityFactors(data: JsonObject): ConfidenceFactor[] {
 export const ANALYTICS_CONFIDENCE = { adjust: dataQualityFactors } as const;
 
 /**
- * The unified index: base 0.70, inside the cheatsheet's composite range 0.60–0.75. The
+ * The unified index: base 0.70, inside the seed's composite range 0.60–0.75. The
  * framework's own 0.60 sits below its phase-5 threshold (0.65), so every live index would
  * need review; 0.70 still keeps it from confirming a RED alert on its own (needs 0.85).
  */

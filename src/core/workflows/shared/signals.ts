@@ -1,6 +1,6 @@
 /**
  * What the workflows' decision rules read from resilience and early-warning results, with
- * the vocabularies of the real server and the bundled one folded together (facts §16–17):
+ * the vocabularies of the real server and the bundled one folded together:
  * utilization levels, defense levels as names or numbers, N-1 gaps, the unified index and
  * the severities the early-warning tools report.
  */
@@ -9,7 +9,7 @@ import { bool, count, list, num, str, strings, type Json } from './read';
 export const UTILIZATION_LEVELS = ['green', 'yellow', 'orange', 'red', 'black'] as const;
 export type UtilizationLevel = (typeof UTILIZATION_LEVELS)[number];
 
-/** The level a utilization result reports, else the one its rate implies (§16 thresholds). */
+/** The level a utilization result reports, else the one its rate implies (the thresholds in docs/analytics.md). */
 export function utilizationLevel(data: Json | undefined): UtilizationLevel | undefined {
   const raw = str(data, 'level', 'utilization_level')?.toLowerCase();
   if (raw && (UTILIZATION_LEVELS as readonly string[]).includes(raw)) return raw as UtilizationLevel;
