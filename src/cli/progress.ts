@@ -15,6 +15,9 @@ function stepLine(r: StepResult, paint: Paint): string {
   if (r.status === 'skipped' && r.skip && BY_DESIGN.has(r.skip.cause)) {
     return `    ${paint('dim', `- ${id} skipped: ${r.skip.reason}`)}`;
   }
+  if (r.skip?.cause === 'uncertain_write') {
+    return `    ${paint('red', `? ${id}`)} outcome unknown${r.error ? ` after ${r.error.kind}: ${r.error.message}` : ''}`;
+  }
   if (r.status !== 'succeeded') {
     const mark = r.status === 'failed' ? '✗' : '!';
     return `    ${paint('red', `${mark} ${id}`)} ${r.skip?.reason ?? r.error?.message ?? r.status}`;
