@@ -15,7 +15,8 @@
  * - audit: one row per write: who, when, what, data version before/after, details JSON.
  * - backups: a snapshot of a schedule's assignments (JSON) taken before a risky write.
  * - swaps, swap_approvals: swap requests and each party's consent / coordinator decision.
- * - locks: named advisory locks with an expiry (e.g. "generation of schedule X").
+ * - locks: named advisory locks with an expiry (e.g. "generation of schedule X"), their
+ *   owner's process (pid, host) and heartbeat (see locks.ts).
  */
 import type { SqliteDb } from './sqlite';
 
@@ -82,6 +83,16 @@ CREATE TABLE swap_approvals (
   PRIMARY KEY (swap_id, person_id, role));
 CREATE TABLE locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, acquired_at TEXT NOT NULL, expires_at TEXT NOT NULL, purpose TEXT);
 INSERT INTO meta (key, value) VALUES ('data_version', '0');
+`,
+  },
+  {
+    // Version 2 is taken by the database id (another branch of this project).
+    version: 3,
+    name: 'lock owners',
+    sql: `
+ALTER TABLE locks ADD COLUMN owner_pid INTEGER;
+ALTER TABLE locks ADD COLUMN owner_host TEXT;
+ALTER TABLE locks ADD COLUMN heartbeat_at TEXT;
 `,
   },
 ];
