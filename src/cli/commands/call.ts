@@ -99,7 +99,6 @@ export const callCommand: Command = {
           io.err(`sched-orch: ${resolution.tool} writes and was not approved: ${answer.reason}\n`);
           return ExitCode.Blocked;
         }
-        io.err(`approved by ${answer.approver}: ${answer.reason}${answer.override ? ' (exception recorded)' : ''}\n`);
         sent = approved;
       }
       const result = await invoker.invoke(target, sent, {
