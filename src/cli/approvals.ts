@@ -4,12 +4,14 @@
  * blocking issues, which creates an exception record); on a terminal the person is asked;
  * otherwise every request is rejected with a reason that says how to approve.
  */
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { ApprovalAnswer, ApprovalPort, ApprovalRequest } from '../core/engine/approval';
 import { approvalView, describeApproval } from '../core/app/approvalView';
 import { raceAbort } from '../core/policy/abort';
 import type { Clock } from '../core/util/clock';
+import { UsageError } from './usage';
 
 export interface ApprovalFlags {
   approve: boolean;
@@ -94,4 +96,30 @@ export function promptApprovals(input: Readable, output: Writable, defaultApprov
       }
     },
   };
+}
+
+/** The OS user name, the default approver. */
+export function safeUserName(): string {
+  try {
+    return userInfo().username || 'unknown user';
+  } catch {
+    return 'unknown user';
+  }
+}
+
+/** Checks the approval flags together (a usage error before anything runs). */
+export function checkApprovalFlags(flags: ApprovalFlags): void {
+  if (flags.approve && !flags.reason?.trim()) throw new UsageError('--approve needs --reason "<why>" (it is recorded with the approval)');
+  if ((flags.override !== undefined || flags.approver !== undefined) && !flags.approve) throw new UsageError('--override and --approver go with --approve');
+}
+
+/**
+ * How this process answers approvals: the flags, else a prompt on a terminal (stdin and
+ * stderr both terminals), else a refusal that says how to approve.
+ */
+export function cliApprovals(flags: ApprovalFlags, clock: Clock): ApprovalPort {
+  checkApprovalFlags(flags);
+  if (flags.approve) return flagApprovals({ ...flags, reason: flags.reason! }, flags.approver ?? `${safeUserName()} (sched-orch --approve)`, clock);
+  if (process.stdin.isTTY && process.stderr.isTTY) return promptApprovals(process.stdin, process.stderr, safeUserName(), clock);
+  return rejectingApprovals(clock);
 }

@@ -3,6 +3,7 @@
  * exit code (see exitCodes.ts). A stack trace is printed only with --verbose.
  */
 import { OrchestratorError } from '../core/errors';
+import { redactUrlCredentials } from '../core/util/redact';
 import { callCommand } from './commands/call';
 import type { Command } from './commands/command';
 import { demoCommand } from './commands/demo';
@@ -37,13 +38,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (!command) throw new UsageError(`unknown command "${name}"`);
     return await command.run(rest, io);
   } catch (error) {
+    // Whatever failed, a URL's user and password never reach the terminal (or a cron mail).
     if (error instanceof UsageError) {
-      io.err(`sched-orch: ${error.message}\nRun "sched-orch ${command ? `${command.name} ` : ''}--help" for usage.\n`);
+      io.err(`sched-orch: ${redactUrlCredentials(error.message)}\nRun "sched-orch ${command ? `${command.name} ` : ''}--help" for usage.\n`);
       return ExitCode.Usage;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.err(`sched-orch: ${error instanceof OrchestratorError ? `${error.kind}: ` : ''}${message}\n`);
-    if (verbose && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+    io.err(`sched-orch: ${error instanceof OrchestratorError ? `${error.kind}: ` : ''}${redactUrlCredentials(message)}\n`);
+    if (verbose && error instanceof Error && error.stack) io.err(`${redactUrlCredentials(error.stack)}\n`);
     return exitCodeFor(error);
   }
 }

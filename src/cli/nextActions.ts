@@ -3,6 +3,7 @@
  * name the actor to fill in; they still go through their approval).
  */
 import type { JsonObject } from '../core/engine/definition';
+import type { Report } from '../core/report/report';
 import type { NextAction } from '../core/workflows/shared/nextActions';
 
 /** The `run` flag of each workflow input (the inverse of `inputsFrom` in commands/run.ts). */
@@ -53,4 +54,14 @@ export function commandLine(action: NextAction): string {
     case 'override':
       return `${action.label} (--approve --reason "..." --override "<why the exception is justified>")`;
   }
+}
+
+/**
+ * For a run stopped by writes of unknown outcome: the command that sends them again once a
+ * check showed they were not applied (a resumed run keeps every completed step).
+ */
+export function resumeLine(report: Report): string | undefined {
+  const steps = report.degraded.filter((d) => d.kind === 'uncertain_write').map((d) => d.step);
+  if (steps.length === 0) return undefined;
+  return `If the check shows it was not applied: sched-orch run --resume ${report.header.runId} ${steps.map((s) => `--retry-uncertain-write ${quote(s)}`).join(' ')}`;
 }

@@ -15,6 +15,9 @@ function stepLine(r: StepResult, paint: Paint): string {
   if (r.status === 'skipped' && r.skip && BY_DESIGN.has(r.skip.cause)) {
     return `    ${paint('dim', `- ${id} skipped: ${r.skip.reason}`)}`;
   }
+  if (r.skip?.cause === 'uncertain_write') {
+    return `    ${paint('red', `? ${id}`)} outcome unknown${r.error ? ` after ${r.error.kind}: ${r.error.message}` : ''}`;
+  }
   if (r.status !== 'succeeded') {
     const mark = r.status === 'failed' ? '✗' : '!';
     return `    ${paint('red', `${mark} ${id}`)} ${r.skip?.reason ?? r.error?.message ?? r.status}`;
@@ -32,6 +35,8 @@ function stepLine(r: StepResult, paint: Paint): string {
  */
 export function progressPrinter(write: (line: string) => void, paint: Paint, detail: 'steps' | 'phases' = 'steps'): (event: EngineEvent) => void {
   let notReached = 0;
+  // The engine's stop reason for an unknown write names its API option; the summary says what to do here.
+  const uncertain: string[] = [];
   return (e) => {
     switch (e.type) {
       case 'run_started':
@@ -45,6 +50,7 @@ export function progressPrinter(write: (line: string) => void, paint: Paint, det
         break;
       case 'step_finished':
         // Steps the run never reached are summed up once at its end, not listed.
+        if (e.result.skip?.cause === 'uncertain_write') uncertain.push(e.result.stepId);
         if (e.result.skip?.cause === 'not_run') notReached++;
         else if (detail === 'steps' || (e.result.status !== 'succeeded' && !(e.result.skip && BY_DESIGN.has(e.result.skip.cause)))) write(stepLine(e.result, paint));
         break;
@@ -77,8 +83,10 @@ export function progressPrinter(write: (line: string) => void, paint: Paint, det
       case 'run_finished': {
         if (notReached > 0) write(`  ${paint('dim', `(${notReached} step(s) not reached)`)}`);
         notReached = 0;
+        const reason = uncertain.length > 0 ? `outcome of write ${uncertain.join(', ')} unknown: see the summary for the check and how to resume` : e.reason;
+        uncertain.length = 0;
         const conf = e.confidence ? ` confidence ${paint(confidenceStyle(e.confidence.colour), `${e.confidence.value.toFixed(2)} ${e.confidence.levelName} (${e.confidence.colour})`)}` : '';
-        write(`${paint(statusStyle(e.status), `■ ${e.status}`)} in ${formatMs(e.durationMs)}${conf}${e.reason ? ` — ${e.reason}` : ''}`);
+        write(`${paint(statusStyle(e.status), `■ ${e.status}`)} in ${formatMs(e.durationMs)}${conf}${reason ? ` — ${reason}` : ''}`);
         break;
       }
       default:

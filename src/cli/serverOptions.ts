@@ -3,7 +3,7 @@
  * URL, or by default the bundled scheduling server), where the API key comes from, the
  * connect timeout and logging. Turns them into a connected McpConnection.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { envApiKeySource, type ApiKeySource } from '../core/mcp/apiKey';
 import { parseServerConfig, type ServerConfig } from '../core/mcp/config';
@@ -18,6 +18,7 @@ export const SERVER_OPTIONS = {
   'server-url': { type: 'string' },
   'api-key-env': { type: 'string' },
   db: { type: 'string' },
+  create: { type: 'boolean' },
   'connect-timeout-ms': { type: 'string' },
   'log-level': { type: 'string' },
   verbose: { type: 'boolean' },
@@ -30,6 +31,7 @@ export const SERVER_OPTIONS_HELP = `Server options:
   --server-url <url>         connect to this Streamable HTTP server (falls back to SSE)
   --api-key-env <VAR>        send the key in environment variable VAR as a bearer token (with --server-url)
   --db <file>                database file of the bundled server (default: in-memory sample program)
+  --create                   with --db: create the file (seeded with the sample program) if it does not exist
                              Without --server-command or --server-url the bundled scheduling server is started.
   --connect-timeout-ms <n>   give up connecting after n ms (default 20000)
   --log-level <level>        trace | debug | info | warn | error (default error; trace shows JSON-RPC traffic)
@@ -41,6 +43,7 @@ export interface ServerOptionValues {
   'server-url'?: string | undefined;
   'api-key-env'?: string | undefined;
   db?: string | undefined;
+  create?: boolean | undefined;
   'connect-timeout-ms'?: string | undefined;
   'log-level'?: string | undefined;
   verbose?: boolean | undefined;
@@ -56,6 +59,8 @@ export function serverConfigFrom(values: ServerOptionValues, io: CliIo): { confi
   const url = values['server-url'];
   if (command !== undefined && url !== undefined) throw new UsageError('use either --server-command or --server-url, not both');
   if (values.db !== undefined && (command !== undefined || url !== undefined)) throw new UsageError('--db applies to the bundled server only');
+  if (values.create && values.db === undefined) throw new UsageError('--create goes with --db <file>');
+  if (values.db !== undefined) checkDbFile(values.db, values.create === true);
   const keyVar = values['api-key-env'];
   if (keyVar !== undefined && url === undefined) throw new UsageError('--api-key-env applies to --server-url only');
 
@@ -75,6 +80,19 @@ export function serverConfigFrom(values: ServerOptionValues, io: CliIo): { confi
     throw new OrchestratorError('connection', `the bundled server was not found at ${script}: build it (npm run build) or pass --server-command or --server-url`);
   }
   return { config: parseOrUsage({ kind: 'stdio', command: process.execPath, args: [script, ...(values.db !== undefined ? ['--db', values.db] : [])] }) };
+}
+
+/** A mistyped --db must not silently become a new database: a missing file needs --create. */
+function checkDbFile(file: string, create: boolean): void {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`--db ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    if (!create) throw new UsageError(`--db ${file} does not exist: check the path, or add --create to create a new database seeded with the sample program`);
+    return;
+  }
+  if (!stat.isFile()) throw new UsageError(`--db ${file} is not a file`);
 }
 
 function parseOrUsage(input: unknown): ServerConfig {

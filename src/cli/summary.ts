@@ -6,6 +6,7 @@
 import { formatMs } from '../core/report/markdown';
 import type { Report } from '../core/report/report';
 import { RULE_LABELS } from '../core/workflows/shared/findings';
+import { resumeLine } from './nextActions';
 import { confidenceStyle, statusStyle, type Paint } from './style';
 
 const MAX_FINDINGS = 5;
@@ -72,6 +73,8 @@ export function renderSummary(report: Report, paint: Paint, files: { markdown: s
     if (report.degraded.length > 6) out.push(`    … ${report.degraded.length - 6} more in the report`);
   }
   for (const s of report.nextSteps) out.push(`  Next:       ${shorten(s, 150)}`);
+  const resume = resumeLine(report);
+  if (resume) out.push(`  Then:       ${resume}`);
   if (files) out.push(`  Report:     ${files.markdown}`, `              ${files.json}`);
   return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 /** Terminal output: the CLI's I/O port, log lines on stderr, and plain-text tables. */
 import { LOG_LEVELS, type Logger, type LogLevel } from '../core/util/log';
+import { redactUrlCredentials } from '../core/util/redact';
 
 /** Where a command writes; main.ts binds it to the process, tests can bind it elsewhere. */
 export interface CliIo {
@@ -18,7 +19,7 @@ export function isLogLevel(value: string): value is LogLevel {
 export function stderrLogger(io: CliIo): Logger {
   return {
     log(level, message, fields) {
-      io.err(`[${level}] ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
+      io.err(redactUrlCredentials(`[${level}] ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`));
     },
   };
 }

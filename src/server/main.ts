@@ -10,7 +10,7 @@
  * Without --db the database is in memory and seeded with the bundled sample program.
  * Logs go to stderr only: in stdio mode stdout carries the protocol.
  */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { LOG_LEVELS, filteredLogger, type LogLevel, type Logger } from '../core/util/log';
@@ -124,7 +124,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'export-program': {
       if (!values.db || !values.out) throw new UsageError('export-program needs --db FILE and --out FILE');
+      // Opening a missing file would create an empty database and export nothing as if it were a program.
+      if (!isFile(values.db)) throw new UsageError(`export-program: the database ${values.db} does not exist`);
       const store = ScheduleStore.open({ path: values.db, logger });
+      if (store.isEmpty()) {
+        store.close();
+        throw new UsageError(`export-program: the database ${values.db} holds no program`);
+      }
       try {
         exportProgramFile(store, values.out);
       } finally {
@@ -141,20 +147,23 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function serve(values: { db?: string; program?: string; http?: boolean; host?: string; port?: string; 'api-key-env'?: string }, logger: Logger): Promise<number> {
+  // Every option is checked before the program is read or the database touched.
+  const port = Number(values.port);
+  if (values.http && (!/^\d+$/.test(values.port ?? '') || port > 65535)) throw new UsageError(`--port must be 0-65535 (got ${values.port})`);
+  let apiKey: string | undefined;
+  if (values.http && values['api-key-env']) {
+    apiKey = process.env[values['api-key-env']];
+    if (!apiKey) throw new UsageError(`environment variable ${values['api-key-env']} (--api-key-env) is empty or not set`);
+  }
   const program = values.program ? loadProgramFile(values.program) : undefined;
+  const created = values.db !== undefined && !isFile(values.db);
   const store = ScheduleStore.open({ ...(values.db ? { path: values.db } : {}), logger, ...(program ? {} : { seed: sampleProgram }) });
   if (program) store.importProgram('startup', program);
+  if (created) logger.log('warn', `the database file did not exist: created it with ${program ? 'the --program file' : 'the bundled sample program'}`, { db: values.db });
   logger.log('info', 'database ready', { db: store.location, dataVersion: store.dataVersion() });
 
   let closeTransport: () => Promise<void>;
   if (values.http) {
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535 (got ${values.port})`);
-    let apiKey: string | undefined;
-    if (values['api-key-env']) {
-      apiKey = process.env[values['api-key-env']];
-      if (!apiKey) throw new UsageError(`environment variable ${values['api-key-env']} (--api-key-env) is empty or not set`);
-    }
     const http = await startHttpServer({
       host: values.host ?? '127.0.0.1',
       port,
@@ -172,20 +181,36 @@ async function serve(values: { db?: string; program?: string; http?: boolean; ho
     logger.log('info', 'serving MCP over stdio', { tools: 'ready' });
     closeTransport = () => server.close();
     process.stdin.on('end', () => void shutdown('stdin closed'));
+    // The transport closes itself on input it cannot read (e.g. a message over its 10 MiB
+    // buffer): say why on stderr and exit with an error instead of ending silently.
+    let transportError: Error | undefined;
+    server.server.onerror = (error) => {
+      transportError = error;
+      logger.log('error', 'MCP transport error', { error: error.message });
+    };
+    server.server.onclose = () => void shutdown(transportError ? `the transport closed after an error: ${transportError.message}` : 'the transport closed', transportError ? 1 : 0);
   }
 
   let closing = false;
-  async function shutdown(reason: string): Promise<void> {
+  async function shutdown(reason: string, code = 0): Promise<void> {
     if (closing) return;
     closing = true;
-    logger.log('info', 'shutting down', { reason });
+    logger.log(code === 0 ? 'info' : 'error', 'shutting down', { reason });
     await closeTransport().catch(() => undefined);
     store.close();
-    process.exit(0);
+    process.exit(code);
   }
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   return -1;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 main(process.argv.slice(2)).then(

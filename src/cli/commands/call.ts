@@ -5,21 +5,35 @@
  */
 import type { ToolProgress } from '../../core/engine/invoker';
 import { McpToolInvoker } from '../../core/mcp/invoker';
+import { systemClock } from '../../core/util/clock';
+import { cliApprovals } from '../approvals';
+import { approveCall } from '../callApproval';
 import { ExitCode } from '../exitCodes';
 import { connectFromOptions, SERVER_OPTIONS, SERVER_OPTIONS_HELP } from '../serverOptions';
 import type { CliIo } from '../terminal';
+import { resolveStateDir } from '../stateDir';
 import { parseCommandLine, parseMs, UsageError } from '../usage';
 import type { Command } from './command';
 
-const USAGE = `Usage: sched-orch call <capability-or-tool> [--args '<json object>'] [--timeout-ms <n>] [--max-total-ms <n>] [server options]
+const USAGE = `Usage: sched-orch call <capability-or-tool> [--args '<json object>'] [--timeout-ms <n>] [--max-total-ms <n>]
+                        [--approve --reason "<text>" [--override "<why>"] [--approver <name>]] [server options]
 
 Calls one tool. A capability short name (validate_schedule) resolves to the server's tool
 (validate_schedule_tool); a tool name is used as is. Known capabilities have their result checked.
+
+A tool that writes needs an approval, as in the workflows: on a terminal you are asked;
+otherwise the call is refused (exit 3) unless --approve --reason "<text>" is given. A draft
+to publish is checked for ACGME compliance first: critical issues need --override too.
+Every answer is recorded in approvals.jsonl in the state directory before the call is sent,
+and the approver becomes the tool's actor when --args names none.
 
 Call options:
   --args '<json>'            the tool's arguments as a JSON object (default {})
   --timeout-ms <n>           fail when the server sends neither a result nor progress for n ms (default 30000)
   --max-total-ms <n>         fail after n ms whatever progress arrives (default 300000, at least --timeout-ms)
+  --approve --reason "<text>" approve the write, as --approver <name> (default: your user name)
+  --override "<why>"         also approve a write with blocking issues (an exception is recorded)
+  --state-dir <dir>          where the approvals log is kept (default as for sched-orch run)
 
 ${SERVER_OPTIONS_HELP}`;
 
@@ -28,6 +42,11 @@ const CALL_OPTIONS = {
   args: { type: 'string' },
   'timeout-ms': { type: 'string' },
   'max-total-ms': { type: 'string' },
+  approve: { type: 'boolean' },
+  reason: { type: 'string' },
+  override: { type: 'string' },
+  approver: { type: 'string' },
+  'state-dir': { type: 'string' },
 } as const;
 
 function parseToolArgs(text: string | undefined): Record<string, unknown> {
@@ -64,10 +83,25 @@ export const callCommand: Command = {
     const timeoutMs = parseMs(values['timeout-ms'], '--timeout-ms', 30_000);
     const maxTotalTimeoutMs = parseMs(values['max-total-ms'], '--max-total-ms', Math.max(timeoutMs, 300_000));
 
+    const approvals = cliApprovals({ approve: values.approve === true, reason: values.reason, override: values.override, approver: values.approver }, systemClock);
+    const stateDir = resolveStateDir(values['state-dir'], io.env);
+
     const connection = await connectFromOptions(values, io);
     try {
       const invoker = new McpToolInvoker({ connection });
-      const result = await invoker.invoke(target, args, {
+      const resolution = invoker.resolve(target);
+      let sent = args;
+      if (resolution.status === 'available' && resolution.writes) {
+        const schema = connection.tools.find((t) => t.name === resolution.tool)?.inputSchema;
+        const takesActor = schema?.properties !== undefined && 'actor' in schema.properties;
+        const { answer, args: approved } = await approveCall(invoker, { capability: resolution.capability, tool: resolution.tool, args, takesActor }, approvals, { stateDir, clock: systemClock, signal: io.signal });
+        if (!answer.approved) {
+          io.err(`sched-orch: ${resolution.tool} writes and was not approved: ${answer.reason}\n`);
+          return ExitCode.Blocked;
+        }
+        sent = approved;
+      }
+      const result = await invoker.invoke(target, sent, {
         signal: io.signal,
         timeoutMs,
         maxTotalTimeoutMs,

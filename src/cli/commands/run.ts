@@ -4,10 +4,10 @@
  * reports saved, and an exit code scripts and cron can branch on.
  */
 import { readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { responderOf } from '../../core/app/approvalBroker';
 import type { InputResponder } from '../../core/app/inputBroker';
-import { SchedulingApp, writeReport, type RunOutcome } from '../../core/app/schedulingApp';
+import { SchedulingApp, writeReport, type ResumeRequest, type RunOutcome, type RunTicket } from '../../core/app/schedulingApp';
+import { checkOutputFile, OutputFileError } from '../../core/util/outputFile';
 import { OrchestratorError } from '../../core/errors';
 import { parsePolicyOverrides, type PolicyOverrides } from '../../core/policy/policies';
 import type { Report } from '../../core/report/report';
@@ -15,7 +15,7 @@ import { findWorkflow, WORKFLOWS } from '../../core/workflows/catalog';
 import type { WorkflowModule } from '../../core/workflows/shared/module';
 import { systemClock } from '../../core/util/clock';
 import { filteredLogger } from '../../core/util/log';
-import { flagApprovals, promptApprovals, rejectingApprovals } from '../approvals';
+import { cliApprovals, safeUserName } from '../approvals';
 import { promptInputs } from '../inputPrompt';
 import { ExitCode } from '../exitCodes';
 import { commandLine } from '../nextActions';
@@ -31,6 +31,7 @@ import type { Command } from './command';
 const NAMES = WORKFLOWS.map((w) => w.definition.id);
 
 const USAGE = `Usage: sched-orch run <${NAMES.join('|')}> [options] [server options]
+       sched-orch run [<workflow>] --resume <runId> [--retry-uncertain-write <step>]… [server options]
 
 Runs a workflow: progress on stderr, the report summary on stdout (--json: one JSON object),
 the report saved as Markdown and JSON in the state directory (and --report-file).
@@ -53,16 +54,25 @@ Approvals (generate and swap; compliance and resilience are read-only):
   --approve --reason "<text>"  approves every request, as --approver <name> (default: your user name)
   --override "<justification>" also approves requests with blocking issues (an exception record is kept)
 
+Resuming (a run interrupted, failed or blocked, from the run history in the state directory):
+  --resume <runId>           continue that run with its recorded mode and inputs: completed steps are
+                             kept and no completed write is sent again
+  --retry-uncertain-write <step>
+                             send again a write whose outcome was unknown (check the server first:
+                             the report names the read that shows it); repeatable
+
 Output and state:
   --json                     one JSON object on stdout: workflow, mode, status, decision, confidence, phases, report
-  --report-file <file>       also write the report there (Markdown; JSON beside it as <file>.json, or the reverse for .json)
+  --report-file <file>       also write the report there (Markdown; JSON beside it as <file>.json, or the reverse for .json);
+                             checked before the run starts; never written through a symlink
+  --force                    replace an existing --report-file
   --state-dir <dir>          run history, breaker and cache state, reports
                              (default $XDG_STATE_HOME/sched-orch or ~/.local/state/sched-orch)
   --policy <file.json>       per-capability policy overrides (time limits, retries, breakers, cache TTLs),
                              e.g. {"validate_schedule": {"timeoutMs": 2000, "cache": {"ttlMs": 600000}}}
 
 Exit codes: 0 completed, 1 usage error, 2 needs review, 3 blocked (incl. a rejected approval),
-4 failed, 5 authentication failed, 130 cancelled (Ctrl-C; the server is told to cancel).
+4 failed (incl. a write whose outcome is unknown after the connection was lost), 5 authentication failed, 130 cancelled (Ctrl-C; the server is told to cancel).
 
 ${SERVER_OPTIONS_HELP}`;
 
@@ -89,11 +99,20 @@ const RUN_OPTIONS = {
   override: { type: 'string' },
   approver: { type: 'string' },
   'report-file': { type: 'string' },
+  force: { type: 'boolean' },
+  resume: { type: 'string' },
+  'retry-uncertain-write': { type: 'string', multiple: true },
   'state-dir': { type: 'string' },
   policy: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseCommandLine<typeof RUN_OPTIONS>>['values'];
+
+/** Options that choose what a new run does (a resumed run keeps its recorded ones). */
+const WORKFLOW_OPTIONS = [
+  'mode', 'from', 'to', 'schedule-id', 'today', 'available-faculty', 'required-blocks', 'coverage-rate',
+  'algorithm', 'time-limit-seconds', 'tighten', 'assignment-id', 'requester', 'candidate', 'swap-reason', 'max-candidates',
+] as const satisfies readonly (keyof Values)[];
 
 /** Options that belong to one workflow only. */
 const OWN_OPTIONS: Readonly<Record<string, readonly (keyof Values)[]>> = {
@@ -197,6 +216,28 @@ export function jsonResult(outcome: RunOutcome): Record<string, unknown> {
   };
 }
 
+/** Resumes a recorded run; a run id that is not in the history, or of another workflow, is a usage error. */
+async function resumeRun(app: SchedulingApp, runId: string, workflow: string | undefined, request: ResumeRequest): Promise<RunTicket> {
+  let recorded: string;
+  try {
+    recorded = (await app.recordedRun(runId)).workflowId;
+  } catch (error) {
+    throw new UsageError(`--resume ${runId}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (workflow !== undefined && workflow !== recorded) throw new UsageError(`run ${runId} is a ${recorded} run, not ${workflow}`);
+  return app.resume(runId, request);
+}
+
+/** A report file that cannot be written as asked is the user's to fix: exit 1 with the reason. */
+async function usageOnBadFile<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof OutputFileError) throw new UsageError(`--report-file ${error.message}`);
+    throw error;
+  }
+}
+
 function reportPaths(file: string): { markdown: string; json: string } {
   if (file.endsWith('.json')) return { json: file, markdown: `${file.slice(0, -'.json'.length)}.md` };
   return { markdown: file, json: `${file}.json` };
@@ -214,25 +255,37 @@ export const runCommand: Command = {
       return ExitCode.Ok;
     }
     const [name, ...extra] = positionals;
-    if (!name) throw new UsageError(`name the workflow: ${NAMES.join(', ')}`);
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    const module = findWorkflow(name);
-    if (!module) throw new UsageError(`unknown workflow "${name}" (workflows: ${NAMES.join(', ')})`);
-    const modes = Object.keys(module.definition.modes);
-    if (values.mode !== undefined && !modes.includes(values.mode)) throw new UsageError(`workflow ${name} has no mode "${values.mode}" (modes: ${modes.join(', ')})`);
-    if (values.approve && !values.reason?.trim()) throw new UsageError('--approve needs --reason "<why>" (it is recorded with the approval)');
-    if ((values.override !== undefined || values.approver !== undefined) && !values.approve) throw new UsageError('--override and --approver go with --approve');
-    const inputs = inputsFrom(module, values, localDate(systemClock.now()));
+    const resumeId = values.resume;
+    const retry = values['retry-uncertain-write'] ?? [];
+    if (resumeId === undefined && retry.length > 0) throw new UsageError('--retry-uncertain-write goes with --resume <runId>');
+    let start: { module: WorkflowModule; inputs: Record<string, unknown> } | undefined;
+    if (resumeId !== undefined) {
+      if (!/^[\w.-]+$/.test(resumeId)) throw new UsageError(`--resume needs a run id (as printed by "run"), got "${resumeId}"`);
+      const given = WORKFLOW_OPTIONS.filter((o) => values[o] !== undefined);
+      if (given.length > 0) throw new UsageError(`--resume continues the run with its recorded mode and inputs: drop --${given[0]}`);
+      if (name !== undefined && !findWorkflow(name)) throw new UsageError(`unknown workflow "${name}" (workflows: ${NAMES.join(', ')})`);
+    } else {
+      if (!name) throw new UsageError(`name the workflow: ${NAMES.join(', ')}`);
+      const module = findWorkflow(name);
+      if (!module) throw new UsageError(`unknown workflow "${name}" (workflows: ${NAMES.join(', ')})`);
+      const modes = Object.keys(module.definition.modes);
+      if (values.mode !== undefined && !modes.includes(values.mode)) throw new UsageError(`workflow ${name} has no mode "${values.mode}" (modes: ${modes.join(', ')})`);
+      start = { module, inputs: inputsFrom(module, values, localDate(systemClock.now())) };
+    }
+    const approvals = cliApprovals({ approve: values.approve === true, reason: values.reason, override: values.override, approver: values.approver }, systemClock);
     const stateDir = resolveStateDir(values['state-dir'], io.env);
     const policies = values.policy !== undefined ? await readPolicy(values.policy) : undefined;
     const logger = filteredLogger(stderrLogger(io), logLevelFrom(values));
-
-    const approver = values.approver ?? `${safeUserName()} (sched-orch --approve)`;
-    const approvals = values.approve
-      ? flagApprovals({ approve: true, reason: values.reason!, override: values.override }, approver, systemClock)
-      : process.stdin.isTTY && process.stderr.isTTY
-        ? promptApprovals(process.stdin, process.stderr, safeUserName(), systemClock)
-        : rejectingApprovals(systemClock);
+    // A report file that cannot be written is found before anything runs (a write would otherwise happen first).
+    const reportFile = values['report-file'] !== undefined ? reportPaths(values['report-file']) : undefined;
+    const output = { overwrite: values.force === true };
+    if (reportFile) {
+      if (reportFile.markdown === reportFile.json) throw new UsageError('--report-file: the Markdown and JSON reports would be the same file');
+      await usageOnBadFile(() => Promise.all([checkOutputFile(reportFile.markdown, output), checkOutputFile(reportFile.json, output)]));
+    } else if (values.force) {
+      throw new UsageError('--force goes with --report-file');
+    }
 
     const connection = await connectFromOptions(values, io);
     let app: SchedulingApp | undefined;
@@ -248,8 +301,11 @@ export const runCommand: Command = {
       });
       const paint = painter(colourWanted(process.stderr, io.env));
       const print = progressPrinter((line) => io.err(`${line}\n`), paint);
-      const outcome = await app.start({ workflow: module.definition.id, inputs, mode: values.mode, signal: io.signal, onEvent: print }).done;
-      const extraFiles = values['report-file'] ? await writeReport(outcome.report, reportPaths(values['report-file']).markdown, reportPaths(values['report-file']).json) : undefined;
+      const ticket = start
+        ? app.start({ workflow: start.module.definition.id, inputs: start.inputs, mode: values.mode, signal: io.signal, onEvent: print })
+        : await resumeRun(app, resumeId!, name, { signal: io.signal, onEvent: print, retryUncertainWrites: retry });
+      const outcome = await ticket.done;
+      const extraFiles = reportFile ? await usageOnBadFile(() => writeReport(outcome.report, reportFile.markdown, reportFile.json, output)) : undefined;
       if (values.json) io.out(`${JSON.stringify(jsonResult(extraFiles ? { ...outcome, files: extraFiles } : outcome))}\n`);
       else io.out(renderSummary(outcome.report, painter(colourWanted(process.stdout, io.env)), extraFiles ?? outcome.files));
       return EXIT_FOR_STATUS[outcome.report.header.status];
@@ -280,13 +336,5 @@ export async function readPolicy(file: string): Promise<PolicyOverrides> {
     return parsePolicyOverrides(raw);
   } catch (error) {
     throw new UsageError(`--policy ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-function safeUserName(): string {
-  try {
-    return userInfo().username || 'unknown user';
-  } catch {
-    return 'unknown user';
   }
 }

@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { Engine, type RunHandle } from '../engine/engine';
 import type { EngineEvent } from '../engine/events';
-import { RunHistory } from '../engine/history';
+import { RunHistory, type RunRecord } from '../engine/history';
 import type { ApprovalAnswer } from '../engine/approval';
 import type { RunSummary } from '../engine/results';
 import { OrchestratorError } from '../errors';
@@ -25,6 +25,7 @@ import { renderMarkdown } from '../report/markdown';
 import { buildReport, type Report } from '../report/report';
 import type { Clock } from '../util/clock';
 import type { Logger } from '../util/log';
+import { writeOutputFile, type OutputOptions } from '../util/outputFile';
 import { findWorkflow, loadModule } from '../workflows/catalog';
 import type { WorkflowModule } from '../workflows/shared/module';
 import type { NextAction } from '../workflows/shared/nextActions';
@@ -101,9 +102,17 @@ export function serverLabel(connection: McpConnection): string {
   return `${info ? `${info.name} ${info.version}` : 'unknown server'} (${connection.description})`;
 }
 
-/** Writes the report as Markdown and JSON; returns the two paths. */
-export async function writeReport(report: Report, markdownPath: string, jsonPath: string): Promise<{ markdown: string; json: string }> {
-  await Promise.all([fs.writeFile(markdownPath, renderMarkdown(report), 'utf8'), fs.writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`, 'utf8')]);
+/**
+ * Writes the report as Markdown and JSON; returns the two paths. With `output` the paths are
+ * a user's (checked, never through a symlink, replaced only when `overwrite` says so).
+ */
+export async function writeReport(report: Report, markdownPath: string, jsonPath: string, output?: OutputOptions): Promise<{ markdown: string; json: string }> {
+  const markdown = renderMarkdown(report);
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (output) {
+    return { markdown: await writeOutputFile(markdownPath, markdown, output), json: await writeOutputFile(jsonPath, json, output) };
+  }
+  await Promise.all([fs.writeFile(markdownPath, markdown, 'utf8'), fs.writeFile(jsonPath, json, 'utf8')]);
   return { markdown: markdownPath, json: jsonPath };
 }
 
@@ -184,6 +193,11 @@ export class SchedulingApp {
       ...(request.retryUncertainWrites ? { retryUncertainWrites: request.retryUncertainWrites } : {}),
     });
     return this.follow(module, handle, request);
+  }
+
+  /** The run as its history recorded it; throws when the history has no such run. */
+  recordedRun(runId: string): Promise<RunRecord> {
+    return this.history.load(runId);
   }
 
   /** Runs a recorded run's workflow again with the same mode and inputs (plus `changes`). */

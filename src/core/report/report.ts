@@ -14,6 +14,7 @@ import type { ResultSource, RunStatus, RunSummary, SkipCause, StepResult, StepSt
 import type { Finding } from '../workflows/shared/findings';
 import type { WorkflowModule } from '../workflows/shared/module';
 import type { NextAction } from '../workflows/shared/nextActions';
+import { uncertainView, uncertainWrites } from './uncertain';
 import { viewOf, type Alert, type Metric, type Recommendation } from '../workflows/shared/outcome';
 import { missingInputs } from '../workflows/shared/signals';
 
@@ -202,7 +203,8 @@ export function degradations(steps: readonly StepResult[]): Degradation[] {
     if (err?.kind === 'circuit_open') out.push({ step: id, kind: 'breaker', detail: err.message });
     else if (cause === 'unavailable') out.push({ step: id, kind: 'unavailable', detail: r.skip!.reason });
     else if (cause === 'needs_input') out.push({ step: id, kind: 'needs_input', detail: r.skip!.reason });
-    else if (cause === 'dependency' || cause === 'uncertain_write') out.push({ step: id, kind: cause, detail: r.skip!.reason });
+    else if (cause === 'uncertain_write') out.push({ step: id, kind: cause, detail: `outcome unknown${err ? ` after ${err.kind}: ${err.message}` : ': the run stopped while it was in flight'}` });
+    else if (cause === 'dependency') out.push({ step: id, kind: cause, detail: r.skip!.reason });
     else if (cause === 'failed' || r.status === 'failed') out.push({ step: id, kind: err?.kind === 'timeout' ? 'timeout' : 'failed', detail: r.skip?.reason ?? err?.message ?? 'failed' });
   }
   return out;
@@ -227,7 +229,12 @@ export function buildReport(input: ReportInput): Report {
   const inputs = started?.inputs ?? {};
   const view = viewOf(summary.mode, inputs, summary.steps);
   const end = { status: summary.status, ...(summary.reason !== undefined ? { reason: summary.reason } : {}) };
-  const outcome = module.outcome(view, end);
+  const workflowOutcome = module.outcome(view, end);
+  // An unknown write outcome overrides what the workflow concluded from its other steps.
+  const uncertain = uncertainView(uncertainWrites(summary.steps, inputs));
+  const outcome = uncertain
+    ? { ...workflowOutcome, headline: uncertain.headline, decision: uncertain.decision, nextActions: [...uncertain.nextActions, ...workflowOutcome.nextActions] }
+    : workflowOutcome;
 
   const byPhase = new Map<string, StepResult[]>();
   for (const r of summary.steps) byPhase.set(r.phaseId, [...(byPhase.get(r.phaseId) ?? []), r]);
@@ -288,9 +295,9 @@ export function buildReport(input: ReportInput): Report {
       startedAt: iso(summary.startedAt),
       finishedAt: iso(summary.finishedAt),
       durationMs: summary.durationMs,
-      status: reportStatus(summary.status),
+      status: uncertain?.failed ? 'failed' : reportStatus(summary.status),
       engineStatus: summary.status,
-      reason: summary.reason ?? null,
+      reason: uncertain?.reason ?? summary.reason ?? null,
       decision: outcome.decision,
       headline: outcome.headline,
       confidence: summary.confidence ? confidenceView(summary.confidence) : null,

@@ -349,9 +349,14 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
         : status === 'CRITICAL' || status === 'UNKNOWN'
           ? 'Do not deploy: fix the blocking issues first'
           : 'Re-run the check: confidence too low to decide';
+  // Without a validation result there is no score and no violation count to show: 100 and 0 would read as "compliant".
+  const unknown = status === 'UNKNOWN';
   const metrics = [
-    { label: 'Compliance score', value: `${score}/100 (${status})` },
-    { label: 'Violations', value: `${total} (${critical} critical, ${s.compliance_summary.high} high, ${s.compliance_summary.medium} medium, ${s.compliance_summary.low} low)` },
+    { label: 'Compliance score', value: unknown ? 'not scored (UNKNOWN: no ACGME validation result)' : `${score}/100 (${status})` },
+    {
+      label: 'Violations',
+      value: unknown ? 'not checked' : `${total} (${critical} critical, ${s.compliance_summary.high} high, ${s.compliance_summary.medium} medium, ${s.compliance_summary.low} low)`,
+    },
     { label: 'ACGME rules', value: Object.entries(s.acgme_rules).map(([k, v]) => `${k} ${v}`).join(', ') },
   ];
   if (s.resource_utilization.rate !== null) metrics.push({ label: 'Faculty utilization', value: `${pct(s.resource_utilization.rate)} (${s.resource_utilization.level ?? '?'})` });
@@ -360,7 +365,7 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
     readiness.blocking_issues.length > 0 ? [{ kind: 'fix', label: `Resolve ${readiness.blocking_issues.length} blocking issue(s), then re-run`, then: { workflow: 'compliance' } }] : [];
   if (end.status === 'blocked' && /confidence/i.test(end.reason ?? '')) nextActions.push({ kind: 'run', label: 'Re-run with fresh data', workflow: 'compliance', mode: 'audit' });
   return {
-    headline: `Compliance ${status}: score ${score}/100, ${total} violation(s)`,
+    headline: unknown ? 'Compliance UNKNOWN: the ACGME validation failed, nothing was scored' : `Compliance ${status}: score ${score}/100, ${total} violation(s)`,
     decision,
     metrics,
     findings: s.detailed_violations,

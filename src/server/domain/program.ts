@@ -13,6 +13,17 @@ const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real calendar date');
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM (24-hour)');
+/**
+ * Size bounds: a program file is data for one residency program, so names, notes and lists
+ * have generous limits far above any real program's, and a hostile or broken file fails
+ * with a clear path instead of filling memory or the database.
+ */
+const NAME_MAX = 200;
+const NOTE_MAX = 2000;
+const SMALL_LIST_MAX = 200;
+const PEOPLE_MAX = 20_000;
+const RECORDS_MAX = 2_000_000;
+const name = z.string().min(1).max(NAME_MAX);
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'ids use letters, digits and _ . : - only');
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -24,7 +35,7 @@ export const SHIFT_KINDS = ['clinic', 'day', 'night_float', 'call_24', 'home_cal
 export const shiftTypeSchema = z
   .object({
     id,
-    name: z.string().min(1),
+    name,
     kind: z.enum(SHIFT_KINDS),
     start: clockTime,
     /** Scheduled length in hours (a 24-hour call is 24; its transition time is separate). */
@@ -54,19 +65,19 @@ export const SACRIFICE_CATEGORIES = [
 export const serviceSchema = z
   .object({
     id,
-    name: z.string().min(1),
+    name,
     zone: z.enum(ZONES),
     category: z.enum(SACRIFICE_CATEGORIES).default('patient_safety'),
     /** Residents on this service need a supervising faculty member on an overlapping shift. */
     supervisionRequired: z.boolean().default(true),
     /** A credential every person assigned here must hold (e.g. "procedures"). */
-    requiredCredential: z.string().min(1).optional(),
+    requiredCredential: name.optional(),
     /** ACGME VI.F.4: a Review Committee exception raising the weekly limit (at most 88). */
     weeklyHoursLimit: z.number().min(80).max(88).optional(),
   })
   .strict();
 
-const dayPattern = z.union([z.enum(['all', 'weekdays', 'weekends']), z.array(weekday).min(1)]);
+const dayPattern = z.union([z.enum(['all', 'weekdays', 'weekends']), z.array(weekday).min(1).max(7)]);
 
 export const coverageSchema = z
   .object({
@@ -79,7 +90,7 @@ export const coverageSchema = z
         min: z.number().int().min(0),
         max: z.number().int().min(0).optional(),
         /** PGY levels allowed on this slot; all when absent. */
-        pgy: z.array(z.number().int().min(1).max(3)).min(1).optional(),
+        pgy: z.array(z.number().int().min(1).max(3)).min(1).max(3).optional(),
       })
       .strict(),
     faculty: z.object({ min: z.number().int().min(0), max: z.number().int().min(0).optional() }).strict(),
@@ -91,20 +102,20 @@ export const FACULTY_ROLES = ['pd', 'apd', 'oic', 'dept_chief', 'sports_med', 'c
 export const personSchema = z
   .object({
     id,
-    name: z.string().min(1),
+    name,
     role: z.enum(['resident', 'faculty']),
     pgy: z.number().int().min(1).max(3).optional(),
     facultyRole: z.enum(FACULTY_ROLES).optional(),
-    email: z.string().email().optional(),
-    credentials: z.array(z.string().min(1)).default([]),
+    email: z.string().max(320).email().optional(),
+    credentials: z.array(name).max(SMALL_LIST_MAX).default([]),
     /** Services this person may be assigned to; all when absent. */
-    services: z.array(id).optional(),
+    services: z.array(id).max(SMALL_LIST_MAX * 5).optional(),
     active: z.boolean().default(true),
     preferences: z
       .object({
-        avoidDays: z.array(weekday).default([]),
-        preferShiftTypes: z.array(id).default([]),
-        avoidShiftTypes: z.array(id).default([]),
+        avoidDays: z.array(weekday).max(7).default([]),
+        preferShiftTypes: z.array(id).max(SMALL_LIST_MAX).default([]),
+        avoidShiftTypes: z.array(id).max(SMALL_LIST_MAX).default([]),
       })
       .strict()
       .optional(),
@@ -140,7 +151,7 @@ export const absenceSchema = z
     end: isoDate,
     /** Whether the person is unavailable; defaults by type (see defaultBlocking). */
     blocking: z.boolean().optional(),
-    note: z.string().optional(),
+    note: z.string().max(NOTE_MAX).optional(),
   })
   .strict()
   .refine((a) => a.start <= a.end, { path: ['end'], message: 'end is before start' });
@@ -155,20 +166,20 @@ export const assignmentSchema = z
     shiftTypeId: id,
     date: isoDate,
     role: z.enum(ASSIGNMENT_ROLES).default('primary'),
-    note: z.string().optional(),
+    note: z.string().max(NOTE_MAX).optional(),
   })
   .strict();
 
 export const scheduleSchema = z
   .object({
     id,
-    name: z.string().min(1),
+    name,
     start: isoDate,
     end: isoDate,
     status: z.enum(['published', 'draft']).default('published'),
     /** Dates on or before this are locked: changes need a coordinator's reason. */
     lockedThrough: isoDate.optional(),
-    assignments: z.array(assignmentSchema).default([]),
+    assignments: z.array(assignmentSchema).max(RECORDS_MAX).default([]),
   })
   .strict()
   .refine((s) => s.start <= s.end, { path: ['end'], message: 'end is before start' });
@@ -189,17 +200,18 @@ export const policiesSchema = z
     /** Weekly average at which "approaching the limit" warnings start. */
     approachingWeeklyHours: z.number().min(0).max(88).default(76),
     /** Rule ids to report instead of the built-in VI.F numbering (newer editions renumber). */
-    ruleIds: z.record(z.string(), z.string().min(1)).default({}),
+    ruleIds: z.record(z.string().max(64), z.string().min(1).max(64)).default({}),
   })
   .strict();
 
 export const wellbeingSchema = z
   .object({
-    surveys: z.array(z.object({ personId: id, date: isoDate, satisfaction: z.number().min(0).max(1) }).strict()).default([]),
-    sickCalls: z.array(z.object({ personId: id, date: isoDate }).strict()).default([]),
-    swapRequests: z.array(z.object({ personId: id, date: isoDate }).strict()).default([]),
+    surveys: z.array(z.object({ personId: id, date: isoDate, satisfaction: z.number().min(0).max(1) }).strict()).max(RECORDS_MAX).default([]),
+    sickCalls: z.array(z.object({ personId: id, date: isoDate }).strict()).max(RECORDS_MAX).default([]),
+    swapRequests: z.array(z.object({ personId: id, date: isoDate }).strict()).max(RECORDS_MAX).default([]),
     burnout: z
       .array(z.object({ personId: id, status: z.enum(['burned_out', 'at_risk', 'healthy']), onset: isoDate.optional() }).strict())
+      .max(PEOPLE_MAX)
       .default([]),
   })
   .strict();
@@ -208,23 +220,23 @@ export const PROGRAM_FORMAT = 'sched-orch.program';
 
 export const programFileSchema = z
   .object({
-    $schema: z.string().optional(),
+    $schema: z.string().max(NOTE_MAX).optional(),
     format: z.literal(PROGRAM_FORMAT),
     formatVersion: z.literal(1),
     program: z
       .object({
         id,
-        name: z.string().min(1),
-        timezone: z.string().min(1).default('UTC'),
+        name,
+        timezone: z.string().min(1).max(64).default('UTC'),
         academicYearStart: isoDate.optional(),
       })
       .strict(),
-    shiftTypes: z.array(shiftTypeSchema).min(1),
-    services: z.array(serviceSchema).min(1),
-    coverage: z.array(coverageSchema).default([]),
-    people: z.array(personSchema).min(1),
-    absences: z.array(absenceSchema).default([]),
-    schedules: z.array(scheduleSchema).default([]),
+    shiftTypes: z.array(shiftTypeSchema).min(1).max(SMALL_LIST_MAX),
+    services: z.array(serviceSchema).min(1).max(SMALL_LIST_MAX * 5),
+    coverage: z.array(coverageSchema).max(RECORDS_MAX).default([]),
+    people: z.array(personSchema).min(1).max(PEOPLE_MAX),
+    absences: z.array(absenceSchema).max(RECORDS_MAX).default([]),
+    schedules: z.array(scheduleSchema).max(SMALL_LIST_MAX).default([]),
     policies: policiesSchema.default(() => policiesSchema.parse({})),
     wellbeing: wellbeingSchema.optional(),
   })

@@ -20,6 +20,9 @@ import { SolveCancelledError } from './mip';
 import { diffAssignments, scheduleMetrics, type ScheduleMetrics } from './metrics';
 import type { ObjectiveWeights } from './model';
 import { ownedAssignment } from './problem';
+import { registerRun } from './cancel';
+import { generationLockName } from './lockNames';
+import { HEARTBEAT_MS } from '../store/locks';
 
 export const ROLLBACK_WINDOW_HOURS = 24;
 const MAX_GENERATION_DAYS = 366;
@@ -63,10 +66,7 @@ export interface GenerateOutput {
   blocks: BlockReport[];
 }
 
-/** The lock a generation run holds on its schedule. */
-export function generationLockName(scheduleId: string): string {
-  return `generation:${scheduleId}`;
-}
+export { generationLockName } from './lockNames';
 
 /** Dates of an academic block: four weeks each from the academic year start; block 13 runs to the year's end. */
 export function academicBlockRange(yearStart: string, block: number): { start: string; end: string } {
@@ -121,6 +121,17 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
       'LOCKED',
     );
   }
+  // While it works the run renews its heartbeat, so a crash or kill frees the lock (store/locks.ts),
+  // and it can be told to stop from this process (cancel_generation_tool).
+  const run = registerRun(runId, input.signal);
+  const heartbeat = setInterval(() => {
+    try {
+      if (!store.heartbeatLock(lock, runId)) deps.logger.log('warn', 'generation run lost its lock', { runId, lock });
+    } catch (error) {
+      deps.logger.log('warn', 'generation heartbeat failed', { runId, error: String(error) });
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     const context = contextRange(range);
     const current = store.assignments(schedule.id, context);
@@ -136,7 +147,7 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
       timeLimitMs: input.timeLimitMs,
       seed: input.seed,
       weights: input.weights,
-      ...(input.signal ? { signal: input.signal } : {}),
+      signal: run.signal,
       ...(input.onProgress ? { onProgress: input.onProgress } : {}),
       now: elapsed,
     }).catch((error: unknown) => {
@@ -165,6 +176,8 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
     const metrics = scheduleMetrics(snapshotInContext(store, schedule, range, draftAssignments, version), range, baseline, draftAssignments);
     const solverStatuses = [...new Set(result.blocks.map((b) => b.solverStatus))];
     const algorithmUsed: Algorithm = result.blocks.every((b) => b.producedBy === 'optimal') ? 'optimal' : 'greedy';
+    // A run cancelled meanwhile (here, or its lock released by cancel_generation_tool) writes nothing.
+    if (run.signal.aborted || !store.heartbeatLock(lock, runId)) throw new ToolError(`generation run ${runId} was cancelled; no draft was written`, 'CANCELLED');
     const written = store.write(input.actor, 'generate_schedule', input.expectedDataVersion, (tx) => {
       const draft = tx.createSchedule({
         name: `Draft of ${schedule.name} ${range.start}..${range.end} (${input.algorithm}, ${runId})`,
@@ -213,6 +226,8 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
       blocks: result.blocks,
     };
   } finally {
+    clearInterval(heartbeat);
+    run.done();
     store.releaseLock(lock, runId);
   }
 }

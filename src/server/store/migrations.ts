@@ -16,7 +16,8 @@
  * - audit: one row per write: who, when, what, data version before/after, details JSON.
  * - backups: a snapshot of a schedule's assignments (JSON) taken before a risky write.
  * - swaps, swap_approvals: swap requests and each party's consent / coordinator decision.
- * - locks: named advisory locks with an expiry (e.g. "generation of schedule X").
+ * - locks: named advisory locks with an expiry (e.g. "generation of schedule X"), their
+ *   owner's process (pid, host) and heartbeat (see locks.ts).
  */
 import type { SqliteDb } from './sqlite';
 
@@ -89,6 +90,15 @@ INSERT INTO meta (key, value) VALUES ('data_version', '0');
     version: 2,
     name: 'database id',
     sql: "INSERT INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(16))));",
+  },
+  {
+    version: 3,
+    name: 'lock owners',
+    sql: `
+ALTER TABLE locks ADD COLUMN owner_pid INTEGER;
+ALTER TABLE locks ADD COLUMN owner_host TEXT;
+ALTER TABLE locks ADD COLUMN heartbeat_at TEXT;
+`,
   },
 ];
 

@@ -29,7 +29,8 @@ import { hasProgram, readReference } from './reference';
 import { checkRange, inRange, pickSchedule, readAssignments, readSchedules, unknownSchedule } from './schedules';
 import { MEMORY, SqliteDb, type Params, type Row } from './sqlite';
 import { swapReads, type SwapReads } from './swaps';
-import { Tx } from './tx';
+import { beat, readLock, readLocks, takeLock, type LockHolder } from './locks';
+import { rawSql, Tx } from './tx';
 import type { AuditEntry, ReferenceData, StoredSchedule, StoreTx, WriteResult } from './types';
 
 export interface StoreOptions {
@@ -176,29 +177,39 @@ export class ScheduleStore {
   }
 
   /**
-   * Takes a named advisory lock (e.g. while generating a schedule) unless another owner
-   * holds it unexpired. Locks are coordination, not data: they do not change the data
-   * version. Returns whether this owner now holds the lock.
+   * Takes a named advisory lock (e.g. while generating a schedule) for this process unless
+   * a live owner holds it (see locks.ts: a crashed, killed or silent owner does not). Locks
+   * are coordination, not data: they do not change the data version. Returns whether this
+   * owner now holds the lock.
    */
   acquireLock(name: string, owner: string, ttlMs: number, purpose?: string): boolean {
     const now = this.now();
-    return this.db.transaction('immediate', () => {
-      const row = this.db.get<{ owner: string; expires_at: string }>('SELECT owner, expires_at FROM locks WHERE name = ?', name);
-      if (row && row.owner !== owner && Date.parse(row.expires_at) > now) return false;
-      this.db.run('INSERT OR REPLACE INTO locks (name, owner, acquired_at, expires_at, purpose) VALUES (?, ?, ?, ?, ?)', [
-        name,
-        owner,
-        new Date(now).toISOString(),
-        new Date(now + ttlMs).toISOString(),
-        purpose ?? null,
-      ]);
-      return true;
-    });
+    return this.db.transaction('immediate', () => takeLock(this.db, name, owner, ttlMs, now, purpose)).ok;
+  }
+
+  /** Renews the owner's heartbeat; false when it no longer holds the lock. */
+  heartbeatLock(name: string, owner: string): boolean {
+    const now = this.now();
+    return this.db.transaction('immediate', () => beat(this.db, name, owner, now));
   }
 
   /** Releases a lock held by `owner`; returns false when it did not hold it. */
   releaseLock(name: string, owner: string): boolean {
     return this.db.transaction('immediate', () => this.db.run('DELETE FROM locks WHERE name = ? AND owner = ?', [name, owner]) > 0);
+  }
+
+  /**
+   * Removes a lock as an audited write by `actor` when `decide` (given the holder, inside the
+   * write) returns the reason to; throws what `decide` throws. Returns the removed holder.
+   */
+  breakLock(actor: string, action: string, name: string, decide: (holder: LockHolder | undefined) => Record<string, unknown>): WriteResult<LockHolder | undefined> {
+    return this.write(actor, action, undefined, (tx) => {
+      const holder = readLock(this.db, name);
+      const details = decide(holder);
+      if (holder) rawSql(tx).run('DELETE FROM locks WHERE name = ? AND owner = ?', [name, holder.owner]);
+      tx.audit({ lock: name, ...details }, name);
+      return holder;
+    });
   }
 
   // ----------------------------------------------------------------- reads
@@ -235,9 +246,13 @@ export class ScheduleStore {
   }
 
   /** The holder of a lock, if anyone holds it (expired or not). */
-  lockHolder(name: string): { owner: string; expiresAt: string; purpose?: string } | undefined {
-    const row = this.db.transaction('read', () => this.db.get<{ owner: string; expires_at: string; purpose: string | null }>('SELECT owner, expires_at, purpose FROM locks WHERE name = ?', name));
-    return row ? { owner: row.owner, expiresAt: row.expires_at, ...(row.purpose !== null ? { purpose: row.purpose } : {}) } : undefined;
+  lockHolder(name: string): LockHolder | undefined {
+    return this.db.transaction('read', () => readLock(this.db, name));
+  }
+
+  /** Every lock whose name starts with `prefix` (expired or not), oldest first. */
+  locks(prefix: string): LockHolder[] {
+    return this.db.transaction('read', () => readLocks(this.db, prefix));
   }
 
   /** The published schedule holding an assignment id, if any. */

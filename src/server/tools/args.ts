@@ -31,6 +31,29 @@ export const idArg = (description: string) =>
 
 export const scheduleIdArg = idArg('A stored schedule or draft id; the published schedule covering the dates when omitted.').optional();
 
+/** Longest series (hours, samples) a tool takes from its caller: far above a year of daily values. */
+export const SERIES_MAX = 10_000;
+
+/** A caller's series of numbers, bounded. */
+export const seriesArg = (item: z.ZodNumber = z.number()) => z.array(item.finite()).max(SERIES_MAX);
+
+/** A map from ids (or short keys) to values, with at most `max` entries. */
+export function boundedRecord<V extends z.ZodType>(value: V, max = SERIES_MAX) {
+  return z.record(z.string().max(64), value).refine((o) => Object.keys(o).length <= max, { message: `at most ${max} entries` });
+}
+
+/** A person id or "all" where a tool accepts either. */
+export const personOrAllArg = z.string().min(1).max(64);
+
+/** Paging of the list tools: skip this many entries (with `limit`, pages through a long list). */
+export const offsetArg = z.number().int().min(0).max(10_000_000).default(0).describe('Entries to skip: pass next_offset of the previous page.');
+
+export const nextOffsetOut = z.number().int().nullable().describe('The offset of the next page; null on the last page.');
+
+export function nextOffset(total: number, page: { offset: number; limit: number }): number | null {
+  return total > page.offset + page.limit ? page.offset + page.limit : null;
+}
+
 /** The contract's date_range: [first, last] inclusive. */
 export const dateRangeOut = z.tuple([z.string(), z.string()]);
 

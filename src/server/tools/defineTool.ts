@@ -15,6 +15,13 @@ export interface ToolAnnotations {
   idempotentHint: boolean;
 }
 
+/**
+ * The largest result (its JSON, in bytes) a tool sends. The result travels twice in one
+ * message (text and structured content), and clients cap a message at 10 MiB (the MCP SDK's
+ * stdio buffer), so a bigger one would only break the connection: it is refused instead.
+ */
+export const MAX_RESULT_BYTES = 4 * 1024 * 1024;
+
 export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true };
 
 export interface CallContext {
@@ -55,7 +62,15 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
       const call = callContext(extra);
       try {
         const result = await spec.run(args, call);
-        return { content: [{ type: 'text' as const, text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
+        const text = JSON.stringify(result);
+        const bytes = Buffer.byteLength(text, 'utf8');
+        if (bytes > MAX_RESULT_BYTES) {
+          throw new ToolError(
+            `the result of ${spec.name} is ${(bytes / 1048576).toFixed(1)} MiB, over the ${MAX_RESULT_BYTES / 1048576} MiB limit of one result: ask for less (a shorter date range, or limit/offset where the tool pages)`,
+            'RESULT_TOO_LARGE',
+          );
+        }
+        return { content: [{ type: 'text' as const, text }], structuredContent: result as Record<string, unknown> };
       } catch (error) {
         const message = toolErrorMessage(error);
         if (!(error instanceof ToolError)) logger.log('error', `tool ${spec.name} failed`, { error: String(error) });

@@ -10,7 +10,7 @@ import { addDays, msToDateTime } from '../domain/time';
 import { EligibilityIndex } from '../rules/eligibility';
 import { findSwapCandidates } from '../rules/swapCandidates';
 import type { ScheduleStore } from '../store/store';
-import { checkRange, dateArg, dateRangeOut, focusedSnapshot, idArg, scheduleIdArg } from './args';
+import { checkRange, dateArg, dateRangeOut, focusedSnapshot, idArg, nextOffset, nextOffsetOut, offsetArg, scheduleIdArg } from './args';
 import { registerComplianceTools } from './complianceTools';
 import type { ToolContext } from './context';
 import { ToolError } from '../domain/errors';
@@ -57,6 +57,7 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
         service_id: idArg('Only people who may work this service.').optional(),
         include_inactive: z.boolean().default(false),
         limit: z.number().int().min(1).max(5000).default(1000),
+        offset: offsetArg,
       },
       output: {
         people: z.array(
@@ -74,6 +75,7 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
         ),
         total: z.number().int(),
         truncated: z.boolean(),
+        next_offset: nextOffsetOut,
         data_version: z.number().int(),
       },
       annotations: READ_ONLY,
@@ -85,7 +87,7 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
           .people.filter((p) => (args.include_inactive || p.active) && (!args.role || p.role === args.role) && (args.pgy === undefined || p.pgy === args.pgy))
           .filter((p) => !args.service_id || !p.services || p.services.includes(args.service_id));
         return {
-          people: people.slice(0, args.limit).map((p) => ({
+          people: people.slice(args.offset, args.offset + args.limit).map((p) => ({
             person_id: p.id,
             name: p.name,
             role: p.role,
@@ -99,7 +101,8 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
               : null,
           })),
           total: people.length,
-          truncated: people.length > args.limit,
+          truncated: people.length > args.offset + args.limit,
+          next_offset: nextOffset(people.length, args),
           data_version: version,
         };
       },
@@ -120,6 +123,7 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
         service_id: idArg('Only this service.').optional(),
         schedule_id: scheduleIdArg,
         limit: z.number().int().min(1).max(20_000).default(5000),
+        offset: offsetArg,
       },
       output: {
         assignments: z.array(
@@ -140,6 +144,7 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
         ),
         total: z.number().int(),
         truncated: z.boolean(),
+        next_offset: nextOffsetOut,
         date_range: dateRangeOut,
         schedule_id: z.string(),
         schedule_status: z.enum(['published', 'draft']),
@@ -154,7 +159,7 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
         const snapshot = store.snapshot({ start: args.start_date, end: args.end_date, ...(args.schedule_id ? { scheduleId: args.schedule_id } : {}) });
         const shifts = snapshot.shifts.filter((s) => (!args.person_id || s.personId === args.person_id) && (!args.service_id || s.serviceId === args.service_id));
         return {
-          assignments: shifts.slice(0, args.limit).map((s) => ({
+          assignments: shifts.slice(args.offset, args.offset + args.limit).map((s) => ({
             assignment_id: s.assignmentId,
             person_id: s.personId,
             person_name: snapshot.peopleById.get(s.personId)?.name ?? s.personId,
@@ -169,7 +174,8 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
             counted_hours: s.countedHours,
           })),
           total: shifts.length,
-          truncated: shifts.length > args.limit,
+          truncated: shifts.length > args.offset + args.limit,
+          next_offset: nextOffset(shifts.length, args),
           date_range: [snapshot.range.start, snapshot.range.end] as [string, string],
           schedule_id: snapshot.schedule.id,
           schedule_status: snapshot.schedule.status,

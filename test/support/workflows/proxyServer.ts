@@ -101,6 +101,10 @@ async function main(): Promise<void> {
           return { isError: true, content: [{ type: 'text', text: failure }] };
         }
         const result = (await inner.callTool({ name: tool.name, arguments: args }, undefined, { signal: extra.signal, timeout: 300_000 })) as CallToolResult;
+        if (scenario.dieAfter?.includes(tool.name)) {
+          log(scenario, `died after ${tool.name}`);
+          process.exit(137);
+        }
         if (result.isError) return result;
         if (scenario.placeholder?.includes(tool.name)) return placeholderOf(result);
         if (tool.name === 'analyze_swap_candidates_tool' && scenario.maxCandidates !== undefined) return truncateCandidates(result, scenario.maxCandidates);

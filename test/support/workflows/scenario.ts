@@ -5,6 +5,8 @@ export interface ProxyScenario {
   drop?: string[];
   /** Tools that never answer (until the client cancels). */
   hang?: string[];
+  /** Tools the server applies, after which the proxy process dies before answering (a server killed mid-write). */
+  dieAfter?: string[];
   /** Tools that always answer with this error text (isError). */
   fail?: Record<string, string>;
   /** Tools that answer like the real server's silent fallback: valid, with metadata.source "placeholder". */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { baseFields, baseOutput } from '../../analytics/common';
 import { INTERVENTION_LEVELS, RT_STATUSES } from '../../analytics/epidemiology';
 import { burnoutRtReport } from '../../analytics/rtReport';
+import { SERIES_MAX, personOrAllArg } from '../args';
 import { READ_ONLY, registerTool } from '../defineTool';
 import { minSharedBlocks, scope, type AnalyticsDeps } from './shared';
 
@@ -17,7 +18,7 @@ export function registerBurnoutRtTool(server: McpServer, deps: AnalyticsDeps): v
       description:
         'Rt = mean number of secondary burnout cases per index case: contacts on the co-assignment network whose recorded onset falls within time_window_days after the index case\'s onset. Cases default to the people recorded as burned_out in the wellbeing data; onsets always come from there. Without burnout records the result is marked low-data and rt is null.',
       input: {
-        burned_out_provider_ids: z.array(z.string()).optional().describe('Index cases (default: burned_out people in the wellbeing data).'),
+        burned_out_provider_ids: z.array(personOrAllArg).max(SERIES_MAX).optional().describe('Index cases (default: burned_out people in the wellbeing data).'),
         time_window_days: z.number().int().min(1).max(365).default(28),
         min_shared_blocks: minSharedBlocks,
         ...scope,

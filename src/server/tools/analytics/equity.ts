@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { baseFields, baseOutput } from '../../analytics/common';
 import { equityMetrics, equityOutput, scheduledHoursPerPerson, TARGET_GINI } from '../../analytics/equity';
 import type { ScheduleSnapshot } from '../../domain/snapshot';
+import { boundedRecord } from '../args';
 import { READ_ONLY, registerTool } from '../defineTool';
 import { scope, type AnalyticsDeps } from './shared';
 
@@ -17,8 +18,8 @@ export function registerEquityTool(server: McpServer, deps: AnalyticsDeps): void
       description:
         'Gini coefficient G = ΣΣ|xi - xj| / (2n²·mean), coefficient of variation, most over/under-loaded provider and the Lorenz curve. Hours default to counted hours per active person of `role` over the range, scaled to the days each was not on a blocking absence (people absent the whole range are left out); intensity_weights multiply them.',
       input: {
-        provider_hours: z.record(z.string(), z.number().min(0)).optional(),
-        intensity_weights: z.record(z.string(), z.number().min(0)).optional(),
+        provider_hours: boundedRecord(z.number().min(0)).optional(),
+        intensity_weights: boundedRecord(z.number().min(0)).optional(),
         target_gini: z.number().min(0).max(1).default(TARGET_GINI),
         role: z.enum(['resident', 'faculty', 'all']).default('resident'),
         ...scope,

@@ -6,6 +6,7 @@ import { scheduleFireEntries } from '../../analytics/fireAssessment';
 import { fireEntry, fireEntryShape } from '../../analytics/fireDanger';
 import { ToolError } from '../../domain/errors';
 import type { ScheduleSnapshot } from '../../domain/snapshot';
+import { personOrAllArg } from '../args';
 import { READ_ONLY, registerTool } from '../defineTool';
 import { scope, type AnalyticsDeps } from './shared';
 
@@ -19,7 +20,7 @@ export function registerFireDangerTool(server: McpServer, deps: AnalyticsDeps): 
       description:
         'CFFDRS-style burnout fire weather index per resident: recent_hours = hours in the last 14 days of the range, monthly_load = hours per 30 days over the last 90 days (or the range, if shorter), workload_velocity = slope of the last 4 weekly totals, yearly_satisfaction = mean survey score of the past year from the wellbeing data. Values you pass replace the derived ones. Without a satisfaction score DC, BUI and FWI are null and the result is low-data. Top-level fields describe the resident with the highest index.',
       input: {
-        resident_id: z.string().optional(),
+        resident_id: personOrAllArg.optional(),
         recent_hours: z.number().min(0).optional(),
         monthly_load: z.number().min(0).optional(),
         yearly_satisfaction: z.number().min(0).max(1).optional(),

@@ -6,6 +6,7 @@ import { precursorFollowUp, scanSchedulePrecursors, scheduleMagnitudes, type Pre
 import { detectPrecursors, magnitudeEntryShape, PRECURSOR_SIGNALS, precursorAlertShape, predictMagnitude, type MagnitudeEntry } from '../../analytics/precursors';
 import { ToolError } from '../../domain/errors';
 import type { ScheduleSnapshot } from '../../domain/snapshot';
+import { boundedRecord, personOrAllArg, seriesArg } from '../args';
 import { READ_ONLY, registerTool } from '../defineTool';
 import { checkWindows, maxAlerts, mostSevere, scope, type AnalyticsDeps } from './shared';
 
@@ -21,9 +22,9 @@ export function registerPrecursorsTool(server: McpServer, deps: AnalyticsDeps): 
       description:
         'Seismic STA/LTA early warning on per-resident daily signals: swap_requests and sick_calls from the wellbeing data, daily_hours from the schedule (one sample per day; trigger at ratio >= 2.5, release at <= 1.0; magnitude 0-10 = 10·log10(ratio)). With resident_id + signal_type + time_series it analyses that series instead (trigger windows are then sample indices).',
       input: {
-        resident_id: z.string().optional().describe('One resident, or "all" / absent for every active resident.'),
+        resident_id: personOrAllArg.optional().describe('One resident, or "all" / absent for every active resident.'),
         signal_type: z.enum(PRECURSOR_SIGNALS).optional().describe('One signal (default: swap_requests, sick_calls and daily_hours).'),
-        time_series: z.array(z.number()).min(1).optional().describe('Your own series for resident_id and signal_type.'),
+        time_series: seriesArg().min(1).optional().describe('Your own series for resident_id and signal_type.'),
         short_window: z.number().int().min(2).default(5),
         long_window: z.number().int().min(5).default(30),
         max_alerts: maxAlerts,
@@ -89,8 +90,8 @@ export function registerMagnitudeTool(server: McpServer, deps: AnalyticsDeps): v
       description:
         'Combines precursor signals into a 0-10 magnitude per resident: per signal 10·log10 of the largest STA/LTA ratio in the last long_window samples, combined as the root-sum-square (capped at 10). Signals default to swap_requests and sick_calls (wellbeing) and daily_hours (schedule). With resident_id + signals it uses your series. Top-level fields describe the resident with the highest magnitude.',
       input: {
-        resident_id: z.string().optional(),
-        signals: z.record(z.string(), z.array(z.number())).optional(),
+        resident_id: personOrAllArg.optional(),
+        signals: boundedRecord(seriesArg(), 20).optional(),
         short_window: z.number().int().min(2).default(5),
         long_window: z.number().int().min(5).default(30),
         ...scope,

@@ -9,6 +9,7 @@ import { residentWeeklySeries, spcResidents, type WeeklySeries } from '../../ana
 import { mean, sampleStd } from '../../analytics/stats';
 import { ToolError } from '../../domain/errors';
 import type { ScheduleSnapshot } from '../../domain/snapshot';
+import { personOrAllArg, seriesArg } from '../args';
 import { READ_ONLY, registerTool } from '../defineTool';
 import { maxAlerts, mostSevere, scope, type AnalyticsDeps } from './shared';
 
@@ -24,8 +25,8 @@ export function registerSpcTool(server: McpServer, deps: AnalyticsDeps): void {
       description:
         'Western Electric rules on weekly counted hours per resident around target_hours with the given sigma (rule 1 beyond 3σ CRITICAL; rule 2 two of three beyond 2σ WARNING; rule 3 four of five beyond 1σ WARNING; rule 4 eight in a row on one side INFO, needs 8 weeks). With resident_id + weekly_hours it analyses that series.',
       input: {
-        resident_id: z.string().optional().describe('One resident, or "all" / absent for every active resident.'),
-        weekly_hours: z.array(z.number().min(0)).min(1).optional(),
+        resident_id: personOrAllArg.optional().describe('One resident, or "all" / absent for every active resident.'),
+        weekly_hours: seriesArg(z.number().min(0)).min(1).optional(),
         target_hours: z.number().min(0).default(60),
         sigma: z.number().positive().default(5),
         max_alerts: maxAlerts,
@@ -106,7 +107,7 @@ export function registerCapabilityTool(server: McpServer, deps: AnalyticsDeps): 
       description:
         'Cp = (USL-LSL)/6σw, Cpk = min(USL-μ, μ-LSL)/3σw with σw = mean moving range / 1.128 within each series, Pp and Ppk the same with the overall sample σ, Cpm = (USL-LSL)/6·sqrt(σ² + (μ-T)²), defect ppm from the normal tails. Data default to every active resident\'s weekly counted hours (one series per resident) against 40-80 h, target 60.',
       input: {
-        data: z.array(z.number()).min(1).optional(),
+        data: seriesArg().min(1).optional(),
         lower_spec_limit: z.number().default(40),
         upper_spec_limit: z.number().default(80),
         target: z.number().optional(),

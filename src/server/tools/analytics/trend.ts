@@ -5,6 +5,7 @@ import { baseFields, baseOutput } from '../../analytics/common';
 import { band, kalmanTrend, smoothness, trendAssessment, trendOutput, type KalmanParams } from '../../analytics/trend';
 import { residentTrends } from '../../analytics/trendReport';
 import type { ScheduleSnapshot } from '../../domain/snapshot';
+import { seriesArg } from '../args';
 import { READ_ONLY, registerTool } from '../defineTool';
 import { scope, type AnalyticsDeps } from './shared';
 
@@ -18,7 +19,7 @@ export function registerTrendTool(server: McpServer, deps: AnalyticsDeps): void 
       description:
         'Local-linear-trend Kalman filter (level and weekly slope) over weekly hours, with filtered values, 95 % bands, a forecast of prediction_steps weeks and a trend assessment (slope beyond ±1 h/week per week). Top level: the mean weekly hours of active residents (or workload_history if you pass it); per_person: each resident.',
       input: {
-        workload_history: z.array(z.number()).min(1).optional(),
+        workload_history: seriesArg().min(1).optional(),
         process_noise: z.number().positive().default(0.1),
         measurement_noise: z.number().positive().default(1),
         initial_estimate: z.number().optional(),

@@ -1,9 +1,10 @@
-/** The schedule generation tool: solves a date range or academic block into a new draft. */
+/** The schedule generation tools: solve a date range or academic block into a new draft; end a dead or stuck run. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { DEFAULT_WEIGHTS } from '../../generation/model';
 import { runGeneration, type ServiceDeps } from '../../generation/service';
-import { dateArg, dateRangeOut, scheduleIdArg } from '../args';
+import { cancelGeneration } from '../../generation/cancel';
+import { dateArg, dateRangeOut, idArg, scheduleIdArg } from '../args';
 import { registerTool } from '../defineTool';
 import { actorArg, metricsOut, metricsResult, versionArg, WRITE } from './shared';
 
@@ -125,6 +126,47 @@ export function registerGenerateTool(server: McpServer, deps: ServiceDeps): void
             fallback_reason: b.fallbackReason ?? null,
           })),
         };
+      },
+    },
+    deps.logger,
+  );
+}
+
+export function registerCancelGenerationTool(server: McpServer, deps: ServiceDeps): void {
+  registerTool(
+    server,
+    {
+      name: 'cancel_generation_tool',
+      title: 'Cancel a generation run',
+      description:
+        'Ends a generation run that holds a schedule: a run of this server is told to stop (it writes no draft); a run whose owner is gone ' +
+        '(its process no longer exists on this host, its heartbeat is stale, or its time ran out) has its lock released. A run alive in another ' +
+        'process is refused (LOCKED) unless force is true. Audited under the actor; NOT_FOUND when no run holds the schedule.',
+      input: {
+        actor: actorArg,
+        schedule_id: scheduleIdArg.describe('The schedule whose generation run to end.'),
+        run_id: idArg('The run id (from the LOCKED error or the generation result).').optional(),
+        reason: z.string().max(1000).optional(),
+        force: z.boolean().default(false).describe('Release the lock even when its owner looks alive (a hung run).'),
+      },
+      output: {
+        run_id: z.string(),
+        schedule_id: z.string(),
+        action: z.enum(['aborted', 'released']),
+        why: z.string(),
+        data_version: z.number().int(),
+        audit_id: z.number().int(),
+      },
+      annotations: WRITE,
+      run(args) {
+        const out = cancelGeneration(deps.store, deps.now, {
+          actor: args.actor,
+          force: args.force,
+          ...(args.schedule_id !== undefined ? { scheduleId: args.schedule_id } : {}),
+          ...(args.run_id !== undefined ? { runId: args.run_id } : {}),
+          ...(args.reason !== undefined ? { reason: args.reason } : {}),
+        });
+        return { run_id: out.runId, schedule_id: out.scheduleId, action: out.action, why: out.why, data_version: out.dataVersion, audit_id: out.auditId };
       },
     },
     deps.logger,

@@ -12,7 +12,7 @@ import type { ServiceDeps } from '../../generation/service';
 import type { ScheduleStore } from '../../store/store';
 import type { ToolContext } from '../context';
 import { registerDraftPreviewTool, registerPublishTool, registerRollbackPublishTool } from './drafts';
-import { registerGenerateTool } from './generate';
+import { registerCancelGenerationTool, registerGenerateTool } from './generate';
 import { registerAuditLogTool, registerSwapHistoryTool } from './history';
 import { registerApproveSwapTool, registerCancelSwapTool, registerConsentTool } from './swapDecisions';
 import { registerExecuteSwapTool, registerRollbackSwapTool } from './swapExecution';
@@ -22,6 +22,7 @@ export function registerWriteTools(server: McpServer, ctx: ToolContext, store: S
   const deps: ServiceDeps = { store, now: () => ctx.now(), logger: ctx.logger };
   // Registration order is the order clients list the tools in.
   registerGenerateTool(server, deps);
+  registerCancelGenerationTool(server, deps);
   registerDraftPreviewTool(server, deps);
   registerPublishTool(server, deps);
   registerRollbackPublishTool(server, deps);
