@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { ConfidenceFactor } from '../confidence/score';
 import type { JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
+import { UNCLASSIFIED } from './shared/classify';
 import { countBySeverity, conflictFindings, describeFinding, mergeFindings, RULE_LABELS, validationFindings, type Finding } from './shared/findings';
 import type { WorkflowModule } from './shared/module';
 import { dedupeRecommendations, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
@@ -53,7 +54,8 @@ export const SCORE_FORMULA =
 
 export type ComplianceStatus = 'COMPLIANT' | 'ISSUES' | 'CRITICAL' | 'UNKNOWN';
 export type ApprovalLevel = 'automatic' | 'coordinator' | 'blocked';
-export type RuleCheck = 'pass' | 'warning' | 'fail' | 'not_checked';
+/** `unknown`: an unclassified finding may concern the rule, so it cannot be called a pass. */
+export type RuleCheck = 'pass' | 'warning' | 'fail' | 'unknown' | 'not_checked';
 
 export type QualityPenalty = { metric: string; penalty: number; reason: string };
 
@@ -125,11 +127,18 @@ export function complianceStatus(score: number, counts: Record<Finding['severity
   return 'COMPLIANT';
 }
 
-function ruleCheck(findings: readonly Finding[], family: string, validated: boolean): RuleCheck {
-  if (!validated) return 'not_checked';
+/**
+ * What the findings say about one rule. A finding about it decides (fail before anything
+ * else: a violation any tool reported is never hidden by a missing validation); a finding
+ * whose rule could not be classified leaves it unknown; only then is silence a pass.
+ */
+export function ruleCheck(findings: readonly Finding[], family: string, validated: boolean): RuleCheck {
   const own = findings.filter((f) => f.rule === family);
   if (own.some((f) => f.severity === 'critical' || f.severity === 'high')) return 'fail';
-  return own.length > 0 ? 'warning' : 'pass';
+  if (!validated) return 'not_checked';
+  if (own.length > 0) return 'warning';
+  const unsure = findings.some((f) => f.rule === UNCLASSIFIED || (f.classification?.alsoMatches ?? []).includes(family));
+  return unsure ? 'unknown' : 'pass';
 }
 
 function recommendationsFor(view: ResultView, findings: readonly Finding[], quality: readonly QualityPenalty[], status: ComplianceStatus): Recommendation[] {
