@@ -286,8 +286,9 @@ function load<I extends JsonObject>(def: WorkflowDefinition<I>, catalog: Capabil
     checkReachability(def, steps, modeNames, add);
   }
 
-  if (issues.length > 0) throw new WorkflowValidationError(wid, issues);
   const writes = [...steps.values()].some((s) => s.writes) || [...children.values()].some((c) => c.writes);
+  if (def.readOnly && writes) add('invalid_value', `workflow ${wid} is declared read-only but ${[...steps.values()].filter((s) => s.writes).map((s) => s.def.id).join(', ') || 'a sub-workflow'} writes`);
+  if (issues.length > 0) throw new WorkflowValidationError(wid, issues);
   return { definition: def, steps, writes, children } as unknown as LoadedWorkflow<I>;
 }
 

@@ -9,7 +9,7 @@ import { placeholderMarker } from '../confidence/score';
 import type { ApprovalAnswer, ExceptionRecord } from '../engine/approval';
 import type { JsonObject } from '../engine/definition';
 import type { EngineEvent } from '../engine/events';
-import type { ResultSource, RunStatus, RunSummary, SkipCause, StepResult, StepStatus } from '../engine/results';
+import { PLACEHOLDER_PENALTY, type ResultSource, type RunStatus, type RunSummary, type SkipCause, type StepResult, type StepStatus } from '../engine/results';
 import type { Finding } from '../workflows/shared/findings';
 import type { WorkflowModule } from '../workflows/shared/module';
 import type { NextAction } from '../workflows/shared/nextActions';
@@ -194,6 +194,7 @@ export function degradations(steps: readonly StepResult[]): Degradation[] {
     const cause = r.skip?.cause;
     if (err?.kind === 'circuit_open') out.push({ step: id, kind: 'breaker', detail: err.message });
     else if (cause === 'unavailable') out.push({ step: id, kind: 'unavailable', detail: r.skip!.reason });
+    else if (cause === 'placeholder') out.push({ step: id, kind: 'placeholder', detail: `${r.skip!.reason}: excluded from the confidence, −${PLACEHOLDER_PENALTY.toFixed(2)} on the run's` });
     else if (cause === 'dependency' || cause === 'uncertain_write') out.push({ step: id, kind: cause, detail: r.skip!.reason });
     else if (cause === 'failed' || r.status === 'failed') out.push({ step: id, kind: err?.kind === 'timeout' ? 'timeout' : 'failed', detail: r.skip?.reason ?? err?.message ?? 'failed' });
   }

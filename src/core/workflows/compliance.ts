@@ -256,6 +256,7 @@ export const complianceWorkflow: WorkflowDefinition<ComplianceInputs> = {
   },
   defaultMode: 'standard',
   timeoutMs: 60_000,
+  readOnly: true,
   phases: [
     { id: 'scope', title: 'Scope', run: 'serial', steps: scopeSteps<ComplianceInputs>() },
     {

@@ -251,6 +251,7 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
   },
   defaultMode: 'standard',
   timeoutMs: 60_000,
+  readOnly: true,
   phases: [
     { id: 'scope', title: 'Scope', run: 'serial', steps: scopeSteps<ResilienceInputs>() },
     {
