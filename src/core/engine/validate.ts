@@ -9,6 +9,7 @@ import { checkThresholds } from '../confidence/thresholds';
 import { OrchestratorError } from '../errors';
 import { parsePolicyOverrides } from '../policy/policies';
 import type { JsonObject, PhaseDefinition, StepDefinition, WorkflowDefinition } from './definition';
+import { localCapability } from './local';
 
 /** The capabilities the connection layer knows by name (whether or not a server has them). */
 export interface CapabilityCatalog {
@@ -167,8 +168,9 @@ function load<I extends JsonObject>(def: WorkflowDefinition<I>, catalog: Capabil
   for (const [id, info] of steps) {
     const step = info.def;
     for (const capability of capabilitiesOf(step)) {
-      if (!catalog.has(capability)) add('unknown_capability', `step ${id}: unknown capability "${capability}"`);
+      if (!catalog.has(capability) && !localCapability(capability)) add('unknown_capability', `step ${id}: unknown capability "${capability}"`);
     }
+    if (step.kind === 'tool' && step.writes === true && localCapability(step.capability)) add('invalid_value', `step ${id}: ${step.capability} is served by the engine and reads only`);
     if (step.kind === 'tool' && catalog.writes?.(step.capability) === true && step.writes !== true) {
       add('undeclared_write', `step ${id}: capability ${step.capability} writes, so the step must declare writes: true (and follow an approval gate)`);
     }

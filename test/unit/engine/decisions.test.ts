@@ -178,6 +178,31 @@ describe('phase decisions', () => {
     assert.equal(writer.spc, 0, 'other workflows stop at the gate');
   });
 
+  it("the engine serves orchestrator_health itself, before the server's tools, from its own breakers and health", async () => {
+    const clock = new FakeClock();
+    const h = await harness({ clock, tools: server(clock) });
+    const wf = generation([
+      {
+        id: 'status',
+        title: 'Status',
+        run: 'serial',
+        steps: [
+          { kind: 'tool', id: 'validate', capability: 'validate_schedule', args: () => ({}) },
+          { kind: 'tool', id: 'own', capability: 'orchestrator_health', dependsOn: ['validate'], args: () => ({ capabilities: ['validate_schedule', 'check_circuit_breakers'] }) },
+        ],
+      },
+    ]);
+    const summary = await clock.run(h.engine.start(load(wf), { inputs: { start: '2026-02-02' } }).result);
+    const own = summary.steps.find((s) => s.stepId === 'own')!;
+    assert.deepEqual([own.status, own.tool, own.attempts], ['succeeded', 'engine:orchestrator_health', 0]);
+    assert.equal(h.tools.callsTo('orchestrator_health').length, 0, 'never sent to the server');
+    assert.deepEqual(own.data!['capabilities'], { validate_schedule: 'available', check_circuit_breakers: 'unavailable' });
+    assert.deepEqual(own.data!['breakers'], { check_circuit_breakers: 'closed', validate_schedule: 'closed' });
+    assert.deepEqual((own.data!['tool_health'] as { capability: string; samples: number }[]).map((t) => [t.capability, t.samples]), [['validate_schedule', 1]]);
+    const writing = generation([{ id: 'w', title: 'W', run: 'serial', steps: [{ kind: 'tool', id: 'x', capability: 'orchestrator_health', writes: true, args: () => ({}) }] }]);
+    assert.throws(() => load(writing), /orchestrator_health is served by the engine and reads only/);
+  });
+
   it('a workflow declared read-only cannot write', () => {
     const wf = generation(
       [

@@ -12,10 +12,11 @@ import { OrchestratorError, type ErrorKind } from '../../errors';
 import type { CapabilityPolicy } from '../../policy/policies';
 import { asOrchestratorError } from '../../policy/retry';
 import type { FallbackDefinition, JsonObject, RunContext, StepConfidenceRules, ToolStep } from '../definition';
+import { localCapability, type LocalCapability } from '../local';
 import { PLACEHOLDER_PENALTY, type StepResult } from '../results';
 import { recordStepStart, type RunEnv } from '../runEnv';
 import type { Scope } from '../scope';
-import { errorInfo, failureResult, inputCap, stepBase, type HubInputs } from '../stepResults';
+import { errorInfo, failureResult, inputCap, jsonCopy, stepBase, type HubInputs } from '../stepResults';
 import type { StepInfo } from '../validate';
 import { invokeTool } from './toolCall';
 import { runFallback } from './toolFallback';
@@ -46,6 +47,8 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
   } catch (error) {
     return failureResult(env, scope, info, asOrchestratorError(error, 'invalid_result'), started, 0, [`could not build the arguments`]);
   }
+  const local = localCapability(capability);
+  if (local) return serveLocal(env, scope, info, local, args, started);
   const policy = scope.policies.get(capability);
   const resolution = env.options.policy.resolve(capability);
   let failure: OrchestratorError;
@@ -114,6 +117,30 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
     if (result) return result;
   }
   return end(failureResult(env, scope, info, failure, started, attempts));
+}
+
+/** A capability the engine serves from its own state (local.ts): resolved before the server's tools. */
+function serveLocal(env: RunEnv, scope: Scope, info: StepInfo, local: LocalCapability, args: JsonObject, started: number): StepResult {
+  let data: JsonObject;
+  try {
+    data = jsonCopy(local.serve(env.options.policy, args));
+  } catch (error) {
+    return failureResult(env, scope, info, asOrchestratorError(error, 'invalid_result'), started, 0);
+  }
+  const finishedAt = env.clock.now();
+  return {
+    ...stepBase(scope, info, started),
+    status: 'succeeded',
+    source: 'live',
+    capability: local.name,
+    tool: `engine:${local.name}`,
+    data,
+    confidence: confidenceOf(1, `${local.description}: the engine's own state`),
+    attempts: 0,
+    durationMs: finishedAt - started,
+    finishedAt,
+    warnings: [],
+  };
 }
 
 /** A non-critical step left with a placeholder: not a missing result averaged in as 0, but excluded and charged on the run. */
