@@ -16,6 +16,8 @@
  * - backups: a snapshot of a schedule's assignments (JSON) taken before a risky write.
  * - swaps, swap_approvals: swap requests and each party's consent / coordinator decision.
  * - locks: named advisory locks with an expiry (e.g. "generation of schedule X").
+ * - notifications (v2): the outbox: what a write tells whom (recipients JSON), at which data
+ *   version, and its delivery (attempts, per-channel outcome JSON, delivered_at, last_error).
  */
 import type { SqliteDb } from './sqlite';
 
@@ -82,6 +84,18 @@ CREATE TABLE swap_approvals (
   PRIMARY KEY (swap_id, person_id, role));
 CREATE TABLE locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, acquired_at TEXT NOT NULL, expires_at TEXT NOT NULL, purpose TEXT);
 INSERT INTO meta (key, value) VALUES ('data_version', '0');
+`,
+  },
+  {
+    version: 2,
+    name: 'notification outbox',
+    sql: `
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+  data_version INTEGER NOT NULL, event TEXT NOT NULL, recipients TEXT NOT NULL,
+  subject TEXT NOT NULL, message TEXT NOT NULL, target TEXT, details TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0, channels TEXT, last_error TEXT, delivered_at TEXT);
+CREATE INDEX notifications_pending ON notifications (delivered_at, id);
 `,
   },
 ];

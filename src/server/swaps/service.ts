@@ -306,7 +306,16 @@ export function executeSwap(deps: SwapDeps, input: ExecuteInput): SwapWriteResul
     for (const { assignment, to } of validation.moves) tx.updateAssignment(swap.scheduleId, assignment.id, { personId: to });
     const deadline = new Date(deps.now() + ROLLBACK_WINDOW_HOURS * HOUR_MS).toISOString();
     tx.swaps.update(swap.id, { status: 'executed', executedAt: tx.at, executedBy: input.actor, backupId, rollbackDeadline: deadline });
-    tx.audit({ swap_id: swap.id, backup_id: backupId, rollback_deadline: deadline, moves: validation.moves.map((m) => ({ assignment: m.assignment.id, from: m.assignment.personId, to: m.to })) }, swap.id);
+    const moves = validation.moves.map((m) => ({ assignment: m.assignment.id, from: m.assignment.personId, to: m.to }));
+    tx.audit({ swap_id: swap.id, backup_id: backupId, rollback_deadline: deadline, moves }, swap.id);
+    tx.notifications.insert({
+      event: 'swap_executed',
+      recipients: [...new Set([swap.requesterId, swap.targetPersonId, ...(swap.decidedBy ? [swap.decidedBy] : [])])],
+      subject: `Swap ${swap.id} executed`,
+      message: `Swap ${swap.id} (${swap.swapType}) between ${swap.requesterId} and ${swap.targetPersonId} on ${swap.details.dates.join(', ')} was executed by ${input.actor}; it can be rolled back until ${deadline}.`,
+      target: swap.id,
+      details: { swap_id: swap.id, schedule_id: swap.scheduleId, moves },
+    });
     return swap.id;
   });
   return finish(store, written);
