@@ -287,7 +287,7 @@ const earlyWarningStep = (id: (typeof EARLY_WARNING)[number], title: string, cap
 export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
   id: 'resilience',
   title: 'Resilience assessment',
-  version: 1,
+  version: 2,
   description: 'System-wide health and vulnerability: quick status, then contingency, then the full analysis only when needed (read-only).',
   parseInputs: (raw) => compact(parseInputsWith(resilienceInputSchema, raw, 'the resilience assessment')),
   modes: {
