@@ -358,6 +358,8 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
         : status === 'CRITICAL' || status === 'UNKNOWN'
           ? 'Do not deploy: fix the blocking issues first'
           : 'Re-run the check: confidence too low to decide';
+  // A read-only gate that lowered the run outranks a readiness computed from what did answer.
+  const lowered = end.status === 'blocked' && readiness.approval_level !== 'blocked';
   const metrics = [
     { label: 'Compliance score', value: `${score}/100 (${status})` },
     { label: 'Violations', value: `${total} (${critical} critical, ${s.compliance_summary.high} high, ${s.compliance_summary.medium} medium, ${s.compliance_summary.low} low)` },
@@ -370,7 +372,7 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   if (end.status === 'blocked' && /confidence/i.test(end.reason ?? '')) nextActions.push({ kind: 'run', label: 'Re-run with fresh data', workflow: 'compliance', mode: 'audit' });
   return {
     headline: `Compliance ${status}: score ${score}/100, ${total} violation(s)`,
-    decision,
+    decision: lowered ? `Do not deploy yet: ${end.reason ?? 'a confidence gate was not met'}` : decision,
     metrics,
     findings: s.detailed_violations,
     alerts: [],
