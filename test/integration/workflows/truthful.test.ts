@@ -52,4 +52,15 @@ describe('compliance against a real-contract peer', () => {
     assert.match(run.report.header.confidence!.reason, /placeholder: validate_by_id \(server backend unavailable\) \(−0\.10\)/);
     assert.match(run.decision, /Do not deploy/);
   });
+
+  it("resilience phase 1 on a server without a breaker tool reports the orchestrator's own breakers and tool health", async () => {
+    const { code, json } = await runJson(['run', 'resilience', '--mode', 'quick', '--state-dir', scratch('truthful-resilience'), ...TODAY]);
+    const run = json as unknown as RunJson;
+    assert.ok(code === 0 || code === 2, run.report.header.reason ?? '');
+    const own = step(run, 'orchestrator')!;
+    assert.deepEqual([own.status, own.tool, own.confidence], ['succeeded', 'engine:orchestrator_health', 1]);
+    assert.equal(step(run, 'breakers')!.status, 'skipped');
+    assert.match(run.report.metrics.find((m) => m.label === "Orchestrator's breakers")?.value ?? '', /^open: none; half-open: none; slow or failing tools: /);
+    assert.equal(run.report.metrics.find((m) => m.label === "Server's breakers")?.value, "not reported (the server has no breaker tool: the orchestrator's own breakers are reported)");
+  });
 });

@@ -69,7 +69,8 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
   } else {
     const outcome = await invokeTool(env, scope, { stepId, capability, args, writes: info.writes });
     attempts = outcome.attempts;
-    const fake = outcome.ok ? placeholderMarker(outcome.data) : undefined;
+    // A write's answer is kept whatever it says (it may have been applied); its confidence is capped at 0.
+    const fake = outcome.ok && !info.writes ? placeholderMarker(outcome.data) : undefined;
     if (outcome.ok && !fake) {
       if (outcome.source === 'cache') env.emit({ type: 'cache_hit', runId: env.runId, stepId, capability, ageMs: outcome.ageMs ?? 0, at: env.clock.now() });
       const finishedAt = env.clock.now();
