@@ -5,8 +5,10 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Logger } from '../core/util/log';
+import type { Notifier } from './notifications/notifier';
 import type { ScheduleStore } from './store/store';
 import { registerAnalyticsTools } from './tools/analytics';
+import { registerNotificationTools } from './tools/notificationTools';
 import type { ToolContext } from './tools/context';
 import { registerReadTools } from './tools/readTools';
 import { registerWriteTools } from './tools/writes';
@@ -19,6 +21,10 @@ export interface ServerOptions {
   logger: Logger;
   /** Wall clock (injected so tests can pin "today"). */
   now?: () => number;
+  /** Delivers the outbox to this server's client (and the webhook); shared by every server over the store. */
+  notifier?: Notifier;
+  /** How long a swap party's consent holds (default 24 h). */
+  consentTtlMs?: number;
 }
 
 const INSTRUCTIONS = [
@@ -41,6 +47,8 @@ export function createServer(options: ServerOptions): McpServer {
   const ctx = createToolContext(options);
   registerReadTools(server, ctx, options.store);
   registerAnalyticsTools(server, ctx);
-  registerWriteTools(server, ctx, options.store);
+  registerWriteTools(server, ctx, options.store, options.consentTtlMs);
+  registerNotificationTools(server, ctx, options.store, options.notifier);
+  options.notifier?.attach(server);
   return server;
 }

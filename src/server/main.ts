@@ -20,11 +20,13 @@ import { exportProgramFile, formatProgramJson } from './program/export';
 import { generateProgram } from './program/generate';
 import { formatIssues, loadProgramFile, ProgramValidationError } from './program/load';
 import { sampleProgram } from './program/sample';
+import { Notifier, parseWebhookUrl } from './notifications/notifier';
 import { ScheduleStore } from './store/store';
 
 const USAGE = `Usage:
   server.js [--db FILE] [--program FILE] [--log-level trace|debug|info|warn|error]
             [--http [--host 127.0.0.1] [--port 8080] [--api-key-env VAR]]
+            [--webhook-url URL] [--consent-ttl-hours N]
   server.js generate-program --residents-per-pgy N --faculty N --weeks N --seed S --out FILE
             [--start YYYY-MM-DD] [--absences N] [--clean]
   server.js import-program FILE --db FILE
@@ -33,7 +35,10 @@ const USAGE = `Usage:
 Serves the residency-scheduling MCP server over stdio (default) or stateless Streamable
 HTTP at /mcp. Without --db the database is in memory, seeded with the bundled sample.
 --program FILE imports (replaces) the program at start. The HTTP mode binds loopback only
-unless an API key is given in the environment variable named by --api-key-env.`;
+unless an API key is given in the environment variable named by --api-key-env.
+Notices of publishes and executed swaps go to connected clients (logging and
+resources/updated) and, with --webhook-url, as a JSON POST. A swap party's consent holds
+--consent-ttl-hours (default 24).`;
 
 class UsageError extends Error {}
 
@@ -73,6 +78,8 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '8080' },
       'api-key-env': { type: 'string' },
+      'webhook-url': { type: 'string' },
+      'consent-ttl-hours': { type: 'string' },
       'residents-per-pgy': { type: 'string' },
       faculty: { type: 'string' },
       weeks: { type: 'string' },
@@ -146,10 +153,22 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function serve(values: { db?: string; program?: string; http?: boolean; host?: string; port?: string; 'api-key-env'?: string }, logger: Logger): Promise<number> {
+async function serve(
+  values: { db?: string; program?: string; http?: boolean; host?: string; port?: string; 'api-key-env'?: string; 'webhook-url'?: string; 'consent-ttl-hours'?: string },
+  logger: Logger,
+): Promise<number> {
   // Every option is checked before the program is read or the database touched.
   const port = Number(values.port);
   if (values.http && (!/^\d+$/.test(values.port ?? '') || port > 65535)) throw new UsageError(`--port must be 0-65535 (got ${values.port})`);
+  const ttlHours = intOption(values, 'consent-ttl-hours', false);
+  if (ttlHours !== undefined && ttlHours < 1) throw new UsageError(`--consent-ttl-hours must be at least 1 (got ${ttlHours})`);
+  if (values['webhook-url']) {
+    try {
+      parseWebhookUrl(values['webhook-url']);
+    } catch (error) {
+      throw new UsageError(`--webhook-url: ${(error as Error).message}`);
+    }
+  }
   let apiKey: string | undefined;
   if (values.http && values['api-key-env']) {
     apiKey = process.env[values['api-key-env']];
@@ -161,6 +180,8 @@ async function serve(values: { db?: string; program?: string; http?: boolean; ho
   if (program) store.importProgram('startup', program);
   if (created) logger.log('warn', `the database file did not exist: created it with ${program ? 'the --program file' : 'the bundled sample program'}`, { db: values.db });
   logger.log('info', 'database ready', { db: store.location, dataVersion: store.dataVersion() });
+  const notifier = new Notifier({ store, logger, ...(values['webhook-url'] ? { webhookUrl: values['webhook-url'] } : {}) });
+  const serverOptions = { store, logger, notifier, ...(ttlHours !== undefined ? { consentTtlMs: ttlHours * 3_600_000 } : {}) };
 
   let closeTransport: () => Promise<void>;
   if (values.http) {
@@ -169,13 +190,13 @@ async function serve(values: { db?: string; program?: string; http?: boolean; ho
       port,
       ...(apiKey ? { apiKey } : {}),
       logger,
-      createMcpServer: () => createServer({ store, logger }),
+      createMcpServer: () => createServer(serverOptions),
       service: SERVER_NAME,
       version: SERVER_VERSION,
     });
     closeTransport = http.close;
   } else {
-    const server = createServer({ store, logger });
+    const server = createServer(serverOptions);
     const transport = new StdioServerTransport();
     await server.connect(transport);
     logger.log('info', 'serving MCP over stdio', { tools: 'ready' });
@@ -197,6 +218,9 @@ async function serve(values: { db?: string; program?: string; http?: boolean; ho
     closing = true;
     logger.log(code === 0 ? 'info' : 'error', 'shutting down', { reason });
     await closeTransport().catch(() => undefined);
+    // Deliveries under way record their outcome before the database closes.
+    await notifier.settled();
+    notifier.dispose();
     store.close();
     process.exit(code);
   }

@@ -197,6 +197,11 @@ export interface ConfidenceGate {
   weights?: Readonly<Record<string, number>>;
   /** Below `review`: the workflow is blocked; below `proceed`: it ends needing review. */
   thresholds: ConfidenceThresholds;
+  /**
+   * Below `review`: `stop` ends the run there (blocked); `lower` records the decision, lets
+   * later phases run and ends the run blocked. Default: `lower` in a read-only workflow, else `stop`.
+   */
+  onBelow?: 'stop' | 'lower';
 }
 
 interface PhaseBase<I extends JsonObject> {
@@ -250,4 +255,9 @@ export interface WorkflowDefinition<I extends JsonObject = JsonObject> {
   phases: readonly PhaseDefinition<I>[];
   /** Run-level confidence from the phases' (default: minimum). */
   aggregation?: AggregationMethod;
+  /**
+   * Nothing it does changes the schedule (checked at load: no step writes), so low confidence
+   * never hides evidence: its gates lower the decision instead of stopping the run.
+   */
+  readOnly?: boolean;
 }

@@ -1,7 +1,8 @@
 /**
  * The end of a phase: its confidence (aggregated over the steps that count), the phase's own
  * decision rule, then its confidence gates (below `review` blocks, below `proceed` asks for
- * review). Every decision is recorded; a stop or block is set on the scope.
+ * review). Every decision is recorded; a stop or block is set on the scope, except that a gate
+ * that lowers (every gate of a read-only workflow) only marks the run blocked and lets it go on.
  */
 import { aggregateConfidence } from '../confidence/aggregate';
 import { decide } from '../confidence/thresholds';
@@ -64,13 +65,17 @@ export async function judgePhase(env: RunEnv, scope: Scope, phase: PhaseDefiniti
           : `${label}: ${value.toFixed(2)} below ${d === 'review' ? gate.thresholds.proceed : gate.thresholds.review}`;
       await recordDecision(env, scope, phase.id, { source: 'confidence', decision: d, reason, confidence: value });
       if (d === 'block') {
-        scope.stop = { status: 'blocked', reason };
         decision = 'block';
+        if ((gate.onBelow ?? (scope.workflow.definition.readOnly ? 'lower' : 'stop')) === 'lower') {
+          scope.lowered.push(`${reason} (read-only: the later phases still ran)`);
+          continue;
+        }
+        scope.stop = { status: 'blocked', reason };
         break;
       }
       if (d === 'review') {
         scope.reviews.push(reason);
-        decision = 'review';
+        if (decision !== 'block') decision = 'review';
       } else decision ??= 'proceed';
     }
   }

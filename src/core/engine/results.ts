@@ -16,8 +16,10 @@ export type ResultSource = 'live' | 'cache' | 'fallback' | 'compute' | 'human' |
  * - Unknown outcome of a write interrupted by a crash (kept unless explicitly retried): `uncertain_write`.
  * - Failures (count as confidence 0, re-driven on resume): `unavailable`, `failed`, `dependency`, `not_run`,
  *   `needs_input` (an argument the call requires could not be derived and was not given: nothing was sent).
+ * - `placeholder`: the tool answered with data marked as not real (its backend is down); re-driven
+ *   on resume, left out of confidence aggregation and charged as PLACEHOLDER_PENALTY on the run's.
  */
-export type SkipCause = 'mode' | 'condition' | 'branch' | 'tier' | 'rejected' | 'uncertain_write' | 'unavailable' | 'failed' | 'dependency' | 'not_run' | 'needs_input';
+export type SkipCause = 'mode' | 'condition' | 'branch' | 'tier' | 'rejected' | 'uncertain_write' | 'unavailable' | 'placeholder' | 'failed' | 'dependency' | 'not_run' | 'needs_input';
 
 export const BY_DESIGN: ReadonlySet<SkipCause> = new Set(['mode', 'condition', 'branch', 'tier']);
 /** Results kept when a run is resumed; everything else is run again. */
@@ -91,8 +93,16 @@ export interface RunSummary {
   warnings: string[];
 }
 
+/** What each placeholder answer takes off the run's confidence (it is not averaged in as a 0). */
+export const PLACEHOLDER_PENALTY = 0.1;
+
 /** True when a result counts toward confidence aggregation. */
 export function countsForConfidence(result: StepResult): boolean {
   if (result.kind === 'branch' || result.kind === 'approval') return false;
-  return !(result.skip && (BY_DESIGN.has(result.skip.cause) || result.skip.cause === 'rejected'));
+  return !(result.skip && (BY_DESIGN.has(result.skip.cause) || result.skip.cause === 'rejected' || result.skip.cause === 'placeholder'));
+}
+
+/** Steps whose tool answered with a placeholder instead of data. */
+export function placeholderSteps(results: Iterable<StepResult>): string[] {
+  return [...results].filter((r) => r.skip?.cause === 'placeholder').map((r) => r.stepId);
 }

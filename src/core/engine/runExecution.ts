@@ -10,7 +10,7 @@
  * the server.
  */
 import { aggregateConfidence } from '../confidence/aggregate';
-import { confidenceOf, type Confidence } from '../confidence/score';
+import { computeConfidence, type Confidence, type ConfidenceFactor } from '../confidence/score';
 import { OrchestratorError } from '../errors';
 import { PausableDeadline } from '../policy/abort';
 import { asOrchestratorError } from '../policy/retry';
@@ -22,7 +22,7 @@ import type { EventHub, RunEvent } from './events';
 import { isRecorded, mustBeDurable, type RunLog } from './history';
 import type { ScheduleLocks } from './lock';
 import { runPhase } from './phases';
-import type { RunSummary, StepResult } from './results';
+import { PLACEHOLDER_PENALTY, placeholderSteps, type RunSummary, type StepResult } from './results';
 import type { RunEnv } from './runEnv';
 import { createScope, runContext, type Scope, type ScopeOutcome } from './scope';
 import { skippedResult } from './stepResults';
@@ -222,8 +222,14 @@ export class RunExecution implements RunEnv {
     }
     await this.sweep(scope, scope.stop ? `not reached: ${scope.stop.reason}` : 'not reached');
     const confidence = this.scopeConfidence(scope);
-    if (scope.stop && scope.stop.status !== 'completed') return { status: scope.stop.status, reason: scope.stop.reason, ...(confidence ? { confidence } : {}) };
+    if (scope.stop && scope.stop.status !== 'completed') {
+      // A decision lowered earlier (read-only gates) still counts when a later rule stops the run.
+      const lowered = scope.lowered.length > 0 && (scope.stop.status === 'blocked' || scope.stop.status === 'needs_review') ? scope.lowered : [];
+      const status = lowered.length > 0 ? 'blocked' : scope.stop.status;
+      return { status, reason: [scope.stop.reason, ...lowered].join('; '), ...(confidence ? { confidence } : {}) };
+    }
     if (this.signal.aborted) return { status: 'cancelled', reason: reasonText(this.signal.reason) ?? 'cancelled' };
+    if (scope.lowered.length > 0) return { status: 'blocked', reason: scope.lowered.join('; '), ...(confidence ? { confidence } : {}) };
     if (scope.reviews.length > 0) return { status: 'needs_review', reason: scope.reviews.join('; '), ...(confidence ? { confidence } : {}) };
     return { status: 'completed', ...(scope.stop ? { reason: scope.stop.reason } : {}), ...(confidence ? { confidence } : {}) };
   }
@@ -232,7 +238,11 @@ export class RunExecution implements RunEnv {
     const values = scope.phases.filter((p) => p.confidence !== undefined).map((p) => ({ value: p.confidence! }));
     const method = scope.workflow.definition.aggregation ?? 'minimum';
     const value = aggregateConfidence(values, method);
-    return value === undefined ? undefined : confidenceOf(value, `${method.replace('_', ' ')} of ${values.length} phase confidences`);
+    if (value === undefined) return undefined;
+    const factors: ConfidenceFactor[] = [{ kind: 'base', label: `${method.replace('_', ' ')} of ${values.length} phase confidences`, value }];
+    const own = [...this.results.values()].filter((r) => r.stepId.startsWith(scope.prefix) && !r.stepId.slice(scope.prefix.length).includes('/'));
+    for (const id of placeholderSteps(own)) factors.push({ kind: 'adjust', label: `placeholder: ${id} (server backend unavailable)`, delta: -PLACEHOLDER_PENALTY });
+    return computeConfidence(factors);
   }
 
   /** Records every step of the scope that never ran, so the summary and the history are complete. */

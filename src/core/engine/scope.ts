@@ -21,6 +21,8 @@ export interface Scope {
   cacheMode: CacheMode;
   stop?: { status: RunStatus; reason: string };
   reviews: string[];
+  /** Gates below their block threshold in a read-only workflow: later phases still run, the run ends blocked. */
+  lowered: string[];
   warnings: string[];
   phases: PhaseSummary[];
 }
@@ -42,6 +44,7 @@ export function createScope(policy: PolicyRuntime, workflow: LoadedWorkflow, pre
     policies: policy.policies.with(modeDef.policy),
     cacheMode: modeDef.cache ?? 'use',
     reviews: [],
+    lowered: [],
     warnings: [],
     phases: [],
   };

@@ -177,6 +177,11 @@ export const CAPABILITIES: readonly CapabilitySpec[] = [
   read('preview_draft', 'Shows a draft and how it differs from the published schedule.', z.looseObject({}), ['get_draft_preview']),
   write('publish_draft', 'Publishes an approved draft.', z.looseObject({})),
   write('rollback_publish', 'Restores the schedule published before the last publish.', z.looseObject({})),
+  read(
+    'list_notifications',
+    'The notification outbox: who was told what about each publish or swap, and whether it was delivered.',
+    z.looseObject({ notifications: z.array(z.looseObject({ event: z.string(), delivered: z.boolean() })) }),
+  ),
   // Lookups
   read('get_schedule_status', 'The published schedule and its drafts.', z.looseObject({})),
   read('list_people', 'People in the program.', z.looseObject({})),

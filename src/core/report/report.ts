@@ -10,7 +10,7 @@ import { describeProvenance, flagUsage } from '../engine/argPlanning';
 import type { ApprovalAnswer, ExceptionRecord } from '../engine/approval';
 import type { JsonObject } from '../engine/definition';
 import type { EngineEvent } from '../engine/events';
-import type { ResultSource, RunStatus, RunSummary, SkipCause, StepResult, StepStatus } from '../engine/results';
+import { PLACEHOLDER_PENALTY, type ResultSource, type RunStatus, type RunSummary, type SkipCause, type StepResult, type StepStatus } from '../engine/results';
 import type { Finding } from '../workflows/shared/findings';
 import type { WorkflowModule } from '../workflows/shared/module';
 import type { NextAction } from '../workflows/shared/nextActions';
@@ -205,6 +205,7 @@ export function degradations(steps: readonly StepResult[]): Degradation[] {
     else if (cause === 'needs_input') out.push({ step: id, kind: 'needs_input', detail: r.skip!.reason });
     else if (cause === 'uncertain_write') out.push({ step: id, kind: cause, detail: `outcome unknown${err ? ` after ${err.kind}: ${err.message}` : ': the run stopped while it was in flight'}` });
     else if (cause === 'dependency') out.push({ step: id, kind: cause, detail: r.skip!.reason });
+    else if (cause === 'placeholder') out.push({ step: id, kind: 'placeholder', detail: `${r.skip!.reason}: excluded from the confidence, −${PLACEHOLDER_PENALTY.toFixed(2)} on the run's` });
     else if (cause === 'failed' || r.status === 'failed') out.push({ step: id, kind: err?.kind === 'timeout' ? 'timeout' : 'failed', detail: r.skip?.reason ?? err?.message ?? 'failed' });
   }
   return out;

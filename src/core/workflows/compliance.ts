@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { ConfidenceFactor } from '../confidence/score';
 import type { JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
+import { UNCLASSIFIED } from './shared/classify';
 import { countBySeverity, conflictFindings, describeFinding, mergeFindings, RULE_LABELS, validationFindings, type Finding } from './shared/findings';
 import { utilizationPlan } from './shared/argPlans';
 import type { WorkflowModule } from './shared/module';
@@ -54,7 +55,8 @@ export const SCORE_FORMULA =
 
 export type ComplianceStatus = 'COMPLIANT' | 'ISSUES' | 'CRITICAL' | 'UNKNOWN';
 export type ApprovalLevel = 'automatic' | 'coordinator' | 'blocked';
-export type RuleCheck = 'pass' | 'warning' | 'fail' | 'not_checked';
+/** `unknown`: an unclassified finding may concern the rule, so it cannot be called a pass. */
+export type RuleCheck = 'pass' | 'warning' | 'fail' | 'unknown' | 'not_checked';
 
 export type QualityPenalty = { metric: string; penalty: number; reason: string };
 
@@ -126,11 +128,18 @@ export function complianceStatus(score: number, counts: Record<Finding['severity
   return 'COMPLIANT';
 }
 
-function ruleCheck(findings: readonly Finding[], family: string, validated: boolean): RuleCheck {
-  if (!validated) return 'not_checked';
+/**
+ * What the findings say about one rule. A finding about it decides (fail before anything
+ * else: a violation any tool reported is never hidden by a missing validation); a finding
+ * whose rule could not be classified leaves it unknown; only then is silence a pass.
+ */
+export function ruleCheck(findings: readonly Finding[], family: string, validated: boolean): RuleCheck {
   const own = findings.filter((f) => f.rule === family);
   if (own.some((f) => f.severity === 'critical' || f.severity === 'high')) return 'fail';
-  return own.length > 0 ? 'warning' : 'pass';
+  if (!validated) return 'not_checked';
+  if (own.length > 0) return 'warning';
+  const unsure = findings.some((f) => f.rule === UNCLASSIFIED || (f.classification?.alsoMatches ?? []).includes(family));
+  return unsure ? 'unknown' : 'pass';
 }
 
 function recommendationsFor(view: ResultView, findings: readonly Finding[], quality: readonly QualityPenalty[], status: ComplianceStatus): Recommendation[] {
@@ -248,6 +257,7 @@ export const complianceWorkflow: WorkflowDefinition<ComplianceInputs> = {
   },
   defaultMode: 'standard',
   timeoutMs: 60_000,
+  readOnly: true,
   phases: [
     { id: 'scope', title: 'Scope', run: 'serial', steps: scopeSteps<ComplianceInputs>() },
     {
@@ -351,6 +361,8 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
           : 'Re-run the check: confidence too low to decide';
   // Without a validation result there is no score and no violation count to show: 100 and 0 would read as "compliant".
   const unknown = status === 'UNKNOWN';
+  // A read-only gate that lowered the run outranks a readiness computed from what did answer.
+  const lowered = end.status === 'blocked' && readiness.approval_level !== 'blocked';
   const metrics = [
     { label: 'Compliance score', value: unknown ? 'not scored (UNKNOWN: no ACGME validation result)' : `${score}/100 (${status})` },
     {
@@ -366,7 +378,7 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   if (end.status === 'blocked' && /confidence/i.test(end.reason ?? '')) nextActions.push({ kind: 'run', label: 'Re-run with fresh data', workflow: 'compliance', mode: 'audit' });
   return {
     headline: unknown ? 'Compliance UNKNOWN: the ACGME validation failed, nothing was scored' : `Compliance ${status}: score ${score}/100, ${total} violation(s)`,
-    decision,
+    decision: lowered ? `Do not deploy yet: ${end.reason ?? 'a confidence gate was not met'}` : decision,
     metrics,
     findings: s.detailed_violations,
     alerts: [],

@@ -14,7 +14,8 @@
  *                preview), then the unified index on the draft (no worse than phase 4, or flagged)
  *         -> [7] human approval with the seed's checklist (violations need an override with a
  *                documented reason, which creates an exception record)
- *         -> [8] publish with the expected data version.
+ *         -> [8] publish with the expected data version, then report the notices the publish
+ *                sent (the server's outbox: recipients, delivered or not).
  *
  * Every server write (the draft, the publish) comes after an approval: the engine enforces it.
  */
@@ -111,7 +112,7 @@ const earlyWarningStep = (id: (typeof EARLY_WARNING)[number], title: string, cap
 export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
   id: 'generate',
   title: 'Schedule generation',
-  version: 1,
+  version: 2,
   description: 'Validates the baseline, simulates contingencies, reads early warnings and risk, generates a draft, validates it and publishes it after a coordinator approves.',
   parseInputs: (raw) => compact(parseInputsWith(generationInputSchema, raw, 'schedule generation')) as GenerationInputs,
   modes: {
@@ -302,10 +303,20 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
     },
     {
       id: 'publish',
-      title: 'Phase 8 · Publish',
+      title: 'Phase 8 · Publish and notify',
       run: 'serial',
       steps: [
         { id: 'publish', kind: 'tool', title: 'Publish with the expected data version', capability: 'publish_draft', writes: true, critical: true, dependsOn: ['approval'], args: publishArgs },
+        // The server sends the notices itself (recorded with the publish); this reads what was sent. It does not weigh on the confidence.
+        {
+          id: 'notifications',
+          kind: 'tool',
+          title: 'Send notifications (what the publish sent)',
+          capability: 'list_notifications',
+          dependsOn: ['publish'],
+          weight: 0,
+          args: (ctx) => ({ since_version: ctx.data('publish')?.['data_version'] ?? 0, event: 'schedule_published' }),
+        },
       ],
     },
   ],

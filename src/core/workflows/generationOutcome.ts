@@ -1,7 +1,7 @@
 /** Schedule generation: the conclusion drawn from the results. */
 import { describeFinding, type Finding } from './shared/findings';
 import { dedupeRecommendations, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
-import { pct, round, str, strings } from './shared/read';
+import { list, pct, round, str, strings } from './shared/read';
 import { contingencyGaps, signalLevel, signalSummary, unifiedIndex, utilizationLevel, utilizationRate } from './shared/signals';
 import { scenario2Options } from './generationReview';
 import { CRITICAL_GAP_SHARE, EARLY_WARNING, draftFindings, draftOf, findingsOf, preGenerationConfidence } from './generationRules';
@@ -18,6 +18,20 @@ function recommendations(view: ResultView, draft: readonly Finding[]): Recommend
   }
   for (const text of (strings(view.data('unified'), 'recommendations') ?? []).slice(0, 3)) recs.push({ category: 'long_term', text });
   return dedupeRecommendations(recs);
+}
+
+/** "2 sent to coordinators, r-001, r-004 (1 delivered, 1 not: webhook: HTTP 500)", or why nothing is known. */
+export function notificationSummary(view: ResultView): string | undefined {
+  const r = view.result('notifications');
+  if (!r || r.skip?.cause === 'not_run' || r.skip?.cause === 'dependency') return undefined;
+  const sent = list(view.data('notifications'), 'notifications');
+  if (!sent) return `not reported (${r.skip?.reason ?? r.error?.message ?? 'no result'})`;
+  if (sent.length === 0) return 'none recorded by the server';
+  const recipients = [...new Set(sent.flatMap((n) => strings(n, 'recipients') ?? []))];
+  const undelivered = sent.filter((n) => n['delivered'] !== true);
+  const reasons = [...new Set(undelivered.map((n) => str(n, 'last_error') ?? 'pending'))];
+  const who = recipients.length > 6 ? `${recipients.slice(0, 6).join(', ')} and ${recipients.length - 6} more` : recipients.join(', ');
+  return `${sent.length} sent to ${who} (${sent.length - undelivered.length} delivered${undelivered.length > 0 ? `, ${undelivered.length} not: ${reasons.join('; ')}` : ''})`;
 }
 
 export function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
@@ -41,6 +55,8 @@ export function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   const reachedGeneration = view.result('draft_approval') !== undefined && view.result('draft_approval')?.skip?.cause !== 'not_run';
   if (c !== undefined && reachedGeneration) metrics.push({ label: 'Phases 1-3 confidence', value: c.toFixed(2) });
   if (draft) metrics.push({ label: 'Draft', value: `${draft.id}${draftIssues.length ? `, ${draftIssues.length} finding(s)` : ', no findings'}` });
+  const notices = notificationSummary(view);
+  if (notices) metrics.push({ label: 'Notifications', value: notices });
   const exception = view.data('approval')?.['exceptionId'];
   let decision: string;
   if (published) decision = `Published ${draft?.id ?? 'the draft'}${typeof exception === 'string' ? ` under exception ${exception}` : ''}`;

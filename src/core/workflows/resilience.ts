@@ -2,7 +2,8 @@
  * Workflow 4 — resilience assessment (seed: TIER 1, read-only; guide pattern 3; facts §6).
  *
  *   scope -> tiered assessment
- *              tier 1 quick status (parallel: utilization, circuit breakers, defense level)
+ *              tier 1 quick status (parallel: utilization, defense level, the orchestrator's own
+ *                     breakers and tool health, and the server's breakers when it has the tool)
  *                 └ all clear when the defense level is below 3 (SAFETY_SYSTEMS)
  *              tier 2 contingency (serial chain: N-1 contingency -> blast radius -> sacrifice preview)
  *                 └ all clear when there are 10 gaps or fewer
@@ -58,7 +59,9 @@ export const TIER_THRESHOLDS = {
   synthesis: { proceed: 0.65, review: 0 },
 } as const;
 
-const QUICK_STATUS = ['utilization', 'breakers', 'defense'] as const;
+const QUICK_STATUS = ['utilization', 'orchestrator', 'breakers', 'defense'] as const;
+/** The server's breaker tool: asked about first, so the step is skipped (by design) where the server lacks it. */
+const SERVER_BREAKERS = 'check_circuit_breakers';
 const CONTINGENCY = ['contingency', 'blast_radius', 'sacrifice'] as const;
 const EPIDEMIOLOGY = ['rt', 'contagion'] as const;
 const EARLY_WARNING = ['precursors', 'spc', 'fire_danger', 'magnitude', 'creep_fatigue', 'hub_centrality'] as const;
@@ -123,6 +126,11 @@ export function resilienceAlertCandidates(view: ResultView): AlertCandidate[] {
   const { open, halfOpen } = openBreakers(view.data('breakers'));
   if (open.length > 0) out.push({ severity: 'YELLOW', source: 'breakers', message: `Circuit breaker open (ORANGE): ${open.join(', ')}; check the resource` });
   if (halfOpen.length > 0) out.push({ severity: 'INFO', source: 'breakers', message: `Circuit breaker half-open: ${halfOpen.join(', ')}; monitor for 5 min` });
+  const own = openBreakers(view.data('orchestrator'));
+  if (own.open.length > 0) out.push({ severity: 'YELLOW', source: 'orchestrator', message: `Orchestrator circuit breaker open for ${own.open.join(', ')}: calls fail fast until it half-opens` });
+  if (own.halfOpen.length > 0) out.push({ severity: 'INFO', source: 'orchestrator', message: `Orchestrator circuit breaker half-open for ${own.halfOpen.join(', ')}: one trial call decides` });
+  const degraded = strings(view.data('orchestrator'), 'degraded_tools') ?? [];
+  if (degraded.length > 0) out.push({ severity: 'INFO', source: 'orchestrator', message: `Tools slow or failing as seen by the orchestrator: ${degraded.join(', ')}` });
   const defense = defenseLevel(evidence(view, 'defense'));
   if (defense !== undefined && defense >= 4) out.push({ severity: 'RED', source: 'defense', message: `Defense level ${defense} (${defenseName(defense)})` });
   else if (defense === 3) out.push({ severity: 'YELLOW', source: 'defense', message: `Defense level 3 (${defenseName(3)})` });
@@ -150,6 +158,41 @@ export function resilienceAlertCandidates(view: ResultView): AlertCandidate[] {
   return out;
 }
 
+/** The server capabilities this workflow calls (the orchestrator reports their availability and breakers). */
+function serverCapabilities(): string[] {
+  const steps = resilienceWorkflow.phases.flatMap((p) => (p.run === 'tiered' ? p.tiers.flatMap((t) => t.steps) : p.steps));
+  const names = steps.flatMap((s) => (s.kind === 'tool' ? [s.capability] : []));
+  return [...new Set(names)].filter((c) => c !== 'orchestrator_health');
+}
+
+/** Breakers as each side sees them: the orchestrator's own (always) and the server's (when it has the tool). */
+export type BreakerReport = {
+  orchestrator: { open: string[]; half_open: string[]; degraded_tools: string[]; unavailable_tools: string[] } | null;
+  server: { open: string[]; half_open: string[] } | null;
+  /** Why the server's breakers are not reported (no such tool, or it failed). */
+  server_missing: string | null;
+};
+
+export function breakerReport(view: ResultView): BreakerReport {
+  const own = view.data('orchestrator');
+  const server = view.data('breakers');
+  const ownBreakers = openBreakers(own);
+  const serverBreakers = openBreakers(server);
+  const capabilities = Object.entries((own?.['capabilities'] as Record<string, unknown> | undefined) ?? {});
+  return {
+    orchestrator: own
+      ? {
+          open: ownBreakers.open,
+          half_open: ownBreakers.halfOpen,
+          degraded_tools: strings(own, 'degraded_tools') ?? [],
+          unavailable_tools: capabilities.filter(([, status]) => status === 'unavailable').map(([c]) => c),
+        }
+      : null,
+    server: server ? { open: serverBreakers.open, half_open: serverBreakers.halfOpen } : null,
+    server_missing: server ? null : (view.result('breakers')?.skip?.reason ?? view.result('breakers')?.error?.message ?? 'not run'),
+  };
+}
+
 export type ResilienceAssessment = {
   risk_level: string;
   unified_index: number | null;
@@ -159,6 +202,7 @@ export type ResilienceAssessment = {
   burnout_rt: number | null;
   gaps: number | null;
   tiers_run: string[];
+  breakers: BreakerReport;
   alerts: Alert[];
   recommendations: Recommendation[];
   overall_confidence: number | null;
@@ -188,6 +232,7 @@ function resilienceRecommendations(view: ResultView, alerts: readonly Alert[]): 
 const OVERALL_WEIGHTS: Readonly<Record<string, number>> = {
   utilization: 1,
   defense: 1,
+  orchestrator: 0.25,
   breakers: 0.5,
   contingency: 1,
   blast_radius: 0.5,
@@ -223,6 +268,7 @@ export function assessResilience(view: ResultView): ResilienceAssessment {
     burnout_rt: burnoutRt(view.data('rt')) ?? null,
     gaps: contingencyGaps(view.data('contingency'))?.total ?? null,
     tiers_run: tiersRun(view),
+    breakers: breakerReport(view),
     alerts,
     recommendations: resilienceRecommendations(view, alerts),
     overall_confidence: weightedConfidence(view, OVERALL_WEIGHTS).value ?? null,
@@ -248,7 +294,7 @@ const earlyWarningStep = (id: (typeof EARLY_WARNING)[number], title: string, cap
 export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
   id: 'resilience',
   title: 'Resilience assessment',
-  version: 1,
+  version: 2,
   description: 'System-wide health and vulnerability: quick status, then contingency, then the full analysis only when needed (read-only).',
   parseInputs: (raw) => compact(parseInputsWith(resilienceInputSchema, raw, 'the resilience assessment')),
   modes: {
@@ -258,6 +304,7 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
   },
   defaultMode: 'standard',
   timeoutMs: 60_000,
+  readOnly: true,
   phases: [
     { id: 'scope', title: 'Scope', run: 'serial', steps: [...scopeSteps<ResilienceInputs>(), ...capacitySteps<ResilienceInputs>()] },
     {
@@ -270,7 +317,26 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
           title: 'Tier 1 · Quick status',
           steps: [
             { id: 'utilization', kind: 'tool', title: 'Faculty utilization', capability: 'check_utilization_threshold', dependsOn: ['scope'], args: () => ({}), plan: utilizationPlan },
-            { id: 'breakers', kind: 'tool', title: 'Circuit breakers', capability: 'check_circuit_breakers', weight: 0.5, args: () => ({}) },
+            {
+              id: 'orchestrator',
+              kind: 'tool',
+              title: "Orchestrator's breakers and tool health",
+              capability: 'orchestrator_health',
+              weight: 0.25,
+              // Every capability of this workflow: breakers opened in an earlier run are reported before the tool is called again.
+              args: () => ({ capabilities: serverCapabilities() }),
+            },
+            {
+              id: 'breakers',
+              kind: 'tool',
+              title: "Server's circuit breakers",
+              capability: SERVER_BREAKERS,
+              dependsOn: ['orchestrator'],
+              weight: 0.5,
+              skipIf: (ctx) =>
+                str(ctx.data('orchestrator'), `capabilities.${SERVER_BREAKERS}`) === 'unavailable' ? "the server has no breaker tool: the orchestrator's own breakers are reported" : undefined,
+              args: () => ({}),
+            },
             { id: 'defense', kind: 'tool', title: 'Defense level', capability: 'get_defense_level', dependsOn: ['scope'], args: () => ({}), plan: defensePlan },
           ],
           allClear: (ctx) => ctx.mode !== 'deep' && quickStatusClear(ctx),
@@ -374,6 +440,10 @@ function outcome(view: ResultView): WorkflowOutcome {
   if (a.defense_level !== null) metrics.push({ label: 'Defense level', value: `${a.defense_level} (${defenseName(a.defense_level)})` });
   if (a.gaps !== null) metrics.push({ label: 'Contingency gaps', value: String(a.gaps) });
   if (a.burnout_rt !== null) metrics.push({ label: 'Burnout Rt', value: a.burnout_rt.toFixed(2) });
+  const list = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none');
+  const { orchestrator: own, server, server_missing: missing } = a.breakers;
+  if (own) metrics.push({ label: "Orchestrator's breakers", value: `open: ${list(own.open)}; half-open: ${list(own.half_open)}; slow or failing tools: ${list(own.degraded_tools)}` });
+  metrics.push({ label: "Server's breakers", value: server ? `open: ${list(server.open)}; half-open: ${list(server.half_open)}` : `not reported (${missing ?? 'no result'})` });
   const unconfirmed = a.alerts.filter((x) => x.status !== 'confirmed' && x.raisedAs !== 'INFO').length;
   const decision =
     red > 0

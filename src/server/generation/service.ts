@@ -364,6 +364,15 @@ export function publishDraft(deps: ServiceDeps, actor: string, draftId: string, 
     tx.replaceAssignments(parent.id, range, after);
     const { added, removed } = diffAssignments(before, after);
     tx.audit({ draft_id: draftId, publish_id: publishId, backup_id: publishId, range, added: added.length, removed: removed.length, rollback_deadline: rollbackDeadline }, parent.id);
+    const affected = [...new Set([...added, ...removed].map((a) => a.personId))].sort();
+    tx.notifications.insert({
+      event: 'schedule_published',
+      recipients: ['coordinators', ...affected],
+      subject: `Schedule ${parent.id} updated for ${range.start}..${range.end}`,
+      message: `Draft ${draftId} was published by ${actor}: ${added.length} assignment(s) added, ${removed.length} removed, ${affected.length} person(s) affected; it can be rolled back until ${rollbackDeadline}.`,
+      target: parent.id,
+      details: { publish_id: publishId, draft_id: draftId, range, added: added.length, removed: removed.length, people_affected: affected },
+    });
     return { publishId, draftId, scheduleId: parent.id, range, rollbackDeadline, changes: { added: added.length, removed: removed.length } };
   });
   return { ...written.result, dataVersion: written.versionAfter };

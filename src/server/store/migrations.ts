@@ -18,6 +18,8 @@
  * - swaps, swap_approvals: swap requests and each party's consent / coordinator decision.
  * - locks: named advisory locks with an expiry (e.g. "generation of schedule X"), their
  *   owner's process (pid, host) and heartbeat (see locks.ts).
+ * - notifications (v4): the outbox: what a write tells whom (recipients JSON), at which data
+ *   version, and its delivery (attempts, per-channel outcome JSON, delivered_at, last_error).
  */
 import type { SqliteDb } from './sqlite';
 
@@ -98,6 +100,18 @@ INSERT INTO meta (key, value) VALUES ('data_version', '0');
 ALTER TABLE locks ADD COLUMN owner_pid INTEGER;
 ALTER TABLE locks ADD COLUMN owner_host TEXT;
 ALTER TABLE locks ADD COLUMN heartbeat_at TEXT;
+`,
+  },
+  {
+    version: 4,
+    name: 'notification outbox',
+    sql: `
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+  data_version INTEGER NOT NULL, event TEXT NOT NULL, recipients TEXT NOT NULL,
+  subject TEXT NOT NULL, message TEXT NOT NULL, target TEXT, details TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0, channels TEXT, last_error TEXT, delivered_at TEXT);
+CREATE INDEX notifications_pending ON notifications (delivered_at, id);
 `,
   },
 ];

@@ -24,6 +24,7 @@ import { parseProgram, ProgramValidationError } from '../program/load';
 import { appendAudit, readAudit } from './audit';
 import { backupReads, type BackupReads } from './backups';
 import { migrate } from './migrations';
+import { notificationReads, recordDelivery, type DeliveryOutcome, type NotificationReads } from './notifications';
 import { readTransactions } from './reader';
 import { hasProgram, readReference } from './reference';
 import { checkRange, inRange, pickSchedule, readAssignments, readSchedules, unknownSchedule } from './schedules';
@@ -63,6 +64,9 @@ export class ScheduleStore {
   readonly swaps: SwapReads;
   /** What publishes, rollbacks and swaps replaced; each read is its own read transaction. */
   readonly backups: BackupReads;
+  /** The notification outbox; each read is its own read transaction. */
+  readonly notifications: NotificationReads;
+  private readonly writeListeners = new Set<(w: { action: string; versionAfter: number }) => void>();
 
   private constructor(db: SqliteDb, logger: Logger, now: () => number) {
     this.db = db;
@@ -71,6 +75,7 @@ export class ScheduleStore {
     const reader = readTransactions(db);
     this.swaps = swapReads(reader);
     this.backups = backupReads(reader);
+    this.notifications = notificationReads(reader);
   }
 
   /** Opens (creating and migrating as needed) a store; seeds an empty one when `seed` is given. */
@@ -160,7 +165,26 @@ export class ScheduleStore {
       return { result: value, versionBefore: before, versionAfter: after, auditId };
     });
     this.logger.log('info', 'data written', { actor, action, version: result.versionAfter });
+    for (const listener of this.writeListeners) {
+      try {
+        listener({ action, versionAfter: result.versionAfter });
+      } catch (error) {
+        this.logger.log('warn', 'a write listener failed', { error: String(error) });
+      }
+    }
     return result;
+  }
+
+  /** Called after every committed write of this process (e.g. to deliver the outbox); returns the unsubscribe. */
+  onWrite(listener: (w: { action: string; versionAfter: number }) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
+  }
+
+  /** Records one delivery attempt of an outbox notice; not a data change (the data version stays). */
+  recordDelivery(id: number, outcome: DeliveryOutcome): void {
+    const at = new Date(this.now()).toISOString();
+    this.db.transaction('immediate', () => recordDelivery(this.db, id, at, outcome));
   }
 
   /** Validates a program document (zod + references) and replaces the stored program with it. */

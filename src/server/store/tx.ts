@@ -20,6 +20,7 @@ import {
   type ScheduleRow,
 } from './schedules';
 import type { Params, Row, SqliteDb } from './sqlite';
+import { notificationWrites, type NotificationWrites } from './notifications';
 import { swapWrites, type SwapWrites } from './swaps';
 import type { AssignmentInput, AssignmentPatch, NewSchedule, ReferenceData, SchedulePatch, StoredSchedule, StoreTx } from './types';
 
@@ -47,6 +48,7 @@ export class Tx implements StoreTx {
   readonly sql: SqlAccess;
   readonly swaps: SwapWrites;
   readonly backups: BackupWrites;
+  readonly notifications: NotificationWrites;
   private ref?: ReferenceData;
 
   constructor(
@@ -60,6 +62,7 @@ export class Tx implements StoreTx {
     this.sql = { all: (s, p) => db.all(s, p), get: (s, p) => db.get(s, p), run: (s, p) => db.run(s, p) };
     this.swaps = swapWrites(db, at, actor);
     this.backups = backupWrites(db, this);
+    this.notifications = notificationWrites(db, this);
   }
 
   audit(details: Record<string, unknown>, target?: string): void {

@@ -2,6 +2,7 @@
 import type { Absence, Assignment, Coverage, Person, Policies, ProgramFile, Service, ShiftType, Wellbeing } from '../domain/program';
 import type { ScheduleInfo } from '../domain/snapshot';
 import type { BackupWrites } from './backups';
+import type { NotificationWrites } from './notifications';
 import type { SwapWrites } from './swaps';
 
 /** The program's reference data: everything in a program file except the schedules. */
@@ -80,6 +81,8 @@ export interface StoreTx {
   readonly swaps: SwapWrites;
   /** What publishes, rollbacks and swaps replaced. */
   readonly backups: BackupWrites;
+  /** The outbox: notices of this write, delivered after it commits. */
+  readonly notifications: NotificationWrites;
   reference(): ReferenceData;
   schedule(id: string): StoredSchedule | undefined;
   listSchedules(): StoredSchedule[];

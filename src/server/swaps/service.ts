@@ -3,6 +3,9 @@
  *   pending --(both parties consent, coordinator approves)--> approved --execute--> executed
  *   pending --(a party declines / coordinator rejects)--> rejected
  *   pending | approved --cancel--> cancelled;  executed --rollback within 24 h--> rolled_back
+ * A party's consent holds for `consentTtlMs` (24 h unless the server is configured otherwise):
+ * an approval or execution after that is refused with CONSENT_EXPIRED until the party
+ * consents again (record_swap_consent renews it, also on an approved swap).
  * Every step is one store write: the status is read and changed inside the write
  * transaction with the caller's expected data version, so of two conflicting requests
  * exactly one wins and the other gets CONFLICT (or INVALID_STATUS when it is already done).
@@ -25,6 +28,29 @@ interface SwapBackup {
   kind: 'swap';
   swapId: string;
   assignments: Assignment[];
+}
+
+/** How long a party's consent holds unless the server is configured otherwise. */
+export const DEFAULT_CONSENT_TTL_MS = 24 * HOUR_MS;
+
+/** The swap service's dependencies: the generation service's plus how long consents hold. */
+export interface SwapDeps extends ServiceDeps {
+  consentTtlMs?: number;
+}
+
+/** The parties whose consent is older than the consent lifetime, with when it expired. */
+export function expiredConsents(s: SwapRecord, now: number, ttlMs = DEFAULT_CONSENT_TTL_MS): { personId: string; expiredAt: string }[] {
+  return s.consents
+    .filter((c) => c.role !== 'coordinator' && c.approved === true && c.respondedAt !== undefined && now > Date.parse(c.respondedAt) + ttlMs)
+    .map((c) => ({ personId: c.personId, expiredAt: new Date(Date.parse(c.respondedAt!) + ttlMs).toISOString() }));
+}
+
+function requireFreshConsents(deps: SwapDeps, s: SwapRecord, action: string): void {
+  const ttl = deps.consentTtlMs ?? DEFAULT_CONSENT_TTL_MS;
+  const expired = expiredConsents(s, deps.now(), ttl);
+  if (expired.length === 0) return;
+  const who = expired.map((e) => `${e.personId} (expired ${e.expiredAt})`).join(' and ');
+  throw new ToolError(`swap ${s.id} cannot be ${action}: the consent of ${who} is older than ${Math.round(ttl / HOUR_MS)} h; ask for it again (record_swap_consent)`, 'CONSENT_EXPIRED');
 }
 
 function loadSwap(swaps: SwapReads, id: string): SwapRecord {
@@ -201,10 +227,11 @@ export interface ConsentInput {
   notes?: string;
 }
 
-export function recordConsent(deps: ServiceDeps, input: ConsentInput): SwapWriteResult {
+export function recordConsent(deps: SwapDeps, input: ConsentInput): SwapWriteResult {
   const written = deps.store.write(input.actor, 'record_swap_consent', input.expectedVersion, (tx) => {
     const swap = loadSwap(tx.swaps, input.swapId);
-    requireStatus(swap, ['pending'], 'consented to');
+    // An approved swap takes a renewed consent (or a withdrawal) until it is executed.
+    requireStatus(swap, ['pending', 'approved'], 'consented to');
     const party = swap.consents.find((c) => c.personId === input.personId && c.role !== 'coordinator');
     if (!party) throw new ToolError(`${input.personId} is not a party to swap ${swap.id} (parties: ${swap.requesterId}, ${swap.targetPersonId})`, 'FORBIDDEN');
     tx.swaps.setConsent(swap.id, { personId: input.personId, role: party.role, approved: input.consent, respondedAt: tx.at, ...(input.notes !== undefined ? { notes: input.notes } : {}) });
@@ -223,7 +250,7 @@ export interface DecisionInput {
   reason?: string;
 }
 
-export function decideSwap(deps: ServiceDeps, input: DecisionInput): SwapWriteResult {
+export function decideSwap(deps: SwapDeps, input: DecisionInput): SwapWriteResult {
   const { store } = deps;
   // Validated on the expected version; the write below refuses any other version.
   const validation = input.approve
@@ -244,6 +271,7 @@ export function decideSwap(deps: ServiceDeps, input: DecisionInput): SwapWriteRe
     if (input.approve) {
       const missing = swap.consents.filter((c) => c.role !== 'coordinator' && c.approved !== true).map((c) => c.personId);
       if (missing.length > 0) throw new ToolError(`swap ${swap.id} is waiting for the consent of ${missing.join(' and ')}`, 'INVALID_STATUS');
+      requireFreshConsents(deps, swap, 'approved');
       if (validation && !validation.valid) refuse(validation, `swap ${swap.id} cannot be approved`);
     }
     const details: SwapDetails = { ...swap.details, ...(input.reason ? { decision_reason: input.reason } : {}) };
@@ -261,7 +289,7 @@ export interface ExecuteInput {
   swapId: string;
 }
 
-export function executeSwap(deps: ServiceDeps, input: ExecuteInput): SwapWriteResult {
+export function executeSwap(deps: SwapDeps, input: ExecuteInput): SwapWriteResult {
   const { store } = deps;
   // Validated on the expected version; the write below refuses any other version.
   const validation = atVersion(store, input.expectedVersion, () => {
@@ -271,13 +299,23 @@ export function executeSwap(deps: ServiceDeps, input: ExecuteInput): SwapWriteRe
   const written = store.write(input.actor, 'execute_swap', input.expectedVersion, (tx) => {
     const swap = loadSwap(tx.swaps, input.swapId);
     requireStatus(swap, ['approved'], 'executed');
+    requireFreshConsents(deps, swap, 'executed');
     if (!validation?.valid) refuse(validation!, `swap ${swap.id} cannot be executed`);
     const before = validation.moves.map((m) => m.assignment);
     const backupId = tx.backups.insert(swap.scheduleId, `before executing swap ${swap.id}`, { kind: 'swap', swapId: swap.id, assignments: before } satisfies SwapBackup);
     for (const { assignment, to } of validation.moves) tx.updateAssignment(swap.scheduleId, assignment.id, { personId: to });
     const deadline = new Date(deps.now() + ROLLBACK_WINDOW_HOURS * HOUR_MS).toISOString();
     tx.swaps.update(swap.id, { status: 'executed', executedAt: tx.at, executedBy: input.actor, backupId, rollbackDeadline: deadline });
-    tx.audit({ swap_id: swap.id, backup_id: backupId, rollback_deadline: deadline, moves: validation.moves.map((m) => ({ assignment: m.assignment.id, from: m.assignment.personId, to: m.to })) }, swap.id);
+    const moves = validation.moves.map((m) => ({ assignment: m.assignment.id, from: m.assignment.personId, to: m.to }));
+    tx.audit({ swap_id: swap.id, backup_id: backupId, rollback_deadline: deadline, moves }, swap.id);
+    tx.notifications.insert({
+      event: 'swap_executed',
+      recipients: [...new Set([swap.requesterId, swap.targetPersonId, ...(swap.decidedBy ? [swap.decidedBy] : [])])],
+      subject: `Swap ${swap.id} executed`,
+      message: `Swap ${swap.id} (${swap.swapType}) between ${swap.requesterId} and ${swap.targetPersonId} on ${swap.details.dates.join(', ')} was executed by ${input.actor}; it can be rolled back until ${deadline}.`,
+      target: swap.id,
+      details: { swap_id: swap.id, schedule_id: swap.scheduleId, moves },
+    });
     return swap.id;
   });
   return finish(store, written);

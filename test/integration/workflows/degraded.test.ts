@@ -73,13 +73,14 @@ describe('degraded servers', () => {
     assert.equal(step(blocked.run, 'validate')!.status, 'failed');
   });
 
-  it('(c) placeholder results count as no evidence: confidence 0 for the step, and the check asks for a rerun', async () => {
+  it('(c) placeholder results count as no evidence: confidence 0 for the step, left out of the gate, and the decision rests on the real validation', async () => {
     const dir = scratch('degraded-c');
     const { code, run: r } = await run(['run', 'compliance', '--mode', 'quick', '--state-dir', join(dir, 'state'), ...proxyCommand(dir, { placeholder: ['validate_schedule_by_id_tool'] }), ...TODAY]);
     assert.equal(step(r, 'validate_by_id')!.confidence, 0);
     assert.ok(r.report.degraded.some((d) => d.kind === 'placeholder' && /metadata\.source = "placeholder"/.test(d.detail)));
     assert.equal(code, 3);
-    assert.match(r.report.header.reason!, /ACGME validation .* below 0\.7/);
+    assert.equal(step(r, 'validate_by_id')!.status, 'skipped');
+    assert.match(r.report.header.reason!, /CRITICAL .*deployment blocked by \d+ critical/);
   });
 
   it('(d) time-outs open the breaker: fast-fail with the cached analysis, and the report shows the breaker change', async () => {

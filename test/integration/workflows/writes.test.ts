@@ -61,6 +61,9 @@ describe('run generate (bundled server, sample program)', () => {
       assert.equal(step(r, 'blast_radius')!.status, mode === 'emergency' ? 'skipped' : 'succeeded');
       assert.equal(step(r, 'validate_by_id')!.status, mode === 'thorough' ? 'succeeded' : 'skipped');
       assert.ok(r.report.nextSteps.some((s) => s.includes('rollback_publish')));
+      // Phase 8 reports the notice the publish sent (the CLI is the connected client).
+      assert.equal(step(r, 'notifications')!.tool, 'list_notifications_tool');
+      assert.match(r.report.metrics.find((m) => m.label === 'Notifications')?.value ?? '', /^1 sent to coordinators, .* \(1 delivered\)$/);
     });
   }
 

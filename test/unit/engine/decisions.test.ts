@@ -150,32 +150,112 @@ describe('phase decisions', () => {
     assert.equal(block.summary.reason, 'validate_schedule >= 0.85 required: 0.90 below 0.95');
     assert.equal(block.decisions[0]!.confidence, 0.9);
   });
-});
 
-describe('degraded results', () => {
-  it('a result marked placeholder gets confidence 0, and a minimum gate blocks on it', async () => {
+  it('a read-only workflow never hides evidence: a gate below its block threshold lowers the decision and the later phases run', async () => {
+    const gated = (onBelow?: 'stop' | 'lower'): PhaseDefinition<Inputs> => ({
+      ...baseline,
+      decide: undefined,
+      gates: [{ label: 'validate', steps: ['validate'], method: 'minimum', thresholds: { proceed: 0.99, review: 0.95 }, ...(onBelow ? { onBelow } : {}) }],
+    });
+    const outcome = async (phase: PhaseDefinition<Inputs>, readOnly: boolean) => {
+      const clock = new FakeClock();
+      const h = await harness({ clock, tools: server(clock) });
+      const summary = await clock.run(h.engine.start(load(generation([phase, later], readOnly ? { readOnly } : {})), { inputs: { start: '2026-02-02' } }).result);
+      return { summary, spc: h.tools.callsTo('run_spc_analysis').length, decisions: eventsOf(h.events, 'decision') };
+    };
+    const lowered = await outcome(gated(), true);
+    assert.equal(lowered.spc, 1, 'the later phase ran');
+    assert.deepEqual(lowered.summary.phases.map((p) => [p.status, p.decision]), [['completed', 'block'], ['completed', undefined]]);
+    assert.equal(lowered.summary.status, 'blocked');
+    assert.equal(lowered.summary.reason, 'validate: 0.90 below 0.95 (read-only: the later phases still ran)');
+    assert.equal(lowered.decisions[0]!.decision, 'block');
+
+    const byGate = await outcome(gated('lower'), false);
+    assert.deepEqual([byGate.spc, byGate.summary.status], [1, 'blocked']);
+    const stopped = await outcome(gated('stop'), true);
+    assert.deepEqual([stopped.spc, stopped.summary.status], [0, 'blocked'], 'an explicit stop still stops');
+    const writer = await outcome(gated(), false);
+    assert.equal(writer.spc, 0, 'other workflows stop at the gate');
+  });
+
+  it("the engine serves orchestrator_health itself, before the server's tools, from its own breakers and health", async () => {
     const clock = new FakeClock();
     const h = await harness({ clock, tools: server(clock) });
-    h.tools.define('validate_schedule_by_id', { respond: () => ({ is_valid: true, compliance_rate: 1.0, metadata: { source: 'placeholder' } }) });
     const wf = generation([
       {
-        id: 'acgme',
-        title: 'ACGME',
-        run: 'parallel',
+        id: 'status',
+        title: 'Status',
+        run: 'serial',
         steps: [
           { kind: 'tool', id: 'validate', capability: 'validate_schedule', args: () => ({}) },
-          { kind: 'tool', id: 'by_id', capability: 'validate_schedule_by_id', args: () => ({}) },
+          { kind: 'tool', id: 'own', capability: 'orchestrator_health', dependsOn: ['validate'], args: () => ({ capabilities: ['validate_schedule', 'check_circuit_breakers'] }) },
         ],
-        gates: [{ method: 'minimum', thresholds: { proceed: 0.85, review: 0.7 } }],
       },
     ]);
     const summary = await clock.run(h.engine.start(load(wf), { inputs: { start: '2026-02-02' } }).result);
+    const own = summary.steps.find((s) => s.stepId === 'own')!;
+    assert.deepEqual([own.status, own.tool, own.attempts], ['succeeded', 'engine:orchestrator_health', 0]);
+    assert.equal(h.tools.callsTo('orchestrator_health').length, 0, 'never sent to the server');
+    assert.deepEqual(own.data!['capabilities'], { validate_schedule: 'available', check_circuit_breakers: 'unavailable' });
+    assert.deepEqual(own.data!['breakers'], { check_circuit_breakers: 'closed', validate_schedule: 'closed' });
+    assert.deepEqual((own.data!['tool_health'] as { capability: string; samples: number }[]).map((t) => [t.capability, t.samples]), [['validate_schedule', 1]]);
+    const writing = generation([{ id: 'w', title: 'W', run: 'serial', steps: [{ kind: 'tool', id: 'x', capability: 'orchestrator_health', writes: true, args: () => ({}) }] }]);
+    assert.throws(() => load(writing), /orchestrator_health is served by the engine and reads only/);
+  });
+
+  it('a workflow declared read-only cannot write', () => {
+    const wf = generation(
+      [
+        {
+          id: 'w',
+          title: 'W',
+          run: 'serial',
+          steps: [
+            { kind: 'approval', id: 'ok', title: 'OK?', request: () => ({ summary: 's' }) },
+            { kind: 'tool', id: 'publish', capability: 'publish_draft', writes: true, dependsOn: ['ok'], args: () => ({}) },
+          ],
+        },
+      ],
+      { readOnly: true },
+    );
+    assert.throws(() => load(wf, ['publish_draft']), /declared read-only but publish writes/);
+  });
+});
+
+describe('degraded results', () => {
+  it('a result marked placeholder is no result: skipped as placeholder, left out of the gate, charged on the run; a critical one blocks', async () => {
+    const clock = new FakeClock();
+    const h = await harness({ clock, tools: server(clock) });
+    h.tools.define('validate_schedule_by_id', { respond: () => ({ is_valid: true, compliance_rate: 1.0, metadata: { source: 'placeholder' } }) });
+    const wf = (critical: boolean) =>
+      generation([
+        {
+          id: 'acgme',
+          title: 'ACGME',
+          run: 'parallel',
+          steps: [
+            { kind: 'tool', id: 'validate', capability: 'validate_schedule', args: () => ({}) },
+            { kind: 'tool', id: 'by_id', capability: 'validate_schedule_by_id', critical, args: () => ({}) },
+          ],
+          gates: [{ method: 'minimum', thresholds: { proceed: 0.85, review: 0.7 } }],
+        },
+      ]);
+    const summary = await clock.run(h.engine.start(load(wf(false)), { inputs: { start: '2026-02-02' } }).result);
     const byId = summary.steps.find((s) => s.stepId === 'by_id')!;
-    assert.equal(byId.status, 'succeeded');
+    assert.equal(byId.status, 'skipped');
+    assert.deepEqual(byId.skip, { cause: 'placeholder', reason: 'placeholder: server backend unavailable (metadata.source = "placeholder")' });
+    assert.equal(byId.data, undefined);
     assert.equal(byId.confidence.value, 0);
     assert.equal(byId.confidence.level, 0);
-    assert.match(byId.confidence.reason, /placeholder data \(metadata\.source = "placeholder"\)/);
-    assert.equal(summary.status, 'blocked');
+    const validate = summary.steps.find((s) => s.stepId === 'validate')!;
+    assert.equal(summary.phases[0]!.confidence, validate.confidence.value, 'not averaged in as 0');
+    assert.equal(summary.status, 'completed');
+    assert.equal(summary.confidence!.value, Math.round((validate.confidence.value - 0.1) * 1000) / 1000);
+    assert.match(summary.confidence!.reason, /placeholder: by_id \(server backend unavailable\)/);
+
+    const critical = await clock.run(h.engine.start(load(wf(true)), { inputs: { start: '2026-02-02' } }).result);
+    assert.equal(critical.status, 'blocked');
+    assert.match(critical.reason!, /Cannot proceed - by_id unavailable: placeholder: server backend unavailable/);
   });
 
   it('an unavailable capability: a non-critical step is skipped with confidence 0, a critical one blocks', async () => {

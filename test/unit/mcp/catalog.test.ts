@@ -98,6 +98,7 @@ describe('capability resolution (pure)', () => {
       'analyze_supply_demand_cycles',
       'validate_swap',
       'preview_draft',
+      'list_notifications',
       'get_schedule_status',
       'list_people',
       'get_assignments',

@@ -119,15 +119,42 @@ describe('compliance workflow', () => {
     assert.equal(audit.steps.find((s) => s.stepId === 'validate')?.source, 'live');
   });
 
-  it('a placeholder validate_schedule_by_id counts as no evidence: confidence drops and the run is blocked for a rerun', async () => {
+  it('a placeholder validate_schedule_by_id counts as no evidence: excluded from the confidence with a penalty, and every phase still runs', async () => {
     const { summary, synthesis } = await run({
       validate_schedule_by_id: { respond: () => ({ is_valid: true, compliance_rate: 1, issues: [], metadata: { source: 'placeholder' } }) },
+      detect_conflicts: { respond: () => ({ total_conflicts: 1, conflicts: [{ conflict_type: 'double_booking', severity: 'critical', affected_people: ['r-02'], date_range: ['2026-03-09', '2026-03-09'], description: 'r-02 assigned twice' }] }) },
     });
     const byId = summary.steps.find((s) => s.stepId === 'validate_by_id')!;
     assert.equal(byId.confidence.value, 0);
+    assert.deepEqual(byId.skip, { cause: 'placeholder', reason: 'placeholder: server backend unavailable (metadata.source = "placeholder")' });
+    assert.equal(byId.data, undefined, 'a placeholder is not evidence');
+    // The synthesis ran; its own rule then stops the run (a CRITICAL finding blocks deployment).
+    assert.deepEqual(summary.phases.map((p) => p.status), ['completed', 'completed', 'completed', 'completed', 'stopped']);
+    assert.deepEqual(synthesis!.evidence, ['validate']);
+    assert.equal(synthesis!.detailed_violations[0]!.rule, 'double_booking');
     assert.equal(summary.status, 'blocked');
-    assert.match(summary.reason!, /ACGME validation .* below 0\.7/);
-    assert.deepEqual(synthesis, undefined);
+    assert.match(summary.reason!, /CRITICAL .*1 critical/);
+    assert.ok(summary.confidence!.factors.some((f) => f.kind === 'adjust' && f.label === 'placeholder: validate_by_id (server backend unavailable)' && f.delta === -0.1));
+    const acgme = summary.phases.find((p) => p.phaseId === 'acgme')!;
+    assert.equal(acgme.confidence, summary.steps.find((s) => s.stepId === 'validate')!.confidence.value, 'the placeholder is not averaged in as 0');
+  });
+
+  it('read-only: a gate below its block threshold lowers the decision but the later phases run and report what they found', async () => {
+    const { summary, synthesis, h } = await run({
+      validate_schedule: { script: [{ hang: true }, { hang: true }, { hang: true }, { hang: true }] },
+      validate_schedule_by_id: null,
+      detect_conflicts: { respond: () => ({ total_conflicts: 1, conflicts: [{ conflict_type: 'double_booking', severity: 'critical', affected_people: ['r-02'], date_range: ['2026-03-09', '2026-03-09'], description: 'r-02 assigned twice' }] }) },
+    });
+    assert.equal(summary.steps.find((s) => s.stepId === 'validate')!.source, 'fallback');
+    const acgme = summary.phases.find((p) => p.phaseId === 'acgme')!;
+    assert.equal(acgme.decision, 'block');
+    assert.ok(eventsOf(h.events, 'decision').some((d) => d.phaseId === 'acgme' && d.decision === 'block'));
+    assert.equal(h.tools.callsTo('detect_conflicts').length, 1, 'phase 2 ran');
+    // The synthesis ran; its own rule then stops the run (a CRITICAL finding blocks deployment).
+    assert.deepEqual(summary.phases.map((p) => p.status), ['completed', 'completed', 'completed', 'completed', 'stopped']);
+    assert.equal(synthesis!.detailed_violations.find((f) => f.rule === 'double_booking')?.person, 'r-02');
+    assert.equal(summary.status, 'blocked');
+    assert.match(summary.reason!, /ACGME validation >= 0\.85 .* below 0\.7 \(read-only: the later phases still ran\)/);
   });
 
   it('without the analytics tools the advanced phase continues with lower confidence and the run needs review', async () => {

@@ -32,6 +32,35 @@ describe('alert gating', () => {
   });
 });
 
+describe("resilience phase 1: the orchestrator's own breakers and tool health", () => {
+  it('without a breaker tool on the server, the orchestrator reports its breakers and the server step is skipped by design', async () => {
+    const { summary, assessment, ran, h } = await run({ check_circuit_breakers: null });
+    assert.ok(ran('orchestrator'));
+    const own = summary.steps.find((s) => s.stepId === 'orchestrator')!;
+    assert.deepEqual([own.tool, own.confidence.value], ['engine:orchestrator_health', 1]);
+    assert.equal(own.data?.['capabilities'] && (own.data['capabilities'] as Record<string, string>)['check_circuit_breakers'], 'unavailable');
+    const server = summary.steps.find((s) => s.stepId === 'breakers')!;
+    assert.deepEqual(server.skip, { cause: 'condition', reason: "the server has no breaker tool: the orchestrator's own breakers are reported" });
+    assert.equal(h.tools.callsTo('check_circuit_breakers').length, 0);
+    assert.equal(summary.status, 'completed', summary.reason);
+    assert.deepEqual(assessment!.breakers.orchestrator, { open: [], half_open: [], degraded_tools: [], unavailable_tools: ['check_circuit_breakers'] });
+    assert.equal(assessment!.breakers.server, null);
+  });
+
+  it('with a breaker tool both are reported; a breaker the engine opened in an earlier run is an alert before the tool is called again', async () => {
+    const h = await harness({ overrides: { run_contingency_analysis_deep: { timeoutMs: 1000, retry: { maxRetries: 0 }, breaker: { failureThreshold: 1, halfOpenAfterMs: 600_000 } } } });
+    defineScheduler(h.tools, { run_contingency_analysis_deep: { script: [{ hang: true }] } });
+    await h.clock.run(h.engine.start(wf, { inputs: INPUTS, mode: 'deep' }).result);
+    const summary = await h.clock.run(h.engine.start(wf, { inputs: INPUTS }).result);
+    const a = summary.steps.find((s) => s.stepId === 'assessment')?.data as ResilienceAssessment;
+    assert.deepEqual(a.breakers.orchestrator?.open, ['run_contingency_analysis_deep']);
+    assert.deepEqual(a.breakers.server, { open: [], half_open: [] });
+    const alert = a.alerts.find((x) => x.source === 'orchestrator');
+    assert.equal(alert?.severity, 'YELLOW');
+    assert.match(alert!.message, /Orchestrator circuit breaker open for run_contingency_analysis_deep/);
+  });
+});
+
 describe('resilience workflow', () => {
   it('standard: defense level below 3 is all clear after tier 1; synthesis still runs', async () => {
     const { summary, assessment, ran } = await run();

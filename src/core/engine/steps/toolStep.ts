@@ -3,18 +3,21 @@
  * (invokeTool in toolCall.ts), and on failure walk the recovery ladder: retries (inside the
  * policy runtime) -> a cached result within the capability's max age -> the step's registered
  * fallback (toolFallback.ts) -> the end of the ladder (failureResult: skipped with confidence
- * 0, or, for a critical step, the workflow is blocked with the reason).
+ * 0, or, for a critical step, the workflow is blocked with the reason). An answer marked as
+ * placeholder data is no answer: it walks the same ladder as an unavailable tool, and if
+ * nothing stands in, the step is skipped as `placeholder` (left out of the confidence).
  */
-import { formatAge, scoreToolResult, type ConfidenceFactor } from '../../confidence/score';
+import { confidenceOf, formatAge, placeholderMarker, scoreToolResult, type ConfidenceFactor } from '../../confidence/score';
 import { OrchestratorError, type ErrorKind } from '../../errors';
 import type { CapabilityPolicy } from '../../policy/policies';
 import { asOrchestratorError } from '../../policy/retry';
 import { provenanceFactors, type ArgProvenance, type PlannedArg } from '../argPlanning';
 import type { FallbackDefinition, JsonObject, RunContext, StepConfidenceRules, ToolStep } from '../definition';
-import type { StepResult } from '../results';
+import { localCapability, type LocalCapability } from '../local';
+import { PLACEHOLDER_PENALTY, type StepResult } from '../results';
 import { recordStepStart, type RunEnv } from '../runEnv';
 import type { Scope } from '../scope';
-import { errorInfo, failureResult, inputCap, stepBase, type HubInputs } from '../stepResults';
+import { errorInfo, failureResult, inputCap, jsonCopy, stepBase, type HubInputs } from '../stepResults';
 import type { StepInfo } from '../validate';
 import { prepareCall } from './toolArgs';
 import { invokeTool } from './toolCall';
@@ -57,12 +60,15 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
   } catch (error) {
     return failureResult(env, scope, info, asOrchestratorError(error, 'invalid_result'), started, 0, [`could not build the arguments`]);
   }
+  const local = localCapability(capability);
+  if (local) return serveLocal(env, scope, info, local, args, started);
   const policy = scope.policies.get(capability);
   const resolution = env.options.policy.resolve(capability);
   let failure: OrchestratorError;
   let attempts = 0;
   let provenance: ArgProvenance[] = [];
   let argWarnings: string[] = [];
+  let placeholder = false;
   if (resolution.status === 'available' && resolution.writes && !info.writes) {
     return failureResult(
       env,
@@ -81,7 +87,9 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
     ({ args, provenance, warnings: argWarnings } = prepared);
     const outcome = await invokeTool(env, scope, { stepId, capability, args, writes: info.writes });
     attempts = outcome.attempts;
-    if (outcome.ok) {
+    // A write's answer is kept whatever it says (it may have been applied); its confidence is capped at 0.
+    const fake = outcome.ok && !info.writes ? placeholderMarker(outcome.data) : undefined;
+    if (outcome.ok && !fake) {
       if (outcome.source === 'cache') env.emit({ type: 'cache_hit', runId: env.runId, stepId, capability, ageMs: outcome.ageMs ?? 0, at: env.clock.now() });
       const finishedAt = env.clock.now();
       const confidence = scoreToolResult({
@@ -113,9 +121,11 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
         ...(provenance.length > 0 ? { argProvenance: provenance } : {}),
       };
     }
-    failure = outcome.error;
+    placeholder = fake !== undefined;
+    failure = outcome.ok ? new OrchestratorError('unavailable', `placeholder: server backend unavailable (${fake})`, { tool: capability }) : outcome.error;
   }
-  if (env.signal.aborted || info.writes || NOT_RECOVERABLE.has(failure.kind)) return withProvenance(failureResult(env, scope, info, failure, started, attempts), provenance);
+  const end = (result: StepResult) => withProvenance(placeholder ? asPlaceholder(result) : result, provenance);
+  if (env.signal.aborted || info.writes || NOT_RECOVERABLE.has(failure.kind)) return end(failureResult(env, scope, info, failure, started, attempts));
 
   // Rung 2: a cached result within the capability's max age.
   const cached = fromCache(env, scope, info, ctx, { spec, policy, args, failure, started, attempts });
@@ -126,7 +136,38 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
     const result = await runFallback(env, scope, info, ctx, { capability, args, fallback: spec.fallback, failure, started, attempts });
     if (result) return result;
   }
-  return withProvenance(failureResult(env, scope, info, failure, started, attempts), provenance);
+  return end(failureResult(env, scope, info, failure, started, attempts));
+}
+
+/** A capability the engine serves from its own state (local.ts): resolved before the server's tools. */
+function serveLocal(env: RunEnv, scope: Scope, info: StepInfo, local: LocalCapability, args: JsonObject, started: number): StepResult {
+  let data: JsonObject;
+  try {
+    data = jsonCopy(local.serve(env.options.policy, args));
+  } catch (error) {
+    return failureResult(env, scope, info, asOrchestratorError(error, 'invalid_result'), started, 0);
+  }
+  const finishedAt = env.clock.now();
+  return {
+    ...stepBase(scope, info, started),
+    status: 'succeeded',
+    source: 'live',
+    capability: local.name,
+    tool: `engine:${local.name}`,
+    data,
+    confidence: confidenceOf(1, `${local.description}: the engine's own state`),
+    attempts: 0,
+    durationMs: finishedAt - started,
+    finishedAt,
+    warnings: [],
+  };
+}
+
+/** A non-critical step left with a placeholder: not a missing result averaged in as 0, but excluded and charged on the run. */
+function asPlaceholder(result: StepResult): StepResult {
+  if (result.skip?.cause !== 'unavailable' || !result.error) return result;
+  const reason = result.error.message;
+  return { ...result, skip: { cause: 'placeholder', reason }, confidence: confidenceOf(0, `${reason}: left out of the phase confidence, −${PLACEHOLDER_PENALTY.toFixed(2)} on the run's`) };
 }
 
 function withProvenance(result: StepResult, provenance: ArgProvenance[]): StepResult {
@@ -147,7 +188,7 @@ function fromCache(env: RunEnv, scope: Scope, info: StepInfo, ctx: RunContext, f
   const { spec, policy, failure, started, attempts } = failed;
   const { capability, rules, inputs } = spec;
   const cached = env.options.policy.cachedWithin(capability, failed.args, policy.cache.maxAgeMs);
-  if (!cached) return undefined;
+  if (!cached || placeholderMarker(cached.data)) return undefined;
   const label = `using cached result from ${formatAge(cached.ageMs)} ago`;
   env.emit({ type: 'fallback_used', runId: env.runId, stepId: scope.prefix + info.def.id, capability, fallback: 'cache', label, error: errorInfo(failure), at: env.clock.now() });
   const finishedAt = env.clock.now();

@@ -4,6 +4,7 @@
  * The same problem reported by two tools (validate_schedule and detect_conflicts both see an
  * 80-hour breach) becomes one finding that names both sources.
  */
+import { classifyIssue, knownFamily, UNCLASSIFIED, type Classification } from './classify';
 import { at, list, num, obj, str, strings, type Json } from './read';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -29,6 +30,8 @@ export type Finding = {
   unit?: string;
   message: string;
   suggestedFix?: string;
+  /** How the rule was inferred when the server did not name a known one (details, message, or not at all). */
+  classification?: Omit<Classification, 'rule'>;
   /** Step ids that reported it. */
   sources: string[];
 };
@@ -65,29 +68,6 @@ export function worse(a: Severity, b: Severity): Severity {
   return SEVERITY_RANK[a] <= SEVERITY_RANK[b] ? a : b;
 }
 
-/** Families that name the same rule across tools (rule keys, VI.F ids, validator rule types, conflict types). */
-const FAMILIES: readonly [RegExp, string][] = [
-  [/approach/, 'approaching_weekly_hours'],
-  [/^vi_f_1$|80|weekly_hours|work_hour/, 'weekly_hours'],
-  [/^vi_f_2_c$|1_in_7|one_day_in_seven|day_off|consecutive_duty/, 'day_off'],
-  [/^vi_a|supervision/, 'supervision'],
-  [/^vi_f_3$|continuous/, 'continuous_duty'],
-  [/^vi_f_2_[ab]$|rest/, 'rest'],
-  [/^vi_f_7$|call_freq|every_third|call/, 'call_frequency'],
-  [/^vi_f_5$|moonlight/, 'moonlighting'],
-  [/double_book|overlap_shift/, 'double_booking'],
-  [/leave|absence/, 'leave_overlap'],
-  [/credential|eligib/, 'credential_mismatch'],
-  [/coverage|understaff|overstaff/, 'coverage'],
-];
-
-function knownFamily(raw: string | undefined): string | undefined {
-  const s = (raw ?? '').toLowerCase().replace(/[-\s.:]/g, '_');
-  if (s.length === 0) return undefined;
-  for (const [pattern, family] of FAMILIES) if (pattern.test(s)) return family;
-  return undefined;
-}
-
 /** The family of the first name that has a known one, else the first name itself. */
 export function ruleFamily(...names: (string | undefined)[]): string {
   for (const n of names) {
@@ -112,6 +92,7 @@ export const RULE_LABELS: Readonly<Record<string, string>> = {
   leave_overlap: 'shift during leave',
   credential_mismatch: 'credential / eligibility',
   coverage: 'coverage minimum',
+  [UNCLASSIFIED]: 'unclassified violation',
 };
 
 function pair(value: unknown): [string, string] | undefined {
@@ -143,7 +124,8 @@ export function findingFrom(issue: Json, source: string): Finding {
   const ruleId = str(issue, 'rule_id', 'rule_type', 'type', 'conflict_type');
   // The constraint name of validate_schedule_by_id is "<rule key>: <title>".
   const constraint = str(issue, 'constraint_name')?.split(':')[0];
-  const rule = ruleFamily(str(issue, 'rule_key', 'key'), constraint, str(issue, 'rule_type'), str(issue, 'conflict_type'), str(issue, 'type'), str(issue, 'rule_id'));
+  const classification = classifyIssue(issue, [str(issue, 'rule_key', 'key'), constraint, str(issue, 'rule_type'), str(issue, 'conflict_type'), str(issue, 'type'), str(issue, 'rule_id')]);
+  const rule = classification.rule;
   const conflictType = str(issue, 'conflict_type');
   let severity = normaliseSeverity(issue['severity']);
   const docSeverity = conflictType && !isAdvisory(issue) ? CONFLICT_SEVERITY[conflictType] : undefined;
@@ -179,6 +161,9 @@ export function findingFrom(issue: Json, source: string): Finding {
   if (excess !== undefined) finding.excess = excess;
   if (unit) finding.unit = unit;
   if (suggestedFix) finding.suggestedFix = suggestedFix;
+  if (classification.basis !== 'rule_type') {
+    finding.classification = { basis: classification.basis, confidence: classification.confidence, ...(classification.alsoMatches ? { alsoMatches: classification.alsoMatches } : {}) };
+  }
   return finding;
 }
 

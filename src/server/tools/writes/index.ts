@@ -5,10 +5,10 @@
  * changes) and returns the `data_version` after the write and the `schedule_id`.
  * Failures are ToolErrors with a code: CONFLICT, NOT_FOUND, INVALID_STATUS, LOCKED,
  * INFEASIBLE, NO_SCHEDULE_FOUND, ROLLBACK_WINDOW_EXPIRED, VALIDATION_FAILED, REASON_REQUIRED,
- * FORBIDDEN, CANCELLED, INVALID_INPUT.
+ * FORBIDDEN, CANCELLED, INVALID_INPUT, CONSENT_EXPIRED.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { ServiceDeps } from '../../generation/service';
+import type { SwapDeps } from '../../swaps/service';
 import type { ScheduleStore } from '../../store/store';
 import type { ToolContext } from '../context';
 import { registerDraftPreviewTool, registerPublishTool, registerRollbackPublishTool } from './drafts';
@@ -18,8 +18,8 @@ import { registerApproveSwapTool, registerCancelSwapTool, registerConsentTool } 
 import { registerExecuteSwapTool, registerRollbackSwapTool } from './swapExecution';
 import { registerRequestSwapTool, registerValidateSwapTool } from './swapRequests';
 
-export function registerWriteTools(server: McpServer, ctx: ToolContext, store: ScheduleStore): void {
-  const deps: ServiceDeps = { store, now: () => ctx.now(), logger: ctx.logger };
+export function registerWriteTools(server: McpServer, ctx: ToolContext, store: ScheduleStore, consentTtlMs?: number): void {
+  const deps: SwapDeps = { store, now: () => ctx.now(), logger: ctx.logger, ...(consentTtlMs !== undefined ? { consentTtlMs } : {}) };
   // Registration order is the order clients list the tools in.
   registerGenerateTool(server, deps);
   registerCancelGenerationTool(server, deps);
