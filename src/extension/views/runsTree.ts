@@ -78,7 +78,11 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
 
   getChildren(node?: RunsNode): RunsNode[] {
     const app = this.host.app;
-    if (!app) return [];
+    if (!app) {
+      // The view opened before any command: make the application (no connection yet) so the run history shows.
+      if (!node) void this.host.ensureApp().catch((error: unknown) => this.host.logger.log('warn', 'The Runs view could not load the run history', { error: String(error) }));
+      return [];
+    }
     if (!node) return app.runs.list().map((r) => this.node({ kind: 'run', runId: r.snapshot.runId }));
     const run = app.runs.snapshot(node.runId);
     if (!run) return [];

@@ -5,6 +5,7 @@
 import { runRegisteredTests } from '../../support/vscode/runner';
 import './activation';
 import './catalog';
+import './workflows';
 
 export function run(): Promise<void> {
   return runRegisteredTests({ reportFile: process.env['SCHED_ORCH_VSCODE_REPORT'] });
