@@ -132,17 +132,26 @@ test('Execute Swap picks the requester and one of their assignments from server 
   assert.ok(shown.phases.length > 0);
 }, 150_000);
 
-const GENERATE_RANGE = { 'From': '2027-01-04', 'To': '2027-01-10' };
+// Keys match the input boxes' prompts (the fields' descriptions).
+const GENERATE_RANGE = { 'First day': '2027-01-04', 'Last day': '2027-01-10' };
 
-test('Cancel Run during a generation stops it; the tree shows it cancelled', async () => {
+test('Cancel Run stops a generation waiting for its approval; the tree shows it cancelled', async () => {
   const a = await api();
-  script({ picks: { Mode: 'standard' }, inputs: GENERATE_RANGE });
+  // "Approve…" then leaving the reason prompt: the request stays pending and the run waits.
+  script({ picks: { Mode: 'express' }, inputs: GENERATE_RANGE, warning: 'Approve with override…' });
+  const window = vscode.window as unknown as { showInputBox: (o?: vscode.InputBoxOptions) => Thenable<string | undefined> };
+  const scripted = window.showInputBox;
+  window.showInputBox = (o) => (/Why approve|Reason for approving/.test(`${o?.title ?? ''} ${o?.prompt ?? ''}`) ? Promise.resolve(undefined) : scripted(o));
   const runId = await vscode.commands.executeCommand<string>('schedOrch.generateSchedule');
   assert.ok(runId);
-  await eventually(() => (app(a).runs.snapshot(runId)?.phases.filter((p) => p.state === 'completed').length ?? 0) >= 2, 'two phases done', 60_000);
+  await eventually(() => app(a).approvals.pending().some((p) => p.runId === runId), 'the run to wait for its approval', 60_000);
+  assert.equal(app(a).runs.snapshot(runId)?.state, 'waiting');
+  const badge = (await treeOf(a, runId)).run.contextValue ?? '';
+  assert.match(badge, /\bwaiting\b/);
   assert.equal(await vscode.commands.executeCommand('schedOrch.cancelRun', runId), true);
   const run = await finished(a, runId, 30_000);
   assert.equal(run.state, 'cancelled');
+  assert.equal(app(a).approvals.pending().length, 0, 'the cancelled run left its approval pending');
   assert.match(String((await treeOf(a, runId)).run.description), /cancelled/);
 }, 120_000);
 
@@ -155,7 +164,7 @@ test('Generate Schedule: rejecting in the modal leaves the published schedule un
   const run = await finished(a, runId, 150_000);
   const modal = asked.find((q) => q.kind === 'warning');
   assert.ok(modal?.modal, `no modal approval; the run ended ${run.state}: ${run.reason ?? ''}`);
-  assert.match(modal.detail ?? '', /assignment\(s\) added/);
+  assert.match(modal.detail ?? '', /Approving allows: /);
   assert.equal(run.approvals[0]?.answer?.approved, false);
   const after = await schedule(a);
   assert.equal(after['schedule_id'], before['schedule_id']);
@@ -166,7 +175,7 @@ test('Generate Schedule: approving with an override publishes and keeps an excep
   const a = await api();
   await vscode.workspace.getConfiguration('schedOrch').update('approverName', 'Dr. Test Approver', vscode.ConfigurationTarget.Global);
   try {
-    const asked = script({ picks: { Mode: 'express' }, inputs: { ...GENERATE_RANGE, 'Why approve despite': 'coverage gap accepted for one week', 'Reason for approving': 'reviewed the draft' } });
+    const asked = script({ picks: { Mode: 'express' }, warning: 'Approve with override…', inputs: { ...GENERATE_RANGE, 'Why approve despite': 'coverage gap accepted for one week', 'Reason for approving': 'reviewed the draft' } });
     const runId = await vscode.commands.executeCommand<string>('schedOrch.generateSchedule');
     assert.ok(runId);
     const run = await finished(a, runId, 150_000);

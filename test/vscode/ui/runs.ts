@@ -1,0 +1,119 @@
+/**
+ * The workflows as a user meets them: from the palette, through the quick picks, to the Runs
+ * tree with confidences, the modal approval of a generated draft, Cancel from the tree, and
+ * the walkthrough. Run once in the dark theme and once in the light one; every step leaves a
+ * screenshot.
+ */
+import assert from 'node:assert/strict';
+import type { Locator } from 'playwright-core';
+import type { Workbench } from '../../support/vscode/workbench';
+import { test } from '../../support/vscode/runner';
+import type { UiScenario } from './index';
+import { runSteps } from './scenario';
+
+const TITLES = {
+  checkCompliance: 'Schedule Orchestrator: Check Compliance',
+  generateSchedule: 'Schedule Orchestrator: Generate Schedule',
+};
+
+/** Answers the open quick input: types `text` (or keeps the default) and presses Enter. */
+async function answer(workbench: Workbench, title: RegExp, text?: string): Promise<void> {
+  const widget = workbench.page.locator('.quick-input-widget', { hasText: title });
+  await widget.waitFor({ timeout: 60_000 });
+  if (text !== undefined) await workbench.quickInput().fill(text);
+  await workbench.page.keyboard.press('Enter');
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'detached', timeout: 60_000 }).catch(() => undefined);
+}
+
+function runsView(workbench: Workbench): Locator {
+  return workbench.page.locator('.pane', { has: workbench.page.locator('.pane-header', { hasText: 'Runs' }) });
+}
+
+function row(workbench: Workbench, text: string | RegExp): Locator {
+  return runsView(workbench).locator('.monaco-list-row', { hasText: text });
+}
+
+async function generate(workbench: Workbench, mode: string): Promise<void> {
+  await workbench.runCommand(TITLES.generateSchedule);
+  await answer(workbench, /Schedule generation \(1\/3\)/, mode);
+  await answer(workbench, /Schedule generation \(2\/3\)/, '2027-01-04');
+  await answer(workbench, /Schedule generation \(3\/3\)/, '2027-01-10');
+}
+
+function scenario(theme: 'dark' | 'light'): UiScenario {
+  const shot = (name: string) => `${theme}-${name}`;
+  return {
+    name: `runs-${theme}`,
+    setUp: () =>
+      Promise.resolve({
+        settings: { 'workbench.colorTheme': theme === 'dark' ? 'Default Dark Modern' : 'Default Light Modern', 'workbench.view.alwaysShowHeaderActions': true },
+        tearDown: () => Promise.resolve(),
+      }),
+    run: (context) =>
+      runSteps(context, (workbench) => {
+        const { page } = workbench;
+
+        test('the activity bar has the Schedule Orchestrator container with its welcome content', async () => {
+          await workbench.ready();
+          await page.locator('.activitybar [aria-label^="Schedule Orchestrator"]').click();
+          await runsView(workbench).getByText('No runs yet').waitFor({ timeout: 60_000 });
+          await workbench.screenshot(shot('10-runs-welcome'));
+        }, 120_000);
+
+        test('Check Compliance from the palette: mode and range quick inputs, then the Runs tree shows phases with confidences', async () => {
+          await workbench.runCommand(TITLES.checkCompliance);
+          await answer(workbench, /ACGME compliance \(1\/3\)/, undefined);
+          await workbench.screenshot(shot('11-compliance-range-prompt'));
+          await answer(workbench, /ACGME compliance \(2\/3\)/);
+          await answer(workbench, /ACGME compliance \(3\/3\)/);
+          await row(workbench, /ACGME/).first().waitFor({ timeout: 60_000 });
+          await row(workbench, /\d\.\d\d (Moderate|High|Very high|Low|Very low|None)/).first().waitFor({ timeout: 90_000 });
+          await runsView(workbench).locator('.monaco-list-row', { hasText: /ACGME compliance/ }).first().locator('.label-description', { hasText: /standard · (completed|needs review|blocked)/ }).waitFor({ timeout: 90_000 });
+          await workbench.screenshot(shot('12-compliance-runs-tree'));
+          assert.ok((await row(workbench, /\d\.\d\d/).count()) >= 3);
+        }, 150_000);
+
+        if (theme === 'dark') {
+          test('Generate Schedule reaches the modal approval; Reject publishes nothing', async () => {
+            await workbench.clearNotifications().catch(() => undefined);
+            await generate(workbench, 'express');
+            const dialog = page.locator('.monaco-dialog-box');
+            await dialog.waitFor({ timeout: 120_000 });
+            assert.match((await dialog.textContent()) ?? '', /assignment\(s\) added/);
+            await workbench.screenshot(shot('13-generate-modal-approval'));
+            await dialog.locator('.monaco-button', { hasText: 'Reject' }).click();
+            await row(workbench, /Schedule generation/).first().locator('.label-description', { hasText: /rejected|blocked/ }).waitFor({ timeout: 60_000 });
+            await workbench.screenshot(shot('14-generate-rejected'));
+          }, 180_000);
+
+          test('Cancel from the tree stops a running generation', async () => {
+            await generate(workbench, 'standard');
+            const running = row(workbench, /Schedule generation/).first();
+            await running.locator('.label-description', { hasText: /running/ }).waitFor({ timeout: 30_000 });
+            await running.hover();
+            await running.locator('.action-label[aria-label^="Cancel Run"]').click();
+            await running.locator('.label-description', { hasText: /cancelled/ }).waitFor({ timeout: 30_000 });
+            await workbench.screenshot(shot('15-cancelled-from-tree'));
+          }, 120_000);
+        }
+
+        test('the status bar shows the connection and the latest result; the Server view lists capabilities and health', async () => {
+          await workbench.statusBarItem('Scheduling: connected').waitFor();
+          await page.locator('.pane-header', { hasText: 'Server' }).click();
+          await page.locator('.pane .monaco-list-row', { hasText: 'Capabilities' }).waitFor();
+          await workbench.screenshot(shot('16-server-view'));
+        }, 60_000);
+
+        test('the walkthrough opens', async () => {
+          await workbench.runCommand('Welcome: Open Walkthrough...');
+          await answer(workbench, /walkthrough/i, 'Schedule Orchestrator');
+          await page.getByText('Get started with the Schedule Orchestrator').first().waitFor({ timeout: 30_000 });
+          await page.getByText('Run a compliance check').first().waitFor();
+          await workbench.screenshot(shot('17-walkthrough'));
+        }, 60_000);
+      }),
+  };
+}
+
+export const runsDarkScenario = scenario('dark');
+export const runsLightScenario = scenario('light');
