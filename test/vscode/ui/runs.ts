@@ -55,7 +55,7 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
 
         test('the activity bar has the Schedule Orchestrator container with its welcome content', async () => {
           await workbench.ready();
-          await page.locator('.activitybar [aria-label^="Schedule Orchestrator"]').click();
+          await page.locator('.activitybar a.action-label[aria-label^="Schedule Orchestrator"]').click();
           await runsView(workbench).getByText('No runs yet').waitFor({ timeout: 60_000 });
           await workbench.screenshot(shot('10-runs-welcome'));
         }, 120_000);
