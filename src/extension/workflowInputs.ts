@@ -1,15 +1,17 @@
 /**
- * Asks a person for a workflow's inputs with quick picks and input boxes: the mode (with its
- * description), the date range (defaulting to the current schedule's, read from the server;
- * a new schedule defaults to next Monday to Sunday), and for a swap the requester and one of
- * their assignments, picked from lists the server gives. The inputs are checked by the
- * workflow's own parser before anything starts.
+ * Asks a person for a workflow's inputs, following the workflow's input plan
+ * (src/core/workflows/inputFields.ts): the mode first (with its description), then each field
+ * the plan asks for — dates in input boxes with the plan's default (the current schedule's
+ * range, read from the server; next week for a new schedule), choices in quick picks (people
+ * and a person's assignments come from the server, never typed ids). Fields the plan does not
+ * ask for keep their previous value (re-run with edited inputs) or their computed default.
+ * The workflow's own parser checks the inputs before anything starts.
  */
 import * as vscode from 'vscode';
 import { defaultValue, localDate, type Choice, type InputChoices, type ScheduleFacts } from '../core/app/inputChoices';
 import { workflowModule } from '../core/app/schedulingApp';
 import type { JsonObject } from '../core/engine/definition';
-import { SCOPE_FIELDS, type DefaultRule } from '../core/workflows/shared/inputPlan';
+import type { DefaultRule, InputField } from '../core/workflows/shared/inputPlan';
 
 export interface WorkflowRequest {
   workflow: string;
@@ -18,76 +20,103 @@ export interface WorkflowRequest {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-/** Defaults of the range for each workflow: read workflows look at the current schedule, generation plans the next week. */
-const RANGE_DEFAULTS: Readonly<Record<string, readonly [DefaultRule, DefaultRule]>> = {
-  generate: ['next_monday', 'next_sunday'],
-};
+const RULES: ReadonlySet<string> = new Set<DefaultRule>(['schedule_start', 'schedule_end', 'next_monday', 'next_sunday', 'today']);
+/** A quick-pick answer that leaves an optional input to the workflow's default. */
+const DEFAULT_CHOICE = '\u0000default';
+/** A prompt the person closed: stop asking. */
+const CANCELLED = Symbol('cancelled');
 
-function field(key: 'start_date' | 'end_date') {
-  const found = SCOPE_FIELDS.find((f) => f.key === key);
-  if (!found) throw new Error(`no input field ${key}`);
-  return found;
-}
-
-async function pick(title: string, placeholder: string, choices: readonly Choice[], preferred?: string): Promise<string | undefined> {
-  const items = choices.map((c) => ({ label: c.label, description: c.description, value: c.value, picked: c.value === preferred }));
-  items.sort((a, b) => Number(b.picked) - Number(a.picked));
-  const chosen = await vscode.window.showQuickPick(items, { title, placeHolder: placeholder, ignoreFocusOut: true, matchOnDescription: true });
+async function pick(title: string, placeHolder: string, choices: readonly Choice[], preferred?: string): Promise<string | undefined> {
+  const items = choices.map((c) => ({ label: c.label, description: c.description, value: c.value }));
+  // The preferred (previous or default) choice first: Enter takes it.
+  items.sort((a, b) => Number(b.value === preferred) - Number(a.value === preferred));
+  const chosen = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true, matchOnDescription: true });
   return chosen?.value;
 }
 
-async function askDate(title: string, key: 'start_date' | 'end_date', value: string | undefined): Promise<string | undefined | null> {
-  const f = field(key);
-  const answer = await vscode.window.showInputBox({
+function validator(field: InputField): (text: string) => string | undefined {
+  return (raw) => {
+    const text = raw.trim();
+    if (text === '') return field.required ? `${field.title} is required` : undefined;
+    if (field.type === 'date') return ISO_DATE.test(text) ? undefined : 'Use the form YYYY-MM-DD';
+    if (field.type === 'integer' || field.type === 'number') {
+      const n = Number(text);
+      if (!Number.isFinite(n) || (field.type === 'integer' && !Number.isInteger(n))) return `${field.title} must be ${field.type === 'integer' ? 'a whole number' : 'a number'}`;
+      if ((field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max)) return `${field.title} must be between ${field.min ?? '-∞'} and ${field.max ?? '∞'}`;
+    }
+    return undefined;
+  };
+}
+
+interface Context {
+  today: string;
+  source: InputChoices;
+  schedule?: ScheduleFacts | undefined;
+  inputs: Record<string, unknown>;
+}
+
+async function initialValue(field: InputField, ctx: Context, previous: unknown): Promise<string | undefined> {
+  if (previous !== undefined) return String(previous);
+  if (typeof field.default === 'string' && RULES.has(field.default)) {
+    const rule = field.default as DefaultRule;
+    if (rule.startsWith('schedule') && !ctx.schedule) ctx.schedule = await ctx.source.schedule(new AbortController().signal);
+    return defaultValue(rule, ctx.today, ctx.schedule);
+  }
+  return field.default === undefined ? undefined : String(field.default);
+}
+
+async function ask(field: InputField, title: string, ctx: Context, previous: unknown): Promise<unknown> {
+  const signal = new AbortController().signal;
+  if (field.choicesFrom === 'people' || field.choicesFrom === 'requester_assignments') {
+    const choices = field.choicesFrom === 'people' ? await ctx.source.people(signal) : await ctx.source.assignments(String(ctx.inputs['requester']), ctx.today, signal);
+    if (choices.length === 0) throw new Error(field.choicesFrom === 'people' ? 'The server lists no people.' : 'That person has no assignments in the coming weeks: nothing to swap.');
+    return (await pick(title, field.title, choices, previous as string | undefined)) ?? CANCELLED;
+  }
+  if (field.type === 'enum' || field.type === 'boolean') {
+    const options: Choice[] = field.type === 'boolean' ? [{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }] : (field.choices ?? []).map((c) => ({ value: c.value, label: c.value, description: c.description }));
+    if (!field.required) options.push({ value: DEFAULT_CHOICE, label: 'Default', description: "the workflow's or server's default" });
+    const chosen = await pick(title, field.title, options, previous === undefined ? (field.required ? undefined : DEFAULT_CHOICE) : String(previous));
+    if (chosen === undefined) return CANCELLED;
+    if (chosen === DEFAULT_CHOICE) return undefined;
+    return field.type === 'boolean' ? chosen === 'true' : chosen;
+  }
+  const value = await initialValue(field, ctx, previous);
+  const text = await vscode.window.showInputBox({
     title,
-    prompt: `${f.description}${value ? '' : '; leave empty for the workflow default'}`,
+    prompt: `${field.description}${field.required ? '' : value ? '' : '; leave empty for the default'}`,
     value: value ?? '',
     ignoreFocusOut: true,
-    validateInput: (text) => (text.trim() === '' || ISO_DATE.test(text.trim()) ? undefined : 'Use the form YYYY-MM-DD'),
+    validateInput: validator(field),
   });
-  if (answer === undefined) return null;
-  return answer.trim() || undefined;
+  if (text === undefined) return CANCELLED;
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  return field.type === 'integer' || field.type === 'number' ? Number(trimmed) : trimmed;
 }
 
 /**
- * Asks for everything the workflow needs; undefined when the person cancels a prompt.
+ * Asks for everything the workflow's plan asks for; undefined when the person closes a prompt.
  * `previous` pre-fills the prompts (re-run with edited inputs).
  */
 export async function askWorkflowInputs(workflow: string, choices: () => Promise<InputChoices>, previous?: { mode: string; inputs: JsonObject }): Promise<WorkflowRequest | undefined> {
-  const definition = workflowModule(workflow).definition;
-  const step = (n: number, of: number) => `${definition.title} (${n}/${of})`;
+  const module = workflowModule(workflow);
+  const definition = module.definition;
+  const asked = module.inputPlan.fields.filter((f) => f.ask);
+  const step = (n: number) => `${definition.title} (${n}/${asked.length + 1})`;
   const modes = Object.entries(definition.modes).map(([value, m]) => ({ value, label: value, description: m.description }));
-  const mode = await pick(step(1, 3), 'Mode', modes, previous?.mode ?? definition.defaultMode);
+  const mode = await pick(step(1), 'Mode', modes, previous?.mode ?? definition.defaultMode);
   if (!mode) return undefined;
-  const today = localDate(Date.now());
-  const inputs: Record<string, unknown> = { today };
-  const source = await choices();
-  if (workflow === 'swap') {
-    const people = await source.people(new AbortController().signal);
-    const requester = await pick(step(2, 3), 'Who wants to give a shift away?', people, previous?.inputs['requester'] as string | undefined);
-    if (!requester) return undefined;
-    const assignments = await source.assignments(requester, today, new AbortController().signal);
-    if (assignments.length === 0) {
-      void vscode.window.showWarningMessage('That person has no assignments in the coming weeks: nothing to swap.');
-      return undefined;
-    }
-    const assignment = await pick(step(3, 3), 'Which assignment?', assignments, previous?.inputs['assignment_id'] as string | undefined);
-    if (!assignment) return undefined;
-    Object.assign(inputs, { requester, assignment_id: assignment });
-  } else {
-    const [startRule, endRule] = RANGE_DEFAULTS[workflow] ?? [field('start_date').default as DefaultRule, field('end_date').default as DefaultRule];
-    const schedule: ScheduleFacts | undefined = startRule.startsWith('schedule') ? await source.schedule(new AbortController().signal) : undefined;
-    const from = await askDate(step(2, 3), 'start_date', (previous?.inputs['start_date'] as string | undefined) ?? defaultValue(startRule, today, schedule));
-    if (from === null) return undefined;
-    const to = await askDate(step(3, 3), 'end_date', (previous?.inputs['end_date'] as string | undefined) ?? defaultValue(endRule, today, schedule));
-    if (to === null) return undefined;
-    if (from) inputs['start_date'] = from;
-    if (to) inputs['end_date'] = to;
-    for (const key of ['schedule_id', 'available_faculty', 'required_blocks', 'coverage_rate', 'algorithm', 'time_limit_seconds', 'tighten']) {
-      if (previous?.inputs[key] !== undefined) inputs[key] = previous.inputs[key];
-    }
+  const ctx: Context = { today: localDate(Date.now()), source: await choices(), inputs: {} };
+  for (const [i, field] of asked.entries()) {
+    const value = await ask(field, step(i + 2), ctx, previous?.inputs[field.key]);
+    if (value === CANCELLED) return undefined;
+    if (value !== undefined) ctx.inputs[field.key] = value;
+  }
+  for (const field of module.inputPlan.fields.filter((f) => !f.ask)) {
+    const value = previous?.inputs[field.key] ?? (field.default === 'today' ? ctx.today : undefined);
+    if (value !== undefined && value !== null) ctx.inputs[field.key] = value;
   }
   // The workflow's own parser: a bad range is a clear message and nothing starts.
-  definition.parseInputs(inputs);
-  return { workflow, mode, inputs };
+  definition.parseInputs(ctx.inputs);
+  return { workflow, mode, inputs: ctx.inputs };
 }

@@ -35,9 +35,11 @@ function row(workbench: Workbench, text: string | RegExp): Locator {
 
 async function generate(workbench: Workbench, mode: string): Promise<void> {
   await workbench.runCommand(TITLES.generateSchedule);
-  await answer(workbench, /Schedule generation \(1\/3\)/, mode);
-  await answer(workbench, /Schedule generation \(2\/3\)/, '2027-01-04');
-  await answer(workbench, /Schedule generation \(3\/3\)/, '2027-01-10');
+  await answer(workbench, /Schedule generation \(1\/4\)/, mode);
+  await answer(workbench, /Schedule generation \(2\/4\)/, '2027-01-04');
+  await answer(workbench, /Schedule generation \(3\/4\)/, '2027-01-10');
+  // The algorithm: Enter keeps the server's default.
+  await answer(workbench, /Schedule generation \(4\/4\)/);
 }
 
 function scenario(theme: 'dark' | 'light'): UiScenario {
@@ -62,13 +64,13 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
 
         test('Check Compliance from the palette: mode and range quick inputs, then the Runs tree shows phases with confidences', async () => {
           await workbench.runCommand(TITLES.checkCompliance);
-          await answer(workbench, /ACGME compliance \(1\/3\)/, undefined);
+          await answer(workbench, /Compliance check \(1\/3\)/, undefined);
           await workbench.screenshot(shot('11-compliance-range-prompt'));
-          await answer(workbench, /ACGME compliance \(2\/3\)/);
-          await answer(workbench, /ACGME compliance \(3\/3\)/);
+          await answer(workbench, /Compliance check \(2\/3\)/);
+          await answer(workbench, /Compliance check \(3\/3\)/);
           await row(workbench, /ACGME/).first().waitFor({ timeout: 60_000 });
           await row(workbench, /\d\.\d\d (Moderate|High|Very high|Low|Very low|None)/).first().waitFor({ timeout: 90_000 });
-          await runsView(workbench).locator('.monaco-list-row', { hasText: /ACGME compliance/ }).first().locator('.label-description', { hasText: /standard · (completed|needs review|blocked)/ }).waitFor({ timeout: 90_000 });
+          await runsView(workbench).locator('.monaco-list-row', { hasText: /Compliance check/ }).first().locator('.label-description', { hasText: /standard · (completed|needs review|blocked)/ }).waitFor({ timeout: 90_000 });
           await workbench.screenshot(shot('12-compliance-runs-tree'));
           assert.ok((await row(workbench, /\d\.\d\d/).count()) >= 3);
         }, 150_000);
