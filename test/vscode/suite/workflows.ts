@@ -70,6 +70,8 @@ async function treeOf(a: SchedOrchApi, runId: string) {
 const CONFIDENCE = /\d\.\d\d (None|Very low|Low|Moderate|High|Very high)/;
 
 async function schedule(a: SchedOrchApi): Promise<Record<string, unknown>> {
+  // A settings change drops the application; connecting makes it again.
+  if (!a.app()) assert.equal(await vscode.commands.executeCommand('schedOrch.connect'), true);
   const result = await app(a).connection.callTool('get_schedule_status_tool', {}, { signal: new AbortController().signal, timeoutMs: 20_000, maxTotalTimeoutMs: 30_000 });
   return resultData(result);
 }
@@ -209,8 +211,11 @@ test('Generate Schedule: approving with an override publishes and keeps an excep
   }
 }, 180_000);
 
-test('Export Report writes the Markdown report where the save dialog points', async () => {
+test('runs of an earlier application are listed from the history; Export Report writes one where the save dialog points', async () => {
   const a = await api();
+  await vscode.commands.executeCommand('schedOrch.disconnect');
+  assert.equal(await vscode.commands.executeCommand('schedOrch.connect'), true);
+  await app(a).loadHistory();
   const done = app(a)
     .runs.list()
     .find((r) => !r.live && r.snapshot.workflowId === 'compliance');
