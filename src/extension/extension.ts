@@ -28,7 +28,6 @@ const STATE_LABEL: Record<ConnectionState, string> = {
 export interface SchedOrchApi {
   app(): SchedulingApp | undefined;
   runsTree: vscode.TreeDataProvider<RunsNode>;
-  serverTree: ServerTree;
 }
 
 let host: Host | undefined;
@@ -108,7 +107,7 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
       if (RECONNECT_SECTIONS.some((s) => e.affectsConfiguration(s))) void current.reset();
     }),
   );
-  return { app: () => current.app, runsTree, serverTree };
+  return { app: () => current.app, runsTree };
 }
 
 export async function deactivate(): Promise<void> {

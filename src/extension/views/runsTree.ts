@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { phaseDescription, runDescription, runTooltipMarkdown, stepDescription, stepTooltipMarkdown } from '../../core/app/runLabels';
 import type { PhaseSnapshot, RunSnapshot, StepSnapshot } from '../../core/app/runSnapshot';
 import type { SchedulingApp } from '../../core/app/schedulingApp';
-import type { StoreChange, StoredRun } from '../../core/app/runStore';
+import type { StoreChange } from '../../core/app/runStore';
 import { COMMAND } from '../commands/ids';
 import type { Host } from '../host';
 
@@ -69,11 +69,6 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
   attach(view: vscode.TreeView<RunsNode>): void {
     this.view = view;
     this.updateBadge();
-  }
-
-  /** The runs the view lists (for other parts of the extension and tests). */
-  runs(): StoredRun[] {
-    return this.host.app?.runs.list() ?? [];
   }
 
   getChildren(node?: RunsNode): RunsNode[] {

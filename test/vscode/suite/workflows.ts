@@ -195,7 +195,8 @@ test('Generate Schedule: approving with an override publishes and keeps an excep
       assert.equal(approval.answer.override?.justification, 'coverage gap accepted for one week');
       assert.ok(approval.exception, 'no exception record');
     }
-    assert.equal(run.state, 'completed', run.reason);
+    // After publishing, the workflow may still ask for a review (early-warning signals on the new schedule).
+    assert.ok(['completed', 'needs_review'].includes(run.state), `${run.state}: ${run.reason ?? ''}`);
     const published = run.phases.flatMap((p) => p.steps).filter((s) => s.writes && s.capability === 'publish_draft');
     assert.deepEqual(
       published.map((s) => s.state),
