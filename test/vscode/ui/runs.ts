@@ -92,11 +92,14 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
             await generate(workbench, 'standard');
             const running = row(workbench, /Schedule generation/).first();
             await running.locator('.label-description', { hasText: /running/ }).waitFor({ timeout: 30_000 });
-            // The spinning icon keeps the row from ever being "stable": hover and click without waiting for it.
-            await running.hover({ force: true });
-            await running.locator('.action-label[aria-label^="Cancel Run"]').click({ force: true });
+            // The spinning icon keeps the row from ever being "stable": select it without waiting, which shows its inline actions.
+            await running.click({ force: true });
+            const cancel = running.locator('.action-label[aria-label^="Cancel Run"]');
+            await cancel.waitFor({ state: 'visible', timeout: 10_000 });
+            await workbench.screenshot(shot('15-cancel-inline-action'));
+            await cancel.click({ force: true });
             await running.locator('.label-description', { hasText: /cancelled/ }).waitFor({ timeout: 30_000 });
-            await workbench.screenshot(shot('15-cancelled-from-tree'));
+            await workbench.screenshot(shot('16-cancelled-from-tree'));
           }, 120_000);
         }
 
@@ -105,15 +108,15 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           // The status bar item opens (focuses) the Server view.
           await workbench.statusBarItem('Scheduling: connected').click();
           await page.locator('.pane .monaco-list-row', { hasText: 'Capabilities' }).waitFor();
-          await workbench.screenshot(shot('16-server-view'));
+          await workbench.screenshot(shot('17-server-view'));
         }, 60_000);
 
         test('the walkthrough opens', async () => {
           await workbench.runCommand('Welcome: Open Walkthrough...');
-          await answer(workbench, /walkthrough/i, 'Schedule Orchestrator');
+          await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with the Schedule Orchestrator' }).click();
           await page.getByText('Get started with the Schedule Orchestrator').first().waitFor({ timeout: 30_000 });
           await page.getByText('Run a compliance check').first().waitFor();
-          await workbench.screenshot(shot('17-walkthrough'));
+          await workbench.screenshot(shot('18-walkthrough'));
         }, 60_000);
       }),
   };
