@@ -40,7 +40,7 @@ export class ServerTree implements vscode.TreeDataProvider<ServerNode>, vscode.D
 
   getChildren(node?: ServerNode): ServerNode[] {
     const app = this.host.app;
-    if (!node) return app && this.host.connection.state === 'connected' ? [{ kind: 'connection' }, { kind: 'group', group: 'capabilities' }, { kind: 'group', group: 'health' }] : this.host.connection.state === 'disconnected' ? [] : [{ kind: 'connection' }];
+    if (!node) return app && this.host.connection.state === 'connected' ? [{ kind: 'connection' }, { kind: 'group', group: 'health' }, { kind: 'group', group: 'capabilities' }] : this.host.connection.state === 'disconnected' ? [] : [{ kind: 'connection' }];
     if (node.kind !== 'group' || !app) return [];
     if (node.group === 'capabilities') return app.capabilities().map((_c, index) => ({ kind: 'capability', index }));
     return app.health().map((h) => ({ kind: 'health', capability: h.capability }));
@@ -60,7 +60,8 @@ export class ServerTree implements vscode.TreeDataProvider<ServerNode>, vscode.D
     }
     if (node.kind === 'group') {
       const rows = node.group === 'capabilities' ? (app?.capabilities() ?? []) : (app?.health() ?? []);
-      const item = new vscode.TreeItem(node.group === 'capabilities' ? 'Capabilities' : 'Tool health', vscode.TreeItemCollapsibleState.Expanded);
+      // Health first and open; the long capability list starts folded (its summary is in the description).
+      const item = new vscode.TreeItem(node.group === 'capabilities' ? 'Capabilities' : 'Tool health', node.group === 'capabilities' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${node.group}`;
       item.description =
         node.group === 'capabilities' ? `${(app?.capabilities() ?? []).filter((c) => c.status === 'available').length} of ${rows.length} available` : rows.length === 0 ? 'no calls yet' : `${rows.length} tools called`;
