@@ -35,7 +35,8 @@ const builds = [
     platform: 'browser',
     target: 'es2022',
     format: 'iife',
-    entryPoints: { webview: 'src/webview/main.ts' },
+    // The catalog page and the run panel (its CSS, with codicons, lands in dist/runPanel.css).
+    entryPoints: { webview: 'src/webview/main.ts', runPanel: 'src/webview/runPanel/main.ts' },
     outdir: 'dist',
     loader: { '.ttf': 'file' },
   },

@@ -250,6 +250,19 @@ function printResults(phase, results) {
 
 // ---- the two phases
 
+/** The workbench with the webview's `section` scrolled into view (the visible webview holds it). */
+async function screenshotOf(page, name, section) {
+  try {
+    if (section) {
+      const view = page.frameLocator('iframe.webview:visible').frameLocator('iframe#active-frame');
+      await view.locator(`#${section}`).evaluate((node) => node.scrollIntoView({ block: 'start' }), undefined, { timeout: 10 * SECOND });
+    }
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  } catch (error) {
+    say(`screenshot ${name}: ${error.message}`);
+  }
+}
+
 async function integrationPhase(workspace) {
   const name = 'integration';
   const extensionsDir = join(RUN_DIR, name, 'extensions');
@@ -266,12 +279,17 @@ async function integrationPhase(workspace) {
     const payload = [
       ['extensionDevelopmentPath', remote(REPO_ROOT)],
       ['extensionTestsPath', remote(join(OUT, 'suite.js'))],
-      ['extensionEnvironment', JSON.stringify({ SCHED_ORCH_VSCODE_REPORT: report })],
+      ['extensionEnvironment', JSON.stringify({ SCHED_ORCH_VSCODE_REPORT: report, SCHED_ORCH_SCREENSHOTS: '1' })],
     ];
     let resolveExit;
     const exit = new Promise((resolve) => (resolveExit = resolve));
     // The workbench calls this when the suite's run() settles (only with the smoke-test driver on).
     await browser.page.exposeFunction('codeAutomationExit', (exitCode) => resolveExit(exitCode));
+    // A suite test asks for a screenshot by logging "[screenshot] <name> #<section>" (it waits for the file).
+    browser.page.on('console', (message) => {
+      const match = /\[screenshot\] ([\w.-]+)(?: #([\w-]+))?/.exec(message.text());
+      if (match) void screenshotOf(browser.page, match[1], match[2]);
+    });
     await browser.page.goto(workbenchUrl(server.port, workspace, payload), { timeout: 60 * SECOND });
     code = await within(300 * SECOND, 'the extension-host suite finishing', exit);
     await browser.page.screenshot({ path: join(ARTIFACTS, 'integration-end.png') });

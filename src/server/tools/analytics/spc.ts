@@ -43,7 +43,16 @@ export function registerSpcTool(server: McpServer, deps: AnalyticsDeps): void {
         mean_hours: z.number(),
         std_hours: z.number(),
         residents: z.array(
-          z.object({ resident_id: z.string(), weeks_analyzed: z.number(), mean_hours: z.number(), std_hours: z.number(), violations_detected: z.number(), severity: z.enum(['healthy', 'warning', 'critical']) }),
+          z.object({
+            resident_id: z.string(),
+            weeks_analyzed: z.number(),
+            mean_hours: z.number(),
+            std_hours: z.number(),
+            violations_detected: z.number(),
+            severity: z.enum(['healthy', 'warning', 'critical']),
+            weekly_hours: z.array(z.number()).describe('Counted hours of each week, in order.'),
+            week_starts: z.array(z.string()).describe('Start date of each week (empty for a series the caller gave).'),
+          }),
         ),
         analysis_summary: z.string(),
         recommended_actions: z.array(z.string()),
