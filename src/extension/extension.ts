@@ -3,7 +3,6 @@
  * wires the parts together — the host's connection and application, the commands, the Runs
  * and Server views, the status bar and the log channel. Nothing here knows a workflow.
  */
-import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { SchedulingApp } from '../core/app/schedulingApp';
 import type { ConnectionState } from '../core/mcp/connection';
@@ -12,6 +11,7 @@ import { COMMAND, VIEW } from './commands/ids';
 import { registerRunCommands } from './commands/runCommands';
 import { describeConnectError, registerServerCommands } from './commands/serverCommands';
 import { Host } from './host';
+import { RunPanels } from './panel/runPanel';
 import { channelLogger } from './log';
 import { RECONNECT_SECTIONS } from './settings';
 import { RunsTree, type RunsNode } from './views/runsTree';
@@ -63,15 +63,19 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
   };
   setContext();
 
+  // One set of run panels per application; their serializer restores the panels open before a reload.
+  let panels: RunPanels | undefined;
+  let serializer: vscode.Disposable | undefined;
+  const bindPanels = (app: SchedulingApp | undefined) => {
+    serializer?.dispose();
+    panels?.dispose();
+    panels = app ? new RunPanels(context.extensionUri, app, logger) : undefined;
+    serializer = panels?.registerSerializer();
+  };
   const openRun = async (runId: string) => {
-    const app = await current.ensureApp();
-    const report = app.reportFiles(runId).markdown;
-    if (existsSync(report)) {
-      await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(report));
-      return;
-    }
-    // A run still going has no report yet: show it in the tree.
-    await runsView.reveal({ kind: 'run', runId }, { select: true, focus: true, expand: true }).then(undefined, () => undefined);
+    await current.ensureApp();
+    if (!panels) throw new Error('The run panel is not available: the application could not start (see the log).');
+    panels.open(runId);
   };
 
   let unwatchRuns: () => void = () => undefined;
@@ -89,11 +93,13 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
       CatalogPanel.connectionChanged({ type: 'state', state, ...(error ? { error: describeConnectError(error) } : {}) });
     }),
     current.onDidChangeApp((app) => {
+      bindPanels(app);
       unwatchRuns();
       unwatchRuns = app ? app.runs.onDidChange((c) => (c.kind === 'changed' ? undefined : setContext())) : () => undefined;
       setContext();
     }),
     { dispose: () => unwatchRuns() },
+    { dispose: () => bindPanels(undefined) },
     ...registerServerCommands(context, current, channel),
     ...registerRunCommands(current, {
       openRun,

@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { RunTicket, SchedulingApp } from '../../core/app/schedulingApp';
 import { workflowModule } from '../../core/app/schedulingApp';
+import type { JsonObject } from '../../core/engine/definition';
 import { renderMarkdown } from '../../core/report/markdown';
 import { answerPending, modalResponder } from '../approvals';
 import type { Host } from '../host';
@@ -45,6 +46,8 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
     const controller = new AbortController();
     return Promise.resolve(start(controller.signal)).then((ticket) => {
       void followRun(app, ticket, controller, title, host.logger).then((result) => result && hooks.onResult(result));
+      // Every run gets its panel as it starts.
+      hooks.openRun(ticket.runId).catch((error: unknown) => host.logger.log('warn', `The panel of run ${ticket.runId} could not open`, { error: String(error) }));
       return ticket.runId;
     });
   };
@@ -98,20 +101,24 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
     ),
     vscode.commands.registerCommand(
       COMMAND.rerun,
-      guarded(async (runId: string) => {
+      guarded(async (runId: string, changes?: { mode?: string }) => {
         const app = await host.connected();
-        return watch(app, (signal) => app.rerun(runId, {}, { signal, responder: modalResponder }), `Re-run: ${app.runs.snapshot(runId)?.title ?? runId}`);
+        const title = `Re-run: ${app.runs.snapshot(runId)?.title ?? runId}`;
+        return watch(app, (signal) => app.rerun(runId, changes?.mode ? { mode: changes.mode } : {}, { signal, responder: modalResponder }), title);
       }),
     ),
     vscode.commands.registerCommand(
       COMMAND.rerunWithInputs,
-      guarded(async (runId: string) => {
+      guarded(async (runId: string, target?: { workflow?: string; mode?: string; inputs?: JsonObject }) => {
         const app = await host.connected();
         const previous = app.runs.snapshot(runId);
         if (!previous) throw new Error(`Run ${runId} is not listed`);
-        const request = await askWorkflowInputs(previous.workflowId, () => host.choices(), { mode: previous.mode, inputs: previous.inputs });
+        // A next action may suggest another workflow (or other inputs): its inputs pre-fill the prompts.
+        const workflow = target?.workflow ?? previous.workflowId;
+        const base = workflow === previous.workflowId ? previous.inputs : {};
+        const request = await askWorkflowInputs(workflow, () => host.choices(), { mode: target?.mode ?? (workflow === previous.workflowId ? previous.mode : workflowModule(workflow).definition.defaultMode), inputs: { ...base, ...target?.inputs } });
         if (!request) return undefined;
-        return watch(app, (signal) => app.start({ ...request, signal, responder: modalResponder }), previous.title);
+        return watch(app, (signal) => app.start({ ...request, signal, responder: modalResponder }), workflowModule(workflow).definition.title);
       }),
     ),
     vscode.commands.registerCommand(

@@ -92,12 +92,12 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
             await generate(workbench, 'standard');
             const running = row(workbench, /Schedule generation/).first();
             await running.locator('.label-description', { hasText: /running/ }).waitFor({ timeout: 30_000 });
-            // The spinning icon keeps the row from ever being "stable": select it without waiting, which shows its inline actions.
-            await running.click({ force: true });
-            const cancel = running.locator('.action-label[aria-label^="Cancel Run"]');
-            await cancel.waitFor({ state: 'visible', timeout: 10_000 });
-            await workbench.screenshot(shot('15-cancel-inline-action'));
-            await cancel.click({ force: true });
+            // The spinning icon keeps the row from ever being "stable": open its context menu without waiting for it.
+            await running.click({ button: 'right', force: true });
+            const cancel = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Cancel Run' });
+            await cancel.waitFor({ timeout: 10_000 });
+            await workbench.screenshot(shot('15-cancel-context-menu'));
+            await cancel.click();
             await running.locator('.label-description', { hasText: /cancelled/ }).waitFor({ timeout: 30_000 });
             await workbench.screenshot(shot('16-cancelled-from-tree'));
           }, 120_000);
