@@ -88,19 +88,25 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
             await workbench.screenshot(shot('14-generate-rejected'));
           }, 180_000);
 
-          test('Cancel from the tree stops a running generation', async () => {
+          test('a run left waiting for its approval is cancelled from the tree', async () => {
             await generate(workbench, 'standard');
-            const running = row(workbench, /Schedule generation/).first();
-            await running.locator('.label-description', { hasText: /running/ }).waitFor({ timeout: 30_000 });
-            // The spinning icon keeps the row from ever being "stable": open its context menu without waiting for it.
-            await running.click({ button: 'right', force: true });
+            // Approve…, then close the reason prompt: the run keeps waiting (the tree's badge counts it).
+            const dialog = page.locator('.monaco-dialog-box');
+            await dialog.waitFor({ timeout: 120_000 });
+            await dialog.locator('.monaco-button', { hasText: 'Approve' }).click();
+            await page.locator('.quick-input-widget', { hasText: /Approve: / }).waitFor();
+            await page.keyboard.press('Escape');
+            const waiting = row(workbench, /Schedule generation/).first();
+            await waiting.locator('.label-description', { hasText: /waiting/ }).waitFor({ timeout: 30_000 });
+            await workbench.screenshot(shot('15-run-waiting-for-approval'));
+            await waiting.click({ button: 'right', force: true });
             const cancel = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Cancel Run' });
             await cancel.waitFor({ timeout: 10_000 });
-            await workbench.screenshot(shot('15-cancel-context-menu'));
+            await workbench.screenshot(shot('16-cancel-context-menu'));
             await cancel.click();
-            await running.locator('.label-description', { hasText: /cancelled/ }).waitFor({ timeout: 30_000 });
-            await workbench.screenshot(shot('16-cancelled-from-tree'));
-          }, 120_000);
+            await waiting.locator('.label-description', { hasText: /cancelled/ }).waitFor({ timeout: 30_000 });
+            await workbench.screenshot(shot('17-cancelled-from-tree'));
+          }, 180_000);
         }
 
         test('the status bar shows the connection and the latest result; the Server view lists capabilities and health', async () => {
@@ -108,7 +114,7 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           // The status bar item opens (focuses) the Server view.
           await workbench.statusBarItem('Scheduling: connected').click();
           await page.locator('.pane .monaco-list-row', { hasText: 'Capabilities' }).waitFor();
-          await workbench.screenshot(shot('17-server-view'));
+          await workbench.screenshot(shot('18-server-view'));
         }, 60_000);
 
         test('the walkthrough opens', async () => {
@@ -116,7 +122,7 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with the Schedule Orchestrator' }).click();
           await page.getByText('Get started with the Schedule Orchestrator').first().waitFor({ timeout: 30_000 });
           await page.getByText('Run a compliance check').first().waitFor();
-          await workbench.screenshot(shot('18-walkthrough'));
+          await workbench.screenshot(shot('19-walkthrough'));
         }, 60_000);
       }),
   };
