@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { BenchResult } from './run';
 
-const TARGETS: Record<string, number> = { 'extension.js': 600, 'webview.js': 250 };
+/** The webview targets apply to each page's bundle: the catalog page and the run panel. */
+const TARGETS: Record<string, number> = { 'extension.js': 600, 'webview.js': 250, 'runPanel.js': 250 };
 
 export function run(): Promise<BenchResult[]> {
   const rows: BenchResult[] = [];
