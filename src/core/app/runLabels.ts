@@ -60,11 +60,13 @@ function factorLines(confidence: Confidence): string[] {
 export function stepTooltipMarkdown(step: StepSnapshot): string {
   const r = step.result;
   const lines = [`**${escapeMarkdown(step.title)}**${step.capability ? ` — ${code(step.capability)}` : ''}${r?.tool ? ` → ${code(r.tool)}` : ''}`, ''];
-  lines.push(`State: ${step.state}${step.writes ? ' (writes)' : ''}`);
+  // Facts one per line: a Markdown hard break (two spaces) ends each.
+  const facts = [`State: ${step.state}${step.writes ? ' (writes)' : ''}`];
   const source = stepSourceText(step);
-  if (source) lines.push(`Source: ${escapeMarkdown(source)}`);
+  if (source) facts.push(`Source: ${escapeMarkdown(source)}`);
+  if (r) facts.push(`Attempts: ${r.attempts}; duration ${formatMs(r.durationMs)}`);
+  lines.push(facts.join('  \n'));
   if (r) {
-    lines.push(`Attempts: ${r.attempts}; duration ${formatMs(r.durationMs)}`);
     if (r.status !== 'skipped') {
       lines.push('', `Confidence **${confidenceText(r.confidence.value)}**`);
       for (const line of factorLines(r.confidence)) lines.push(`- ${escapeMarkdown(line)}`);

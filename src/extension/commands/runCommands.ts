@@ -25,6 +25,13 @@ export interface RunCommandHooks {
 
 type StartArgs = Partial<Pick<WorkflowRequest, 'mode' | 'inputs'>>;
 
+/** A run command's first argument: the id (panel, palette, other callers) or the tree node (menus). */
+function runIdOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  const id = typeof arg === 'object' && arg !== null ? (arg as { runId?: unknown }).runId : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
 export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.Disposable[] {
   const report = (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
@@ -75,7 +82,8 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
   };
 
   const answer = (approved: boolean) =>
-    guarded(async (runId?: string): Promise<boolean> => {
+    guarded(async (arg?: unknown): Promise<boolean> => {
+      const runId = runIdOf(arg);
       const app = await host.ensureApp();
       const pending = app.approvals.pending().find((p) => runId === undefined || p.runId === runId);
       if (!pending) {
@@ -90,9 +98,9 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
     ...Object.entries(WORKFLOW_COMMANDS).map(([command, workflow]) => vscode.commands.registerCommand(command, startWorkflow(workflow))),
     vscode.commands.registerCommand(
       COMMAND.cancelRun,
-      guarded(async (runId?: string) => {
+      guarded(async (arg?: unknown) => {
         const app = await host.ensureApp();
-        const id = runId ?? (await pickRun(app, (live) => live, 'Choose a running run to cancel'));
+        const id = runIdOf(arg) ?? (await pickRun(app, (live) => live, 'Choose a running run to cancel'));
         if (!id) return false;
         const cancelled = app.cancel(id, 'cancelled from VS Code');
         if (!cancelled) void vscode.window.showInformationMessage(`Run ${id} is not running in this window.`);
@@ -101,7 +109,9 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
     ),
     vscode.commands.registerCommand(
       COMMAND.rerun,
-      guarded(async (runId: string, changes?: { mode?: string }) => {
+      guarded(async (arg: unknown, changes?: { mode?: string }) => {
+        const runId = runIdOf(arg);
+        if (!runId) throw new Error('Re-run needs a run');
         const app = await host.connected();
         const title = `Re-run: ${app.runs.snapshot(runId)?.title ?? runId}`;
         return watch(app, (signal) => app.rerun(runId, changes?.mode ? { mode: changes.mode } : {}, { signal, responder: modalResponder }), title);
@@ -109,7 +119,9 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
     ),
     vscode.commands.registerCommand(
       COMMAND.rerunWithInputs,
-      guarded(async (runId: string, target?: { workflow?: string; mode?: string; inputs?: JsonObject }) => {
+      guarded(async (arg: unknown, target?: { workflow?: string; mode?: string; inputs?: JsonObject }) => {
+        const runId = runIdOf(arg);
+        if (!runId) throw new Error('Re-run needs a run');
         const app = await host.connected();
         const previous = app.runs.snapshot(runId);
         if (!previous) throw new Error(`Run ${runId} is not listed`);
@@ -123,9 +135,9 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
     ),
     vscode.commands.registerCommand(
       COMMAND.resumeRun,
-      guarded(async (runId?: string) => {
+      guarded(async (arg?: unknown) => {
         const app = await host.connected();
-        const id = runId ?? (await pickRun(app, (live) => !live, 'Choose a run to resume (interrupted, failed or blocked)'));
+        const id = runIdOf(arg) ?? (await pickRun(app, (live) => !live, 'Choose a run to resume (interrupted, failed or blocked)'));
         if (!id) return undefined;
         return watch(app, (signal) => app.resume(id, { signal, responder: modalResponder }), `Resume: ${app.runs.snapshot(id)?.title ?? id}`);
       }),
@@ -134,17 +146,17 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
     vscode.commands.registerCommand(COMMAND.rejectRun, answer(false)),
     vscode.commands.registerCommand(
       COMMAND.openRun,
-      guarded(async (runId?: string) => {
+      guarded(async (arg?: unknown) => {
         const app = await host.ensureApp();
-        const id = runId ?? (await pickRun(app, () => true, 'Choose a run to open'));
+        const id = runIdOf(arg) ?? (await pickRun(app, () => true, 'Choose a run to open'));
         if (id) await hooks.openRun(id);
       }),
     ),
     vscode.commands.registerCommand(
       COMMAND.exportReport,
-      guarded(async (runId?: string, format?: 'markdown' | 'json', target?: vscode.Uri) => {
+      guarded(async (arg?: unknown, format?: 'markdown' | 'json', target?: vscode.Uri) => {
         const app = await host.ensureApp();
-        const id = runId ?? (await pickRun(app, (live) => !live, 'Choose a finished run to export'));
+        const id = runIdOf(arg) ?? (await pickRun(app, (live) => !live, 'Choose a finished run to export'));
         if (!id) return undefined;
         const saved = await app.report(id);
         if (!saved) throw new Error(`Run ${id} has no report yet (it is still running, or ended before one was written).`);

@@ -150,7 +150,9 @@ test('Cancel Run stops a generation waiting for its approval; the tree shows it 
   assert.equal(app(a).runs.snapshot(runId)?.state, 'waiting');
   const badge = (await treeOf(a, runId)).run.contextValue ?? '';
   assert.match(badge, /\bwaiting\b/);
-  assert.equal(await vscode.commands.executeCommand('schedOrch.cancelRun', runId), true);
+  // Tree menus pass the node, as here.
+  const node = ((await a.runsTree.getChildren()) ?? []).find((n) => n.runId === runId);
+  assert.equal(await vscode.commands.executeCommand('schedOrch.cancelRun', node), true);
   const run = await finished(a, runId, 30_000);
   assert.equal(run.state, 'cancelled');
   assert.equal(app(a).approvals.pending().length, 0, 'the cancelled run left its approval pending');
