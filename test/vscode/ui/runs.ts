@@ -113,7 +113,7 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           await workbench.statusBarItem('Scheduling: connected').waitFor();
           // The status bar item opens (focuses) the Server view.
           await workbench.statusBarItem('Scheduling: connected').click();
-          await page.locator('.pane .monaco-list-row', { hasText: 'Capabilities' }).waitFor();
+          await page.locator('.pane .monaco-list-row', { hasText: 'Tool health' }).waitFor();
           await workbench.screenshot(shot('18-server-view'));
         }, 60_000);
 
