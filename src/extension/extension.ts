@@ -1,17 +1,21 @@
 /**
- * The VS Code host: a thin layer over the core. It owns one connection to the configured
- * scheduling server, one log channel, and the commands; everything it shows comes from the
- * core (connection layer, capability catalogue).
+ * The VS Code host, a thin layer over the application layer (src/core/app): this file only
+ * wires the parts together — the host's connection and application, the commands, the Runs
+ * and Server views, the status bar and the log channel. Nothing here knows a workflow.
  */
 import * as vscode from 'vscode';
-import { OrchestratorError } from '../core/errors';
-import { CAPABILITIES } from '../core/mcp/capabilities';
-import { resolveCapability } from '../core/mcp/catalog';
-import { McpConnection, type ConnectionState } from '../core/mcp/connection';
-import type { CapabilityRow } from '../webview/messages';
+import type { SchedulingApp } from '../core/app/schedulingApp';
+import type { ConnectionState } from '../core/mcp/connection';
 import { CatalogPanel } from './catalogPanel';
+import { COMMAND, VIEW } from './commands/ids';
+import { registerRunCommands } from './commands/runCommands';
+import { describeConnectError, registerServerCommands } from './commands/serverCommands';
+import { Host } from './host';
+import { RunPanels } from './panel/runPanel';
 import { channelLogger } from './log';
-import { API_KEY_SECRET, secretApiKeySource, serverConfigFromSettings } from './serverSettings';
+import { RECONNECT_SECTIONS } from './settings';
+import { RunsTree, type RunsNode } from './views/runsTree';
+import { ServerTree } from './views/serverTree';
 
 const STATE_LABEL: Record<ConnectionState, string> = {
   disconnected: '$(debug-disconnect) Scheduling: disconnected',
@@ -20,92 +24,102 @@ const STATE_LABEL: Record<ConnectionState, string> = {
   error: '$(error) Scheduling: error',
 };
 
-let connection: McpConnection | undefined;
-
-export function activate(context: vscode.ExtensionContext): void {
-  const channel = vscode.window.createOutputChannel('Schedule Orchestrator', { log: true });
-  const logger = channelLogger(channel);
-  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left);
-  status.command = 'schedOrch.showTools';
-  status.text = STATE_LABEL.disconnected;
-  status.show();
-  context.subscriptions.push(channel, status);
-
-  const connect = async (): Promise<McpConnection> => {
-    if (connection) return connection;
-    await vscode.workspace.fs.createDirectory(context.globalStorageUri);
-    const created = new McpConnection({ server: serverConfigFromSettings(context), logger, apiKey: secretApiKeySource(context.secrets) });
-    created.on('state', ({ state, error }) => {
-      status.text = STATE_LABEL[state];
-      status.tooltip = error ? error.message : created.description;
-      CatalogPanel.connectionChanged({ type: 'state', state, ...(error ? { error: describeError(error) } : {}) });
-    });
-    connection = created;
-    return created;
-  };
-
-  const resetConnection = async () => {
-    const old = connection;
-    connection = undefined;
-    await old?.close();
-  };
-
-  context.subscriptions.push(
-    vscode.commands.registerCommand('schedOrch.showTools', async () => {
-      try {
-        const conn = await connect();
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Connecting to the scheduling server…', cancellable: true }, (_progress, token) => {
-          const abort = new AbortController();
-          token.onCancellationRequested(() => abort.abort());
-          return conn.connect(abort.signal);
-        });
-        const rows: CapabilityRow[] = CAPABILITIES.map((spec) => {
-          const r = resolveCapability(spec.name, conn.tools);
-          return r.status === 'available'
-            ? { capability: spec.name, description: spec.description, status: r.status, tool: r.tool, writes: r.writes }
-            : { capability: spec.name, description: spec.description, status: r.status, reason: r.reason };
-        });
-        const server = conn.serverInfo ? `${conn.serverInfo.name} ${conn.serverInfo.version}` : conn.description;
-        CatalogPanel.show(context.extensionUri, { type: 'catalog', server, toolCount: conn.tools.length, rows });
-      } catch (error) {
-        // Not awaited: the command ends now; the buttons act whenever the user picks one.
-        const hasKey = (await context.secrets.get(API_KEY_SECRET)) !== undefined;
-        void vscode.window.showErrorMessage(describeError(error, hasKey), 'Set API Key', 'Show Log').then((choice) => {
-          if (choice === 'Set API Key') void vscode.commands.executeCommand('schedOrch.setApiKey');
-          else if (choice === 'Show Log') channel.show();
-        });
-      }
-    }),
-    vscode.commands.registerCommand('schedOrch.setApiKey', async () => {
-      const key = await vscode.window.showInputBox({ prompt: 'API key of the scheduling server (stored in VS Code secret storage)', password: true, ignoreFocusOut: true });
-      if (!key) return;
-      await context.secrets.store(API_KEY_SECRET, key.trim());
-      await resetConnection();
-      void vscode.window.showInformationMessage('Scheduling server API key saved.');
-    }),
-    vscode.commands.registerCommand('schedOrch.clearApiKey', async () => {
-      await context.secrets.delete(API_KEY_SECRET);
-      await resetConnection();
-      void vscode.window.showInformationMessage('Scheduling server API key cleared.');
-    }),
-    vscode.commands.registerCommand('schedOrch.showLog', () => channel.show()),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('schedOrch.server')) void resetConnection();
-    }),
-  );
+/** What the extension offers other extensions (and its integration tests): read-only views of its state. */
+export interface SchedOrchApi {
+  app(): SchedulingApp | undefined;
+  runsTree: vscode.TreeDataProvider<RunsNode>;
 }
 
-/** The cause first: a collapsed notification shows only its beginning. */
-function describeError(error: unknown, hasKey?: boolean): string {
-  if (error instanceof OrchestratorError && error.kind === 'auth') {
-    const what = hasKey === false ? 'requires an API key' : 'refused the API key';
-    return `Scheduling server ${what} (authentication failed). Set it with "Set Server API Key".`;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return `Scheduling server unavailable: ${message}`;
+let host: Host | undefined;
+
+export function activate(context: vscode.ExtensionContext): SchedOrchApi {
+  const started = performance.now();
+  const channel = vscode.window.createOutputChannel('Schedule Orchestrator', { log: true });
+  const logger = channelLogger(channel);
+  host = new Host(context, logger);
+  const current = host;
+
+  const status = vscode.window.createStatusBarItem('schedOrch.status', vscode.StatusBarAlignment.Left);
+  status.name = 'Schedule Orchestrator';
+  status.command = `${VIEW.server}.focus`;
+  let latest: string | undefined;
+  const showStatus = () => {
+    const { state, error } = current.connection;
+    status.text = `${STATE_LABEL[state]}${latest ? ` · ${latest}` : ''}`;
+    status.tooltip = error ? describeConnectError(error) : (current.app?.connection.description ?? 'Open the Server view');
+  };
+  showStatus();
+  status.show();
+
+  const runsTree = new RunsTree(current);
+  const runsView = vscode.window.createTreeView(VIEW.runs, { treeDataProvider: runsTree, showCollapseAll: true });
+  runsTree.attach(runsView);
+  const serverTree = new ServerTree(current);
+  const serverView = vscode.window.createTreeView(VIEW.server, { treeDataProvider: serverTree });
+
+  const setContext = () => {
+    void vscode.commands.executeCommand('setContext', 'schedOrch.connected', current.connection.state === 'connected');
+    void vscode.commands.executeCommand('setContext', 'schedOrch.hasRuns', (current.app?.runs.list().length ?? 0) > 0);
+  };
+  setContext();
+
+  // One set of run panels per application; their serializer restores the panels open before a reload.
+  let panels: RunPanels | undefined;
+  let serializer: vscode.Disposable | undefined;
+  const bindPanels = (app: SchedulingApp | undefined) => {
+    serializer?.dispose();
+    panels?.dispose();
+    panels = app ? new RunPanels(context.extensionUri, app, logger) : undefined;
+    serializer = panels?.registerSerializer();
+  };
+  const openRun = async (runId: string) => {
+    await current.ensureApp();
+    if (!panels) throw new Error('The run panel is not available: the application could not start (see the log).');
+    panels.open(runId);
+  };
+
+  let unwatchRuns: () => void = () => undefined;
+  context.subscriptions.push(
+    channel,
+    status,
+    current,
+    runsTree,
+    runsView,
+    serverTree,
+    serverView,
+    current.onDidChangeConnection(({ state, error }) => {
+      showStatus();
+      setContext();
+      CatalogPanel.connectionChanged({ type: 'state', state, ...(error ? { error: describeConnectError(error) } : {}) });
+    }),
+    current.onDidChangeApp((app) => {
+      bindPanels(app);
+      unwatchRuns();
+      unwatchRuns = app ? app.runs.onDidChange((c) => (c.kind === 'changed' ? undefined : setContext())) : () => undefined;
+      setContext();
+    }),
+    { dispose: () => unwatchRuns() },
+    { dispose: () => bindPanels(undefined) },
+    ...registerServerCommands(context, current, channel),
+    ...registerRunCommands(current, {
+      openRun,
+      onResult: (result) => {
+        latest = result;
+        showStatus();
+      },
+    }),
+    vscode.commands.registerCommand(COMMAND.refreshRuns, () => current.app?.loadHistory()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      // The next command makes a new connection from the new settings: no reload needed.
+      if (RECONNECT_SECTIONS.some((s) => e.affectsConfiguration(s))) void current.reset();
+    }),
+  );
+  // The activation budget is 50 ms (nothing connects or reads files here).
+  logger.log('info', `activated in ${(performance.now() - started).toFixed(1)} ms`);
+  return { app: () => current.app, runsTree };
 }
 
 export async function deactivate(): Promise<void> {
-  await connection?.close();
-  connection = undefined;
+  await host?.reset();
+  host = undefined;
 }

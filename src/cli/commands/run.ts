@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { responderOf } from '../../core/app/approvalBroker';
 import type { InputResponder } from '../../core/app/inputBroker';
+import { localDate } from '../../core/app/inputChoices';
 import { SchedulingApp, writeReport, type ResumeRequest, type RunOutcome, type RunTicket } from '../../core/app/schedulingApp';
 import { checkOutputFile, OutputFileError } from '../../core/util/outputFile';
 import { OrchestratorError } from '../../core/errors';
@@ -127,11 +128,8 @@ function number(value: string | undefined, option: string, integer: boolean): nu
   return n;
 }
 
-/** The local date (the program's "today" for default ranges and the swap's "not in the past"). */
-export function localDate(now: number): string {
-  const d = new Date(now);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
+// Every host computes "today" the same way.
+export { localDate } from '../../core/app/inputChoices';
 
 /** Workflow inputs from the command line; usage errors for options of another workflow. */
 export function inputsFrom(module: WorkflowModule, values: Values, today: string): Record<string, unknown> {

@@ -1,10 +1,12 @@
 /** The extension as VS Code sees it: found by id, activated by its own command, commands in place. */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { COMMAND } from '../../../src/extension/commands/ids';
 import { test } from '../../support/vscode/runner';
 
 const EXTENSION_ID = 'sched-orch.sched-orch';
-const COMMANDS = ['schedOrch.clearApiKey', 'schedOrch.setApiKey', 'schedOrch.showLog', 'schedOrch.showTools'];
+// The manifest and the typed ids (src/extension/commands/ids.ts) must agree.
+const COMMANDS = Object.values(COMMAND).sort();
 
 function extension(): vscode.Extension<unknown> {
   const found = vscode.extensions.getExtension(EXTENSION_ID);
@@ -24,7 +26,7 @@ test('the extension stays inactive until one of its commands runs', async () => 
   assert.equal(ext.isActive, true);
 });
 
-test('the manifest contributes the four commands and each one is registered', async () => {
+test('the manifest contributes every command id and each one is registered', async () => {
   const contributed = contributedCommands(extension());
   assert.deepEqual(contributed, COMMANDS);
   const registered = new Set(await vscode.commands.getCommands(true));

@@ -5,6 +5,7 @@
 import { runRegisteredTests } from '../../support/vscode/runner';
 import './activation';
 import './catalog';
+import './workflows';
 import './runPanel';
 
 export function run(): Promise<void> {

@@ -17,11 +17,13 @@ export const bundledServerScenario: UiScenario = {
         await workbench.screenshot('01-workbench');
       }, 120_000);
 
-      test('the command palette lists the four commands', async () => {
-        await workbench.findCommand('Schedule Orchestrator');
+      test('the command palette lists the commands', async () => {
+        // More commands than the palette shows at once: look each one up by its title.
         for (const title of Object.values(COMMAND_TITLES)) {
-          await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).waitFor();
+          await workbench.findCommand(title);
+          await page.keyboard.press('Escape');
         }
+        await workbench.findCommand('Schedule Orchestrator');
         await workbench.screenshot('02-command-palette');
         await page.keyboard.press('Escape');
       });

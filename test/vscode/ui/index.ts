@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { apiKeyScenario } from './apiKey';
 import { bundledServerScenario } from './catalog';
+import { runsDarkScenario, runsLightScenario } from './runs';
 
 export interface UiContext {
   page: Page;
@@ -23,4 +24,4 @@ export interface UiScenario {
   run(context: UiContext): Promise<void>;
 }
 
-export const scenarios: readonly UiScenario[] = [bundledServerScenario, apiKeyScenario];
+export const scenarios: readonly UiScenario[] = [bundledServerScenario, apiKeyScenario, runsDarkScenario, runsLightScenario];

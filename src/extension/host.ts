@@ -1,0 +1,100 @@
+/**
+ * The extension's one connection and one application (src/core/app/schedulingApp.ts), made
+ * on first use from the settings and dropped when a setting that shapes them changes (the
+ * next command makes them afresh: no reload). Views listen here to learn when the
+ * application or the connection state changed.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { InputChoices } from '../core/app/inputChoices';
+import { SchedulingApp } from '../core/app/schedulingApp';
+import { McpConnection, type ConnectionState } from '../core/mcp/connection';
+import { McpToolInvoker } from '../core/mcp/invoker';
+import type { OrchestratorError } from '../core/errors';
+import type { Logger } from '../core/util/log';
+import { connectionLimits, policyOverrides, secretApiKeySource, serverConfigFromSettings } from './settings';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  error?: OrchestratorError;
+}
+
+export class Host implements vscode.Disposable {
+  private current?: SchedulingApp;
+  private creating?: Promise<SchedulingApp>;
+  private status: ConnectionStatus = { state: 'disconnected' };
+  private readonly appChanged = new vscode.EventEmitter<SchedulingApp | undefined>();
+  private readonly stateChanged = new vscode.EventEmitter<ConnectionStatus>();
+  /** Fires with the new application (undefined after a reset). */
+  readonly onDidChangeApp = this.appChanged.event;
+  readonly onDidChangeConnection = this.stateChanged.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly logger: Logger,
+  ) {}
+
+  get app(): SchedulingApp | undefined {
+    return this.current;
+  }
+
+  get connection(): ConnectionStatus {
+    return this.status;
+  }
+
+  /** The application, made (not yet connected) on first use; settings errors reject here. */
+  ensureApp(): Promise<SchedulingApp> {
+    if (this.current) return Promise.resolve(this.current);
+    this.creating ??= this.create().finally(() => (this.creating = undefined));
+    return this.creating;
+  }
+
+  /** Connects (or reuses the connection) and returns the application. */
+  async connected(signal?: AbortSignal): Promise<SchedulingApp> {
+    const app = await this.ensureApp();
+    await app.connection.connect(signal);
+    return app;
+  }
+
+  /** Reads for input prompts (schedule range, people, assignments) over the same connection. */
+  async choices(): Promise<InputChoices> {
+    const app = await this.connected();
+    return new InputChoices(new McpToolInvoker({ connection: app.connection }));
+  }
+
+  /** Drops the application and its connection: live runs are cancelled, state is saved. */
+  async reset(): Promise<void> {
+    const app = this.current ?? (await this.creating?.catch(() => undefined));
+    this.current = undefined;
+    if (!app) return;
+    this.appChanged.fire(undefined);
+    await app.dispose();
+    await app.connection.close();
+    this.setStatus({ state: 'disconnected' });
+  }
+
+  dispose(): void {
+    void this.reset();
+    this.appChanged.dispose();
+    this.stateChanged.dispose();
+  }
+
+  private async create(): Promise<SchedulingApp> {
+    await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
+    const server = await serverConfigFromSettings(this.context);
+    const policies = policyOverrides();
+    const connection = new McpConnection({ server, logger: this.logger, apiKey: secretApiKeySource(this.context.secrets), ...connectionLimits(), clientInfo: { name: 'sched-orch-vscode', version: String((this.context.extension.packageJSON as { version?: string }).version ?? '0') } });
+    connection.on('state', ({ state, error }) => this.setStatus({ state, ...(error ? { error } : {}) }));
+    const app = await SchedulingApp.create({ connection, stateDir: path.join(this.context.globalStorageUri.fsPath, 'state'), logger: this.logger, ...(policies ? { policies } : {}) });
+    this.current = app;
+    this.appChanged.fire(app);
+    // Runs of earlier windows appear in the tree once read; a broken file is logged, never fatal.
+    void app.loadHistory().catch((error: unknown) => this.logger.log('warn', 'The run history could not be read', { error: String(error) }));
+    return app;
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    this.status = status;
+    this.stateChanged.fire(status);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The Runs view: run → phase → step, from the application's run store. Only the node a change
+ * names is refreshed (the store says which run, phase or step changed). Icons follow the
+ * state; descriptions show confidence and duration; tooltips (Markdown) the confidence
+ * factors, source, attempts and note. `contextValue` carries the flags menus test
+ * (live, waiting, interrupted, finished); the badge counts runs waiting for an approval.
+ */
+import * as vscode from 'vscode';
+import { phaseDescription, runDescription, runTooltipMarkdown, stepDescription, stepTooltipMarkdown } from '../../core/app/runLabels';
+import type { PhaseSnapshot, RunSnapshot, StepSnapshot } from '../../core/app/runSnapshot';
+import type { SchedulingApp } from '../../core/app/schedulingApp';
+import type { StoreChange } from '../../core/app/runStore';
+import { COMMAND } from '../commands/ids';
+import type { Host } from '../host';
+
+export type RunsNode = { kind: 'run'; runId: string } | { kind: 'phase'; runId: string; phaseId: string } | { kind: 'step'; runId: string; phaseId: string; stepId: string };
+
+const icon = (id: string, colour?: string) => new vscode.ThemeIcon(id, colour ? new vscode.ThemeColor(colour) : undefined);
+
+const RUN_ICONS: Record<RunSnapshot['state'], vscode.ThemeIcon> = {
+  queued: icon('clock'),
+  running: icon('loading~spin'),
+  waiting: icon('bell-dot', 'charts.yellow'),
+  completed: icon('pass-filled', 'testing.iconPassed'),
+  needs_review: icon('warning', 'charts.yellow'),
+  blocked: icon('circle-slash', 'testing.iconFailed'),
+  rejected: icon('thumbsdown', 'charts.orange'),
+  failed: icon('error', 'testing.iconFailed'),
+  cancelled: icon('stop-circle', 'disabledForeground'),
+  refused: icon('error', 'testing.iconFailed'),
+};
+
+const PHASE_ICONS: Record<PhaseSnapshot['state'], vscode.ThemeIcon> = {
+  queued: icon('circle-outline'),
+  running: icon('loading~spin'),
+  completed: icon('pass', 'testing.iconPassed'),
+  skipped: icon('debug-step-over', 'disabledForeground'),
+  stopped: icon('stop-circle', 'charts.orange'),
+};
+
+function stepIcon(step: StepSnapshot): vscode.ThemeIcon {
+  const r = step.result;
+  if (step.state === 'queued') return icon('circle-outline');
+  if (step.state === 'running') return icon('loading~spin');
+  if (step.state === 'waiting') return icon('bell-dot', 'charts.yellow');
+  if (!r) return icon('circle-outline');
+  if (r.status === 'failed') return icon('error', 'testing.iconFailed');
+  if (r.status === 'skipped') return r.skip?.cause === 'rejected' ? icon('thumbsdown', 'charts.orange') : icon('debug-step-over', 'disabledForeground');
+  if (r.source === 'cache') return icon('database', 'charts.blue');
+  if (r.source === 'fallback') return icon('debug-disconnect', 'charts.orange');
+  if (r.warnings.length > 0 || r.confidence.value < 0.5) return icon('warning', 'charts.yellow');
+  return icon('pass', 'testing.iconPassed');
+}
+
+export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** Nodes handed to the view, by key: a refresh must name the same object. */
+  private readonly nodes = new Map<string, RunsNode>();
+  private unsubscribe: (() => void)[] = [];
+  private view?: vscode.TreeView<RunsNode>;
+  private readonly appListener: vscode.Disposable;
+
+  constructor(private readonly host: Host) {
+    this.appListener = host.onDidChangeApp((app) => this.bind(app));
+    this.bind(host.app);
+  }
+
+  attach(view: vscode.TreeView<RunsNode>): void {
+    this.view = view;
+    this.updateBadge();
+  }
+
+  getChildren(node?: RunsNode): RunsNode[] {
+    const app = this.host.app;
+    if (!app) {
+      // The view opened before any command: make the application (no connection yet) so the run history shows.
+      if (!node) void this.host.ensureApp().catch((error: unknown) => this.host.logger.log('warn', 'The Runs view could not load the run history', { error: String(error) }));
+      return [];
+    }
+    if (!node) return app.runs.list().map((r) => this.node({ kind: 'run', runId: r.snapshot.runId }));
+    const run = app.runs.snapshot(node.runId);
+    if (!run) return [];
+    if (node.kind === 'run') return run.phases.map((p) => this.node({ kind: 'phase', runId: run.runId, phaseId: p.phaseId }));
+    if (node.kind === 'phase') return (run.phases.find((p) => p.phaseId === node.phaseId)?.steps ?? []).map((s) => this.node({ kind: 'step', runId: run.runId, phaseId: s.phaseId, stepId: s.stepId }));
+    return [];
+  }
+
+  getParent(node: RunsNode): RunsNode | undefined {
+    if (node.kind === 'run') return undefined;
+    if (node.kind === 'phase') return this.node({ kind: 'run', runId: node.runId });
+    return this.node({ kind: 'phase', runId: node.runId, phaseId: node.phaseId });
+  }
+
+  getTreeItem(node: RunsNode): vscode.TreeItem {
+    const stored = this.host.app?.runs.get(node.runId);
+    if (!stored) return new vscode.TreeItem('(run no longer listed)');
+    const run = stored.snapshot;
+    const now = Date.now();
+    if (node.kind === 'run') {
+      const live = stored.live;
+      const item = new vscode.TreeItem(run.title, live ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = run.runId;
+      item.description = stored.interrupted ? `${run.mode} · interrupted` : runDescription(run, now);
+      item.tooltip = new vscode.MarkdownString(runTooltipMarkdown(run));
+      item.iconPath = stored.interrupted ? icon('debug-pause', 'charts.orange') : RUN_ICONS[run.state];
+      const waiting = this.host.app?.approvals.pending().some((p) => p.runId === run.runId) === true;
+      item.contextValue = ['run', live ? 'live' : 'finished', stored.interrupted ? 'interrupted' : '', waiting ? 'waiting' : '', run.writes ? 'writes' : ''].filter(Boolean).join(' ');
+      item.command = { command: COMMAND.openRun, title: 'Open Run', arguments: [run.runId] };
+      return item;
+    }
+    const phase = run.phases.find((p) => p.phaseId === node.phaseId);
+    if (node.kind === 'phase') {
+      const item = new vscode.TreeItem(phase?.title ?? node.phaseId, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `${run.runId}/${node.phaseId}`;
+      if (phase) {
+        item.description = phaseDescription(phase);
+        item.iconPath = PHASE_ICONS[phase.state];
+        if (phase.warnings.length > 0) item.tooltip = phase.warnings.join('\n');
+      }
+      item.contextValue = 'phase';
+      return item;
+    }
+    const step = phase?.steps.find((s) => s.stepId === node.stepId);
+    const item = new vscode.TreeItem(step?.title ?? node.stepId, vscode.TreeItemCollapsibleState.None);
+    item.id = `${run.runId}/${node.phaseId}/${node.stepId}`;
+    if (step) {
+      item.description = stepDescription(step, now);
+      item.tooltip = new vscode.MarkdownString(stepTooltipMarkdown(step));
+      item.iconPath = stepIcon(step);
+    }
+    item.contextValue = 'step';
+    return item;
+  }
+
+  dispose(): void {
+    for (const u of this.unsubscribe) u();
+    this.appListener.dispose();
+    this.changed.dispose();
+  }
+
+  private bind(app: SchedulingApp | undefined): void {
+    for (const u of this.unsubscribe) u();
+    this.nodes.clear();
+    this.unsubscribe = app ? [app.runs.onDidChange((c) => this.refresh(c)), app.approvals.onDidChange((c) => this.refresh({ runId: c.runId, kind: 'changed' }))] : [];
+    this.changed.fire(undefined);
+    this.updateBadge();
+  }
+
+  private refresh(change: StoreChange): void {
+    if (change.kind !== 'changed') {
+      this.changed.fire(undefined);
+    } else {
+      // The most specific node the view already has (a step first seen mid-run refreshes its phase).
+      const keys = [
+        change.stepId !== undefined ? `step:${change.runId}/${change.stepId}` : undefined,
+        change.phaseId !== undefined ? `phase:${change.runId}/${change.phaseId}` : undefined,
+        `run:${change.runId}`,
+      ].filter((k): k is string => k !== undefined);
+      const known = keys.map((k) => this.nodes.get(k)).find((n) => n !== undefined);
+      this.changed.fire(known);
+      // A run's description (its state and duration) follows its phases and steps.
+      const run = this.nodes.get(`run:${change.runId}`);
+      if (run && known !== run && change.phaseId !== undefined && change.stepId === undefined) this.changed.fire(run);
+    }
+    this.updateBadge();
+  }
+
+  private updateBadge(): void {
+    if (!this.view) return;
+    const waiting = new Set(this.host.app?.approvals.pending().map((p) => p.runId) ?? []).size;
+    this.view.badge = waiting > 0 ? { value: waiting, tooltip: `${waiting} run(s) waiting for approval` } : undefined;
+  }
+
+  private node(node: RunsNode): RunsNode {
+    const key = node.kind === 'run' ? `run:${node.runId}` : node.kind === 'phase' ? `phase:${node.runId}/${node.phaseId}` : `step:${node.runId}/${node.stepId}`;
+    const existing = this.nodes.get(key);
+    if (existing) return existing;
+    this.nodes.set(key, node);
+    return node;
+  }
+}
