@@ -6,6 +6,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Logger } from '../core/util/log';
 import type { ScheduleStore } from './store/store';
+import { attachTasks, tasksFor } from './tasks/registry';
+import type { ServerTasks } from './tasks/serverTasks';
 import { registerAnalyticsTools } from './tools/analytics';
 import type { ToolContext } from './tools/context';
 import { registerReadTools } from './tools/readTools';
@@ -19,6 +21,8 @@ export interface ServerOptions {
   logger: Logger;
   /** Wall clock (injected so tests can pin "today"). */
   now?: () => number;
+  /** Long tools run as MCP tasks here; by default the process's instance for `store`. */
+  tasks?: ServerTasks;
 }
 
 const INSTRUCTIONS = [
@@ -37,7 +41,16 @@ export function createToolContext(options: ServerOptions): ToolContext {
 }
 
 export function createServer(options: ServerOptions): McpServer {
-  const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: INSTRUCTIONS, capabilities: { logging: {} } });
+  const tasks = options.tasks ?? tasksFor(options.store, options.logger, options.now);
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION },
+    {
+      instructions: INSTRUCTIONS,
+      capabilities: { logging: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
+      taskStore: tasks,
+    },
+  );
+  attachTasks(server, tasks);
   const ctx = createToolContext(options);
   registerReadTools(server, ctx, options.store);
   registerAnalyticsTools(server, ctx);

@@ -21,6 +21,7 @@ import { generateProgram } from './program/generate';
 import { formatIssues, loadProgramFile, ProgramValidationError } from './program/load';
 import { sampleProgram } from './program/sample';
 import { ScheduleStore } from './store/store';
+import { tasksFor } from './tasks/registry';
 
 const USAGE = `Usage:
   server.js [--db FILE] [--program FILE] [--log-level trace|debug|info|warn|error]
@@ -171,15 +172,25 @@ async function serve(values: { db?: string; program?: string; http?: boolean; ho
     await server.connect(transport);
     logger.log('info', 'serving MCP over stdio', { tools: 'ready' });
     closeTransport = () => server.close();
-    process.stdin.on('end', () => void shutdown('stdin closed'));
+    // The client that started a task may be gone (killed): its tasks finish and keep their
+    // results in the database for the next client, so the process waits for them first.
+    process.stdin.on('end', () => void shutdown('stdin closed', true));
+    // Notifications written after the client left fail with EPIPE: that must not crash the tasks.
+    process.stdout.on('error', (error) => logger.log('debug', 'stdout closed', { error: String(error) }));
   }
 
   let closing = false;
-  async function shutdown(reason: string): Promise<void> {
+  async function shutdown(reason: string, finishTasks = false): Promise<void> {
     if (closing) return;
     closing = true;
     logger.log('info', 'shutting down', { reason });
     await closeTransport().catch(() => undefined);
+    const tasks = tasksFor(store, logger);
+    if (finishTasks && tasks.runningCount > 0) {
+      logger.log('info', 'finishing running tasks before exiting', { tasks: tasks.runningCount });
+      await tasks.whenIdle();
+    }
+    tasks.close();
     store.close();
     process.exit(0);
   }

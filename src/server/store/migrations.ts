@@ -16,6 +16,8 @@
  * - backups: a snapshot of a schedule's assignments (JSON) taken before a risky write.
  * - swaps, swap_approvals: swap requests and each party's consent / coordinator decision.
  * - locks: named advisory locks with an expiry (e.g. "generation of schedule X").
+ * - tasks: MCP tasks (long tool calls run in the background): status, progress message, the
+ *   owning server process and its heartbeat, the result (CallToolResult JSON) and its expiry.
  */
 import type { SqliteDb } from './sqlite';
 
@@ -82,6 +84,19 @@ CREATE TABLE swap_approvals (
   PRIMARY KEY (swap_id, person_id, role));
 CREATE TABLE locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, acquired_at TEXT NOT NULL, expires_at TEXT NOT NULL, purpose TEXT);
 INSERT INTO meta (key, value) VALUES ('data_version', '0');
+`,
+  },
+  {
+    version: 2,
+    name: 'mcp tasks',
+    sql: `
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY, tool TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('working','input_required','completed','failed','cancelled')),
+  status_message TEXT, ttl_ms INTEGER, poll_interval_ms INTEGER NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, expires_at TEXT,
+  owner TEXT NOT NULL, heartbeat_at TEXT NOT NULL, result TEXT);
+CREATE INDEX tasks_by_status ON tasks (status, owner);
 `,
   },
 ];

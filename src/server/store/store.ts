@@ -28,6 +28,7 @@ import { hasProgram, readReference } from './reference';
 import { checkRange, inRange, pickSchedule, readAssignments, readSchedules, unknownSchedule } from './schedules';
 import { MEMORY, SqliteDb, type Params, type Row } from './sqlite';
 import { swapReads, type SwapReads } from './swaps';
+import { TaskTable } from './tasks';
 import { Tx } from './tx';
 import type { AuditEntry, ReferenceData, StoredSchedule, StoreTx, WriteResult } from './types';
 
@@ -61,6 +62,8 @@ export class ScheduleStore {
   readonly swaps: SwapReads;
   /** What publishes, rollbacks and swaps replaced; each read is its own read transaction. */
   readonly backups: BackupReads;
+  /** MCP tasks: long tool calls that outlive their request and their server process. */
+  readonly tasks: TaskTable;
 
   private constructor(db: SqliteDb, logger: Logger, now: () => number) {
     this.db = db;
@@ -69,6 +72,7 @@ export class ScheduleStore {
     const reader = readTransactions(db);
     this.swaps = swapReads(reader);
     this.backups = backupReads(reader);
+    this.tasks = new TaskTable(db, now);
   }
 
   /** Opens (creating and migrating as needed) a store; seeds an empty one when `seed` is given. */
