@@ -100,8 +100,9 @@ export class TaskTable {
     return this.db.transaction('immediate', () => {
       const row = this.db.get<{ ttl_ms: number | null }>("SELECT ttl_ms FROM tasks WHERE id = ? AND status IN ('working','input_required')", [id]);
       if (!row) return false;
-      // The TTL counts from the last change, so a result is kept for the whole TTL after it arrives.
-      this.db.run('UPDATE tasks SET status = ?, status_message = ?, updated_at = ?, expires_at = ?, result = ? WHERE id = ?', [
+      // The TTL counts from the last change, so a result is kept for the whole TTL after it arrives;
+      // without a message of its own the last progress stays.
+      this.db.run('UPDATE tasks SET status = ?, status_message = COALESCE(?, status_message), updated_at = ?, expires_at = ?, result = ? WHERE id = ?', [
         status,
         message ?? null,
         at,
