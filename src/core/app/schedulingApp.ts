@@ -168,9 +168,13 @@ export class SchedulingApp {
     const record = await this.history.load(runId);
     const module = workflowModule(record.workflowId);
     if (request.answer) this.approvals.prepare(runId, request.answer.stepId, request.answer.answer);
+    // A write that was running as a server task is not uncertain: its step polls that task
+    // (src/core/engine/steps/toolCall.ts) and never sends the write again.
+    const polled = [...record.tasks.keys()].filter((stepId) => record.inFlight.get(stepId)?.writes === true);
+    const retry = [...new Set([...(request.retryUncertainWrites ?? []), ...polled])];
     const handle = await this.engine.resume(loadModule(module), runId, {
       ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.retryUncertainWrites ? { retryUncertainWrites: request.retryUncertainWrites } : {}),
+      ...(retry.length > 0 ? { retryUncertainWrites: retry } : {}),
     });
     return this.follow(module, handle, request);
   }

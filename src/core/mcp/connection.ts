@@ -30,6 +30,7 @@ import type { ServerConfig } from './config';
 import { Emitter } from './emitter';
 import { endpointFor, type OpenedTransport, type ServerEndpoint } from './endpoints';
 import { httpStatusOf, isTransportRefusal, toOrchestratorError } from './errorMapping';
+import { callToolAsTask, supportsTaskCalls, type TaskCallOptions } from './taskCalls';
 import { TracingTransport } from './tracingTransport';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'error';
@@ -280,6 +281,47 @@ export class McpConnection {
       throw this.requestFailed(session, raw, `calling ${name}`, name);
     } finally {
       clearTimeout(cap);
+      options.signal.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  /** Whether the server runs `name` as a task when asked to (its taskSupport and the tasks capability). */
+  supportsTaskCall(name: string): boolean {
+    const client = this.session?.client;
+    return client !== undefined && supportsTaskCalls(client, this.toolList.find((t) => t.name === name));
+  }
+
+  /**
+   * One tool call as a server task (or the polling of one started earlier): see taskCalls.ts.
+   * Errors are mapped like callTool's; `details.taskId` names the task once it exists.
+   */
+  async callToolAsTask(name: string, args: Record<string, unknown>, options: CallOptions & Pick<TaskCallOptions, 'onStarted' | 'resumeTaskId'>): Promise<CallToolResult> {
+    if (options.signal.aborted) throw new OrchestratorError('cancelled', `calling ${name} was cancelled`, { tool: name, details: { requestSent: false } });
+    await this.connect(options.signal);
+    const session = this.session;
+    if (!session) throw new OrchestratorError('connection', `calling ${name} failed: the connection closed`, { tool: name, details: { requestSent: false } });
+    // A call-local controller, as in callTool: the SDK keeps its abort listeners.
+    const call = new AbortController();
+    const onCallerAbort = () => call.abort(options.signal.reason);
+    options.signal.addEventListener('abort', onCallerAbort, { once: true });
+    let taskId: string | undefined;
+    this.log.log('debug', `calling ${name} as a task${options.resumeTaskId ? ` (resuming task ${options.resumeTaskId})` : ''}`);
+    try {
+      return await callToolAsTask(session.client, name, args, {
+        signal: call.signal,
+        requestTimeoutMs: this.requestTimeoutMs,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        onStarted: async (id) => {
+          taskId = id;
+          await options.onStarted(id);
+        },
+        ...(options.resumeTaskId !== undefined ? { resumeTaskId: options.resumeTaskId } : {}),
+      });
+    } catch (raw) {
+      if (raw instanceof OrchestratorError) throw raw;
+      if (!this.wanted) throw new OrchestratorError('cancelled', `calling ${name} was cancelled: the connection was closed`, { tool: name, details: { requestSent: true } });
+      throw withDetails(this.requestFailed(session, raw, `calling ${name}`, name), { requestSent: true, ...(taskId !== undefined ? { taskId } : {}) });
+    } finally {
       options.signal.removeEventListener('abort', onCallerAbort);
     }
   }

@@ -10,6 +10,7 @@ import type { JsonObject } from '../definition';
 import type { RunEnv } from '../runEnv';
 import type { Scope } from '../scope';
 import { errorInfo } from '../stepResults';
+import { withTaskHooks } from '../toolTasks';
 
 export interface ToolCall {
   /** The prefixed id of the step making the call (progress and retry events name it). */
@@ -29,8 +30,14 @@ export async function invokeTool(env: RunEnv, scope: Scope, call: ToolCall): Pro
     env.signal,
     () => new OrchestratorError('timeout', `${capability} did not finish within the step's ${policy.stepTimeoutMs} ms (retries included)`, { tool: capability }),
   );
+  // A task of this step recorded before the host stopped is polled, once, instead of calling again.
+  const resumeTaskId = await takeRecordedTask(env, stepId);
+  const hooks = {
+    onStarted: (taskId: string) => env.record({ type: 'task_started', runId: env.runId, stepId, capability, taskId, at: env.clock.now() }),
+    ...(resumeTaskId !== undefined ? { resumeTaskId } : {}),
+  };
   try {
-    return await env.options.policy.call({
+    return await withTaskHooks(hooks, () => env.options.policy.call({
       capability,
       args: call.args,
       writes: call.writes,
@@ -40,8 +47,31 @@ export async function invokeTool(env: RunEnv, scope: Scope, call: ToolCall): Pro
       onProgress: (p) => env.emit({ type: 'progress', runId: env.runId, stepId, ...p, at: env.clock.now() }),
       onRetry: (n) =>
         env.emit({ type: 'retry_scheduled', runId: env.runId, stepId, capability, attempt: n.attempt, delayMs: n.delayMs, error: errorInfo(n.error), at: env.clock.now() }),
-    });
+    }));
   } finally {
     limit.dispose();
   }
+}
+
+/**
+ * Server tasks left by the previous process of this run (step id -> task id), read once per
+ * execution from the history as it was when the run resumed; each is handed out once.
+ */
+const recordedTasks = new WeakMap<RunEnv, Promise<Map<string, string>>>();
+
+async function takeRecordedTask(env: RunEnv, stepId: string): Promise<string | undefined> {
+  const history = env.options.history;
+  if (!history) return undefined;
+  let tasks = recordedTasks.get(env);
+  if (!tasks) {
+    tasks = history.load(env.runId).then(
+      (record) => new Map(record.tasks),
+      () => new Map<string, string>(),
+    );
+    recordedTasks.set(env, tasks);
+  }
+  const map = await tasks;
+  const taskId = map.get(stepId);
+  map.delete(stepId);
+  return taskId;
 }
