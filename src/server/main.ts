@@ -176,7 +176,8 @@ async function serve(values: { db?: string; program?: string; http?: boolean; ho
     // results in the database for the next client, so the process waits for them first.
     process.stdin.on('end', () => void shutdown('stdin closed', true));
     // Notifications written after the client left fail with EPIPE: that must not crash the tasks.
-    process.stdout.on('error', (error) => logger.log('debug', 'stdout closed', { error: String(error) }));
+    process.stdout.on('error', () => undefined);
+    process.stderr.on('error', () => undefined);
   }
 
   let closing = false;

@@ -34,6 +34,7 @@ const TERMINAL = new Set<Task['status']>(['completed', 'failed', 'cancelled']);
 const DEFAULT_TTL_MS = 60 * 60_000;
 /** Bounds on the server's suggestion: never hammer it, never sleep through a whole minute. */
 const MIN_POLL_MS = 100;
+const FIRST_POLL_MS = 25;
 const MAX_POLL_MS = 30_000;
 
 /** Whether the server runs this tool's calls as tasks when asked to. */
@@ -45,7 +46,8 @@ export function supportsTaskCalls(client: Client, tool: { execution?: { taskSupp
 /** Runs (or resumes) `name` as a task and returns its CallToolResult; throws OrchestratorError for cancel and protocol failures, SDK errors otherwise. */
 export async function callToolAsTask(client: Client, name: string, args: Record<string, unknown>, options: TaskCallOptions): Promise<CallToolResult> {
   const { signal } = options;
-  const request = { signal, timeout: options.requestTimeoutMs };
+  // Polls carry no signal: the SDK never removes its abort listener, and the sleep between polls watches the signal.
+  const request = { timeout: options.requestTimeoutMs };
   let task: Task;
   if (options.resumeTaskId !== undefined) {
     task = await client.experimental.tasks.getTask(options.resumeTaskId, request);
@@ -53,6 +55,7 @@ export async function callToolAsTask(client: Client, name: string, args: Record<
   } else {
     const created = await client.request({ method: 'tools/call', params: { name, arguments: args, task: { ttl: options.ttlMs ?? DEFAULT_TTL_MS } } }, CreateTaskResultSchema, {
       ...request,
+      signal,
       ...(options.onProgress ? { onprogress: (p: ToolProgress) => options.onProgress?.(p) } : {}),
     });
     task = created.task;
@@ -61,10 +64,14 @@ export async function callToolAsTask(client: Client, name: string, args: Record<
   }
   const resumed = options.resumeTaskId !== undefined;
   let last: ToolProgress = { progress: 0 };
+  // Early polls come sooner (doubling up to the server's interval): most tasks end quickly.
+  let delay = FIRST_POLL_MS;
   try {
     while (!TERMINAL.has(task.status)) {
       if (task.status === 'input_required') break; // tasks/result delivers the server's request and waits for the end
-      await sleep(Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, task.pollInterval ?? options.defaultPollMs ?? 1000)), signal);
+      const interval = Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, task.pollInterval ?? options.defaultPollMs ?? 1000));
+      await sleep(Math.min(delay, interval), signal);
+      delay *= 2;
       task = await client.experimental.tasks.getTask(task.taskId, request);
       if (resumed && task.statusMessage) last = progressFrom(task.statusMessage, last);
       options.onProgress?.(last);

@@ -26,6 +26,12 @@ export interface ServerTasksOptions {
   pollIntervalMs?: number;
   /** How often this process refreshes the heartbeat of its running tasks (default 2 s). */
   heartbeatMs?: number;
+  /**
+   * A running task of another host whose heartbeat is older than this is taken as orphaned
+   * (default 60 s: model building may hold the owner's event loop for a while). On this
+   * host a dead owner pid says so at once.
+   */
+  staleAfterMs?: number;
 }
 
 /** The work of one task: resolves to the tool's result (isError for an expected failure). */
@@ -46,6 +52,7 @@ export class ServerTasks implements TaskStore {
   private readonly ttlMs: number;
   private readonly pollIntervalMs: number;
   private readonly heartbeatMs: number;
+  private readonly staleAfterMs: number;
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   /** Tasks created for calls without task augmentation: the caller's cancellation ends them. */
   private readonly inline = new Set<string>();
@@ -58,6 +65,7 @@ export class ServerTasks implements TaskStore {
     this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.heartbeatMs = options.heartbeatMs ?? 2000;
+    this.staleAfterMs = options.staleAfterMs ?? 60_000;
     this.owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.timer = setInterval(() => this.beat(), this.heartbeatMs);
     this.timer.unref();
@@ -181,10 +189,10 @@ export class ServerTasks implements TaskStore {
     }
   }
 
-  /** Marks failed the running tasks whose process is gone or silent for three heartbeats. */
+  /** Marks failed the running tasks whose process is gone (this host) or silent too long. */
   private failOrphans(): void {
     const host = hostname();
-    const staleBefore = this.now() - 3 * this.heartbeatMs;
+    const staleBefore = this.now() - this.staleAfterMs;
     for (const task of this.table.runningOfOthers(this.owner)) {
       const [ownerHost, pid] = task.owner.split(':');
       const gone = ownerHost === host && !processAlive(Number(pid));

@@ -5,12 +5,15 @@
  */
 import { OrchestratorError } from '../../errors';
 import { deadlineSignal } from '../../policy/abort';
-import type { CallResult } from '../../policy/runtime';
+import type { CallRequest, CallResult } from '../../policy/runtime';
 import type { JsonObject } from '../definition';
 import type { RunEnv } from '../runEnv';
 import type { Scope } from '../scope';
 import { errorInfo } from '../stepResults';
 import { withTaskHooks } from '../toolTasks';
+
+/** A capability whose SLA is at least this long may run as a server task (MCP tasks). */
+export const TASK_MODE_MIN_SLA_MS = 1000;
 
 export interface ToolCall {
   /** The prefixed id of the step making the call (progress and retry events name it). */
@@ -32,12 +35,15 @@ export async function invokeTool(env: RunEnv, scope: Scope, call: ToolCall): Pro
   );
   // A task of this step recorded before the host stopped is polled, once, instead of calling again.
   const resumeTaskId = await takeRecordedTask(env, stepId);
+  // Writes (never sent twice: a task makes them resumable) and calls expected to take a while run
+  // as server tasks when the server offers that; a fast read would only pay the polling delay.
+  const taskMode = resumeTaskId !== undefined || call.writes || policy.slaMs >= TASK_MODE_MIN_SLA_MS;
   const hooks = {
     onStarted: (taskId: string) => env.record({ type: 'task_started', runId: env.runId, stepId, capability, taskId, at: env.clock.now() }),
     ...(resumeTaskId !== undefined ? { resumeTaskId } : {}),
   };
   try {
-    return await withTaskHooks(hooks, () => env.options.policy.call({
+    const request: CallRequest = {
       capability,
       args: call.args,
       writes: call.writes,
@@ -47,7 +53,8 @@ export async function invokeTool(env: RunEnv, scope: Scope, call: ToolCall): Pro
       onProgress: (p) => env.emit({ type: 'progress', runId: env.runId, stepId, ...p, at: env.clock.now() }),
       onRetry: (n) =>
         env.emit({ type: 'retry_scheduled', runId: env.runId, stepId, capability, attempt: n.attempt, delayMs: n.delayMs, error: errorInfo(n.error), at: env.clock.now() }),
-    }));
+    };
+    return await (taskMode ? withTaskHooks(hooks, () => env.options.policy.call(request)) : env.options.policy.call(request));
   } finally {
     limit.dispose();
   }
