@@ -5,6 +5,9 @@
  */
 import type { ToolProgress } from '../../core/engine/invoker';
 import { McpToolInvoker } from '../../core/mcp/invoker';
+import type { ResourceLink } from '../../core/engine/invoker';
+import { silentLogger } from '../../core/util/log';
+import { cliElicitation } from '../elicitation';
 import { ExitCode } from '../exitCodes';
 import { connectFromOptions, SERVER_OPTIONS, SERVER_OPTIONS_HELP } from '../serverOptions';
 import type { CliIo } from '../terminal';
@@ -64,7 +67,8 @@ export const callCommand: Command = {
     const timeoutMs = parseMs(values['timeout-ms'], '--timeout-ms', 30_000);
     const maxTotalTimeoutMs = parseMs(values['max-total-ms'], '--max-total-ms', Math.max(timeoutMs, 300_000));
 
-    const connection = await connectFromOptions(values, io);
+    const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+    const connection = await connectFromOptions(values, io, cliElicitation(interactive, silentLogger));
     try {
       const invoker = new McpToolInvoker({ connection });
       const result = await invoker.invoke(target, args, {
@@ -73,10 +77,15 @@ export const callCommand: Command = {
         maxTotalTimeoutMs,
         onProgress: (p) => io.err(progressLine(p)),
       });
-      io.out(values.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result.data, null, 2)}\n`);
+      io.out(values.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result.data, null, 2)}\n${linkLines(result.links)}`);
       return ExitCode.Ok;
     } finally {
       await connection.close();
     }
   },
 };
+
+/** The resources a result refers to, one line each ("Link: schedule://drafts/d-1  Draft d-1"). */
+function linkLines(links: readonly ResourceLink[] | undefined): string {
+  return (links ?? []).map((l) => `Link: ${l.uri}  ${l.title ?? l.name}${l.description ? ` - ${l.description}` : ''}\n`).join('');
+}

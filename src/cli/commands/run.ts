@@ -15,6 +15,7 @@ import type { WorkflowModule } from '../../core/workflows/shared/module';
 import { systemClock } from '../../core/util/clock';
 import { filteredLogger } from '../../core/util/log';
 import { flagApprovals, promptApprovals, rejectingApprovals } from '../approvals';
+import { cliElicitation } from '../elicitation';
 import { ExitCode } from '../exitCodes';
 import { commandLine } from '../nextActions';
 import { progressPrinter } from '../progress';
@@ -232,10 +233,11 @@ export const runCommand: Command = {
         ? promptApprovals(process.stdin, process.stderr, safeUserName(), systemClock)
         : rejectingApprovals(systemClock);
 
-    const connection = await connectFromOptions(values, io);
+    const elicitation = cliElicitation(process.stdin.isTTY === true && process.stderr.isTTY === true, logger);
+    const connection = await connectFromOptions(values, io, elicitation);
     let app: SchedulingApp | undefined;
     try {
-      app = await SchedulingApp.create({ connection, stateDir, logger, defaultResponder: responderOf(approvals), renderAction: commandLine, ...(policies ? { policies } : {}) });
+      app = await SchedulingApp.create({ connection, stateDir, logger, defaultResponder: responderOf(approvals), renderAction: commandLine, elicitation, ...(policies ? { policies } : {}) });
       const paint = painter(colourWanted(process.stderr, io.env));
       const print = progressPrinter((line) => io.err(`${line}\n`), paint);
       const outcome = await app.start({ workflow: module.definition.id, inputs, mode: values.mode, signal: io.signal, onEvent: print }).done;

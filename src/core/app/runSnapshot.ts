@@ -220,6 +220,12 @@ export function foldEvent(run: RunSnapshot, event: RunEvent): SnapshotChange {
       step.note = `running as server task ${event.taskId}`;
       return { runId, phaseId: step.phaseId, stepId: step.stepId };
     }
+    case 'input_answered': {
+      const step = findStep(run, event.stepId);
+      if (!step) return { runId };
+      step.note = `input requested by ${event.server}: ${event.action}`;
+      return { runId, phaseId: step.phaseId, stepId: step.stepId };
+    }
     case 'retry_scheduled': {
       const step = findStep(run, event.stepId);
       if (!step) return { runId };

@@ -28,7 +28,9 @@ import type { Logger } from '../util/log';
 import { findWorkflow, loadModule } from '../workflows/catalog';
 import type { WorkflowModule } from '../workflows/shared/module';
 import type { NextAction } from '../workflows/shared/nextActions';
+import { activeCalls } from '../engine/activeCalls';
 import { ApprovalBroker, type ApprovalResponder } from './approvalBroker';
+import type { ElicitationBroker } from './elicitation';
 import { RunStore } from './runStore';
 
 export interface AppOptions {
@@ -43,6 +45,8 @@ export interface AppOptions {
   defaultResponder?: ApprovalResponder;
   /** How this host writes a next action in reports (the CLI: a command line). */
   renderAction?: (action: NextAction) => string;
+  /** The broker the connection hands elicitations to: its answers are recorded in the runs whose calls were in flight. */
+  elicitation?: ElicitationBroker;
 }
 
 export interface StartRequest {
@@ -124,7 +128,17 @@ export class SchedulingApp {
   ) {
     this.approvals = approvals;
     this.runs = new RunStore((id) => findWorkflow(id)?.definition, options.logger);
-    this.unsubscribe = engine.subscribe((event) => this.runs.apply(event));
+    const unsubscribeRuns = engine.subscribe((event) => this.runs.apply(event));
+    const unsubscribeInputs = options.elicitation?.onAnswered((answer) => {
+      // Which call a server request belongs to is not on the wire: every call in flight on this connection gets the record.
+      for (const call of activeCalls(runtime)) {
+        void call.record({ type: 'input_answered', runId: call.runId, stepId: call.stepId, ...answer, at: options.clock?.now() ?? Date.now() }).catch((error: unknown) => options.logger.log('warn', `could not record an input answer: ${String(error)}`));
+      }
+    });
+    this.unsubscribe = () => {
+      unsubscribeRuns();
+      unsubscribeInputs?.();
+    };
   }
 
   static async create(options: AppOptions): Promise<SchedulingApp> {

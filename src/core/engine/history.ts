@@ -26,6 +26,7 @@ export function mustBeDurable(event: RunEvent): boolean {
     case 'decision':
     case 'run_finished':
     case 'task_started':
+    case 'input_answered':
       return true;
     case 'step_started':
       return event.writes;

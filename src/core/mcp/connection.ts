@@ -14,10 +14,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import {
   CallToolResultSchema,
+  ElicitRequestSchema,
   ErrorCode,
   McpError,
   ToolListChangedNotificationSchema,
   type CallToolResult,
+  type ElicitRequest,
+  type ElicitResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolProgress } from '../engine/invoker';
@@ -62,6 +65,11 @@ export interface McpConnectionOptions {
   clientInfo?: { name: string; version: string };
   /** Grace period for a stdio server to exit on close before it is signalled. */
   closeGraceMs?: number;
+  /**
+   * Answers the server's `elicitation/create` (form and URL mode are declared only with it;
+   * src/core/app/elicitation.ts builds one over the host's input port).
+   */
+  elicitation?: (server: string, params: ElicitRequest['params'], signal: AbortSignal) => Promise<ElicitResult>;
 }
 
 export interface ServerInfo {
@@ -392,7 +400,9 @@ export class McpConnection {
 
   /** Starts the transport, initializes and lists the tools, all within the connect timeout. */
   private async handshake(opened: OpenedTransport, kind: string): Promise<{ client: Client; tools: Tool[] }> {
-    const client = new Client(this.clientInfo, { capabilities: {} });
+    const elicit = this.options.elicitation;
+    const client = new Client(this.clientInfo, { capabilities: elicit ? { elicitation: { form: {}, url: {} } } : {} });
+    if (elicit) client.setRequestHandler(ElicitRequestSchema, (request, extra) => elicit(client.getServerVersion()?.name ?? this.description, request.params, extra.signal));
     this.pending = client;
     client.onclose = () => this.onClientClosed(client);
     client.onerror = (error) => this.onClientError(client, error);

@@ -11,7 +11,7 @@
  * host that stopped is polled instead of calling again. Otherwise nothing changes.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { InvokeOptions, InvokeResult, Resolution, ToolInvoker } from '../engine/invoker';
+import type { InvokeOptions, InvokeResult, Resolution, ResourceLink, ToolInvoker } from '../engine/invoker';
 import { OrchestratorError } from '../errors';
 import { CAPABILITIES, findCapability, type CapabilitySpec } from './capabilities';
 import { resolveCapability, safeToResend } from './catalog';
@@ -95,6 +95,15 @@ export class McpToolInvoker implements ToolInvoker {
     assertNotToolError(tool, result);
     const data = resultData(result);
     const spec = findCapability(capability, this.specs);
-    return { tool, data: spec ? validateResult(tool, spec.result, data) : data };
+    const links = resourceLinks(result);
+    return { tool, data: spec ? validateResult(tool, spec.result, data) : data, ...(links.length > 0 ? { links } : {}) };
   }
+}
+
+function resourceLinks(result: CallToolResult): ResourceLink[] {
+  return result.content.flatMap((c) =>
+    c.type === 'resource_link'
+      ? [{ uri: c.uri, name: c.name, ...(c.title !== undefined ? { title: c.title } : {}), ...(c.description !== undefined ? { description: c.description } : {}), ...(c.mimeType !== undefined ? { mimeType: c.mimeType } : {}) }]
+      : [],
+  );
 }

@@ -10,6 +10,7 @@ import type { JsonObject } from '../definition';
 import type { RunEnv } from '../runEnv';
 import type { Scope } from '../scope';
 import { errorInfo } from '../stepResults';
+import { trackCall } from '../activeCalls';
 import { withTaskHooks } from '../toolTasks';
 
 /** A capability whose SLA is at least this long may run as a server task (MCP tasks). */
@@ -42,6 +43,7 @@ export async function invokeTool(env: RunEnv, scope: Scope, call: ToolCall): Pro
     onStarted: (taskId: string) => env.record({ type: 'task_started', runId: env.runId, stepId, capability, taskId, at: env.clock.now() }),
     ...(resumeTaskId !== undefined ? { resumeTaskId } : {}),
   };
+  const untrack = trackCall(env.options.policy, { runId: env.runId, stepId, capability, record: (event) => env.record(event) });
   try {
     const request: CallRequest = {
       capability,
@@ -56,6 +58,7 @@ export async function invokeTool(env: RunEnv, scope: Scope, call: ToolCall): Pro
     };
     return await (taskMode ? withTaskHooks(hooks, () => env.options.policy.call(request)) : env.options.policy.call(request));
   } finally {
+    untrack();
     limit.dispose();
   }
 }
