@@ -5,7 +5,7 @@
  * reach the client as `isError` results with a clear message; nothing crashes the server.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ResourceLink } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Logger } from '../../core/util/log';
 import { ToolError } from '../domain/errors';
@@ -42,6 +42,8 @@ export interface ToolSpec<I extends z.ZodRawShape, O extends z.ZodRawShape> {
    * store: a client may start it, disconnect, and fetch the result later.
    */
   runsLong?: boolean;
+  /** The stored things the result refers to, sent as resource_link content (src/server/tools/storedResources.ts). */
+  links?(result: z.infer<z.ZodObject<O>>): ResourceLink[];
   run(args: z.infer<z.ZodObject<I>>, call: CallContext): Promise<z.infer<z.ZodObject<O>>> | z.infer<z.ZodObject<O>>;
 }
 
@@ -91,7 +93,7 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
 async function execute<I extends z.ZodRawShape, O extends z.ZodRawShape>(spec: ToolSpec<I, O>, args: z.infer<z.ZodObject<I>>, call: CallContext, logger: Logger): Promise<CallToolResult> {
   try {
     const result = await spec.run(args, call);
-    return { content: [{ type: 'text' as const, text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
+    return { content: [{ type: 'text' as const, text: JSON.stringify(result) }, ...(spec.links?.(result) ?? [])], structuredContent: result as Record<string, unknown> };
   } catch (error) {
     const message = toolErrorMessage(error);
     if (!(error instanceof ToolError)) logger.log('error', `tool ${spec.name} failed`, { error: String(error) });

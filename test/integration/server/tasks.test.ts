@@ -149,3 +149,40 @@ describe('a server restarted mid-task', () => {
     }
   });
 });
+
+describe('resource links to stored things', () => {
+  const clock = new TestClock(Date.now());
+  let store: ScheduleStore;
+  let client: Client;
+  before(async () => {
+    store = openStore(sampleProgram, clock);
+    client = await connectedClient(schedulingServer(store, clock));
+  });
+  after(async () => {
+    await client.close();
+    store.close();
+  });
+
+  it('a generation result links to its draft; resources/list lists the schedules; the link reads', async () => {
+    const result = await client.callTool(generateParams(store.dataVersion()));
+    const draftId = (result.structuredContent as { draft_id: string }).draft_id;
+    const link = result.content.find((c) => c.type === 'resource_link');
+    assert.ok(link && link.type === 'resource_link', 'a resource_link');
+    assert.equal(link.uri, `schedule://schedules/${draftId}`);
+    const listed = await client.listResources();
+    assert.ok(listed.resources.some((r) => r.uri === link.uri), 'resources/list names the draft');
+    assert.ok(listed.resources.some((r) => r.uri === `schedule://schedules/${SCHEDULE}`), 'and the published schedule');
+    const templates = (await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate);
+    for (const t of ['schedule://schedules/{schedule_id}', 'schedule://swaps/{swap_id}', 'schedule://people/{person_id}/schedule', 'schedule://status/{date_range}']) assert.ok(templates.includes(t), t);
+    const read = await client.readResource({ uri: link.uri });
+    const body = JSON.parse((read.contents[0] as { text: string }).text) as { schedule: { id: string; status: string }; assignments: unknown[] };
+    assert.equal(body.schedule.id, draftId);
+    assert.equal(body.schedule.status, 'draft');
+    assert.ok(body.assignments.length > 0);
+    const person = store.assignments(SCHEDULE)[0]!.personId;
+    const mine = await client.readResource({ uri: `schedule://people/${person}/schedule` });
+    const own = JSON.parse((mine.contents[0] as { text: string }).text) as { assignments: { personId: string }[] };
+    assert.ok(own.assignments.length > 0 && own.assignments.every((a) => a.personId === person));
+    await assert.rejects(client.readResource({ uri: 'schedule://schedules/no-such-draft' }), /no schedule or draft/);
+  });
+});

@@ -5,6 +5,7 @@ import { DEFAULT_WEIGHTS } from '../../generation/model';
 import { runGeneration, type ServiceDeps } from '../../generation/service';
 import { dateArg, dateRangeOut, scheduleIdArg } from '../args';
 import { registerTool } from '../defineTool';
+import { scheduleLink } from '../storedResources';
 import { actorArg, metricsOut, metricsResult, versionArg, WRITE } from './shared';
 
 export function registerGenerateTool(server: McpServer, deps: ServiceDeps): void {
@@ -73,6 +74,7 @@ export function registerGenerateTool(server: McpServer, deps: ServiceDeps): void
       },
       annotations: WRITE,
       runsLong: true,
+      links: (r) => [scheduleLink(r.draft_id, `Draft ${r.draft_id} (${r.date_range[0]} to ${r.date_range[1]})`)],
       async run(args, call) {
         const w = args.objective_weights;
         let lastSent = -1;
