@@ -21,6 +21,7 @@ import {
   type CallToolResult,
   type ElicitRequest,
   type ElicitResult,
+  type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolProgress } from '../engine/invoker';
@@ -158,6 +159,11 @@ export class McpConnection {
 
   get serverInfo(): ServerInfo | undefined {
     return this.server;
+  }
+
+  /** What the server declared at initialize (tools, resources, tasks …) while connected. */
+  get serverCapabilities(): ServerCapabilities | undefined {
+    return this.session?.client.getServerCapabilities();
   }
 
   /** 'stdio', 'streamable-http' or 'sse' while connected. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CallToolResultSchema, CreateTaskResultSchema, type Task } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, CreateTaskResultSchema, type CallToolResult, type Task } from '@modelcontextprotocol/sdk/types.js';
 import { sampleProgram } from '../../../src/server/program/sample';
 import type { ScheduleStore } from '../../../src/server/store/store';
 import { TestClock, connectedClient, openStore, schedulingServer } from '../../support/generation/fixtures';
@@ -164,7 +164,7 @@ describe('resource links to stored things', () => {
   });
 
   it('a generation result links to its draft; resources/list lists the schedules; the link reads', async () => {
-    const result = await client.callTool(generateParams(store.dataVersion()));
+    const result = (await client.callTool(generateParams(store.dataVersion()))) as CallToolResult;
     const draftId = (result.structuredContent as { draft_id: string }).draft_id;
     const link = result.content.find((c) => c.type === 'resource_link');
     assert.ok(link && link.type === 'resource_link', 'a resource_link');
