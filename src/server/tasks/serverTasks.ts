@@ -39,8 +39,13 @@ export type TaskWork = (signal: AbortSignal, progress: (message: string) => void
 
 const DEFAULT_TTL_MS = 60 * 60_000;
 const MAX_TTL_MS = 24 * 60 * 60_000;
-/** A call made without task augmentation is polled by the SDK inside this process: poll often. */
-const INLINE_POLL_MS = 50;
+/**
+ * A call made without task augmentation is polled by the SDK inside this process: its first
+ * poll comes at once and waits (up to INLINE_WAIT_MS) for the work, so it answers as fast as a
+ * plain tool would.
+ */
+const INLINE_POLL_MS = 1;
+const INLINE_WAIT_MS = 1000;
 export const ORPHANED_REASON = 'the server process running this task stopped before it finished (restart or crash); start the call again';
 
 export class ServerTasks implements TaskStore {
@@ -53,7 +58,7 @@ export class ServerTasks implements TaskStore {
   private readonly pollIntervalMs: number;
   private readonly heartbeatMs: number;
   private readonly staleAfterMs: number;
-  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void>; inline: boolean }>();
   /** Tasks created for calls without task augmentation: the caller's cancellation ends them. */
   private readonly inline = new Set<string>();
   private readonly timer: NodeJS.Timeout;
@@ -90,6 +95,8 @@ export class ServerTasks implements TaskStore {
   }
 
   async getTask(taskId: string): Promise<Task | null> {
+    const running = this.running.get(taskId);
+    if (running?.inline) await Promise.race([running.done, new Promise((r) => setTimeout(r, INLINE_WAIT_MS).unref())]);
     this.failOrphans();
     const record = this.table.get(taskId);
     return record ? toTask(record) : null;
@@ -132,7 +139,8 @@ export class ServerTasks implements TaskStore {
    */
   run(taskId: string, work: TaskWork, callerSignal: AbortSignal): void {
     const controller = new AbortController();
-    if (this.inline.delete(taskId)) {
+    const inline = this.inline.delete(taskId);
+    if (inline) {
       const onAbort = () => {
         this.table.finish(taskId, 'cancelled', 'the client cancelled the call');
         controller.abort(callerSignal.reason);
@@ -159,7 +167,7 @@ export class ServerTasks implements TaskStore {
         this.logger.log('error', `task ${taskId} failed`, { error: String(error) });
       },
     );
-    this.running.set(taskId, { controller, done });
+    this.running.set(taskId, { controller, done, inline });
     void done.finally(() => this.running.delete(taskId));
   }
 

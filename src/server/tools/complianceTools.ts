@@ -167,7 +167,6 @@ export function registerComplianceTools(server: McpServer, ctx: ToolContext, sto
       },
       output: validationOut,
       annotations: READ_ONLY,
-      runsLong: true,
       async run(args, call) {
         const families: RuleFamily[] = [];
         if (args.check_work_hours) families.push('work_hours');

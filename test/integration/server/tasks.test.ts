@@ -58,7 +58,7 @@ describe('long tools as MCP tasks', () => {
     assert.ok(client.getServerCapabilities()?.tasks?.cancel, 'tasks.cancel');
     const { tools } = await client.listTools();
     const optional = tools.filter((t) => t.execution?.taskSupport === 'optional').map((t) => t.name).sort();
-    assert.deepEqual(optional, ['generate_schedule_tool', 'run_contingency_analysis_resilience_tool', 'validate_schedule_tool']);
+    assert.deepEqual(optional, ['generate_schedule_tool', 'run_contingency_analysis_resilience_tool']);
   });
 
   it('runs a generation as a task: working with progress, then completed with the draft as its result', async () => {

@@ -14,7 +14,7 @@ import { trackCall } from '../activeCalls';
 import { withTaskHooks } from '../toolTasks';
 
 /** A capability whose SLA is at least this long may run as a server task (MCP tasks). */
-export const TASK_MODE_MIN_SLA_MS = 1000;
+export const TASK_MODE_MIN_SLA_MS = 5000;
 
 export interface ToolCall {
   /** The prefixed id of the step making the call (progress and retry events name it). */
