@@ -5,6 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ElicitationBroker } from '../core/app/elicitation';
 import { envApiKeySource, type ApiKeySource } from '../core/mcp/apiKey';
 import { parseServerConfig, type ServerConfig } from '../core/mcp/config';
 import { McpConnection } from '../core/mcp/connection';
@@ -111,8 +112,8 @@ export function logLevelFrom(values: ServerOptionValues): LogLevel {
   return level;
 }
 
-/** Validates the server options and connects; the caller closes the connection. */
-export async function connectFromOptions(values: ServerOptionValues, io: CliIo): Promise<McpConnection> {
+/** Validates the server options and connects; the caller closes the connection. `elicitation` answers the server's requests for input. */
+export async function connectFromOptions(values: ServerOptionValues, io: CliIo, elicitation?: ElicitationBroker): Promise<McpConnection> {
   // Every option is checked before anything is looked up or started.
   const level = logLevelFrom(values);
   const connectTimeoutMs = parseMs(values['connect-timeout-ms'], '--connect-timeout-ms', 20_000);
@@ -126,6 +127,7 @@ export async function connectFromOptions(values: ServerOptionValues, io: CliIo):
     reconnect: false,
     // After Ctrl-C a server that ignores the cancellation is not waited for long.
     closeGraceMs: 1000,
+    ...(elicitation ? { elicitation: (server, params, signal) => elicitation.handle(server, params, signal) } : {}),
   });
   try {
     await connection.connect(io.signal);

@@ -7,6 +7,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Logger } from '../core/util/log';
 import type { Notifier } from './notifications/notifier';
 import type { ScheduleStore } from './store/store';
+import { attachTasks, tasksFor } from './tasks/registry';
+import type { ServerTasks } from './tasks/serverTasks';
 import { registerAnalyticsTools } from './tools/analytics';
 import { registerNotificationTools } from './tools/notificationTools';
 import type { ToolContext } from './tools/context';
@@ -25,6 +27,8 @@ export interface ServerOptions {
   notifier?: Notifier;
   /** How long a swap party's consent holds (default 24 h). */
   consentTtlMs?: number;
+  /** Long tools run as MCP tasks here; by default the process's instance for `store`. */
+  tasks?: ServerTasks;
 }
 
 const INSTRUCTIONS = [
@@ -43,7 +47,16 @@ export function createToolContext(options: ServerOptions): ToolContext {
 }
 
 export function createServer(options: ServerOptions): McpServer {
-  const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: INSTRUCTIONS, capabilities: { logging: {} } });
+  const tasks = options.tasks ?? tasksFor(options.store, options.logger, options.now);
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION },
+    {
+      instructions: INSTRUCTIONS,
+      capabilities: { logging: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
+      taskStore: tasks,
+    },
+  );
+  attachTasks(server, tasks);
   const ctx = createToolContext(options);
   registerReadTools(server, ctx, options.store);
   registerAnalyticsTools(server, ctx);

@@ -22,6 +22,7 @@ import { formatIssues, loadProgramFile, ProgramValidationError } from './program
 import { sampleProgram } from './program/sample';
 import { Notifier, parseWebhookUrl } from './notifications/notifier';
 import { ScheduleStore } from './store/store';
+import { tasksFor } from './tasks/registry';
 
 const USAGE = `Usage:
   server.js [--db FILE] [--program FILE] [--log-level trace|debug|info|warn|error]
@@ -201,7 +202,12 @@ async function serve(
     await server.connect(transport);
     logger.log('info', 'serving MCP over stdio', { tools: 'ready' });
     closeTransport = () => server.close();
-    process.stdin.on('end', () => void shutdown('stdin closed'));
+    // The client that started a task may be gone (killed): its tasks finish and keep their
+    // results in the database for the next client, so the process waits for them first.
+    process.stdin.on('end', () => void shutdown('stdin closed', 0, true));
+    // Notifications written after the client left fail with EPIPE: that must not crash the tasks.
+    process.stdout.on('error', () => undefined);
+    process.stderr.on('error', () => undefined);
     // The transport closes itself on input it cannot read (e.g. a message over its 10 MiB
     // buffer): say why on stderr and exit with an error instead of ending silently.
     let transportError: Error | undefined;
@@ -213,14 +219,20 @@ async function serve(
   }
 
   let closing = false;
-  async function shutdown(reason: string, code = 0): Promise<void> {
+  async function shutdown(reason: string, code = 0, finishTasks = false): Promise<void> {
     if (closing) return;
     closing = true;
     logger.log(code === 0 ? 'info' : 'error', 'shutting down', { reason });
     await closeTransport().catch(() => undefined);
+    const tasks = tasksFor(store, logger);
+    if (finishTasks && tasks.runningCount > 0) {
+      logger.log('info', 'finishing running tasks before exiting', { tasks: tasks.runningCount });
+      await tasks.whenIdle();
+    }
     // Deliveries under way record their outcome before the database closes.
     await notifier.settled();
     notifier.dispose();
+    tasks.close();
     store.close();
     process.exit(code);
   }

@@ -8,6 +8,9 @@ import { McpToolInvoker } from '../../core/mcp/invoker';
 import { systemClock } from '../../core/util/clock';
 import { cliApprovals } from '../approvals';
 import { approveCall } from '../callApproval';
+import type { ResourceLink } from '../../core/engine/invoker';
+import { silentLogger } from '../../core/util/log';
+import { cliElicitation } from '../elicitation';
 import { ExitCode } from '../exitCodes';
 import { connectFromOptions, SERVER_OPTIONS, SERVER_OPTIONS_HELP } from '../serverOptions';
 import type { CliIo } from '../terminal';
@@ -86,7 +89,8 @@ export const callCommand: Command = {
     const approvals = cliApprovals({ approve: values.approve === true, reason: values.reason, override: values.override, approver: values.approver }, systemClock);
     const stateDir = resolveStateDir(values['state-dir'], io.env);
 
-    const connection = await connectFromOptions(values, io);
+    const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+    const connection = await connectFromOptions(values, io, cliElicitation(interactive, silentLogger));
     try {
       const invoker = new McpToolInvoker({ connection });
       const resolution = invoker.resolve(target);
@@ -107,10 +111,15 @@ export const callCommand: Command = {
         maxTotalTimeoutMs,
         onProgress: (p) => io.err(progressLine(p)),
       });
-      io.out(values.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result.data, null, 2)}\n`);
+      io.out(values.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result.data, null, 2)}\n${linkLines(result.links)}`);
       return ExitCode.Ok;
     } finally {
       await connection.close();
     }
   },
 };
+
+/** The resources a result refers to, one line each ("Link: schedule://drafts/d-1  Draft d-1"). */
+function linkLines(links: readonly ResourceLink[] | undefined): string {
+  return (links ?? []).map((l) => `Link: ${l.uri}  ${l.title ?? l.name}${l.description ? ` - ${l.description}` : ''}\n`).join('');
+}

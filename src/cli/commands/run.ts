@@ -18,6 +18,7 @@ import { systemClock } from '../../core/util/clock';
 import { filteredLogger } from '../../core/util/log';
 import { cliApprovals, safeUserName } from '../approvals';
 import { promptInputs } from '../inputPrompt';
+import { cliElicitation } from '../elicitation';
 import { ExitCode } from '../exitCodes';
 import { commandLine } from '../nextActions';
 import { progressPrinter } from '../progress';
@@ -285,7 +286,8 @@ export const runCommand: Command = {
       throw new UsageError('--force goes with --report-file');
     }
 
-    const connection = await connectFromOptions(values, io);
+    const elicitation = cliElicitation(process.stdin.isTTY === true && process.stderr.isTTY === true, logger);
+    const connection = await connectFromOptions(values, io, elicitation);
     let app: SchedulingApp | undefined;
     try {
       app = await SchedulingApp.create({
@@ -295,6 +297,7 @@ export const runCommand: Command = {
         defaultResponder: responderOf(approvals),
         ...terminalInputs(),
         renderAction: commandLine,
+        elicitation,
         ...(policies ? { policies } : {}),
       });
       const paint = painter(colourWanted(process.stderr, io.env));

@@ -32,6 +32,8 @@ export interface StepSnapshot {
   retries: { attempt: number; delayMs: number; error: ErrorInfo; at: number }[];
   /** "using cached result from 3.0 h ago", a fallback's label … */
   note?: string;
+  /** The server task the step's call runs as (MCP tasks), once started. */
+  taskId?: string;
   result?: StepResult;
 }
 
@@ -212,6 +214,7 @@ export function foldEvent(run: RunSnapshot, event: RunEvent): SnapshotChange {
       step.retries = [];
       delete step.progress;
       delete step.note;
+      delete step.taskId;
       delete step.result;
       return { runId, phaseId: step.phaseId, stepId: step.stepId };
     }
@@ -219,6 +222,19 @@ export function foldEvent(run: RunSnapshot, event: RunEvent): SnapshotChange {
       const step = findStep(run, event.stepId);
       if (!step) return { runId };
       step.progress = { progress: event.progress, ...(event.total !== undefined ? { total: event.total } : {}), ...(event.message !== undefined ? { message: event.message } : {}) };
+      return { runId, phaseId: step.phaseId, stepId: step.stepId };
+    }
+    case 'task_started': {
+      const step = findStep(run, event.stepId);
+      if (!step) return { runId };
+      step.taskId = event.taskId;
+      step.note = `running as server task ${event.taskId}`;
+      return { runId, phaseId: step.phaseId, stepId: step.stepId };
+    }
+    case 'elicitation_answered': {
+      const step = findStep(run, event.stepId);
+      if (!step) return { runId };
+      step.note = `input requested by ${event.server}: ${event.action}`;
       return { runId, phaseId: step.phaseId, stepId: step.stepId };
     }
     case 'retry_scheduled': {

@@ -29,8 +29,10 @@ import { writeOutputFile, type OutputOptions } from '../util/outputFile';
 import { findWorkflow, loadModule } from '../workflows/catalog';
 import type { WorkflowModule } from '../workflows/shared/module';
 import type { NextAction } from '../workflows/shared/nextActions';
+import { activeCalls } from '../engine/activeCalls';
 import { ApprovalBroker, type ApprovalResponder } from './approvalBroker';
 import { InputBroker, type InputResponder } from './inputBroker';
+import type { ElicitationBroker } from './elicitation';
 import { RunStore } from './runStore';
 
 export interface AppOptions {
@@ -47,6 +49,8 @@ export interface AppOptions {
   renderAction?: (action: NextAction) => string;
   /** Answers "needs input" questions of runs that bring no input responder; without one they are declined. */
   defaultInputResponder?: InputResponder;
+  /** The broker the connection hands elicitations to: its answers are recorded in the runs whose calls were in flight. */
+  elicitation?: ElicitationBroker;
 }
 
 export interface StartRequest {
@@ -143,7 +147,17 @@ export class SchedulingApp {
     this.approvals = approvals;
     this.inputs = inputs;
     this.runs = new RunStore((id) => findWorkflow(id)?.definition, options.logger);
-    this.unsubscribe = engine.subscribe((event) => this.runs.apply(event));
+    const unsubscribeRuns = engine.subscribe((event) => this.runs.apply(event));
+    const unsubscribeInputs = options.elicitation?.onAnswered((answer) => {
+      // Which call a server request belongs to is not on the wire: every call in flight on this connection gets the record.
+      for (const call of activeCalls(runtime)) {
+        void call.record({ type: 'elicitation_answered', runId: call.runId, stepId: call.stepId, ...answer, at: options.clock?.now() ?? Date.now() }).catch((error: unknown) => options.logger.log('warn', `could not record an input answer: ${String(error)}`));
+      }
+    });
+    this.unsubscribe = () => {
+      unsubscribeRuns();
+      unsubscribeInputs?.();
+    };
   }
 
   static async create(options: AppOptions): Promise<SchedulingApp> {
@@ -188,9 +202,13 @@ export class SchedulingApp {
     const record = await this.history.load(runId);
     const module = workflowModule(record.workflowId);
     if (request.answer) this.approvals.prepare(runId, request.answer.stepId, request.answer.answer);
+    // A write that was running as a server task is not uncertain: its step polls that task
+    // (src/core/engine/steps/toolCall.ts) and never sends the write again.
+    const polled = [...record.tasks.keys()].filter((stepId) => record.inFlight.get(stepId)?.writes === true);
+    const retry = [...new Set([...(request.retryUncertainWrites ?? []), ...polled])];
     const handle = await this.engine.resume(loadModule(module), runId, {
       ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.retryUncertainWrites ? { retryUncertainWrites: request.retryUncertainWrites } : {}),
+      ...(retry.length > 0 ? { retryUncertainWrites: retry } : {}),
     });
     return this.follow(module, handle, request);
   }

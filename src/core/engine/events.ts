@@ -32,6 +32,22 @@ export type EngineEvent =
   | { type: 'phase_started'; runId: string; phaseId: string; title: string; at: number }
   | { type: 'phase_finished'; runId: string; phaseId: string; status: PhaseStatus; confidence?: number; warnings: string[]; at: number }
   | { type: 'step_started'; runId: string; phaseId: string; stepId: string; kind: StepResult['kind']; capability?: string; writes: boolean; at: number }
+  /** A call runs as a server task (MCP tasks): recorded before waiting, so a resumed run polls it instead of calling again. */
+  | { type: 'task_started'; runId: string; stepId: string; capability: string; taskId: string; at: number }
+  /** A server asked for user input (MCP elicitation) during this step's call; no secret values, no URL beyond its domain. */
+  | {
+      type: 'elicitation_answered';
+      runId: string;
+      stepId: string;
+      server: string;
+      mode: 'form' | 'url';
+      message: string;
+      action: 'accept' | 'decline' | 'cancel';
+      answers?: Record<string, string | number | boolean | string[]>;
+      domain?: string;
+      note?: string;
+      at: number;
+    }
   | { type: 'progress'; runId: string; stepId: string; progress: number; total?: number; message?: string; at: number }
   | { type: 'retry_scheduled'; runId: string; stepId: string; capability: string; attempt: number; delayMs: number; error: ErrorInfo; at: number }
   | { type: 'cache_hit'; runId: string; stepId: string; capability: string; ageMs: number; at: number }

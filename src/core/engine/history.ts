@@ -26,6 +26,8 @@ export function mustBeDurable(event: RunEvent): boolean {
     case 'input_answered':
     case 'decision':
     case 'run_finished':
+    case 'task_started':
+    case 'elicitation_answered':
       return true;
     case 'step_started':
       return event.writes;
@@ -91,6 +93,8 @@ export interface RunRecord {
   results: Map<string, StepResult>;
   /** Steps that started and never finished (the process stopped under them). */
   inFlight: Map<string, Extract<RunEvent, { type: 'step_started' }>>;
+  /** Server tasks of steps that had not finished (step id -> task id): resuming polls them. */
+  tasks: Map<string, string>;
   approvals: { stepId: string; request: ApprovalRequest; answer?: ApprovalAnswer; exception?: ExceptionRecord }[];
   decisions: Extract<RunEvent, { type: 'decision' }>[];
   /** Answers to "needs input" questions, by argument name (the latest wins). */
@@ -115,6 +119,7 @@ export function rebuildRun(events: readonly RunEvent[]): RunRecord {
     startedAt: first.at,
     results: new Map(),
     inFlight: new Map(),
+    tasks: new Map(),
     approvals: [],
     decisions: [],
     answers: new Map(),
@@ -132,8 +137,12 @@ export function rebuildRun(events: readonly RunEvent[]): RunRecord {
       case 'step_started':
         record.inFlight.set(event.stepId, event);
         break;
+      case 'task_started':
+        record.tasks.set(event.stepId, event.taskId);
+        break;
       case 'step_finished':
         record.inFlight.delete(event.stepId);
+        record.tasks.delete(event.stepId);
         record.results.set(event.stepId, event.result);
         break;
       case 'approval_requested':

@@ -26,10 +26,21 @@ export interface InvokeOptions {
   onProgress?: (p: ToolProgress) => void;
 }
 
+/** A stored thing a result refers to (an MCP resource_link): a draft, a swap, a person's schedule. */
+export interface ResourceLink {
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+}
+
 export interface InvokeResult {
   /** The resolved tool name that answered. */
   tool: string;
   data: Record<string, unknown>;
+  /** Resources the result links to, when the server sent any. */
+  links?: ResourceLink[];
 }
 
 /** What the server declares about a capability's arguments (argPlanning.ts fits calls to it). */

@@ -14,10 +14,14 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import {
   CallToolResultSchema,
+  ElicitRequestSchema,
   ErrorCode,
   McpError,
   ToolListChangedNotificationSchema,
   type CallToolResult,
+  type ElicitRequest,
+  type ElicitResult,
+  type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolProgress } from '../engine/invoker';
@@ -30,6 +34,7 @@ import type { ServerConfig } from './config';
 import { Emitter } from './emitter';
 import { endpointFor, type OpenedTransport, type ServerEndpoint } from './endpoints';
 import { httpStatusOf, isTransportRefusal, toOrchestratorError } from './errorMapping';
+import { callToolAsTask, supportsTaskCalls, type TaskCallOptions } from './taskCalls';
 import { TracingTransport } from './tracingTransport';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'error';
@@ -61,6 +66,11 @@ export interface McpConnectionOptions {
   clientInfo?: { name: string; version: string };
   /** Grace period for a stdio server to exit on close before it is signalled. */
   closeGraceMs?: number;
+  /**
+   * Answers the server's `elicitation/create` (form and URL mode are declared only with it;
+   * src/core/app/elicitation.ts builds one over the host's input port).
+   */
+  elicitation?: (server: string, params: ElicitRequest['params'], signal: AbortSignal) => Promise<ElicitResult>;
 }
 
 export interface ServerInfo {
@@ -149,6 +159,11 @@ export class McpConnection {
 
   get serverInfo(): ServerInfo | undefined {
     return this.server;
+  }
+
+  /** What the server declared at initialize (tools, resources, tasks …) while connected. */
+  get serverCapabilities(): ServerCapabilities | undefined {
+    return this.session?.client.getServerCapabilities();
   }
 
   /** 'stdio', 'streamable-http' or 'sse' while connected. */
@@ -284,6 +299,47 @@ export class McpConnection {
     }
   }
 
+  /** Whether the server runs `name` as a task when asked to (its taskSupport and the tasks capability). */
+  supportsTaskCall(name: string): boolean {
+    const client = this.session?.client;
+    return client !== undefined && supportsTaskCalls(client, this.toolList.find((t) => t.name === name));
+  }
+
+  /**
+   * One tool call as a server task (or the polling of one started earlier): see taskCalls.ts.
+   * Errors are mapped like callTool's; `details.taskId` names the task once it exists.
+   */
+  async callToolAsTask(name: string, args: Record<string, unknown>, options: CallOptions & Pick<TaskCallOptions, 'onStarted' | 'resumeTaskId'>): Promise<CallToolResult> {
+    if (options.signal.aborted) throw new OrchestratorError('cancelled', `calling ${name} was cancelled`, { tool: name, details: { requestSent: false } });
+    await this.connect(options.signal);
+    const session = this.session;
+    if (!session) throw new OrchestratorError('connection', `calling ${name} failed: the connection closed`, { tool: name, details: { requestSent: false } });
+    // A call-local controller, as in callTool: the SDK keeps its abort listeners.
+    const call = new AbortController();
+    const onCallerAbort = () => call.abort(options.signal.reason);
+    options.signal.addEventListener('abort', onCallerAbort, { once: true });
+    let taskId: string | undefined;
+    this.log.log('debug', `calling ${name} as a task${options.resumeTaskId ? ` (resuming task ${options.resumeTaskId})` : ''}`);
+    try {
+      return await callToolAsTask(session.client, name, args, {
+        signal: call.signal,
+        requestTimeoutMs: this.requestTimeoutMs,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        onStarted: async (id) => {
+          taskId = id;
+          await options.onStarted(id);
+        },
+        ...(options.resumeTaskId !== undefined ? { resumeTaskId: options.resumeTaskId } : {}),
+      });
+    } catch (raw) {
+      if (raw instanceof OrchestratorError) throw raw;
+      if (!this.wanted) throw new OrchestratorError('cancelled', `calling ${name} was cancelled: the connection was closed`, { tool: name, details: { requestSent: true } });
+      throw withDetails(this.requestFailed(session, raw, `calling ${name}`, name), { requestSent: true, ...(taskId !== undefined ? { taskId } : {}) });
+    } finally {
+      options.signal.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
   private secrets(): string[] {
     return [this.apiKey ?? '', ...this.endpoint.secrets()].filter((s) => s.length >= 4);
   }
@@ -350,7 +406,9 @@ export class McpConnection {
 
   /** Starts the transport, initializes and lists the tools, all within the connect timeout. */
   private async handshake(opened: OpenedTransport, kind: string): Promise<{ client: Client; tools: Tool[] }> {
-    const client = new Client(this.clientInfo, { capabilities: {} });
+    const elicit = this.options.elicitation;
+    const client = new Client(this.clientInfo, { capabilities: elicit ? { elicitation: { form: {}, url: {} } } : {} });
+    if (elicit) client.setRequestHandler(ElicitRequestSchema, (request, extra) => elicit(client.getServerVersion()?.name ?? this.description, request.params, extra.signal));
     this.pending = client;
     client.onclose = () => this.onClientClosed(client);
     client.onerror = (error) => this.onClientError(client, error);

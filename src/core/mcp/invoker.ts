@@ -5,8 +5,14 @@
  * Re-sending rule: after a connection failure a read is re-sent once (the connection
  * initializes again first); a write never is, because the server may already have applied
  * it. The error then says so (`details.outcomeUnknown`) and the caller reconciles with a read.
+ *
+ * Task mode: when the engine's call carries task hooks (src/core/engine/toolTasks.ts) and the
+ * server offers the tool as a task, the call runs as one (taskCalls.ts); a task recorded by a
+ * host that stopped is polled instead of calling again. Otherwise nothing changes.
  */
-import type { ArgumentSchema, InvokeOptions, InvokeResult, Resolution, ToolInvoker } from '../engine/invoker';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ArgumentSchema, InvokeOptions, InvokeResult, Resolution, ResourceLink, ToolInvoker } from '../engine/invoker';
+import { taskHooks } from '../engine/toolTasks';
 import { OrchestratorError } from '../errors';
 import { CAPABILITIES, findCapability, type CapabilitySpec } from './capabilities';
 import { argumentSchemaOf, resolveCapability, safeToResend, type CatalogOptions } from './catalog';
@@ -63,11 +69,22 @@ export class McpToolInvoker implements ToolInvoker {
     const { tool, writes } = resolution;
     const call = { signal: options.signal, timeoutMs: options.timeoutMs, maxTotalTimeoutMs: options.maxTotalTimeoutMs, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
 
+    const hooks = taskHooks();
     let result;
     try {
-      result = await this.connection.callTool(tool, args, call);
+      result =
+        hooks && (hooks.resumeTaskId !== undefined || this.connection.supportsTaskCall(tool))
+          ? await this.connection.callToolAsTask(tool, args, { ...call, onStarted: hooks.onStarted, ...(hooks.resumeTaskId !== undefined ? { resumeTaskId: hooks.resumeTaskId } : {}) })
+          : await this.connection.callTool(tool, args, call);
     } catch (error) {
       if (!(error instanceof OrchestratorError) || error.kind !== 'connection' || error.details?.['requestSent'] !== true) throw error;
+      const taskId = error.details?.['taskId'];
+      if (hooks && typeof taskId === 'string') {
+        // The task exists on the server: polling it again is safe even for a write.
+        this.connection.logger.log('info', `polling task ${taskId} of ${tool} again after the connection failed`);
+        result = await this.connection.callToolAsTask(tool, args, { ...call, onStarted: hooks.onStarted, resumeTaskId: taskId });
+        return this.finish(capability, tool, result);
+      }
       const described = this.connection.tools.find((t) => t.name === tool);
       if (!described || !safeToResend(described, writes)) {
         throw new OrchestratorError('connection', `${error.message}; ${tool} is not known to be read-only, so it was not sent again: check with a read whether it was applied`, {
@@ -79,10 +96,22 @@ export class McpToolInvoker implements ToolInvoker {
       this.connection.logger.log('info', `re-sending the read ${tool} once after the connection failed`);
       result = await this.connection.callTool(tool, args, call);
     }
+    return this.finish(capability, tool, result);
+  }
 
+  private finish(capability: string, tool: string, result: CallToolResult): InvokeResult {
     assertNotToolError(tool, result);
     const data = resultData(result);
     const spec = findCapability(capability, this.specs);
-    return { tool, data: spec ? validateResult(tool, spec.result, data) : data };
+    const links = resourceLinks(result);
+    return { tool, data: spec ? validateResult(tool, spec.result, data) : data, ...(links.length > 0 ? { links } : {}) };
   }
+}
+
+function resourceLinks(result: CallToolResult): ResourceLink[] {
+  return result.content.flatMap((c) =>
+    c.type === 'resource_link'
+      ? [{ uri: c.uri, name: c.name, ...(c.title !== undefined ? { title: c.title } : {}), ...(c.description !== undefined ? { description: c.description } : {}), ...(c.mimeType !== undefined ? { mimeType: c.mimeType } : {}) }]
+      : [],
+  );
 }

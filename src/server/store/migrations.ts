@@ -20,6 +20,8 @@
  *   owner's process (pid, host) and heartbeat (see locks.ts).
  * - notifications (v4): the outbox: what a write tells whom (recipients JSON), at which data
  *   version, and its delivery (attempts, per-channel outcome JSON, delivered_at, last_error).
+ * - tasks: MCP tasks (long tool calls run in the background): status, progress message, the
+ *   owning server process and its heartbeat, the result (CallToolResult JSON) and its expiry.
  */
 import type { SqliteDb } from './sqlite';
 
@@ -112,6 +114,19 @@ CREATE TABLE notifications (
   subject TEXT NOT NULL, message TEXT NOT NULL, target TEXT, details TEXT,
   attempts INTEGER NOT NULL DEFAULT 0, channels TEXT, last_error TEXT, delivered_at TEXT);
 CREATE INDEX notifications_pending ON notifications (delivered_at, id);
+`,
+  },
+  {
+    version: 5,
+    name: 'mcp tasks',
+    sql: `
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY, tool TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('working','input_required','completed','failed','cancelled')),
+  status_message TEXT, ttl_ms INTEGER, poll_interval_ms INTEGER NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, expires_at TEXT,
+  owner TEXT NOT NULL, heartbeat_at TEXT NOT NULL, result TEXT);
+CREATE INDEX tasks_by_status ON tasks (status, owner);
 `,
   },
 ];

@@ -31,6 +31,7 @@ import { checkRange, inRange, pickSchedule, readAssignments, readSchedules, unkn
 import { MEMORY, SqliteDb, type Params, type Row } from './sqlite';
 import { swapReads, type SwapReads } from './swaps';
 import { beat, readLock, readLocks, takeLock, type LockHolder } from './locks';
+import { TaskTable } from './tasks';
 import { rawSql, Tx } from './tx';
 import type { AuditEntry, ReferenceData, StoredSchedule, StoreTx, WriteResult } from './types';
 
@@ -67,6 +68,8 @@ export class ScheduleStore {
   /** The notification outbox; each read is its own read transaction. */
   readonly notifications: NotificationReads;
   private readonly writeListeners = new Set<(w: { action: string; versionAfter: number }) => void>();
+  /** MCP tasks: long tool calls that outlive their request and their server process. */
+  readonly tasks: TaskTable;
 
   private constructor(db: SqliteDb, logger: Logger, now: () => number) {
     this.db = db;
@@ -76,6 +79,7 @@ export class ScheduleStore {
     this.swaps = swapReads(reader);
     this.backups = backupReads(reader);
     this.notifications = notificationReads(reader);
+    this.tasks = new TaskTable(db, now);
   }
 
   /** Opens (creating and migrating as needed) a store; seeds an empty one when `seed` is given. */

@@ -17,12 +17,14 @@ import { ToolError } from '../domain/errors';
 import { READ_ONLY, registerTool } from './defineTool';
 import { registerResilienceTools } from './resilienceTools';
 import { registerScheduleResources, scheduleStatus, scheduleStatusOut } from './resources';
+import { registerStoredResources } from './storedResources';
 import { swapCounts } from '../swaps/service';
 
 export function registerReadTools(server: McpServer, ctx: ToolContext, store: ScheduleStore): void {
   registerComplianceTools(server, ctx, store);
   registerResilienceTools(server, ctx, store);
   registerScheduleResources(server, ctx, store);
+  registerStoredResources(server, ctx, store);
 
   registerTool(
     server,

@@ -270,6 +270,7 @@ export function registerResilienceTools(server: McpServer, ctx: ToolContext, sto
         data_version: z.number().int(),
       },
       annotations: READ_ONLY,
+      runsLong: true,
       async run(args, call) {
         const { snapshot, period } = resolvePeriod(store, ctx, args);
         const index = new EligibilityIndex(snapshot);

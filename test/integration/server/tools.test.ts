@@ -153,7 +153,14 @@ describe('bundled server over MCP (in-process)', () => {
 
   it('serves schedule://status and schedule://compliance with the real range forms', async () => {
     const templates = await server.client.listResourceTemplates();
-    assert.deepEqual(templates.resourceTemplates.map((t) => t.uriTemplate).sort(), ['schedule://compliance/{date_range}', 'schedule://status/{date_range}']);
+    // The real server's two templates, plus the stored things results link to (src/server/tools/storedResources.ts).
+    assert.deepEqual(templates.resourceTemplates.map((t) => t.uriTemplate).sort(), [
+      'schedule://compliance/{date_range}',
+      'schedule://people/{person_id}/schedule',
+      'schedule://schedules/{schedule_id}',
+      'schedule://status/{date_range}',
+      'schedule://swaps/{swap_id}',
+    ]);
     const status = await readJson(server, 'schedule://status/week');
     assert.deepEqual([status.covered, status.date_range], [true, ['2027-01-11', '2027-01-17']]);
     const compliance = await readJson(server, 'schedule://compliance/2027-01-04:2027-01-31');

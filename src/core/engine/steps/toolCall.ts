@@ -5,11 +5,16 @@
  */
 import { OrchestratorError } from '../../errors';
 import { deadlineSignal } from '../../policy/abort';
-import type { CallResult } from '../../policy/runtime';
+import type { CallRequest, CallResult } from '../../policy/runtime';
 import type { JsonObject } from '../definition';
 import type { RunEnv } from '../runEnv';
 import type { Scope } from '../scope';
 import { errorInfo } from '../stepResults';
+import { trackCall } from '../activeCalls';
+import { withTaskHooks } from '../toolTasks';
+
+/** A capability whose SLA is at least this long may run as a server task (MCP tasks). */
+export const TASK_MODE_MIN_SLA_MS = 5000;
 
 export interface ToolCall {
   /** The prefixed id of the step making the call (progress and retry events name it). */
@@ -29,8 +34,18 @@ export async function invokeTool(env: RunEnv, scope: Scope, call: ToolCall): Pro
     env.signal,
     () => new OrchestratorError('timeout', `${capability} did not finish within the step's ${policy.stepTimeoutMs} ms (retries included)`, { tool: capability }),
   );
+  // A task of this step recorded before the host stopped is polled, once, instead of calling again.
+  const resumeTaskId = await takeRecordedTask(env, stepId);
+  // Writes (never sent twice: a task makes them resumable) and calls expected to take a while run
+  // as server tasks when the server offers that; a fast read would only pay the polling delay.
+  const taskMode = resumeTaskId !== undefined || call.writes || policy.slaMs >= TASK_MODE_MIN_SLA_MS;
+  const hooks = {
+    onStarted: (taskId: string) => env.record({ type: 'task_started', runId: env.runId, stepId, capability, taskId, at: env.clock.now() }),
+    ...(resumeTaskId !== undefined ? { resumeTaskId } : {}),
+  };
+  const untrack = trackCall(env.options.policy, { runId: env.runId, stepId, capability, record: (event) => env.record(event) });
   try {
-    return await env.options.policy.call({
+    const request: CallRequest = {
       capability,
       args: call.args,
       writes: call.writes,
@@ -40,8 +55,33 @@ export async function invokeTool(env: RunEnv, scope: Scope, call: ToolCall): Pro
       onProgress: (p) => env.emit({ type: 'progress', runId: env.runId, stepId, ...p, at: env.clock.now() }),
       onRetry: (n) =>
         env.emit({ type: 'retry_scheduled', runId: env.runId, stepId, capability, attempt: n.attempt, delayMs: n.delayMs, error: errorInfo(n.error), at: env.clock.now() }),
-    });
+    };
+    return await (taskMode ? withTaskHooks(hooks, () => env.options.policy.call(request)) : env.options.policy.call(request));
   } finally {
+    untrack();
     limit.dispose();
   }
+}
+
+/**
+ * Server tasks left by the previous process of this run (step id -> task id), read once per
+ * execution from the history as it was when the run resumed; each is handed out once.
+ */
+const recordedTasks = new WeakMap<RunEnv, Promise<Map<string, string>>>();
+
+async function takeRecordedTask(env: RunEnv, stepId: string): Promise<string | undefined> {
+  const history = env.options.history;
+  if (!history) return undefined;
+  let tasks = recordedTasks.get(env);
+  if (!tasks) {
+    tasks = history.load(env.runId).then(
+      (record) => new Map(record.tasks),
+      () => new Map<string, string>(),
+    );
+    recordedTasks.set(env, tasks);
+  }
+  const map = await tasks;
+  const taskId = map.get(stepId);
+  map.delete(stepId);
+  return taskId;
 }

@@ -6,6 +6,7 @@ import { runGeneration, type ServiceDeps } from '../../generation/service';
 import { cancelGeneration } from '../../generation/cancel';
 import { dateArg, dateRangeOut, idArg, scheduleIdArg } from '../args';
 import { registerTool } from '../defineTool';
+import { scheduleLink } from '../storedResources';
 import { actorArg, metricsOut, metricsResult, versionArg, WRITE } from './shared';
 
 export function registerGenerateTool(server: McpServer, deps: ServiceDeps): void {
@@ -18,7 +19,7 @@ export function registerGenerateTool(server: McpServer, deps: ServiceDeps): void
         'Generates a schedule for a date range or academic block into a new DRAFT (the published schedule is never changed; publish_draft_tool does that). ' +
         'algorithm "optimal" solves a mixed-integer program with HiGHS (hard: every ACGME rule and local policy, absences, coverage, supervision; soft: few changes, equal hours/calls/weekends within each PGY level, preferences), ' +
         'started from the greedy schedule and stopped at the time limit with the best schedule found (or the greedy one); "greedy" is the fast constructive algorithm alone. ' +
-        'Sends progress notifications; cancelling stops the solver at once and writes nothing. One generation per schedule at a time (LOCKED otherwise). ' +
+        'Sends progress notifications; cancelling (or tasks/cancel of its task) stops the solver at once and writes nothing. Can run as an MCP task. One generation per schedule at a time (LOCKED otherwise). ' +
         'An impossible request fails with INFEASIBLE naming the binding constraints; NO_SCHEDULE_FOUND when none was found in the time limit without proof that none exists.',
       input: {
         actor: actorArg,
@@ -73,6 +74,8 @@ export function registerGenerateTool(server: McpServer, deps: ServiceDeps): void
         ),
       },
       annotations: WRITE,
+      runsLong: true,
+      links: (r) => [scheduleLink(r.draft_id, `Draft ${r.draft_id} (${r.date_range[0]} to ${r.date_range[1]})`)],
       async run(args, call) {
         const w = args.objective_weights;
         let lastSent = -1;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ServiceDeps } from '../../generation/service';
 import { executeSwap, rollbackSwap } from '../../swaps/service';
 import { registerTool } from '../defineTool';
+import { swapLinks } from '../storedResources';
 import { actorArg, DESTRUCTIVE, versionArg } from './shared';
 import { swapIdArg, swapWrite, swapWriteOut } from './swapShapes';
 
@@ -18,6 +19,7 @@ export function registerExecuteSwapTool(server: McpServer, deps: ServiceDeps): v
       input: { actor: actorArg, expected_data_version: versionArg, swap_id: swapIdArg },
       output: swapWriteOut,
       annotations: DESTRUCTIVE,
+      links: (r) => swapLinks(r.swap),
       run(args) {
         return swapWrite(executeSwap(deps, { actor: args.actor, expectedVersion: args.expected_data_version, swapId: args.swap_id }));
       },

@@ -7,6 +7,7 @@ import { getSwap, proposalOf, requestSwap, scheduleOfAssignment } from '../../sw
 import { validateSwap, type SwapProposal } from '../../swaps/validate';
 import { scheduleIdArg } from '../args';
 import { READ_ONLY, registerTool } from '../defineTool';
+import { swapLinks } from '../storedResources';
 import { actorArg, issueOut, versionArg, WRITE } from './shared';
 import { proposalArgs, swapIdArg, swapWrite, swapWriteOut } from './swapShapes';
 
@@ -23,6 +24,7 @@ export function registerRequestSwapTool(server: McpServer, deps: ServiceDeps): v
       input: { actor: actorArg, expected_data_version: versionArg, ...proposalArgs, reason: z.string().max(1000).optional() },
       output: { ...swapWriteOut, validation_warnings: z.array(issueOut) },
       annotations: WRITE,
+      links: (r) => swapLinks(r.swap),
       run(args) {
         const r = requestSwap(deps, {
           actor: args.actor,

@@ -1,0 +1,188 @@
+/**
+ * A server's request for user input (MCP `elicitation/create`), host-neutral. The connection
+ * hands each request to an ElicitationBroker; the broker turns it into an ElicitationRequest
+ * (flat fields from the requested schema, or the URL's domain), asks the host's
+ * ElicitationPort, checks the answer against the schema, and reports the outcome (answers of
+ * secret-looking fields redacted, never a URL's path or query) so the app records it in the
+ * history of the runs whose calls were in flight.
+ *
+ * Hosts implement ElicitationPort: the CLI asks on a terminal and declines without one
+ * (src/cli/elicitation.ts); VS Code shows native dialogs and quick inputs built from `fields`.
+ * URL mode: the host shows `domain` and asks before opening anything; it opens `url` only
+ * after a yes and never logs it.
+ */
+import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from '../util/log';
+
+export type FieldValue = string | number | boolean | string[];
+
+export interface ElicitField {
+  name: string;
+  title: string;
+  description?: string;
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'multi-enum';
+  required: boolean;
+  /** Enum choices with their display titles. */
+  options?: { value: string; title: string }[];
+  default?: FieldValue;
+  minimum?: number;
+  maximum?: number;
+  /** String formats the server named (email, uri, date, date-time). */
+  format?: string;
+}
+
+export type ElicitationRequest =
+  | { mode: 'form'; server: string; message: string; fields: ElicitField[] }
+  | { mode: 'url'; server: string; message: string; domain: string; url: string };
+
+export type ElicitationAnswer = { action: 'accept'; content?: Record<string, FieldValue> } | { action: 'decline' } | { action: 'cancel' };
+
+export interface ElicitationPort {
+  /** Resolves with the person's answer; `signal` aborts when the server withdraws the request. */
+  elicit(request: ElicitationRequest, signal: AbortSignal): Promise<ElicitationAnswer>;
+}
+
+/** What is recorded of one elicitation: no secret values, no URL beyond its domain. */
+export interface ElicitationRecord {
+  server: string;
+  mode: 'form' | 'url';
+  message: string;
+  action: ElicitationAnswer['action'];
+  /** Accepted form answers; secret-looking fields as "[redacted]". */
+  answers?: Record<string, FieldValue>;
+  domain?: string;
+  /** Why an answer was turned into a decline (it did not fit the schema). */
+  note?: string;
+}
+
+const SECRET_NAME = /pass|secret|token|key|credential|pin|ssn/i;
+
+export class ElicitationBroker {
+  private readonly listeners = new Set<(record: ElicitationRecord) => void>();
+
+  constructor(
+    private readonly port: ElicitationPort,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Sees the record of every answered request (the app writes it into run histories). */
+  onAnswered(listener: (record: ElicitationRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The connection's handler for `elicitation/create`. */
+  async handle(server: string, params: ElicitRequest['params'], signal: AbortSignal): Promise<ElicitResult> {
+    const request = toRequest(server, params);
+    let answer: ElicitationAnswer;
+    let note: string | undefined;
+    try {
+      answer = await this.port.elicit(request, signal);
+    } catch (error) {
+      // Fail closed: a host that cannot ask declines.
+      this.logger.log('warn', `could not ask for the input ${server} requested: ${String(error)}`);
+      answer = { action: 'decline' };
+    }
+    if (answer.action === 'accept' && request.mode === 'form') {
+      const problem = checkContent(request.fields, answer.content ?? {});
+      if (problem) {
+        note = problem;
+        answer = { action: 'decline' };
+      }
+    }
+    const record: ElicitationRecord = {
+      server,
+      mode: request.mode,
+      message: request.message,
+      action: answer.action,
+      ...(answer.action === 'accept' && answer.content ? { answers: redacted(answer.content) } : {}),
+      ...(request.mode === 'url' ? { domain: request.domain } : {}),
+      ...(note ? { note } : {}),
+    };
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(record);
+      } catch (error) {
+        this.logger.log('warn', `an elicitation listener failed: ${String(error)}`);
+      }
+    }
+    return answer.action === 'accept' && request.mode === 'form' ? { action: 'accept', content: answer.content ?? {} } : { action: answer.action };
+  }
+}
+
+/** Flat fields from the requested schema (the spec allows only primitive properties). */
+export function toRequest(server: string, params: ElicitRequest['params']): ElicitationRequest {
+  if (params.mode === 'url') {
+    let domain: string;
+    try {
+      domain = new URL(params.url).host;
+    } catch {
+      domain = '(not a valid URL)';
+    }
+    return { mode: 'url', server, message: params.message, domain, url: params.url };
+  }
+  const schema = params.requestedSchema;
+  const required = new Set(schema.required ?? []);
+  const fields: ElicitField[] = Object.entries(schema.properties).map(([name, raw]) => {
+    const def = raw as Record<string, unknown>;
+    const base = {
+      name,
+      title: typeof def['title'] === 'string' ? def['title'] : name,
+      ...(typeof def['description'] === 'string' ? { description: def['description'] } : {}),
+      required: required.has(name),
+      ...(def['default'] !== undefined ? { default: def['default'] as FieldValue } : {}),
+    };
+    const items = def['items'] as Record<string, unknown> | undefined;
+    if (def['type'] === 'array' && items) return { ...base, type: 'multi-enum', options: enumOptions(items) };
+    if (Array.isArray(def['enum']) || Array.isArray(def['oneOf'])) return { ...base, type: 'enum', options: enumOptions(def) };
+    const type = def['type'] === 'number' || def['type'] === 'integer' || def['type'] === 'boolean' ? def['type'] : 'string';
+    return {
+      ...base,
+      type,
+      ...(typeof def['minimum'] === 'number' ? { minimum: def['minimum'] } : {}),
+      ...(typeof def['maximum'] === 'number' ? { maximum: def['maximum'] } : {}),
+      ...(typeof def['format'] === 'string' ? { format: def['format'] } : {}),
+    };
+  });
+  return { mode: 'form', server, message: params.message, fields };
+}
+
+function enumOptions(def: Record<string, unknown>): { value: string; title: string }[] {
+  const titled = (def['oneOf'] ?? def['anyOf']) as { const?: unknown; title?: unknown }[] | undefined;
+  if (Array.isArray(titled)) return titled.map((o) => ({ value: String(o.const), title: typeof o.title === 'string' ? o.title : String(o.const) }));
+  const values = (def['enum'] as unknown[] | undefined) ?? [];
+  const names = def['enumNames'] as unknown[] | undefined;
+  return values.map((v, i) => ({ value: String(v), title: typeof names?.[i] === 'string' ? (names[i] as string) : String(v) }));
+}
+
+/** The first way `content` does not fit the fields, or undefined. */
+export function checkContent(fields: readonly ElicitField[], content: Record<string, FieldValue>): string | undefined {
+  for (const field of fields) {
+    const value = content[field.name];
+    if (value === undefined) {
+      if (field.required) return `${field.title} is required`;
+      continue;
+    }
+    const ok =
+      field.type === 'boolean'
+        ? typeof value === 'boolean'
+        : field.type === 'number' || field.type === 'integer'
+          ? typeof value === 'number' && Number.isFinite(value) && (field.type === 'number' || Number.isInteger(value)) && inRange(value, field)
+          : field.type === 'enum'
+            ? typeof value === 'string' && (field.options ?? []).some((o) => o.value === value)
+            : field.type === 'multi-enum'
+              ? Array.isArray(value) && value.every((v) => (field.options ?? []).some((o) => o.value === v))
+              : typeof value === 'string';
+    if (!ok) return `${field.title}: ${JSON.stringify(value)} does not fit the requested ${field.type}`;
+  }
+  const unknown = Object.keys(content).find((k) => !fields.some((f) => f.name === k));
+  return unknown ? `${unknown} was not asked for` : undefined;
+}
+
+function inRange(value: number, field: ElicitField): boolean {
+  return (field.minimum === undefined || value >= field.minimum) && (field.maximum === undefined || value <= field.maximum);
+}
+
+function redacted(content: Record<string, FieldValue>): Record<string, FieldValue> {
+  return Object.fromEntries(Object.entries(content).map(([k, v]) => [k, SECRET_NAME.test(k) ? '[redacted]' : v]));
+}
