@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PhaseDefinition, StepDefinition, WorkflowDefinition } from '../src/core/engine/definition';
-import { Engine } from '../src/core/engine/executor';
+import { Engine } from '../src/core/engine/engine';
 import { RunHistory } from '../src/core/engine/history';
 import type { ToolInvoker } from '../src/core/engine/invoker';
 import { catalogOf, loadWorkflow } from '../src/core/engine/validate';

@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { Engine, type RunHandle } from '../engine/executor';
+import { Engine, type RunHandle } from '../engine/engine';
 import type { EngineEvent } from '../engine/events';
 import { RunHistory } from '../engine/history';
 import type { ApprovalAnswer } from '../engine/approval';

@@ -23,10 +23,12 @@ import { list, num, pct, str } from './shared/read';
 import { checkRange, compact, parseInputsWith, rangeArgs, scopeInputShape, scopeOf, scopeSteps, utilizationArgs, type ScopeInputs } from './shared/scope';
 import { utilizationLevel, utilizationRate } from './shared/signals';
 import { weightedConfidence, weightedFactors } from './shared/weights';
+import { COMPLIANCE_PLAN } from './inputFields';
+import { confidenceGate } from './shared/gates';
 
 export type ComplianceInputs = ScopeInputs;
 
-const inputsSchema = z.object(scopeInputShape).strict().superRefine(checkRange);
+export const complianceInputSchema = z.object(scopeInputShape).strict().superRefine(checkRange);
 
 /** Penalty per distinct violation, by severity. */
 export const VIOLATION_PENALTY = { critical: 15, high: 8, medium: 3, low: 1 } as const;
@@ -36,6 +38,8 @@ export const QUALITY_PENALTY_CAP = 20;
 export const SCORE_BANDS = { compliant: 85, review: 70 } as const;
 /** Overall confidence: ≥ 0.85 deploy, 0.70–0.85 coordinator review, < 0.70 rerun (facts §4). */
 export const CONFIDENCE_THRESHOLDS = { proceed: 0.85, review: 0.7 } as const;
+/** Phases 2 and 3: below these the check ends needing review (never blocked). */
+export const PHASE_THRESHOLDS = { detailed: { proceed: 0.75, review: 0 }, advanced: { proceed: 0.7, review: 0 } } as const;
 /**
  * Seed weights of the overall confidence: 80-hour 0.3 + 1-in-7 0.2 + supervision 0.2 (all
  * three checked by the validators), conflicts 0.2, SPC 0.1.
@@ -230,7 +234,7 @@ export const complianceWorkflow: WorkflowDefinition<ComplianceInputs> = {
   title: 'Compliance check',
   version: 1,
   description: 'ACGME rules, conflicts and quality metrics of a schedule, synthesised into a 0-100 score, a status and deployment readiness (read-only).',
-  parseInputs: (raw) => compact(parseInputsWith(inputsSchema, raw, 'the compliance check')),
+  parseInputs: (raw) => compact(parseInputsWith(complianceInputSchema, raw, 'the compliance check')),
   modes: {
     quick: { description: 'ACGME rules only (phase 1), cached results allowed', skipPhases: ['detailed', 'advanced'], cache: 'use' },
     standard: { description: 'All four phases, cached results allowed', cache: 'use' },
@@ -272,7 +276,7 @@ export const complianceWorkflow: WorkflowDefinition<ComplianceInputs> = {
           args: (ctx) => ({ schedule_id: scopeOf(ctx).schedule_id, constraint_config: 'default', include_suggestions: true }),
         },
       ],
-      gates: [{ label: 'ACGME validation >= 0.85 (review >= 0.70)', method: 'weighted_mean', thresholds: CONFIDENCE_THRESHOLDS }],
+      gates: [confidenceGate('ACGME validation', CONFIDENCE_THRESHOLDS, { method: 'weighted_mean' })],
     },
     {
       id: 'detailed',
@@ -291,7 +295,7 @@ export const complianceWorkflow: WorkflowDefinition<ComplianceInputs> = {
         { id: 'workload_trend', kind: 'tool', title: 'Workload trend (Kalman)', capability: 'analyze_workload_trend', weight: 0.1, args: () => ({ prediction_steps: 4 }) },
         { id: 'supply_demand', kind: 'tool', title: 'Supply/demand cycles', capability: 'analyze_supply_demand_cycles', weight: 0.1, args: () => ({ prediction_days: 90 }) },
       ],
-      gates: [{ label: 'conflicts >= 0.75', steps: ['conflicts'], method: 'minimum', thresholds: { proceed: 0.75, review: 0 } }],
+      gates: [confidenceGate('conflicts', PHASE_THRESHOLDS.detailed, { method: 'minimum', steps: ['conflicts'] })],
     },
     {
       id: 'advanced',
@@ -319,14 +323,14 @@ export const complianceWorkflow: WorkflowDefinition<ComplianceInputs> = {
         { id: 'equity', kind: 'tool', title: 'Workload equity', capability: 'calculate_equity_metrics', weight: 0.25, args: () => ({}), confidence: ANALYTICS_CONFIDENCE },
         { id: 'utilization', kind: 'tool', title: 'Faculty utilization', capability: 'check_utilization_threshold', dependsOn: ['scope'], args: utilizationArgs },
       ],
-      gates: [{ label: 'advanced metrics >= 0.70', method: 'weighted_mean', thresholds: { proceed: 0.7, review: 0 } }],
+      gates: [confidenceGate('advanced metrics', PHASE_THRESHOLDS.advanced, { method: 'weighted_mean' })],
     },
     {
       id: 'synthesis',
       title: 'Phase 4 · Synthesis',
       run: 'serial',
       steps: [{ id: 'synthesis', kind: 'compute', title: 'Score, status, readiness', compute: synthesizeCompliance, confidence: synthesisConfidence }],
-      gates: [{ label: 'overall >= 0.85 deploy, >= 0.70 coordinator review, else rerun', method: 'minimum', thresholds: CONFIDENCE_THRESHOLDS }],
+      gates: [confidenceGate('overall', CONFIDENCE_THRESHOLDS, { method: 'minimum', note: 'deploy at or above, coordinator review in between, else rerun' })],
       decide: synthesisDecision,
     },
   ],
@@ -365,5 +369,5 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   };
 }
 
-export const compliance: WorkflowModule<ComplianceInputs> = { definition: complianceWorkflow, safetyTier: 1, outcome };
+export const compliance: WorkflowModule<ComplianceInputs> = { definition: complianceWorkflow, safetyTier: 1, outcome, inputSchema: complianceInputSchema, inputPlan: COMPLIANCE_PLAN };
 

@@ -19,28 +19,21 @@
  * Every server write (the draft, the publish) comes after an approval: the engine enforces it.
  */
 import { z } from 'zod';
-import type { ApprovalContent, JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
+import type { JsonObject, RunContext, WorkflowDefinition } from '../engine/definition';
 import type { PolicyOverride } from '../policy/policies';
-import { conflictFindings, countBySeverity, describeFinding, mergeFindings, shortFinding, validationFindings, type Finding } from './shared/findings';
 import type { WorkflowModule } from './shared/module';
-import { dedupeRecommendations, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
-import type { NextAction } from './shared/nextActions';
 import { ANALYTICS_CONFIDENCE, UNIFIED_CONFIDENCE } from './shared/quality';
-import { bool, count, list, num, pct, round, str, strings } from './shared/read';
-import { addDays, checkRange, compact, parseInputsWith, scopeInputShape, scopeOf, scopeSteps, utilizationArgs, type Scope, type ScopeInputs } from './shared/scope';
-import { contingencyGaps, signalLevel, signalSummary, unifiedIndex, utilizationLevel, utilizationRate } from './shared/signals';
-import { weightedConfidence } from './shared/weights';
+import { str } from './shared/read';
+import { checkRange, compact, parseInputsWith, scopeInputShape, scopeOf, scopeSteps, utilizationArgs } from './shared/scope';
+import { GENERATION_PLAN } from './inputFields';
+import { confidenceGate } from './shared/gates';
+import { outcome } from './generationOutcome';
+import { draftApprovalRequest, publishApprovalRequest } from './generationReview';
+import { BASELINE_THRESHOLDS, CONTINGENCY_THRESHOLDS, type EARLY_WARNING, baselineDecision, baselineRange, chooseAlgorithm, contingencyDecision, draftOf, earlyWarningDecision, generationDecision, postValidationDecision, riskDecision, signalRisk } from './generationRules';
+import { type GenerationInputs } from './generationRules';
 
-export interface GenerationInputs extends ScopeInputs {
-  /** Solver to ask for (bundled server: optimal | greedy); the server's default when absent. */
-  algorithm?: string;
-  /** The server's time limit for generation. */
-  time_limit_seconds?: number;
-  /** Regenerate with tighter constraints (seed recovery scenario 2, step 4). */
-  tighten?: boolean;
-}
 
-const inputsSchema = z
+export const generationInputSchema = z
   .object({
     ...scopeInputShape,
     algorithm: z.string().min(1).max(40).optional(),
@@ -66,159 +59,6 @@ const EXPRESS_POLICY: Record<string, Omit<PolicyOverride, 'breaker'>> = {
   run_contingency_analysis_deep: { cache: { ttlMs: 24 * HOUR, maxAgeMs: 24 * HOUR } },
   ...Object.fromEntries(EARLY_WARNING_CAPS.map((c) => [c, { cache: { ttlMs: 6 * HOUR, maxAgeMs: 6 * HOUR } }])),
 };
-
-/** Baseline: the range and the 28 days before it (its rolling windows reach back that far). */
-export const BASELINE_DAYS = 28;
-/** Phase 1: a validation compliance rate below this warns "generation may struggle". */
-export const STRUGGLE_RATE = 0.8;
-/** Phase 2: more than this share of critical gaps asks for contingency planning. */
-export const CRITICAL_GAP_SHARE = 0.5;
-/** Phase 4: a unified index above this needs review. */
-export const RISK_REVIEW_INDEX = 70;
-/** Phase 5: weighted confidence of phases 1–3 below this asks for the simpler (greedy) algorithm. */
-export const GENERATION_CONFIDENCE = 0.75;
-/** Phase 6: the draft's validation confidence needed to deploy (emergency mode: 0.85). */
-export const DRAFT_VALIDATION_CONFIDENCE = { default: 0.9, emergency: 0.85 } as const;
-
-const EARLY_WARNING = ['precursors', 'spc', 'fire_danger', 'magnitude'] as const;
-
-/**
- * The current schedule over the range to generate and the 28 days before it, within the
- * current schedule's own dates when the server reported them (a server may only validate
- * dates a schedule covers).
- */
-export function baselineRange(ctx: ResultView): JsonObject {
-  const s = ctx.data('scope') as Scope | undefined;
-  if (!s) throw new Error('no scope');
-  const history = addDays(s.start_date, -BASELINE_DAYS);
-  const start = s.schedule_start && s.schedule_start > history && s.schedule_start <= s.start_date ? s.schedule_start : history;
-  return { start_date: start, end_date: s.end_date };
-}
-
-/** Findings of the baseline (or, with `draft`, of the draft) from validation and conflicts. */
-export function findingsOf(view: ResultView, draft: boolean): Finding[] {
-  const [validate, conflicts] = draft ? ['draft_validate', 'draft_conflicts'] : ['validate', 'conflicts'];
-  // A placeholder (confidence 0) is no evidence either way.
-  const real = (id: string) => ((view.result(id)?.confidence.value ?? 0) > 0 ? view.data(id) : undefined);
-  return mergeFindings(
-    validationFindings(real(validate), validate),
-    draft ? [] : validationFindings(real('validate_by_id'), 'validate_by_id'),
-    conflictFindings(real(conflicts), conflicts),
-  );
-}
-
-export function baselineDecision(view: ResultView): PhaseVerdict | undefined {
-  const level = utilizationLevel(view.data('utilization'));
-  if (level === 'black') {
-    const rate = utilizationRate(view.data('utilization'));
-    return { action: 'stop', status: 'blocked', reason: `Utilization BLACK${rate !== undefined ? ` (${pct(rate)})` : ''}: activate the sacrifice hierarchy first` };
-  }
-  const start = str(view.data('scope'), 'start_date') ?? '';
-  const findings = findingsOf(view, false);
-  const critical = findings.filter((f) => f.severity === 'critical');
-  const autoResolvable = new Set(
-    (list(view.data('conflicts'), 'conflicts') ?? []).filter((c) => bool(c, 'auto_resolution_available') === true).map((c) => str(c, 'description', 'message')),
-  );
-  // Generation rewrites the range, not what came before it: only a critical issue wholly in that history fails the baseline.
-  // Windows end exclusively at a date-time (bundled server) or inclusively on a date (real server).
-  const inHistory = (f: Finding) => {
-    const end = f.window?.end;
-    if (!end) return false;
-    return end.length > 10 ? end.slice(0, 16) <= `${start}T00:00` : end < start;
-  };
-  const blocking = critical.filter((f) => inHistory(f) && !autoResolvable.has(f.message));
-  if (blocking.length > 0) {
-    return {
-      action: 'stop',
-      status: 'blocked',
-      reason: `Baseline fails: ${blocking.length} critical issue(s) before the range that generation cannot change (${shortFinding(blocking[0]!)}${blocking.length > 1 ? ', …' : ''}); request a manual fix first`,
-    };
-  }
-  const warnings: string[] = [];
-  const toFix = critical.filter((f) => !inHistory(f));
-  if (toFix.length > 0) warnings.push(`${toFix.length} critical issue(s) in the range: the new schedule must fix them (checked again in phase 6)`);
-  const rate = num(view.data('validate'), 'overall_compliance_rate', 'compliance_rate');
-  if (rate !== undefined && rate < STRUGGLE_RATE) warnings.push(`baseline compliance rate ${pct(rate)} < ${pct(STRUGGLE_RATE)}: generation may struggle`);
-  if (level === 'red' || level === 'orange') warnings.push(`utilization ${level}: little slack for the new schedule`);
-  const source = view.result('validate');
-  if (source?.source === 'fallback') return { action: 'continue', warnings, review: `Baseline: ${source.label ?? 'simplified validation'}; continuing with caveats` };
-  return warnings.length > 0 ? { action: 'continue', warnings } : undefined;
-}
-
-export function contingencyDecision(view: ResultView): PhaseVerdict | undefined {
-  const contingency = view.result('contingency');
-  if (contingency && !contingency.data && contingency.skip?.cause !== 'mode') {
-    return { action: 'continue', review: 'Contingency analysis unavailable: N-1 coverage of the new schedule is not validated' };
-  }
-  const warnings: string[] = [];
-  const blast = view.result('blast_radius');
-  if (blast?.data && blast.confidence.value < 0.65) warnings.push(`blast radius confidence ${blast.confidence.value.toFixed(2)} < 0.65 (logged, continuing)`);
-  const gaps = contingencyGaps(view.data('contingency'));
-  if (gaps && gaps.total > 0 && gaps.criticalShare > CRITICAL_GAP_SHARE) {
-    const level = str(view.data('sacrifice'), 'target_level', 'current_level');
-    return {
-      action: 'continue',
-      warnings,
-      review: `Critical gaps ${pct(gaps.criticalShare)} of ${gaps.total} > 50%: plan contingencies (sacrifice hierarchy${level ? ` level ${level}` : ''}), then re-run from phase 1`,
-    };
-  }
-  return warnings.length > 0 ? { action: 'continue', warnings } : undefined;
-}
-
-export function earlyWarningDecision(view: ResultView): PhaseVerdict | undefined {
-  const critical = EARLY_WARNING.filter((id) => signalLevel(view.data(id)) === 'critical');
-  if (critical.length === 0) return undefined;
-  const what = critical.map((id) => `${id}${signalSummary(view.data(id)) ? ` (${signalSummary(view.data(id))})` : ''}`).join('; ');
-  return { action: 'continue', review: `Critical early-warning signals: ${what}` };
-}
-
-/** Fallback of the unified index: the phase 3 signals (and contingency) with equal weights. */
-export function signalRisk(view: ResultView): JsonObject {
-  const scores: number[] = [];
-  for (const id of EARLY_WARNING) {
-    const level = signalLevel(view.data(id));
-    if (level) scores.push(level === 'critical' ? 100 : level === 'warning' ? 50 : 0);
-  }
-  const gaps = contingencyGaps(view.data('contingency'));
-  if (gaps) scores.push(100 * gaps.criticalShare);
-  const index = scores.length > 0 ? round(scores.reduce((a, b) => a + b, 0) / scores.length, 1) : null;
-  return { overall_index: index, estimated: true, signals_used: scores.length };
-}
-
-export function riskDecision(view: ResultView): PhaseVerdict | undefined {
-  const index = unifiedIndex(view.data('unified'));
-  if (index !== undefined && index > RISK_REVIEW_INDEX) return { action: 'continue', review: `Unified risk index ${round(index, 1)} > ${RISK_REVIEW_INDEX}: review required before generating` };
-  return undefined;
-}
-
-/**
- * Weights of the phases 1–3 confidence: validation carries the most (the framework's order of
- * importance), then conflicts and the N-1 contingency; each early-warning signal little.
- */
-export const PRE_GENERATION_WEIGHTS: Readonly<Record<string, number>> = {
-  validate: 3,
-  validate_by_id: 1,
-  conflicts: 2,
-  utilization: 1,
-  contingency: 2,
-  blast_radius: 1,
-  sacrifice: 0.5,
-  precursors: 0.5,
-  spc: 0.5,
-  fire_danger: 0.5,
-  magnitude: 0.5,
-};
-
-/** Phases 1–3 weighted confidence; below 0.75 the seed asks for a simpler algorithm. */
-export function preGenerationConfidence(view: ResultView): number | undefined {
-  return weightedConfidence(view, PRE_GENERATION_WEIGHTS).value;
-}
-
-export function chooseAlgorithm(view: ResultView, requested: string | undefined): string | undefined {
-  const c = preGenerationConfidence(view);
-  if (c !== undefined && c < GENERATION_CONFIDENCE) return 'greedy';
-  return requested;
-}
 
 /**
  * Tighter constraints for a regeneration: the soft rules weigh as much as the server allows
@@ -246,146 +86,10 @@ function generationArgs(ctx: RunContext<GenerationInputs>, algorithm: string | u
   });
 }
 
-/** The draft the generation produced: its id and the data version it was written at. */
-export function draftOf(view: ResultView): { id: string; version: number | string | null; step: string } | undefined {
-  for (const step of ['generate', 'generate_greedy']) {
-    const d = view.data(step);
-    const id = str(d, 'draft_id', 'draft.id');
-    if (id) {
-      const v = d?.['data_version'];
-      return { id, version: typeof v === 'number' || typeof v === 'string' ? v : null, step };
-    }
-  }
-  return undefined;
-}
-
 function draftId(ctx: RunContext): string {
   const d = draftOf(ctx);
   if (!d) throw new Error('no draft was generated');
   return d.id;
-}
-
-export function generationDecision(view: ResultView): PhaseVerdict | undefined {
-  if (draftOf(view)) {
-    const d = view.data(draftOf(view)!.step);
-    const warnings = bool(d, 'fell_back_to_greedy') === true ? ['the solver hit its time limit: the server used the greedy schedule'] : [];
-    return warnings.length > 0 ? { action: 'continue', warnings } : undefined;
-  }
-  const lkg = view.data('last_known_good');
-  const keep = str(lkg, 'schedule_id');
-  return {
-    action: 'stop',
-    status: 'blocked',
-    reason: `Generation failed (also with greedy): ${keep ? `the last known good schedule ${keep} stays published` : 'nothing was changed'}`,
-  };
-}
-
-/** The draft's violations and conflicts (seed recovery scenario 2: person, window, hours, excess, fix). */
-export function draftFindings(view: ResultView): Finding[] {
-  return findingsOf(view, true);
-}
-
-export function postValidationDecision(view: ResultView): PhaseVerdict | undefined {
-  const threshold = view.mode === 'emergency' ? DRAFT_VALIDATION_CONFIDENCE.emergency : DRAFT_VALIDATION_CONFIDENCE.default;
-  const validation = view.result('draft_validate');
-  const value = validation?.data ? validation.confidence.value : 0;
-  if (value < threshold) {
-    return { action: 'stop', status: 'blocked', reason: `Draft validation confidence ${value.toFixed(2)} < ${threshold}: do not deploy (${validation?.confidence.reason ?? 'no validation'})` };
-  }
-  const warnings: string[] = [];
-  const findings = draftFindings(view);
-  const counts = countBySeverity(findings);
-  if (counts.critical + counts.high > 0) warnings.push(`the draft breaks ${counts.critical + counts.high} rule(s): approving it needs an override with a documented reason`);
-  const before = unifiedIndex(view.data('unified'));
-  const after = unifiedIndex(view.data('draft_unified'));
-  if (before !== undefined && after !== undefined && round(after, 1) > round(before, 1)) {
-    return { action: 'continue', warnings, review: `Unified index worse on the draft: ${round(before, 1)} -> ${round(after, 1)}` };
-  }
-  return warnings.length > 0 ? { action: 'continue', warnings } : undefined;
-}
-
-type ChecklistItem = { phase: string; item: string; ok: boolean | null; note: string };
-
-/** The seed's review checklist (phases 1, 2, 3, 4 and 6). `ok: null` = not checked. */
-export function checklist(view: ResultView): ChecklistItem[] {
-  const items: ChecklistItem[] = [];
-  const base = findingsOf(view, false);
-  const validated = view.result('validate')?.data !== undefined;
-  items.push({ phase: '1', item: 'Baseline compliant', ok: validated ? base.every((f) => f.severity !== 'critical') : null, note: validated ? `${base.length} finding(s)` : 'not validated' });
-  const level = utilizationLevel(view.data('utilization'));
-  items.push({ phase: '1', item: 'Utilization at most ORANGE', ok: level ? level !== 'red' && level !== 'black' : null, note: level ?? 'unknown' });
-  const gaps = contingencyGaps(view.data('contingency'));
-  items.push({
-    phase: '2',
-    item: 'At least half of the critical gaps have workarounds',
-    ok: gaps ? gaps.criticalShare <= CRITICAL_GAP_SHARE : null,
-    note: gaps ? `${gaps.critical} critical of ${gaps.total}` : 'not analysed',
-  });
-  const criticalSignals = EARLY_WARNING.filter((id) => signalLevel(view.data(id)) === 'critical');
-  const signals = EARLY_WARNING.filter((id) => view.data(id) !== undefined).length;
-  items.push({ phase: '3', item: 'No critical early-warning signal', ok: signals > 0 ? criticalSignals.length === 0 : null, note: signals > 0 ? `${signals} signal(s) read` : 'no signals' });
-  const risk = unifiedIndex(view.data('unified'));
-  items.push({ phase: '4', item: `Unified risk at most ${RISK_REVIEW_INDEX}`, ok: risk !== undefined ? risk <= RISK_REVIEW_INDEX : null, note: risk !== undefined ? String(risk) : 'unknown' });
-  const draft = draftFindings(view);
-  const draftValidated = view.result('draft_validate')?.data !== undefined;
-  items.push({
-    phase: '6',
-    item: 'Draft ACGME compliant',
-    ok: draftValidated ? draft.every((f) => f.severity !== 'critical' && f.severity !== 'high') : null,
-    note: draftValidated ? `${draft.length} finding(s)` : 'not validated',
-  });
-  const after = unifiedIndex(view.data('draft_unified'));
-  items.push({
-    phase: '6',
-    item: 'Unified index no worse than phase 4',
-    ok: risk !== undefined && after !== undefined ? after <= risk : null,
-    note: after !== undefined ? `${risk ?? '?'} -> ${after}` : 'unknown',
-  });
-  return items;
-}
-
-function draftApprovalRequest(ctx: RunContext<GenerationInputs>): ApprovalContent {
-  const s = scopeOf(ctx);
-  const risk = unifiedIndex(ctx.data('unified'));
-  const algorithm = chooseAlgorithm(ctx, ctx.inputs.algorithm);
-  return {
-    summary: `Create a draft schedule for ${s.start_date} to ${s.end_date}${algorithm ? ` (algorithm ${algorithm})` : ''}. Nothing is published until the draft is reviewed and approved.`,
-    details: {
-      range: { start: s.start_date, end: s.end_date },
-      pre_generation_confidence: preGenerationConfidence(ctx) ?? null,
-      unified_index: risk ?? null,
-      checklist: checklist(ctx).filter((i) => Number(i.phase) <= 4),
-    },
-  };
-}
-
-function publishApprovalRequest(ctx: RunContext<GenerationInputs>): ApprovalContent {
-  const draft = draftOf(ctx);
-  const findings = draftFindings(ctx);
-  const blocking = findings.filter((f) => f.severity === 'critical' || f.severity === 'high');
-  const changes = ctx.data('preview');
-  return {
-    summary: `Publish draft ${draft?.id ?? '?'} for ${scopeOf(ctx).start_date} to ${scopeOf(ctx).end_date}: ${findings.length} finding(s), ${blocking.length} blocking.`,
-    details: {
-      draft_id: draft?.id ?? null,
-      checklist: checklist(ctx),
-      changes: changes ? { added: count(changes, 'metrics.changes.added', 'changes.added', 'added') ?? null, removed: count(changes, 'metrics.changes.removed', 'changes.removed', 'removed') ?? null } : null,
-      violations: findings.slice(0, 20),
-      options: scenario2Options(ctx, draft?.id),
-    },
-    blockingIssues: blocking.map(describeFinding),
-  };
-}
-
-/** Seed recovery scenario 2: what a coordinator can do about a draft that breaks rules. */
-export function scenario2Options(view: ResultView, draftId: string | undefined): NextAction[] {
-  const s = view.data('scope');
-  const range = s ? { start_date: String(s['start_date']), end_date: String(s['end_date']) } : {};
-  return [
-    { kind: 'run', label: 'Modify and resubmit: adjust the draft as suggested, then re-check it', workflow: 'compliance', ...(draftId ? { inputs: { schedule_id: draftId } } : {}) },
-    { kind: 'override', label: 'Override: approve with a documented justification; an exception record is kept for the compliance audit' },
-    { kind: 'run', label: 'Regenerate with tighter constraints', workflow: 'generate', inputs: { ...range, tighten: true } },
-  ];
 }
 
 /** Publishes the draft as approved, expecting the data version the preview (else the generation) saw. */
@@ -408,7 +112,7 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
   title: 'Schedule generation',
   version: 1,
   description: 'Validates the baseline, simulates contingencies, reads early warnings and risk, generates a draft, validates it and publishes it after a coordinator approves.',
-  parseInputs: (raw) => compact(parseInputsWith(inputsSchema, raw, 'schedule generation')) as GenerationInputs,
+  parseInputs: (raw) => compact(parseInputsWith(generationInputSchema, raw, 'schedule generation')) as GenerationInputs,
   modes: {
     standard: { description: 'Every phase; cached results allowed', cache: 'use', policy: GENERATION_POLICY },
     express: { description: 'Skips the deep contingency analysis; contingency cached 24 h, early warning 6 h; 5 s per call', skipSteps: ['contingency'], cache: 'use', policy: EXPRESS_POLICY },
@@ -454,8 +158,8 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
         { id: 'conflicts', kind: 'tool', title: 'Conflicts', capability: 'detect_conflicts', dependsOn: ['scope'], args: (ctx) => ({ ...baselineRange(ctx), include_auto_resolution: true }) },
       ],
       gates: [
-        { label: 'validate_schedule >= 0.85 (quick validation: continue with caveats)', steps: ['validate'], method: 'minimum', thresholds: { proceed: 0.85, review: 0.5 } },
-        { label: 'detect_conflicts >= 0.75 (else manual review)', steps: ['conflicts'], method: 'minimum', thresholds: { proceed: 0.75, review: 0 } },
+        confidenceGate('validate_schedule', BASELINE_THRESHOLDS.validate, { method: 'minimum', steps: ['validate'], note: 'quick validation continues with caveats' }),
+        confidenceGate('detect_conflicts', BASELINE_THRESHOLDS.conflicts, { method: 'minimum', steps: ['conflicts'] }),
       ],
       decide: baselineDecision,
     },
@@ -481,7 +185,7 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
           args: () => ({ target_level: 'red', simulate_only: true }),
         },
       ],
-      gates: [{ label: 'contingency >= 0.70', steps: ['contingency'], method: 'minimum', thresholds: { proceed: 0.7, review: 0 } }],
+      gates: [confidenceGate('contingency', CONTINGENCY_THRESHOLDS, { method: 'minimum', steps: ['contingency'] })],
       decide: contingencyDecision,
     },
     {
@@ -606,68 +310,5 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
   ],
 };
 
-function recommendations(view: ResultView, draft: readonly Finding[]): Recommendation[] {
-  const recs: Recommendation[] = [];
-  for (const f of draft.filter((x) => x.severity === 'critical' || x.severity === 'high').slice(0, 5)) recs.push({ category: 'immediate', text: f.suggestedFix ?? `Fix: ${describeFinding(f)}` });
-  const gaps = contingencyGaps(view.data('contingency'));
-  if (gaps && gaps.criticalShare > CRITICAL_GAP_SHARE) recs.push({ category: 'immediate', text: `Plan contingencies: ${gaps.critical} of ${gaps.total} N-1 gaps have no workaround` });
-  for (const id of EARLY_WARNING) {
-    const level = signalLevel(view.data(id));
-    if (level === 'critical' || level === 'warning') recs.push({ category: 'monitoring', text: `${id.replace('_', ' ')}: ${signalSummary(view.data(id)) ?? level}` });
-  }
-  for (const text of (strings(view.data('unified'), 'recommendations') ?? []).slice(0, 3)) recs.push({ category: 'long_term', text });
-  return dedupeRecommendations(recs);
-}
-
-function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
-  const draft = draftOf(view);
-  const draftIssues = draftFindings(view);
-  const published = view.result('publish')?.status === 'succeeded';
-  const findings = draftIssues.length > 0 || draft ? draftIssues : findingsOf(view, false);
-  const metrics = [] as { label: string; value: string }[];
-  const util = utilizationRate(view.data('utilization'));
-  if (util !== undefined) metrics.push({ label: 'Faculty utilization', value: `${pct(util)} (${utilizationLevel(view.data('utilization')) ?? '?'})` });
-  const gaps = contingencyGaps(view.data('contingency'));
-  if (gaps) metrics.push({ label: 'N-1 gaps', value: `${gaps.total} (${gaps.critical} critical)` });
-  const index = (id: string) => {
-    const v = unifiedIndex(view.data(id));
-    return v !== undefined ? round(v, 1) : undefined;
-  };
-  const before = index('unified');
-  const after = index('draft_unified');
-  if (before !== undefined) metrics.push({ label: 'Unified index', value: after !== undefined ? `${before} -> ${after} (draft)` : String(before) });
-  const c = preGenerationConfidence(view);
-  const reachedGeneration = view.result('draft_approval') !== undefined && view.result('draft_approval')?.skip?.cause !== 'not_run';
-  if (c !== undefined && reachedGeneration) metrics.push({ label: 'Phases 1-3 confidence', value: c.toFixed(2) });
-  if (draft) metrics.push({ label: 'Draft', value: `${draft.id}${draftIssues.length ? `, ${draftIssues.length} finding(s)` : ', no findings'}` });
-  const exception = view.data('approval')?.['exceptionId'];
-  let decision: string;
-  if (published) decision = `Published ${draft?.id ?? 'the draft'}${typeof exception === 'string' ? ` under exception ${exception}` : ''}`;
-  else if (end.status === 'rejected') decision = 'Not published: the approval was rejected; the published schedule is unchanged';
-  else if (draft) decision = 'Draft kept for review; nothing published';
-  else decision = 'No draft generated; nothing changed';
-  const nextActions = draft && !published && draftIssues.some((f) => f.severity === 'critical' || f.severity === 'high') ? scenario2Options(view, draft.id) : [];
-  const publish = view.data('publish');
-  if (published && publish) {
-    const until = str(publish, 'rollback_deadline');
-    nextActions.push({
-      kind: 'call',
-      label: `Undo${until ? ` until ${until}` : ''} if needed`,
-      capability: 'rollback_publish',
-      args: { expected_data_version: publish['data_version'] ?? null, publish_id: str(publish, 'publish_id') ?? '' },
-      writes: true,
-    });
-  }
-  return {
-    headline: published ? `Schedule published (${draft?.id ?? ''})` : draft ? `Draft ${draft.id} generated, not published` : 'No schedule generated',
-    decision,
-    metrics,
-    findings,
-    alerts: [],
-    recommendations: recommendations(view, draftIssues),
-    nextActions,
-  };
-}
-
-export const generation: WorkflowModule<GenerationInputs> = { definition: generationWorkflow, safetyTier: 2, outcome };
+export const generation: WorkflowModule<GenerationInputs> = { definition: generationWorkflow, safetyTier: 2, outcome, inputSchema: generationInputSchema, inputPlan: GENERATION_PLAN };
 

@@ -35,10 +35,12 @@ import {
   utilizationRate,
 } from './shared/signals';
 import { weightedConfidence } from './shared/weights';
+import { RESILIENCE_PLAN } from './inputFields';
+import { confidenceGate } from './shared/gates';
 
 export type ResilienceInputs = ScopeInputs;
 
-const inputsSchema = z.object(scopeInputShape).strict().superRefine(checkRange);
+export const resilienceInputSchema = z.object(scopeInputShape).strict().superRefine(checkRange);
 
 /** Tier 2 runs when the defense level is at least this (3 = SAFETY_SYSTEMS, "YELLOW or worse"). */
 export const DEFENSE_ESCALATION_LEVEL = 3;
@@ -46,6 +48,13 @@ export const DEFENSE_ESCALATION_LEVEL = 3;
 export const GAP_ESCALATION = 10;
 /** Unified index above which the coordinator is alerted (cheatsheet). */
 export const UNIFIED_ALERT = 70;
+/** Gates of the analysis tiers and the synthesis: below them the assessment needs review. */
+export const TIER_THRESHOLDS = {
+  contingency: { proceed: 0.65, review: 0 },
+  epidemiology: { proceed: 0.6, review: 0 },
+  earlyWarning: { proceed: 0.7, review: 0 },
+  synthesis: { proceed: 0.65, review: 0 },
+} as const;
 
 const QUICK_STATUS = ['utilization', 'breakers', 'defense'] as const;
 const CONTINGENCY = ['contingency', 'blast_radius', 'sacrifice'] as const;
@@ -234,7 +243,7 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
   title: 'Resilience assessment',
   version: 1,
   description: 'System-wide health and vulnerability: quick status, then contingency, then the full analysis only when needed (read-only).',
-  parseInputs: (raw) => compact(parseInputsWith(inputsSchema, raw, 'the resilience assessment')),
+  parseInputs: (raw) => compact(parseInputsWith(resilienceInputSchema, raw, 'the resilience assessment')),
   modes: {
     quick: { description: 'Quick status and the unified index only', skipSteps: [...CONTINGENCY, ...EPIDEMIOLOGY, ...EARLY_WARNING], cache: 'use' },
     standard: { description: 'Tiers as far as the findings require', cache: 'use' },
@@ -317,9 +326,9 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
         },
       ],
       gates: [
-        { label: 'contingency >= 0.65', steps: [...CONTINGENCY], method: 'weighted_mean', thresholds: { proceed: 0.65, review: 0 } },
-        { label: 'epidemiology >= 0.60', steps: [...EPIDEMIOLOGY], method: 'weighted_mean', thresholds: { proceed: 0.6, review: 0 } },
-        { label: 'early warning >= 0.70', steps: [...EARLY_WARNING], method: 'maximum', thresholds: { proceed: 0.7, review: 0 } },
+        confidenceGate('contingency', TIER_THRESHOLDS.contingency, { method: 'weighted_mean', steps: [...CONTINGENCY] }),
+        confidenceGate('epidemiology', TIER_THRESHOLDS.epidemiology, { method: 'weighted_mean', steps: [...EPIDEMIOLOGY] }),
+        confidenceGate('early warning', TIER_THRESHOLDS.earlyWarning, { method: 'maximum', steps: [...EARLY_WARNING] }),
       ],
     },
     {
@@ -338,7 +347,7 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
         },
         { id: 'assessment', kind: 'compute', title: 'Alerts and risk', compute: assessResilience, confidence: assessmentConfidence },
       ],
-      gates: [{ label: 'synthesis >= 0.65', steps: ['unified'], method: 'minimum', thresholds: { proceed: 0.65, review: 0 } }],
+      gates: [confidenceGate('synthesis', TIER_THRESHOLDS.synthesis, { method: 'minimum', steps: ['unified'] })],
       decide: synthesisDecision,
     },
   ],
@@ -382,4 +391,6 @@ export const resilience: WorkflowModule<ResilienceInputs> = {
   definition: resilienceWorkflow,
   safetyTier: 1,
   outcome: (view: ResultView, _end: RunEnd) => outcome(view),
+  inputSchema: resilienceInputSchema,
+  inputPlan: RESILIENCE_PLAN,
 };

@@ -21,6 +21,8 @@ import type { WorkflowModule } from './shared/module';
 import type { Recommendation, ResultView, RunEnd, WorkflowOutcome } from './shared/outcome';
 import { bool, list, num, str, type Json } from './shared/read';
 import { addDays, compact, isoDate, parseInputsWith } from './shared/scope';
+import { SWAP_PLAN } from './inputFields';
+import { confidenceGate } from './shared/gates';
 
 export interface SwapInputs extends JsonObject {
   assignment_id: string;
@@ -33,7 +35,7 @@ export interface SwapInputs extends JsonObject {
 }
 
 const id = z.string().min(1).max(200);
-const inputsSchema = z
+export const swapInputSchema = z
   .object({
     assignment_id: id,
     requester: id,
@@ -350,7 +352,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
   title: 'Swap execution',
   version: 1,
   description: 'Validates a swap request, finds and ranks candidates, assesses the impact, asks for consent and coordinator approval, executes with the expected data version and records the audit.',
-  parseInputs: (raw) => compact(parseInputsWith(inputsSchema, raw, 'the swap')) as SwapInputs,
+  parseInputs: (raw) => compact(parseInputsWith(swapInputSchema, raw, 'the swap')) as SwapInputs,
   modes: {
     express: { description: 'No conflict re-check in the impact assessment; short time limits (the seed auto-approves mutual swaps: here approvals still ask)', skipSteps: ['impact_conflicts'], policy: { '*': { timeoutMs: MODES_TIMEOUT.express } } },
     standard: { description: 'Full validation and impact assessment', policy: { '*': { timeoutMs: MODES_TIMEOUT.standard } } },
@@ -388,7 +390,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           args: (ctx) => ({ ...requestWindow(ctx), check_work_hours: true, check_supervision: true, check_rest_periods: true, check_consecutive_duty: true }),
         },
       ],
-      gates: [{ label: `request validation >= ${SWAP_THRESHOLDS.request} required`, method: 'weighted_mean', thresholds: { proceed: SWAP_THRESHOLDS.request, review: SWAP_THRESHOLDS.request } }],
+      gates: [confidenceGate('request validation', { proceed: SWAP_THRESHOLDS.request, review: SWAP_THRESHOLDS.request }, { method: 'weighted_mean' })],
       decide: requestDecision,
     },
     {
@@ -416,7 +418,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           },
         },
       ],
-      gates: [{ label: `candidates >= ${SWAP_THRESHOLDS.candidates} recommended`, steps: ['candidates'], method: 'minimum', thresholds: { proceed: SWAP_THRESHOLDS.candidates, review: 0 } }],
+      gates: [confidenceGate('candidates', { proceed: SWAP_THRESHOLDS.candidates, review: 0 }, { method: 'minimum', steps: ['candidates'] })],
       decide: (ctx) => {
         const note = str(ctx.data('ranking'), 'note');
         return note ? { action: 'continue', warnings: [note] } : undefined;
@@ -467,12 +469,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
         { id: 'escalate', kind: 'compute', title: 'Escalate to the coordinator', compute: () => ({ escalated: true, reason: 'no candidates found' }) },
       ],
       gates: [
-        {
-          label: `impact >= ${SWAP_THRESHOLDS.impact} required`,
-          steps: [...IMPACT_STEPS],
-          method: 'maximum',
-          thresholds: { proceed: SWAP_THRESHOLDS.impact, review: SWAP_THRESHOLDS.impact },
-        },
+        confidenceGate('impact', { proceed: SWAP_THRESHOLDS.impact, review: SWAP_THRESHOLDS.impact }, { method: 'maximum', steps: [...IMPACT_STEPS] }),
       ],
       decide: impactDecision,
     },
@@ -601,4 +598,4 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   };
 }
 
-export const swap: WorkflowModule<SwapInputs> = { definition: swapWorkflow, safetyTier: 2, outcome };
+export const swap: WorkflowModule<SwapInputs> = { definition: swapWorkflow, safetyTier: 2, outcome, inputSchema: swapInputSchema, inputPlan: SWAP_PLAN };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ApprovalAnswer, ApprovalPort, ApprovalRequest } from '../../../src/core/engine/approval';
 import type { WorkflowDefinition } from '../../../src/core/engine/definition';
 import type { EngineEvent } from '../../../src/core/engine/events';
-import { Engine, type EngineOptions } from '../../../src/core/engine/executor';
+import { Engine, type EngineOptions } from '../../../src/core/engine/engine';
 import { RunHistory } from '../../../src/core/engine/history';
 import { catalogOf, loadWorkflow, type LoadedWorkflow } from '../../../src/core/engine/validate';
 import { PolicyTable, type PolicyOverrides } from '../../../src/core/policy/policies';

@@ -118,7 +118,7 @@ describe('swap workflow', () => {
   it('without lookup tools the request cannot be verified: blocked by the 0.80 request gate', async () => {
     const { summary } = await run({ list_people: null, get_assignments: null });
     assert.equal(summary.status, 'blocked');
-    assert.match(summary.reason!, /request validation >= 0.8 required/);
+    assert.match(summary.reason!, /request validation >= 0.80 required/);
   });
 
   it('the candidate list is critical: without it the workflow stops with the reason', async () => {

@@ -1,5 +1,7 @@
 /** A workflow as the hosts use it: its definition, its safety tier and how its outcome is read. */
 import type { JsonObject, WorkflowDefinition } from '../../engine/definition';
+import type { z } from 'zod';
+import type { InputPlan } from './inputPlan';
 import type { ResultView, RunEnd, WorkflowOutcome } from './outcome';
 
 export interface WorkflowModule<I extends JsonObject = JsonObject> {
@@ -8,4 +10,8 @@ export interface WorkflowModule<I extends JsonObject = JsonObject> {
   safetyTier: 1 | 2;
   /** The conclusion drawn from the results, for reports and hosts (pure). */
   outcome(view: ResultView, end: RunEnd): WorkflowOutcome;
+  /** The inputs' schema (`definition.parseInputs` applies it); `jsonSchemaOf` derives the JSON Schema. */
+  inputSchema: z.ZodType;
+  /** Which inputs a host asks for, their defaults and where their choices come from. */
+  inputPlan: InputPlan;
 }

@@ -2,37 +2,24 @@
  * The engine: the entry points hosts and workflows use. It starts runs of a LoadedWorkflow
  * against a PolicyRuntime (which wraps the ToolInvoker) on an injected Clock, resumes
  * recorded runs, and fans the typed event stream out to subscribers. One run is executed
- * by a RunExecution (run.ts).
+ * by a RunExecution (runExecution.ts).
  */
 import { setMaxListeners } from 'node:events';
 import { confidenceOf } from '../confidence/score';
 import { OrchestratorError } from '../errors';
 import type { ToolHealth } from '../policy/health';
-import type { PolicyRuntime } from '../policy/runtime';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
-import type { ApprovalPort } from './approval';
 import type { JsonObject } from './definition';
 import { EventHub, type EventListener, type RunEvent } from './events';
-import { checkRunId, type RunHistory } from './history';
-import { ScheduleLocks, type WhenBusy } from './lock';
+import { checkRunId } from './history';
+import { ScheduleLocks } from './lock';
+import type { EngineOptions } from './engineOptions';
 import { KEPT_SKIPS, type RunSummary, type StepResult } from './results';
-import { RunExecution, reasonText, type LaunchSpec } from './run';
+import { RunExecution, reasonText, type LaunchSpec } from './runExecution';
 import type { LoadedWorkflow } from './validate';
 
-export interface EngineOptions {
-  /** The resilient caller of one tool server (breakers, cache, retries, health). */
-  policy: PolicyRuntime;
-  approvals: ApprovalPort;
-  clock?: Clock;
-  /** Where run files go; without it runs are not recorded and cannot be resumed. */
-  history?: RunHistory;
-  logger?: Logger;
-  /** What a second writing run on the same schedule does: wait (default) or be refused. */
-  whenBusy?: WhenBusy;
-  /** Run ids; default `<workflow>-<UTC time>-<random>`. */
-  newRunId?: (workflowId: string) => string;
-}
+export type { EngineOptions } from './engineOptions';
 
 export interface StartOptions {
   /** Raw inputs; the workflow's `parseInputs` validates them. */
