@@ -8,11 +8,14 @@ import * as vscode from 'vscode';
 import type { SchedulingApp } from '../core/app/schedulingApp';
 import type { ConnectionState } from '../core/mcp/connection';
 import { CatalogPanel } from './catalogPanel';
+import { chatHandler, registerChatParticipant } from './chat/participant';
 import { COMMAND, VIEW } from './commands/ids';
 import { registerRunCommands } from './commands/runCommands';
 import { describeConnectError, registerServerCommands } from './commands/serverCommands';
 import { Host } from './host';
 import { channelLogger } from './log';
+import { registerLanguageModelTools } from './lm/registerTools';
+import { MCP_PROVIDER_ID, SchedulingServerProvider } from './mcpProvider';
 import { RECONNECT_SECTIONS } from './settings';
 import { RunsTree, type RunsNode } from './views/runsTree';
 import { ServerTree } from './views/serverTree';
@@ -29,6 +32,9 @@ export interface SchedOrchApi {
   app(): SchedulingApp | undefined;
   runsTree: vscode.TreeDataProvider<RunsNode>;
   serverTree: ServerTree;
+  /** The @scheduler participant's handler, for driving it without the chat view. */
+  chat: vscode.ChatRequestHandler;
+  mcpProvider: SchedulingServerProvider;
 }
 
 let host: Host | undefined;
@@ -74,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
     await runsView.reveal({ kind: 'run', runId }, { select: true, focus: true, expand: true }).then(undefined, () => undefined);
   };
 
+  const mcpProvider = new SchedulingServerProvider(context);
   let unwatchRuns: () => void = () => undefined;
   context.subscriptions.push(
     channel,
@@ -103,12 +110,16 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
       },
     }),
     vscode.commands.registerCommand(COMMAND.refreshRuns, () => current.app?.loadHistory()),
+    registerChatParticipant(context, current),
+    ...registerLanguageModelTools(current),
+    mcpProvider,
+    vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, mcpProvider),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The next command makes a new connection from the new settings: no reload needed.
       if (RECONNECT_SECTIONS.some((s) => e.affectsConfiguration(s))) void current.reset();
     }),
   );
-  return { app: () => current.app, runsTree, serverTree };
+  return { app: () => current.app, runsTree, serverTree, chat: chatHandler(current), mcpProvider };
 }
 
 export async function deactivate(): Promise<void> {

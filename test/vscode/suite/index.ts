@@ -6,6 +6,7 @@ import { runRegisteredTests } from '../../support/vscode/runner';
 import './activation';
 import './catalog';
 import './workflows';
+import './chat';
 
 export function run(): Promise<void> {
   return runRegisteredTests({ reportFile: process.env['SCHED_ORCH_VSCODE_REPORT'] });
