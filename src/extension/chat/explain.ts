@@ -12,21 +12,24 @@ import type { Finding } from '../../core/workflows/shared/findings';
 import type { Host } from '../host';
 import { ExplainPrompt } from './explainPrompt';
 
-/** The run the text names by id, else the newest finished one. */
+/** The run the text names by id, else the newest finished one (with findings, when a finding is asked about). */
 async function reportFor(host: Host, text: string): Promise<Report | undefined> {
   const app = await host.ensureApp();
   const runs = app.runs.list();
   const named = runs.find((r) => text.includes(r.snapshot.runId));
+  const wantsFinding = ASKS_FOR_FINDING.test(text);
   for (const r of named ? [named] : runs.filter((x) => !x.live)) {
     const report = await app.report(r.snapshot.runId);
-    if (report) return report;
+    if (report && (named || !wantsFinding || report.findings.length > 0)) return report;
   }
   return undefined;
 }
 
+const ASKS_FOR_FINDING = /\b(violations?|findings?|issues?)\b/i;
+
 /** The finding the text points at: by id, by a person id in it, else the worst; none when the run itself is asked about. */
 export function findingFor(report: Report, text: string): Finding | undefined {
-  if (/\b(run|overall|summary)\b/i.test(text) && !/\b(violation|finding)\b/i.test(text)) return undefined;
+  if (/\b(run|overall|summary)\b/i.test(text) && !ASKS_FOR_FINDING.test(text)) return undefined;
   const byId = report.findings.find((f) => text.includes(f.id));
   if (byId) return byId;
   const person = report.findings.find((f) => f.person && new RegExp(`\\b${f.person.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text));
