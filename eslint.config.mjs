@@ -11,7 +11,7 @@ export default tseslint.config(
   },
   {
     // The core, the bundled server and the CLI stay plain Node: only src/extension talks to VS Code.
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
     ignores: ['src/extension/**'],
     rules: {
       'no-restricted-imports': [

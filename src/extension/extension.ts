@@ -7,12 +7,15 @@ import * as vscode from 'vscode';
 import type { SchedulingApp } from '../core/app/schedulingApp';
 import type { ConnectionState } from '../core/mcp/connection';
 import { CatalogPanel } from './catalogPanel';
+import { chatHandler, registerChatParticipant } from './chat/participant';
 import { COMMAND, VIEW } from './commands/ids';
 import { registerRunCommands } from './commands/runCommands';
 import { describeConnectError, registerServerCommands } from './commands/serverCommands';
 import { Host } from './host';
 import { RunPanels } from './panel/runPanel';
 import { channelLogger } from './log';
+import { registerLanguageModelTools } from './lm/registerTools';
+import { MCP_PROVIDER_ID, SchedulingServerProvider } from './mcpProvider';
 import { RECONNECT_SECTIONS } from './settings';
 import { RunsTree, type RunsNode } from './views/runsTree';
 import { ServerTree } from './views/serverTree';
@@ -28,6 +31,9 @@ const STATE_LABEL: Record<ConnectionState, string> = {
 export interface SchedOrchApi {
   app(): SchedulingApp | undefined;
   runsTree: vscode.TreeDataProvider<RunsNode>;
+  /** The @scheduler participant's handler, for driving it without the chat view. */
+  chat: vscode.ChatRequestHandler;
+  mcpProvider: SchedulingServerProvider;
 }
 
 let host: Host | undefined;
@@ -78,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
     panels.open(runId);
   };
 
+  const mcpProvider = new SchedulingServerProvider(context);
   let unwatchRuns: () => void = () => undefined;
   context.subscriptions.push(
     channel,
@@ -109,6 +116,10 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
       },
     }),
     vscode.commands.registerCommand(COMMAND.refreshRuns, () => current.app?.loadHistory()),
+    registerChatParticipant(context, current),
+    ...registerLanguageModelTools(current),
+    mcpProvider,
+    vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, mcpProvider),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The next command makes a new connection from the new settings: no reload needed.
       if (RECONNECT_SECTIONS.some((s) => e.affectsConfiguration(s))) void current.reset();
@@ -116,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
   );
   // The activation budget is 50 ms (nothing connects or reads files here).
   logger.log('info', `activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { app: () => current.app, runsTree };
+  return { app: () => current.app, runsTree, chat: chatHandler(current), mcpProvider };
 }
 
 export async function deactivate(): Promise<void> {

@@ -14,7 +14,7 @@ export function cell(text: string | number | null | undefined): string {
   return String(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/<(?=[A-Za-z/!?])/g, '&lt;').replace(/\r?\n/g, ' ');
 }
 
-function table(head: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
+export function table(head: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const row of rows) lines.push(`| ${row.map(cell).join(' | ')} |`);
   return lines.join('\n');
@@ -35,7 +35,7 @@ function stepNote(s: StepRow): string {
   return [s.label, s.note, args].filter((x): x is string => !!x && x.length > 0).filter((x, i, all) => all.indexOf(x) === i).join('; ');
 }
 
-function windowText(f: Finding): string {
+export function windowText(f: Finding): string {
   if (!f.window) return '';
   return f.window.start === f.window.end ? f.window.start : `${f.window.start} – ${f.window.end}`;
 }

@@ -7,6 +7,7 @@ import './activation';
 import './catalog';
 import './workflows';
 import './runPanel';
+import './chat';
 
 export function run(): Promise<void> {
   return runRegisteredTests({ reportFile: process.env['SCHED_ORCH_VSCODE_REPORT'] });
