@@ -433,7 +433,7 @@ class ScheduleBuilder {
       if (k < 0 || k >= l.busy.length) continue;
       const from = Math.max(shift.startMs, this.startMs + k * DAY_MS);
       const to = Math.min(shift.dutyEndMs, this.startMs + (k + 1) * DAY_MS);
-      l.hours[k] += (to - from) * density;
+      l.hours[k]! += (to - from) * density;
       l.busy[k] = 1;
     }
     if (shift.kind === 'call_24') l.callDays.push(this.dayIndex(shift.startMs));

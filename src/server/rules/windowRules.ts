@@ -43,7 +43,7 @@ export function dailyHours(shifts: readonly Shift[], gridStartMs: number, days: 
       const day = Math.floor((t - gridStartMs) / DAY_MS);
       const dayEnd = gridStartMs + (day + 1) * DAY_MS;
       const until = Math.min(dayEnd, s.dutyEndMs);
-      if (day >= 0 && day < days) out[day] += (until - t) * density;
+      if (day >= 0 && day < days) out[day]! += (until - t) * density;
       t = until;
     }
   }
