@@ -2,15 +2,8 @@
 import type { SqliteDb } from './sqlite';
 import type { AuditEntry } from './types';
 
-export interface AuditRecord {
-  at: string;
-  actor: string;
-  action: string;
-  target?: string;
-  versionBefore: number;
-  versionAfter: number;
-  details?: Record<string, unknown>;
-}
+/** An audit row before the database numbers it. */
+export type AuditRecord = Omit<AuditEntry, 'id'>;
 
 /** Appends a record; returns its id. */
 export function appendAudit(db: SqliteDb, r: AuditRecord): number {
