@@ -70,7 +70,7 @@ describe('elicitation', () => {
   it('the CLI without a terminal declines (fail closed) and says so', async () => {
     requireBuild();
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'call', 'trigger-elicitation-request', '--server-command', `"${process.execPath}" "${everythingServerScript()}" stdio`], {
+      const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'call', 'trigger-elicitation-request', '--approve', '--reason', 'elicitation test', '--server-command', `"${process.execPath}" "${everythingServerScript()}" stdio`], {
         env: { PATH: process.env['PATH'] ?? '' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

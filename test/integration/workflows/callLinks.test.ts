@@ -12,7 +12,7 @@ describe('sched-orch call: resource links', () => {
     const db = join(scratch('call-links'), 'schedule.db');
     const version = await withServer(['--db', db], async (call) => num(await call('get_schedule_status', {}), 'data_version'));
     const args = JSON.stringify({ actor: 'cli-test', expected_data_version: version, algorithm: 'greedy' });
-    const run = await runCli(['call', 'generate_schedule', '--db', db, '--args', args]);
+    const run = await runCli(['call', 'generate_schedule', '--db', db, '--args', args, '--approve', '--reason', 'resource link test']);
     assert.equal(run.code, 0, run.stderr);
     const draft = (JSON.parse(run.stdout.slice(0, run.stdout.indexOf('\nLink: ') + 1)) as { draft_id: string }).draft_id;
     assert.match(run.stdout, new RegExp(`\\nLink: schedule://schedules/${draft}  Draft ${draft} \\(`));

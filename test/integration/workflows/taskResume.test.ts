@@ -70,7 +70,8 @@ describe('a task-mode generation survives a killed CLI', () => {
 
     const connection = new McpConnection({ server: parseServerConfig({ kind: 'stdio', command: process.execPath, args: [join(ROOT, 'dist', 'server.js'), '--db', db] }), reconnect: false });
     await connection.connect();
-    const app = await SchedulingApp.create({ connection, stateDir, logger: silentLogger });
+    // Latency penalties off: wall-clock speed on a loaded machine must not decide the publish gate.
+    const app = await SchedulingApp.create({ connection, stateDir, logger: silentLogger, policies: { '*': { confidence: { slowAfterMs: 600_000 } } } });
     const asked: ApprovalRequest[] = [];
     try {
       const ticket = await app.resume(started.runId, {
