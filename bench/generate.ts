@@ -93,7 +93,8 @@ async function runCase(c: Case): Promise<BenchResult[]> {
         continue;
       }
       const out = result.structuredContent as unknown as Generated;
-      const worst = (pick: (e: Generated['metrics']['equity'][string]) => number) => Math.max(...['PGY-1', 'PGY-2', 'PGY-3'].map((g) => (out.metrics.equity[g] ? pick(out.metrics.equity[g]) : 0)));
+      const worst = (pick: (e: Generated['metrics']['equity'][string]) => number) =>
+        Math.max(...['PGY-1', 'PGY-2', 'PGY-3'].map((g) => (out.metrics.equity[g] ? pick(out.metrics.equity[g]) : 0)));
       row(`${algorithm}: wall time`, seconds, 's', {
         ...(c.target && algorithm === 'optimal' ? { target: c.target } : {}),
         note: `${out.status}, solver ${out.solver_status}${out.fell_back_to_greedy ? ', fell back to greedy' : ''}`,
@@ -101,9 +102,21 @@ async function runCase(c: Case): Promise<BenchResult[]> {
       row(`${algorithm}: peak RSS`, peakMb, 'MB');
       row(`${algorithm}: hard violations`, out.metrics.hard_violations, 'findings', { target: '0' });
       row(`${algorithm}: coverage`, out.metrics.coverage.rate * 100, '%');
-      row(`${algorithm}: worst PGY Gini (h/avail. day)`, worst((e) => e.gini_hours_per_available_day), '');
-      row(`${algorithm}: worst PGY Gini (calls)`, worst((e) => e.gini_calls), '');
-      row(`${algorithm}: worst PGY Gini (weekends)`, worst((e) => e.gini_weekends), '');
+      row(
+        `${algorithm}: worst PGY Gini (h/avail. day)`,
+        worst((e) => e.gini_hours_per_available_day),
+        '',
+      );
+      row(
+        `${algorithm}: worst PGY Gini (calls)`,
+        worst((e) => e.gini_calls),
+        '',
+      );
+      row(
+        `${algorithm}: worst PGY Gini (weekends)`,
+        worst((e) => e.gini_weekends),
+        '',
+      );
       row(`${algorithm}: short-rest warnings`, out.metrics.warnings_by_rule['rest_between_shifts'] ?? 0, 'pairs');
       row(`${algorithm}: changes vs published`, out.metrics.changes.total, 'assignments');
       if (algorithm === 'optimal') {
@@ -127,7 +140,16 @@ async function solveDirect(program: ProgramFile, range: { start: string; end: st
   try {
     const snapshot = store.snapshot({ scheduleId: schedule.id, start: addDays(range.start, -28) < schedule.start ? schedule.start : addDays(range.start, -28), end: schedule.end });
     const started = performance.now();
-    const result = await generateSchedule({ snapshot, range, algorithm: 'optimal', timeLimitMs: 30_000, seed: 1, weights: DEFAULT_WEIGHTS, now: () => performance.now(), untilTimeLimit });
+    const result = await generateSchedule({
+      snapshot,
+      range,
+      algorithm: 'optimal',
+      timeLimitMs: 30_000,
+      seed: 1,
+      weights: DEFAULT_WEIGHTS,
+      now: () => performance.now(),
+      untilTimeLimit,
+    });
     return { seconds: (performance.now() - started) / 1000, objective: result.blocks.reduce((sum, b) => sum + (b.objective ?? b.greedyObjective ?? NaN), 0) };
   } finally {
     store.close();
@@ -146,7 +168,8 @@ async function stoppingRule(): Promise<BenchResult[]> {
     process.stderr.write(`  generate: stopping rule vs full budget, ${c.label}\n`);
     const stop = await solveDirect(c.program, c.range, false);
     const full = await solveDirect(c.program, c.range, true);
-    const row = (name: string, value: number, unit: string, extra: Partial<BenchResult> = {}) => rows.push({ bench: 'generate', case: `${c.label}: ${name}`, value, unit, ...extra });
+    const row = (name: string, value: number, unit: string, extra: Partial<BenchResult> = {}) =>
+      rows.push({ bench: 'generate', case: `${c.label}: ${name}`, value, unit, ...extra });
     row('time with the stopping rule', stop.seconds, 's', c.label.startsWith('demo') ? { target: '<= 3 s' } : { target: '<= 10 s' });
     row('objective with the stopping rule', stop.objective, '');
     row('time with the full 30 s budget', full.seconds, 's');

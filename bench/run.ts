@@ -36,7 +36,11 @@ async function main(): Promise<void> {
   const header = ['bench', 'case', 'value', 'unit', 'target', 'note'];
   const table = rows.map((r) => [r.bench, r.case, formatValue(r.value), r.unit, r.target ?? '', r.note ?? '']);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const row of table) console.log(line(row));

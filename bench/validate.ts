@@ -73,7 +73,14 @@ export async function run(): Promise<BenchResult[]> {
   for (const r of results) {
     const largest = r === results[results.length - 1];
     rows.push(
-      { bench: 'validate', case: `${r.label}: first call`, value: r.coldMs, unit: 'ms', ...(largest ? { target: '< 1000 ms' } : {}), note: `${r.shifts} shifts, ${r.issues} issues` },
+      {
+        bench: 'validate',
+        case: `${r.label}: first call`,
+        value: r.coldMs,
+        unit: 'ms',
+        ...(largest ? { target: '< 1000 ms' } : {}),
+        note: `${r.shifts} shifts, ${r.issues} issues`,
+      },
       { bench: 'validate', case: `${r.label}: warm call`, value: r.warmMs, unit: 'ms', note: 'median of 3, snapshot cached' },
       { bench: 'validate', case: `${r.label}: warm, rules only`, value: r.rulesOnlyMs, unit: 'ms', note: 'include_suggestions=false' },
       { bench: 'validate', case: `${r.label}: rules per 1000 shifts`, value: (r.rulesOnlyMs / r.shifts) * 1000, unit: 'ms' },

@@ -28,20 +28,36 @@ const env = { ...process.env, XDG_CONFIG_HOME: join(dirs.xdg, 'config'), XDG_DAT
 const vsix = join(TRY, 'sched-orch.vsix');
 step('building', process.execPath, ['scripts/build.mjs', '--production']);
 step('packaging', process.execPath, [join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix]);
-const base = [CODE_SERVER_ENTRY, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+const base = [
+  CODE_SERVER_ENTRY,
+  '--auth',
+  'none',
+  '--disable-telemetry',
+  '--disable-update-check',
+  '--disable-workspace-trust',
+  '--user-data-dir',
+  dirs.userData,
+  '--extensions-dir',
+  dirs.extensions,
+];
 step('installing the extension', NODE_BIN, [...base, '--install-extension', vsix, '--force'], env);
 
 // A workspace with the sample program to look at; the extension's bundled server uses the same program.
 copyFileSync(join(REPO_ROOT, 'samples', 'program.small.json'), join(dirs.workspace, 'program.small.json'));
 mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true }, null, 2));
+writeFileSync(
+  join(dirs.userData, 'User', 'settings.json'),
+  JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'chat.disableAIFeatures': true }, null, 2),
+);
 
 const child = spawnGroup(NODE_BIN, [...base, '--bind-addr', `${values.host}:${values.port}`, dirs.workspace], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 child.stdout.on('data', (chunk) => {
   const text = chunk.toString();
   if (/HTTP server listening/.test(text)) {
     const url = `http://${values.host}:${values.port}/?folder=${encodeURIComponent(dirs.workspace)}`;
-    console.log(`\n[vscode] VS Code with the extension: ${url}\n[vscode] Open the Schedule Orchestrator view in the activity bar, or run "Schedule Orchestrator: Check Compliance" from the command palette (F1). Ctrl-C stops.`);
+    console.log(
+      `\n[vscode] VS Code with the extension: ${url}\n[vscode] Open the Schedule Orchestrator view in the activity bar, or run "Schedule Orchestrator: Check Compliance" from the command palette (F1). Ctrl-C stops.`,
+    );
   }
 });
 const stop = async () => {

@@ -61,14 +61,25 @@ async function compileTests() {
   const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'inline', logLevel: 'warning' };
   // The extension-host suite: CommonJS, `vscode` supplied by the host; server-everything is
   // located at run time (require.resolve from out/ finds the project's node_modules).
-  await esbuild.build({ ...common, format: 'cjs', entryPoints: ['test/vscode/suite/index.ts'], outfile: join(OUT, 'suite.js'), external: ['vscode', '@modelcontextprotocol/server-everything/package.json'], absWorkingDir: REPO_ROOT });
+  await esbuild.build({
+    ...common,
+    format: 'cjs',
+    entryPoints: ['test/vscode/suite/index.ts'],
+    outfile: join(OUT, 'suite.js'),
+    external: ['vscode', '@modelcontextprotocol/server-everything/package.json'],
+    absWorkingDir: REPO_ROOT,
+  });
   // The UI tests run in this process; playwright-core stays a normal import.
   await esbuild.build({ ...common, format: 'esm', entryPoints: ['test/vscode/ui/index.ts'], outfile: join(OUT, 'ui.mjs'), packages: 'external', absWorkingDir: REPO_ROOT });
 }
 
 function packageVsix() {
   const vsix = join(RUN_DIR, 'sched-orch.vsix');
-  runNode([join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], 'packaging the VSIX', 120 * SECOND);
+  runNode(
+    [join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix],
+    'packaging the VSIX',
+    120 * SECOND,
+  );
   return vsix;
 }
 
@@ -112,7 +123,18 @@ function isolatedEnv(dirs) {
 }
 
 function codeServerArgs(dirs, extensionsDir) {
-  return [CODE_SERVER_ENTRY, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', dirs.userData, '--extensions-dir', extensionsDir];
+  return [
+    CODE_SERVER_ENTRY,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    extensionsDir,
+  ];
 }
 
 function installVsix(vsix, extensionsDir) {
@@ -189,7 +211,10 @@ async function shutDown(name, server, browser) {
   const tree = [...before, ...during.filter((p) => !before.some((b) => b.pid === p.pid && b.start === p.start))];
   const isVsCode = (p) => p.command.includes(CODE_SERVER_TOOL.dir);
   await endLeftovers(tree.filter(isVsCode));
-  const leaked = await endLeftovers(tree.filter((p) => !isVsCode(p)), 5 * SECOND);
+  const leaked = await endLeftovers(
+    tree.filter((p) => !isVsCode(p)),
+    5 * SECOND,
+  );
   // Keep VS Code's own logs (extension host, the extension's output channel) next to the screenshots.
   const logs = join(server.dirs.userData, 'logs');
   if (existsSync(logs)) cpSync(logs, join(ARTIFACTS, `${name}-vscode-logs`), { recursive: true });

@@ -5,17 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  APT_PACKAGES,
-  CHROMIUM,
-  CODE_SERVER_ENTRY,
-  CODE_SERVER_TOOL,
-  NODE_BIN,
-  NODE_TOOL,
-  isInstalled,
-  markerPath,
-  node24Env,
-} from './toolchain.mjs';
+import { APT_PACKAGES, CHROMIUM, CODE_SERVER_ENTRY, CODE_SERVER_TOOL, NODE_BIN, NODE_TOOL, isInstalled, markerPath, node24Env } from './toolchain.mjs';
 
 const MINUTE = 60_000;
 const started = performance.now();

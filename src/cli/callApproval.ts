@@ -27,7 +27,11 @@ async function blockingIssues(invoker: McpToolInvoker, call: CallToApprove, opti
   const draftId = call.args['draft_id'];
   if (call.capability !== 'publish_draft' || typeof draftId !== 'string') return [];
   try {
-    const result = await invoker.invoke('validate_schedule_by_id', { schedule_id: draftId, constraint_config: 'default' }, { signal: options.signal, timeoutMs: 60_000, maxTotalTimeoutMs: 300_000 });
+    const result = await invoker.invoke(
+      'validate_schedule_by_id',
+      { schedule_id: draftId, constraint_config: 'default' },
+      { signal: options.signal, timeoutMs: 60_000, maxTotalTimeoutMs: 300_000 },
+    );
     return (list(result.data, 'issues') ?? []).filter((i) => str(i, 'severity') === 'critical').map((i) => str(i, 'message') ?? 'critical ACGME issue');
   } catch (error) {
     return [`the draft could not be checked for ACGME compliance: ${error instanceof Error ? error.message : String(error)}`];

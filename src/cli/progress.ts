@@ -73,7 +73,9 @@ export function progressPrinter(write: (line: string) => void, paint: Paint, det
         break;
       }
       case 'approval_requested':
-        write(`    ${paint('magenta', '?')} approval requested: ${e.request.title}${e.request.blockingIssues.length ? ` (${e.request.blockingIssues.length} blocking issue(s))` : ''}`);
+        write(
+          `    ${paint('magenta', '?')} approval requested: ${e.request.title}${e.request.blockingIssues.length ? ` (${e.request.blockingIssues.length} blocking issue(s))` : ''}`,
+        );
         break;
       case 'approval_answered':
         write(
@@ -85,7 +87,9 @@ export function progressPrinter(write: (line: string) => void, paint: Paint, det
         notReached = 0;
         const reason = uncertain.length > 0 ? `outcome of write ${uncertain.join(', ')} unknown: see the summary for the check and how to resume` : e.reason;
         uncertain.length = 0;
-        const conf = e.confidence ? ` confidence ${paint(confidenceStyle(e.confidence.colour), `${e.confidence.value.toFixed(2)} ${e.confidence.levelName} (${e.confidence.colour})`)}` : '';
+        const conf = e.confidence
+          ? ` confidence ${paint(confidenceStyle(e.confidence.colour), `${e.confidence.value.toFixed(2)} ${e.confidence.levelName} (${e.confidence.colour})`)}`
+          : '';
         write(`${paint(statusStyle(e.status), `■ ${e.status}`)} in ${formatMs(e.durationMs)}${conf}${reason ? ` — ${reason}` : ''}`);
         break;
       }

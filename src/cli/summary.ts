@@ -26,7 +26,9 @@ export function renderSummary(report: Report, paint: Paint, files: { markdown: s
   out.push(`  ${h.headline}`);
   out.push(`  Decision:   ${paint('bold', h.decision)}`);
   if (h.confidence) {
-    out.push(`  Confidence: ${paint(confidenceStyle(h.confidence.colour), `${h.confidence.value.toFixed(2)} level ${h.confidence.level} ${h.confidence.levelName} (${h.confidence.colour})`)}`);
+    out.push(
+      `  Confidence: ${paint(confidenceStyle(h.confidence.colour), `${h.confidence.value.toFixed(2)} level ${h.confidence.level} ${h.confidence.levelName} (${h.confidence.colour})`)}`,
+    );
   }
   if (h.reason) out.push(`  Why:        ${shorten(h.reason, 200)}`);
   for (const m of report.metrics) out.push(`  ${`${m.label}:`.padEnd(30)} ${m.value}`);
@@ -44,7 +46,9 @@ export function renderSummary(report: Report, paint: Paint, files: { markdown: s
     for (const f of report.findings.slice(0, MAX_FINDINGS)) {
       const style = f.severity === 'critical' ? 'red' : f.severity === 'high' ? 'magenta' : f.severity === 'medium' ? 'yellow' : 'dim';
       const measured = f.measured !== undefined && f.limit !== undefined ? ` ${f.measured}/${f.limit}${f.excess ? ` (+${f.excess})` : ''}` : '';
-      out.push(`    ${paint(style, f.severity.padEnd(8))} ${RULE_LABELS[f.rule] ?? f.rule}: ${f.person ?? f.subject ?? ''}${f.window ? ` ${f.window.start.slice(0, 10)}` : ''}${measured}`);
+      out.push(
+        `    ${paint(style, f.severity.padEnd(8))} ${RULE_LABELS[f.rule] ?? f.rule}: ${f.person ?? f.subject ?? ''}${f.window ? ` ${f.window.start.slice(0, 10)}` : ''}${measured}`,
+      );
       if (f.suggestedFix) out.push(`             fix: ${shorten(f.suggestedFix)}`);
     }
     if (report.findings.length > MAX_FINDINGS) out.push(`    … ${report.findings.length - MAX_FINDINGS} more in the report`);
@@ -53,7 +57,9 @@ export function renderSummary(report: Report, paint: Paint, files: { markdown: s
     out.push('  Alerts:');
     for (const a of report.alerts) {
       const style = a.status === 'held_back' ? 'dim' : a.severity === 'RED' ? 'red' : a.severity === 'YELLOW' ? 'yellow' : 'blue';
-      out.push(`    ${paint(style, a.severity.padEnd(6))} ${shorten(a.message, 90)} (${a.confidence.toFixed(2)}${a.status !== 'confirmed' ? `, ${a.status.replace('_', ' ')}` : ''})`);
+      out.push(
+        `    ${paint(style, a.severity.padEnd(6))} ${shorten(a.message, 90)} (${a.confidence.toFixed(2)}${a.status !== 'confirmed' ? `, ${a.status.replace('_', ' ')}` : ''})`,
+      );
     }
   }
   // A recommendation that only repeats a fix printed with its finding above is left out here.

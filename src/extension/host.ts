@@ -83,9 +83,20 @@ export class Host implements vscode.Disposable {
     await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
     const server = await serverConfigFromSettings(this.context);
     const policies = policyOverrides();
-    const connection = new McpConnection({ server, logger: this.logger, apiKey: secretApiKeySource(this.context.secrets), ...connectionLimits(), clientInfo: { name: 'sched-orch-vscode', version: String((this.context.extension.packageJSON as { version?: string }).version ?? '0') } });
+    const connection = new McpConnection({
+      server,
+      logger: this.logger,
+      apiKey: secretApiKeySource(this.context.secrets),
+      ...connectionLimits(),
+      clientInfo: { name: 'sched-orch-vscode', version: String((this.context.extension.packageJSON as { version?: string }).version ?? '0') },
+    });
     connection.on('state', ({ state, error }) => this.setStatus({ state, ...(error ? { error } : {}) }));
-    const app = await SchedulingApp.create({ connection, stateDir: path.join(this.context.globalStorageUri.fsPath, 'state'), logger: this.logger, ...(policies ? { policies } : {}) });
+    const app = await SchedulingApp.create({
+      connection,
+      stateDir: path.join(this.context.globalStorageUri.fsPath, 'state'),
+      logger: this.logger,
+      ...(policies ? { policies } : {}),
+    });
     this.current = app;
     this.appChanged.fire(app);
     // Runs of earlier windows appear in the tree once read; a broken file is logged, never fatal.

@@ -27,10 +27,12 @@ export function followRun(app: SchedulingApp, ticket: RunTicket, controller: Abo
         const outcome = await ticket.done;
         const h = outcome.report.header;
         const status = h.status.replace('_', ' ');
-        void vscode.window.showInformationMessage(`${h.workflow.title}: ${status}${h.confidence ? ` (confidence ${confidenceText(h.confidence.value)})` : ''}`, 'Open Run', 'Export Report').then((choice) => {
-          if (choice === 'Open Run') void vscode.commands.executeCommand(COMMAND.openRun, ticket.runId);
-          else if (choice === 'Export Report') void vscode.commands.executeCommand(COMMAND.exportReport, ticket.runId);
-        });
+        void vscode.window
+          .showInformationMessage(`${h.workflow.title}: ${status}${h.confidence ? ` (confidence ${confidenceText(h.confidence.value)})` : ''}`, 'Open Run', 'Export Report')
+          .then((choice) => {
+            if (choice === 'Open Run') void vscode.commands.executeCommand(COMMAND.openRun, ticket.runId);
+            else if (choice === 'Export Report') void vscode.commands.executeCommand(COMMAND.exportReport, ticket.runId);
+          });
         return `${h.workflow.id} ${status}`;
       } catch (error) {
         logger.log('error', `Run ${ticket.runId} could not be reported`, { error: String(error) });

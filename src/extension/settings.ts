@@ -53,7 +53,8 @@ export async function serverConfigFromSettings(context: vscode.ExtensionContext)
     const servers = await workspaceMcpServers();
     if (!servers) throw new OrchestratorError('validation', 'schedOrch.server.kind is "mcpJson" but the workspace has no .vscode/mcp.json');
     const entry = name ? servers.find((s) => s.name === name) : servers.length === 1 ? servers[0] : undefined;
-    if (!entry) throw new OrchestratorError('validation', `choose one of the .vscode/mcp.json servers (${servers.map((s) => s.name).join(', ')}) with "Select Server from mcp.json"`);
+    if (!entry)
+      throw new OrchestratorError('validation', `choose one of the .vscode/mcp.json servers (${servers.map((s) => s.name).join(', ')}) with "Select Server from mcp.json"`);
     if (entry.status === 'refused') throw new OrchestratorError('validation', `.vscode/mcp.json server "${entry.name}": ${entry.reason}`);
     return entry.config;
   }

@@ -42,7 +42,8 @@ function validator(field: InputField): (text: string) => string | undefined {
     if (field.type === 'integer' || field.type === 'number') {
       const n = Number(text);
       if (!Number.isFinite(n) || (field.type === 'integer' && !Number.isInteger(n))) return `${field.title} must be ${field.type === 'integer' ? 'a whole number' : 'a number'}`;
-      if ((field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max)) return `${field.title} must be between ${field.min ?? '-∞'} and ${field.max ?? '∞'}`;
+      if ((field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max))
+        return `${field.title} must be between ${field.min ?? '-∞'} and ${field.max ?? '∞'}`;
     }
     return undefined;
   };
@@ -69,11 +70,18 @@ async function ask(field: InputField, title: string, ctx: Context, previous: unk
   const signal = new AbortController().signal;
   if (field.choicesFrom === 'people' || field.choicesFrom === 'requester_assignments') {
     const choices = field.choicesFrom === 'people' ? await ctx.source.people(signal) : await ctx.source.assignments(String(ctx.inputs['requester']), ctx.today, signal);
-    if (choices.length === 0) throw new Error(field.choicesFrom === 'people' ? 'The server lists no people.' : 'That person has no assignments in the coming weeks: nothing to swap.');
+    if (choices.length === 0)
+      throw new Error(field.choicesFrom === 'people' ? 'The server lists no people.' : 'That person has no assignments in the coming weeks: nothing to swap.');
     return (await pick(title, field.title, choices, previous as string | undefined)) ?? CANCELLED;
   }
   if (field.type === 'enum' || field.type === 'boolean') {
-    const options: Choice[] = field.type === 'boolean' ? [{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }] : (field.choices ?? []).map((c) => ({ value: c.value, label: c.value, description: c.description }));
+    const options: Choice[] =
+      field.type === 'boolean'
+        ? [
+            { value: 'true', label: 'Yes' },
+            { value: 'false', label: 'No' },
+          ]
+        : (field.choices ?? []).map((c) => ({ value: c.value, label: c.value, description: c.description }));
     if (!field.required) options.push({ value: DEFAULT_CHOICE, label: 'Default', description: "the workflow's or server's default" });
     const chosen = await pick(title, field.title, options, previous === undefined ? (field.required ? undefined : DEFAULT_CHOICE) : String(previous));
     if (chosen === undefined) return CANCELLED;
@@ -98,7 +106,11 @@ async function ask(field: InputField, title: string, ctx: Context, previous: unk
  * Asks for everything the workflow's plan asks for; undefined when the person closes a prompt.
  * `previous` pre-fills the prompts (re-run with edited inputs).
  */
-export async function askWorkflowInputs(workflow: string, choices: () => Promise<InputChoices>, previous?: { mode: string; inputs: JsonObject }): Promise<WorkflowRequest | undefined> {
+export async function askWorkflowInputs(
+  workflow: string,
+  choices: () => Promise<InputChoices>,
+  previous?: { mode: string; inputs: JsonObject },
+): Promise<WorkflowRequest | undefined> {
   const module = workflowModule(workflow);
   const definition = module.definition;
   const asked = module.inputPlan.fields.filter((f) => f.ask);

@@ -98,7 +98,11 @@ export const callCommand: Command = {
       if (resolution.status === 'available' && resolution.writes) {
         const schema = connection.tools.find((t) => t.name === resolution.tool)?.inputSchema;
         const takesActor = schema?.properties !== undefined && 'actor' in schema.properties;
-        const { answer, args: approved } = await approveCall(invoker, { capability: resolution.capability, tool: resolution.tool, args, takesActor }, approvals, { stateDir, clock: systemClock, signal: io.signal });
+        const { answer, args: approved } = await approveCall(invoker, { capability: resolution.capability, tool: resolution.tool, args, takesActor }, approvals, {
+          stateDir,
+          clock: systemClock,
+          signal: io.signal,
+        });
         if (!answer.approved) {
           io.err(`sched-orch: ${resolution.tool} writes and was not approved: ${answer.reason}\n`);
           return ExitCode.Blocked;

@@ -31,7 +31,6 @@ import { parseCommandLine, UsageError } from '../usage';
 import type { Command } from './command';
 import { EXIT_FOR_STATUS, jsonResult, readPolicy } from './run';
 
-
 const USAGE = `Usage: sched-orch demo [--steps] [--state-dir <dir>] [--policy <file.json>] [--json] [server options]
 
 Runs the four workflows one after another on the bundled server with its sample program
@@ -62,7 +61,8 @@ interface DemoPlan {
  */
 async function plan(connection: McpConnection, signal: AbortSignal): Promise<DemoPlan> {
   const invoker = new McpToolInvoker({ connection });
-  const call = (capability: string, args: Record<string, unknown>) => invoker.invoke(capability, args, { signal, timeoutMs: 20_000, maxTotalTimeoutMs: 60_000 }).then((r) => r.data);
+  const call = (capability: string, args: Record<string, unknown>) =>
+    invoker.invoke(capability, args, { signal, timeoutMs: 20_000, maxTotalTimeoutMs: 60_000 }).then((r) => r.data);
   const status = await call('get_schedule_status', {});
   const start = str(status, 'start_date');
   const end = str(status, 'end_date');
@@ -112,20 +112,35 @@ export const demoCommand: Command = {
     let app: SchedulingApp | undefined;
     try {
       const p = await plan(connection, io.signal);
-      app = await SchedulingApp.create({ connection, stateDir, logger, defaultResponder: responderOf(demoApprovals(systemClock)), renderAction: commandLine, ...(policies ? { policies } : {}) });
+      app = await SchedulingApp.create({
+        connection,
+        stateDir,
+        logger,
+        defaultResponder: responderOf(demoApprovals(systemClock)),
+        renderAction: commandLine,
+        ...(policies ? { policies } : {}),
+      });
       const runs: { title: string; inputs: Record<string, unknown>; id: string }[] = [
         { id: 'compliance', title: 'Is the published block compliant?', inputs: { today: p.today } },
         { id: 'resilience', title: 'How resilient is the program?', inputs: { today: p.today } },
         { id: 'generate', title: "Regenerate the block's first week", inputs: { today: p.today, start_date: p.today, end_date: addDays(p.today, 6) } },
         ...(p.swap ? [{ id: 'swap', title: `Swap ${p.swap.assignment_id} away from ${p.swap.requester}`, inputs: { today: p.today, ...p.swap } }] : []),
       ];
-      if (!values.json) io.out(`${out('bold', 'sched-orch demo')}: ${runs.length} workflows on ${connection.serverInfo?.name ?? 'the server'}; approvals by the ${out('magenta', 'demo approver (automatic)')}\n`);
+      if (!values.json)
+        io.out(
+          `${out('bold', 'sched-orch demo')}: ${runs.length} workflows on ${connection.serverInfo?.name ?? 'the server'}; approvals by the ${out('magenta', 'demo approver (automatic)')}\n`,
+        );
       const outcomes: RunOutcome[] = [];
       for (const [i, r] of runs.entries()) {
         if (io.signal.aborted) break;
         const module = findWorkflow(r.id)!;
         if (!values.json) io.out(`\n${out('bold', `━━ ${i + 1}/${runs.length} ${module.definition.title}: ${r.title}`)}\n`);
-        const outcome = await app.start({ workflow: r.id, inputs: r.inputs, signal: io.signal, onEvent: progressPrinter((line) => io.err(`${line}\n`), err, values.steps ? 'steps' : 'phases') }).done;
+        const outcome = await app.start({
+          workflow: r.id,
+          inputs: r.inputs,
+          signal: io.signal,
+          onEvent: progressPrinter((line) => io.err(`${line}\n`), err, values.steps ? 'steps' : 'phases'),
+        }).done;
         outcomes.push(outcome);
         if (!values.json) io.out(renderSummary(outcome.report, out, outcome.files));
       }
@@ -152,4 +167,3 @@ export const demoCommand: Command = {
     }
   },
 };
-

@@ -112,8 +112,22 @@ type Values = ReturnType<typeof parseCommandLine<typeof RUN_OPTIONS>>['values'];
 
 /** Options that choose what a new run does (a resumed run keeps its recorded ones). */
 const WORKFLOW_OPTIONS = [
-  'mode', 'from', 'to', 'schedule-id', 'today', 'available-faculty', 'required-blocks', 'coverage-rate',
-  'algorithm', 'time-limit-seconds', 'tighten', 'assignment-id', 'requester', 'candidate', 'swap-reason', 'max-candidates',
+  'mode',
+  'from',
+  'to',
+  'schedule-id',
+  'today',
+  'available-faculty',
+  'required-blocks',
+  'coverage-rate',
+  'algorithm',
+  'time-limit-seconds',
+  'tighten',
+  'assignment-id',
+  'requester',
+  'candidate',
+  'swap-reason',
+  'max-candidates',
 ] as const satisfies readonly (keyof Values)[];
 
 /** Options that belong to one workflow only. */
@@ -125,7 +139,8 @@ const OWN_OPTIONS: Readonly<Record<string, readonly (keyof Values)[]>> = {
 function number(value: string | undefined, option: string, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new UsageError(`${option} must be ${integer ? 'a whole number' : 'a number'}, got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)))
+    throw new UsageError(`${option} must be ${integer ? 'a whole number' : 'a number'}, got "${value}"`);
   return n;
 }
 

@@ -66,11 +66,7 @@ export const toolsCommand: Command = {
           '',
           `Capabilities the workflows need (${available} of ${capabilities.length} available)`,
           formatTable(
-            capabilities.map((c) =>
-              c.status === 'available'
-                ? [c.capability, 'available', `${c.tool}${c.writes ? ' (writes)' : ''}`]
-                : [c.capability, 'unavailable', c.reason],
-            ),
+            capabilities.map((c) => (c.status === 'available' ? [c.capability, 'available', `${c.tool}${c.writes ? ' (writes)' : ''}`] : [c.capability, 'unavailable', c.reason])),
           ),
           '',
           'Planned arguments: derived by the workflows on this server, left to it, or to be given (--json lists every required one)',

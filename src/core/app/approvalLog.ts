@@ -24,7 +24,11 @@ export function approvalLogPath(stateDir: string): string {
   return join(stateDir, 'approvals.jsonl');
 }
 
-export function callApprovalRecord(call: { tool: string; capability: string; args: Record<string, unknown> }, answer: ApprovalAnswer, blockingIssues: readonly string[]): CallApprovalRecord {
+export function callApprovalRecord(
+  call: { tool: string; capability: string; args: Record<string, unknown> },
+  answer: ApprovalAnswer,
+  blockingIssues: readonly string[],
+): CallApprovalRecord {
   return {
     at: new Date(answer.at).toISOString(),
     ...call,

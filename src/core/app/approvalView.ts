@@ -88,7 +88,9 @@ export function describeApproval(view: ApprovalView): string[] {
   if (view.changes) lines.push(`Changes: ${view.changes.added ?? '?'} assignment(s) added, ${view.changes.removed ?? '?'} removed`);
   if (view.candidate) {
     const c = view.candidate;
-    lines.push(`Swap partner: ${c.person} (${c.swapType === 'absorb' ? 'takes the shift' : `gives ${c.assignment ?? 'a shift'} in exchange`}; match ${c.matchScore.toFixed(2)}${c.mutual ? ', helps both' : ''})`);
+    lines.push(
+      `Swap partner: ${c.person} (${c.swapType === 'absorb' ? 'takes the shift' : `gives ${c.assignment ?? 'a shift'} in exchange`}; match ${c.matchScore.toFixed(2)}${c.mutual ? ', helps both' : ''})`,
+    );
   }
   if (view.checklist.length > 0) {
     lines.push('Checklist:');

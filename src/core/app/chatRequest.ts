@@ -111,7 +111,10 @@ export function parseChatRequest(command: Exclude<ChatCommand, 'health' | 'expla
   }
   const understood: string[] = [];
   const inputs: Record<string, unknown> = { today: ctx.today };
-  const words = text.toLowerCase().split(/[^a-z0-9_-]+/).filter(Boolean);
+  const words = text
+    .toLowerCase()
+    .split(/[^a-z0-9_-]+/)
+    .filter(Boolean);
   const modes = Object.keys(def.modes);
   const mode = modes.find((m) => words.includes(m));
   if (mode) understood.push(`mode ${mode}`);
@@ -178,7 +181,14 @@ export function resolvePerson(mention: string, people: readonly Choice[]): Perso
   const byName = people.filter((p) => p.label.toLowerCase() === wanted);
   if (byName.length === 1) return { ok: true, choice: byName[0]! };
   const parts = wanted.split(/\s+/);
-  const partial = people.filter((p) => parts.every((w) => p.label.toLowerCase().split(/\s+/).some((n) => n.startsWith(w))));
+  const partial = people.filter((p) =>
+    parts.every((w) =>
+      p.label
+        .toLowerCase()
+        .split(/\s+/)
+        .some((n) => n.startsWith(w)),
+    ),
+  );
   if (partial.length === 1) return { ok: true, choice: partial[0]! };
   if (partial.length === 0) return { ok: false, message: `nobody called "${mention}" is in the program`, options: [] };
   return { ok: false, message: `"${mention}" could be ${partial.length} people: ${partial.map((p) => `${p.label} (${p.value})`).join(', ')}. Which one?`, options: partial };

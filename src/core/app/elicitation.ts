@@ -32,8 +32,7 @@ export interface ElicitField {
 }
 
 export type ElicitationRequest =
-  | { mode: 'form'; server: string; message: string; fields: ElicitField[] }
-  | { mode: 'url'; server: string; message: string; domain: string; url: string };
+  { mode: 'form'; server: string; message: string; fields: ElicitField[] } | { mode: 'url'; server: string; message: string; domain: string; url: string };
 
 export type ElicitationAnswer = { action: 'accept'; content?: Record<string, FieldValue> } | { action: 'decline' } | { action: 'cancel' };
 

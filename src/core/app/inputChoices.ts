@@ -56,7 +56,12 @@ export class InputChoices {
     const data = await this.read('list_people', {}, signal);
     return rows(data, 'people')
       .filter((p) => p['active'] !== false && typeof p['person_id'] === 'string')
-      .map((p) => ({ id: p['person_id'] as string, name: text(p, 'name') ?? (p['person_id'] as string), role: text(p, 'role') ?? '', pgy: typeof p['pgy'] === 'number' ? p['pgy'] : undefined }))
+      .map((p) => ({
+        id: p['person_id'] as string,
+        name: text(p, 'name') ?? (p['person_id'] as string),
+        role: text(p, 'role') ?? '',
+        pgy: typeof p['pgy'] === 'number' ? p['pgy'] : undefined,
+      }))
       .sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'resident' ? -1 : 1))
       .map((p) => ({ value: p.id, label: p.name, description: [p.role, p.pgy !== undefined ? `PGY-${p.pgy}` : undefined, p.id].filter(Boolean).join(' · ') }));
   }

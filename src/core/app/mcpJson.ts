@@ -7,9 +7,7 @@
  */
 import { parseServerConfig, type ServerConfig } from '../mcp/config';
 
-export type McpJsonServer =
-  | { name: string; status: 'usable'; config: ServerConfig; summary: string }
-  | { name: string; status: 'refused'; reason: string };
+export type McpJsonServer = { name: string; status: 'usable'; config: ServerConfig; summary: string } | { name: string; status: 'refused'; reason: string };
 
 const VARIABLE = /\$\{([^}]*)\}/g;
 
@@ -24,7 +22,10 @@ function resolveText(text: string, env: Readonly<Record<string, string | undefin
       return value;
     }
     if (name === 'workspaceFolder' && workspaceFolder !== undefined) return workspaceFolder;
-    if (name.startsWith('input:')) throw new Refusal(`\${${name}} asks VS Code for a value at start-up, which this extension does not do: set the value in the entry, use \${env:...}, or use the Set Server API Key command`);
+    if (name.startsWith('input:'))
+      throw new Refusal(
+        `\${${name}} asks VS Code for a value at start-up, which this extension does not do: set the value in the entry, use \${env:...}, or use the Set Server API Key command`,
+      );
     throw new Refusal(`the variable \${${name}} is not supported`);
   });
 }

@@ -18,7 +18,16 @@ export const MAX_SPC_CHARTS = 4;
 export const TOP_ROWS = 10;
 
 /** Rule families of the ACGME common requirements (section VI); every other rule is the program's own policy. */
-const ACGME_FAMILIES: ReadonlySet<string> = new Set(['weekly_hours', 'approaching_weekly_hours', 'day_off', 'supervision', 'continuous_duty', 'rest', 'call_frequency', 'moonlighting']);
+const ACGME_FAMILIES: ReadonlySet<string> = new Set([
+  'weekly_hours',
+  'approaching_weekly_hours',
+  'day_off',
+  'supervision',
+  'continuous_duty',
+  'rest',
+  'call_frequency',
+  'moonlighting',
+]);
 
 export function isAcgmeFinding(finding: Pick<Finding, 'rule' | 'ruleId'>): boolean {
   return /^VI\./i.test(finding.ruleId ?? '') || ACGME_FAMILIES.has(finding.rule);

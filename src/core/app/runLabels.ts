@@ -47,12 +47,20 @@ export function stepDescription(step: StepSnapshot, now: number): string {
     return join([step.state, progress, running, step.retries.length > 0 ? `retry ${step.retries.length}` : undefined]);
   }
   const source = stepSource(r);
-  return join([r.status === 'skipped' ? 'skipped' : confidenceText(r.confidence.value), source === 'cache' || source === 'fallback' ? source : undefined, r.status === 'skipped' ? undefined : formatMs(r.durationMs)]);
+  return join([
+    r.status === 'skipped' ? 'skipped' : confidenceText(r.confidence.value),
+    source === 'cache' || source === 'fallback' ? source : undefined,
+    r.status === 'skipped' ? undefined : formatMs(r.durationMs),
+  ]);
 }
 
 function factorLines(confidence: Confidence): string[] {
   return confidence.factors.map((f) =>
-    f.kind === 'base' ? `base ${f.value.toFixed(2)}: ${f.label}` : f.kind === 'adjust' ? `${f.delta >= 0 ? '+' : '−'}${Math.abs(f.delta).toFixed(2)} ${f.label}` : `cap ${f.max.toFixed(2)}: ${f.label}`,
+    f.kind === 'base'
+      ? `base ${f.value.toFixed(2)}: ${f.label}`
+      : f.kind === 'adjust'
+        ? `${f.delta >= 0 ? '+' : '−'}${Math.abs(f.delta).toFixed(2)} ${f.label}`
+        : `cap ${f.max.toFixed(2)}: ${f.label}`,
   );
 }
 

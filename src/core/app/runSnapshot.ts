@@ -208,7 +208,11 @@ export function foldEvent(run: RunSnapshot, event: RunEvent): SnapshotChange {
       return { runId, phaseId: event.phaseId };
     }
     case 'step_started': {
-      const step = stepOf(run, event.phaseId, event.stepId, { kind: event.kind, writes: event.writes, ...(event.capability !== undefined ? { capability: event.capability } : {}) });
+      const step = stepOf(run, event.phaseId, event.stepId, {
+        kind: event.kind,
+        writes: event.writes,
+        ...(event.capability !== undefined ? { capability: event.capability } : {}),
+      });
       step.state = 'running';
       step.startedAt = event.at;
       step.retries = [];
@@ -221,7 +225,11 @@ export function foldEvent(run: RunSnapshot, event: RunEvent): SnapshotChange {
     case 'progress': {
       const step = findStep(run, event.stepId);
       if (!step) return { runId };
-      step.progress = { progress: event.progress, ...(event.total !== undefined ? { total: event.total } : {}), ...(event.message !== undefined ? { message: event.message } : {}) };
+      step.progress = {
+        progress: event.progress,
+        ...(event.total !== undefined ? { total: event.total } : {}),
+        ...(event.message !== undefined ? { message: event.message } : {}),
+      };
       return { runId, phaseId: step.phaseId, stepId: step.stepId };
     }
     case 'task_started': {

@@ -151,7 +151,9 @@ export class SchedulingApp {
     const unsubscribeInputs = options.elicitation?.onAnswered((answer) => {
       // Which call a server request belongs to is not on the wire: every call in flight on this connection gets the record.
       for (const call of activeCalls(runtime)) {
-        void call.record({ type: 'elicitation_answered', runId: call.runId, stepId: call.stepId, ...answer, at: options.clock?.now() ?? Date.now() }).catch((error: unknown) => options.logger.log('warn', `could not record an input answer: ${String(error)}`));
+        void call
+          .record({ type: 'elicitation_answered', runId: call.runId, stepId: call.stepId, ...answer, at: options.clock?.now() ?? Date.now() })
+          .catch((error: unknown) => options.logger.log('warn', `could not record an input answer: ${String(error)}`));
       }
     });
     this.unsubscribe = () => {
@@ -219,7 +221,11 @@ export class SchedulingApp {
   }
 
   /** Runs a recorded run's workflow again with the same mode and inputs (plus `changes`). */
-  async rerun(runId: string, changes: { mode?: string; inputs?: Record<string, unknown> } = {}, request: Omit<StartRequest, 'workflow' | 'inputs' | 'mode'> = {}): Promise<RunTicket> {
+  async rerun(
+    runId: string,
+    changes: { mode?: string; inputs?: Record<string, unknown> } = {},
+    request: Omit<StartRequest, 'workflow' | 'inputs' | 'mode'> = {},
+  ): Promise<RunTicket> {
     const snapshot = this.runs.snapshot(runId) ?? (await this.history.load(runId));
     return this.start({ ...request, workflow: snapshot.workflowId, mode: changes.mode ?? snapshot.mode, inputs: { ...snapshot.inputs, ...changes.inputs } });
   }
@@ -302,7 +308,13 @@ export class SchedulingApp {
       .then(async (summary) => {
         await this.runtime.flush();
         const events = [...(this.runs.snapshot(runId)?.events ?? []), ...breakers];
-        const report = buildReport({ module, summary, events, server: serverLabel(this.connection), ...(this.options.renderAction ? { renderAction: this.options.renderAction } : {}) });
+        const report = buildReport({
+          module,
+          summary,
+          events,
+          server: serverLabel(this.connection),
+          ...(this.options.renderAction ? { renderAction: this.options.renderAction } : {}),
+        });
         const paths = this.reportFiles(runId);
         const files = await writeReport(report, paths.markdown, paths.json);
         return { summary, report, files };

@@ -111,7 +111,10 @@ export function coverageOf(data: Json): number | undefined {
 
 /** Where a result marks itself partial or low-data (`partial`, `low_data`, `data_quality: "low"`). */
 export function partialMarker(data: Json): string | undefined {
-  for (const [prefix, obj] of [['', data], ['metadata.', asObject(data['metadata'])]] as const) {
+  for (const [prefix, obj] of [
+    ['', data],
+    ['metadata.', asObject(data['metadata'])],
+  ] as const) {
     if (!obj) continue;
     for (const field of ['partial', 'is_partial', 'low_data']) if (obj[field] === true) return `${prefix}${field} = true`;
     const quality = obj['data_quality'];

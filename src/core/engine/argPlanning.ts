@@ -175,7 +175,14 @@ export function restsOnDefault(provenance: readonly ArgProvenance[] | undefined)
 /** "coverage_rate 0.94 from validate_schedule": one line per argument, for reports and tooltips. */
 export function describeProvenance(p: ArgProvenance): string {
   if (p.source === 'server') return `${p.arg} left to the server (computed from its own data)`;
-  const where = p.source === 'input' ? `given${p.from ? ` (${p.from})` : ''}` : p.source === 'user' ? 'answered during the run' : p.source === 'default' ? 'default' : `from ${p.from ?? 'earlier results'}`;
+  const where =
+    p.source === 'input'
+      ? `given${p.from ? ` (${p.from})` : ''}`
+      : p.source === 'user'
+        ? 'answered during the run'
+        : p.source === 'default'
+          ? 'default'
+          : `from ${p.from ?? 'earlier results'}`;
   return `${p.arg} ${String(p.value)} ${where}`;
 }
 

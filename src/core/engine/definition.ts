@@ -163,13 +163,7 @@ export interface SubWorkflowStep<I extends JsonObject> extends StepBase<I> {
   mode?: string;
 }
 
-export type StepDefinition<I extends JsonObject = JsonObject> =
-  | ToolStep<I>
-  | ComputeStep<I>
-  | HubStep<I>
-  | BranchStep<I>
-  | ApprovalStep<I>
-  | SubWorkflowStep<I>;
+export type StepDefinition<I extends JsonObject = JsonObject> = ToolStep<I> | ComputeStep<I> | HubStep<I> | BranchStep<I> | ApprovalStep<I> | SubWorkflowStep<I>;
 
 export type StepKind = StepDefinition['kind'];
 

@@ -212,6 +212,9 @@ function parseInputs<I extends JsonObject>(workflow: LoadedWorkflow<I>, raw: unk
 }
 
 function defaultRunId(workflowId: string, now: number): string {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${workflowId}-${stamp}-${Math.random().toString(36).slice(2, 8)}`;
 }

@@ -28,7 +28,9 @@ export async function judgePhase(env: RunEnv, scope: Scope, phase: PhaseDefiniti
     counted.map((r) => ({ value: r.confidence.value, weight: weightOf(r) })),
     phase.aggregation ?? 'weighted_mean',
   );
-  const warnings = own.filter((r) => r.status !== 'succeeded' && !(r.skip && BY_DESIGN.has(r.skip.cause))).map((r) => `${r.stepId}: ${r.skip?.reason ?? r.error?.message ?? r.status}`);
+  const warnings = own
+    .filter((r) => r.status !== 'succeeded' && !(r.skip && BY_DESIGN.has(r.skip.cause)))
+    .map((r) => `${r.stepId}: ${r.skip?.reason ?? r.error?.message ?? r.status}`);
   warnings.push(...own.flatMap((r) => r.warnings.map((w) => `${r.stepId}: ${w}`)));
 
   const phaseCtx: PhaseContext<JsonObject> = { ...ctx, phaseId: phase.id, confidence, steps: own };

@@ -12,9 +12,7 @@ export interface ToolProgress {
 }
 
 /** What the invoker knows about a capability before calling it. */
-export type Resolution =
-  | { status: 'available'; capability: string; tool: string; writes: boolean }
-  | { status: 'unavailable'; capability: string; reason: string };
+export type Resolution = { status: 'available'; capability: string; tool: string; writes: boolean } | { status: 'unavailable'; capability: string; reason: string };
 
 export interface InvokeOptions {
   /** Aborting it must cancel the call on the server (notifications/cancelled). */

@@ -37,7 +37,11 @@ const orchestratorHealth: LocalCapability = {
       capabilities[c] = policy.resolve(c).status;
       breakers.set(c, policy.breakerState(c));
     }
-    const named = (want: (s: BreakerState) => boolean) => [...breakers].filter(([, s]) => want(s)).map(([c]) => c).sort();
+    const named = (want: (s: BreakerState) => boolean) =>
+      [...breakers]
+        .filter(([, s]) => want(s))
+        .map(([c]) => c)
+        .sort();
     const open = named((s) => OPEN.has(s));
     const halfOpen = named((s) => s === 'half_open');
     return {
@@ -57,7 +61,10 @@ const orchestratorHealth: LocalCapability = {
         ...(h.p95Ms !== undefined ? { p95_ms: h.p95Ms } : {}),
         ...(h.successRate !== undefined ? { success_rate: h.successRate } : {}),
       })),
-      degraded_tools: health.filter((h) => h.status === 'DEGRADED' || h.status === 'CRITICAL').map((h) => h.capability).sort(),
+      degraded_tools: health
+        .filter((h) => h.status === 'DEGRADED' || h.status === 'CRITICAL')
+        .map((h) => h.capability)
+        .sort(),
       capabilities,
     };
   },

@@ -19,7 +19,8 @@ export type ResultSource = 'live' | 'cache' | 'fallback' | 'compute' | 'human' |
  * - `placeholder`: the tool answered with data marked as not real (its backend is down); re-driven
  *   on resume, left out of confidence aggregation and charged as PLACEHOLDER_PENALTY on the run's.
  */
-export type SkipCause = 'mode' | 'condition' | 'branch' | 'tier' | 'rejected' | 'uncertain_write' | 'unavailable' | 'placeholder' | 'failed' | 'dependency' | 'not_run' | 'needs_input';
+export type SkipCause =
+  'mode' | 'condition' | 'branch' | 'tier' | 'rejected' | 'uncertain_write' | 'unavailable' | 'placeholder' | 'failed' | 'dependency' | 'not_run' | 'needs_input';
 
 export const BY_DESIGN: ReadonlySet<SkipCause> = new Set(['mode', 'condition', 'branch', 'tier']);
 /** Results kept when a run is resumed; everything else is run again. */

@@ -76,9 +76,7 @@ export class RunExecution implements RunEnv {
     for (const [id, result] of spec.kept) this.results.set(id, result);
     this.startedAt = clock.now();
     const timeoutMs = spec.timeoutMs ?? this.root.modeDef.timeoutMs ?? workflow.definition.timeoutMs;
-    this.deadline = new PausableDeadline(clock, timeoutMs, () =>
-      spec.controller.abort(new OrchestratorError('timeout', `The workflow exceeded its ${timeoutMs} ms time limit`)),
-    );
+    this.deadline = new PausableDeadline(clock, timeoutMs, () => spec.controller.abort(new OrchestratorError('timeout', `The workflow exceeded its ${timeoutMs} ms time limit`)));
   }
 
   async execute(): Promise<RunSummary> {

@@ -24,7 +24,7 @@ export async function runGroup(env: RunEnv, scope: Scope, ids: readonly string[]
   const running = new Map<string, Promise<void>>();
   while (pending.length > 0 || running.size > 0) {
     if (env.running(scope)) {
-      for (let i = 0; i < pending.length && running.size < concurrency; ) {
+      for (let i = 0; i < pending.length && running.size < concurrency;) {
         const id = pending[i]!;
         const info = scope.workflow.steps.get(id)!;
         if (info.deps.every((d) => env.results.has(scope.prefix + d))) {

@@ -170,7 +170,8 @@ function load<I extends JsonObject>(def: WorkflowDefinition<I>, catalog: Capabil
     for (const capability of capabilitiesOf(step)) {
       if (!catalog.has(capability) && !localCapability(capability)) add('unknown_capability', `step ${id}: unknown capability "${capability}"`);
     }
-    if (step.kind === 'tool' && step.writes === true && localCapability(step.capability)) add('invalid_value', `step ${id}: ${step.capability} is served by the engine and reads only`);
+    if (step.kind === 'tool' && step.writes === true && localCapability(step.capability))
+      add('invalid_value', `step ${id}: ${step.capability} is served by the engine and reads only`);
     if (step.kind === 'tool' && catalog.writes?.(step.capability) === true && step.writes !== true) {
       add('undeclared_write', `step ${id}: capability ${step.capability} writes, so the step must declare writes: true (and follow an approval gate)`);
     }
@@ -289,7 +290,16 @@ function load<I extends JsonObject>(def: WorkflowDefinition<I>, catalog: Capabil
   }
 
   const writes = [...steps.values()].some((s) => s.writes) || [...children.values()].some((c) => c.writes);
-  if (def.readOnly && writes) add('invalid_value', `workflow ${wid} is declared read-only but ${[...steps.values()].filter((s) => s.writes).map((s) => s.def.id).join(', ') || 'a sub-workflow'} writes`);
+  if (def.readOnly && writes)
+    add(
+      'invalid_value',
+      `workflow ${wid} is declared read-only but ${
+        [...steps.values()]
+          .filter((s) => s.writes)
+          .map((s) => s.def.id)
+          .join(', ') || 'a sub-workflow'
+      } writes`,
+    );
   if (issues.length > 0) throw new WorkflowValidationError(wid, issues);
   return { definition: def, steps, writes, children } as unknown as LoadedWorkflow<I>;
 }

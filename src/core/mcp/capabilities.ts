@@ -66,11 +66,7 @@ export const CAPABILITIES: readonly CapabilitySpec[] = [
     }),
   ),
   // Resilience: quick status
-  read(
-    'check_utilization_threshold',
-    'Faculty utilization against the 80% threshold (green … black).',
-    z.looseObject({ level: z.string(), utilization_rate: z.number() }),
-  ),
+  read('check_utilization_threshold', 'Faculty utilization against the 80% threshold (green … black).', z.looseObject({ level: z.string(), utilization_rate: z.number() })),
   read(
     'get_defense_level',
     'Defense-in-depth level recommended for a coverage rate.',
@@ -93,27 +89,15 @@ export const CAPABILITIES: readonly CapabilitySpec[] = [
     z.looseObject({ n1_pass: z.boolean(), n1_vulnerabilities: entries, n2_pass: z.boolean().optional(), severity: z.string().optional() }),
     ['run_contingency_analysis_resilience_tool'],
   ),
-  read(
-    'calculate_blast_radius',
-    'Zone containment status: how far one failure spreads.',
-    z.looseObject({ zone_details: entries.optional(), severity: z.string().optional() }),
-  ),
+  read('calculate_blast_radius', 'Zone containment status: how far one failure spreads.', z.looseObject({ zone_details: entries.optional(), severity: z.string().optional() })),
   // Previewed by the workflows (simulate_only); the server's annotations decide whether a call writes.
   read(
     'execute_sacrifice_hierarchy',
     'Load-shedding preview: which activities are suspended at a target level.',
     z.looseObject({ current_level: z.string(), activities_suspended: strings }),
   ),
-  read(
-    'analyze_hub_centrality',
-    'Faculty who are network hubs or single points of failure.',
-    z.looseObject({ hubs_identified: count, top_hubs: entries }),
-  ),
-  read(
-    'calculate_recovery_distance',
-    'Minimum edits to recover from N-1 events; fragility.',
-    z.looseObject({ rd_mean: z.number().nullable(), severity: z.string().optional() }),
-  ),
+  read('analyze_hub_centrality', 'Faculty who are network hubs or single points of failure.', z.looseObject({ hubs_identified: count, top_hubs: entries })),
+  read('calculate_recovery_distance', 'Minimum edits to recover from N-1 events; fragility.', z.looseObject({ rd_mean: z.number().nullable(), severity: z.string().optional() })),
   read(
     'get_unified_critical_index',
     'Composite 0–100 risk from contingency, hub centrality and burnout epidemiology.',
@@ -126,27 +110,11 @@ export const CAPABILITIES: readonly CapabilitySpec[] = [
     'Network diffusion of burnout and superspreaders.',
     z.looseObject({ contagion_risk: z.string(), current_infection_rate: z.number().optional() }),
   ),
-  read(
-    'detect_burnout_precursors',
-    'STA/LTA early-warning signals on one resident.',
-    z.looseObject({ alerts_detected: count, alerts: entries }),
-  ),
-  read(
-    'run_spc_analysis',
-    'Western Electric rules on one resident’s weekly hours.',
-    z.looseObject({ violations_detected: count, alerts: entries }),
-  ),
-  read(
-    'calculate_fire_danger_index',
-    'Burnout fire-weather index for one resident.',
-    z.looseObject({ danger_class: z.string().nullable(), fwi_score: z.number().nullable() }),
-  ),
+  read('detect_burnout_precursors', 'STA/LTA early-warning signals on one resident.', z.looseObject({ alerts_detected: count, alerts: entries })),
+  read('run_spc_analysis', 'Western Electric rules on one resident’s weekly hours.', z.looseObject({ violations_detected: count, alerts: entries })),
+  read('calculate_fire_danger_index', 'Burnout fire-weather index for one resident.', z.looseObject({ danger_class: z.string().nullable(), fwi_score: z.number().nullable() })),
   read('predict_burnout_magnitude', 'Combined 0–10 burnout magnitude.', z.looseObject({ predicted_magnitude: z.number() })),
-  read(
-    'assess_creep_fatigue',
-    'Creep and fatigue burnout risk per resident.',
-    z.looseObject({ high_risk_count: count, assessments: entries }),
-  ),
+  read('assess_creep_fatigue', 'Creep and fatigue burnout risk per resident.', z.looseObject({ high_risk_count: count, assessments: entries })),
   // Quality and equity
   read(
     'calculate_equity_metrics',
@@ -161,11 +129,7 @@ export const CAPABILITIES: readonly CapabilitySpec[] = [
   read('analyze_workload_trend', 'Kalman-filtered workload trend.', z.looseObject({ trend_assessment: z.string().optional() })),
   read('analyze_supply_demand_cycles', 'Capacity vs demand cycles.', z.looseObject({ system_stability: z.string().optional() })),
   // Swaps
-  read(
-    'analyze_swap_candidates',
-    'Ranked swap partners for an assignment.',
-    z.looseObject({ candidates: z.array(z.looseObject({ match_score: z.number().min(0).max(1) })) }),
-  ),
+  read('analyze_swap_candidates', 'Ranked swap partners for an assignment.', z.looseObject({ candidates: z.array(z.looseObject({ match_score: z.number().min(0).max(1) })) })),
   read('validate_swap', 'Checks a proposed swap against the rules without applying it.', z.looseObject({})),
   write('request_swap', 'Records a swap request.', z.looseObject({ swap: z.looseObject({ swap_id: z.string() }) })),
   write('record_swap_consent', 'Records the consent of a swap party.', z.looseObject({})),

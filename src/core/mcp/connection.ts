@@ -133,7 +133,8 @@ export class McpConnection {
   private refreshAgain = false;
 
   constructor(private readonly options: McpConnectionOptions) {
-    this.endpoint = 'open' in options.server ? options.server : endpointFor(options.server, { ...(options.closeGraceMs !== undefined ? { closeGraceMs: options.closeGraceMs } : {}) });
+    this.endpoint =
+      'open' in options.server ? options.server : endpointFor(options.server, { ...(options.closeGraceMs !== undefined ? { closeGraceMs: options.closeGraceMs } : {}) });
     this.log = redactingLogger(options.logger ?? silentLogger, () => this.secrets());
     this.events = new Emitter((error) => this.log.log('error', `a connection event listener failed: ${String(error)}`));
     this.clock = options.clock ?? systemClock;
@@ -234,8 +235,7 @@ export class McpConnection {
    * received the request (false only when connecting failed first).
    */
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
-    const cancelled = (requestSent: boolean) =>
-      new OrchestratorError('cancelled', `calling ${name} was cancelled`, { tool: name, details: { requestSent } });
+    const cancelled = (requestSent: boolean) => new OrchestratorError('cancelled', `calling ${name} was cancelled`, { tool: name, details: { requestSent } });
     if (options.signal.aborted) throw cancelled(false);
     try {
       await this.connect(options.signal);
@@ -302,7 +302,13 @@ export class McpConnection {
   /** Whether the server runs `name` as a task when asked to (its taskSupport and the tasks capability). */
   supportsTaskCall(name: string): boolean {
     const client = this.session?.client;
-    return client !== undefined && supportsTaskCalls(client, this.toolList.find((t) => t.name === name));
+    return (
+      client !== undefined &&
+      supportsTaskCalls(
+        client,
+        this.toolList.find((t) => t.name === name),
+      )
+    );
   }
 
   /**
@@ -462,9 +468,7 @@ export class McpConnection {
     return {
       secrets: this.secrets(),
       ...(detail ? { detail } : {}),
-      authHint: this.options.apiKey
-        ? `check the API key in ${this.options.apiKey.description}`
-        : 'the server needs an API key and none is configured',
+      authHint: this.options.apiKey ? `check the API key in ${this.options.apiKey.description}` : 'the server needs an API key and none is configured',
     };
   }
 

@@ -67,14 +67,23 @@ export class McpToolInvoker implements ToolInvoker {
     const resolution = this.resolve(capability);
     if (resolution.status === 'unavailable') throw new OrchestratorError('unavailable', resolution.reason, { tool: capability });
     const { tool, writes } = resolution;
-    const call = { signal: options.signal, timeoutMs: options.timeoutMs, maxTotalTimeoutMs: options.maxTotalTimeoutMs, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
+    const call = {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      maxTotalTimeoutMs: options.maxTotalTimeoutMs,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    };
 
     const hooks = taskHooks();
     let result;
     try {
       result =
         hooks && (hooks.resumeTaskId !== undefined || this.connection.supportsTaskCall(tool))
-          ? await this.connection.callToolAsTask(tool, args, { ...call, onStarted: hooks.onStarted, ...(hooks.resumeTaskId !== undefined ? { resumeTaskId: hooks.resumeTaskId } : {}) })
+          ? await this.connection.callToolAsTask(tool, args, {
+              ...call,
+              onStarted: hooks.onStarted,
+              ...(hooks.resumeTaskId !== undefined ? { resumeTaskId: hooks.resumeTaskId } : {}),
+            })
           : await this.connection.callTool(tool, args, call);
     } catch (error) {
       if (!(error instanceof OrchestratorError) || error.kind !== 'connection' || error.details?.['requestSent'] !== true) throw error;
@@ -111,7 +120,15 @@ export class McpToolInvoker implements ToolInvoker {
 function resourceLinks(result: CallToolResult): ResourceLink[] {
   return result.content.flatMap((c) =>
     c.type === 'resource_link'
-      ? [{ uri: c.uri, name: c.name, ...(c.title !== undefined ? { title: c.title } : {}), ...(c.description !== undefined ? { description: c.description } : {}), ...(c.mimeType !== undefined ? { mimeType: c.mimeType } : {}) }]
+      ? [
+          {
+            uri: c.uri,
+            name: c.name,
+            ...(c.title !== undefined ? { title: c.title } : {}),
+            ...(c.description !== undefined ? { description: c.description } : {}),
+            ...(c.mimeType !== undefined ? { mimeType: c.mimeType } : {}),
+          },
+        ]
       : [],
   );
 }

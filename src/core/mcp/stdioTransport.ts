@@ -196,11 +196,7 @@ function signalServer(child: ChildProcessWithoutNullStreams, signal: NodeJS.Sign
 
 /** One sentence about a process exit, for error messages. */
 export function describeExit(exit: ProcessExit): string {
-  const how = exit.spawnError
-    ? `could not be started (${exit.spawnError})`
-    : exit.signal
-      ? `was killed by ${exit.signal}`
-      : `exited with code ${exit.code}`;
+  const how = exit.spawnError ? `could not be started (${exit.spawnError})` : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
   const tail = exit.stderrTail.slice(-5);
   return tail.length > 0 ? `the server process ${how}; last stderr lines: ${tail.join(' | ')}` : `the server process ${how}`;
 }

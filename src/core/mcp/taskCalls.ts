@@ -76,14 +76,18 @@ export async function callToolAsTask(client: Client, name: string, args: Record<
       if (resumed && task.statusMessage) last = progressFrom(task.statusMessage, last);
       options.onProgress?.(last);
     }
-    if (task.status === 'cancelled') throw new OrchestratorError('cancelled', `the server task of ${name} was cancelled${task.statusMessage ? `: ${task.statusMessage}` : ''}`, { tool: name });
+    if (task.status === 'cancelled')
+      throw new OrchestratorError('cancelled', `the server task of ${name} was cancelled${task.statusMessage ? `: ${task.statusMessage}` : ''}`, { tool: name });
     // Completed, failed (its result is the tool's error) or waiting for input.
     return await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema, { signal });
   } catch (error) {
     if (signal.aborted && !TERMINAL.has(task.status)) {
       // The caller gave up: stop the work on the server too. Best effort, bounded.
       await client.experimental.tasks.cancelTask(task.taskId, { timeout: options.requestTimeoutMs }).catch(() => undefined);
-      throw new OrchestratorError('cancelled', `calling ${name} was cancelled; its server task ${task.taskId} was cancelled`, { tool: name, details: { requestSent: true, taskId: task.taskId } });
+      throw new OrchestratorError('cancelled', `calling ${name} was cancelled; its server task ${task.taskId} was cancelled`, {
+        tool: name,
+        details: { requestSent: true, taskId: task.taskId },
+      });
     }
     throw error;
   }

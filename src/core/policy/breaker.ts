@@ -8,16 +8,7 @@
  * future (a forged file, a clock that jumped back) are brought back to now, so no open
  * period outlasts the policy's longest half-open wait.
  */
-import {
-  BrokenCircuitError,
-  CircuitState,
-  ExponentialBackoff,
-  circuitBreaker,
-  handleWhen,
-  noJitterGenerator,
-  type CircuitBreakerPolicy,
-  type IBreaker,
-} from 'cockatiel';
+import { BrokenCircuitError, CircuitState, ExponentialBackoff, circuitBreaker, handleWhen, noJitterGenerator, type CircuitBreakerPolicy, type IBreaker } from 'cockatiel';
 import { OrchestratorError, isTransient } from '../errors';
 import { z } from 'zod';
 import type { Clock } from '../util/clock';
@@ -196,18 +187,15 @@ export class BreakerRegistry {
     const settings = this.options.policyOf(capability);
     const initialState = this.restored.get(key);
     this.restored.delete(key);
-    const policy = circuitBreaker(
-      handleWhen(countsAgainstTool),
-      {
-        breaker: new WindowBreaker(settings.failureThreshold, settings.windowMs, this.options.clock),
-        halfOpenAfter: new ExponentialBackoff({
-          initialDelay: settings.halfOpenAfterMs,
-          maxDelay: settings.maxHalfOpenAfterMs,
-          generator: noJitterGenerator,
-        }),
-        ...(initialState !== undefined ? { initialState } : {}),
-      },
-    );
+    const policy = circuitBreaker(handleWhen(countsAgainstTool), {
+      breaker: new WindowBreaker(settings.failureThreshold, settings.windowMs, this.options.clock),
+      halfOpenAfter: new ExponentialBackoff({
+        initialDelay: settings.halfOpenAfterMs,
+        maxDelay: settings.maxHalfOpenAfterMs,
+        generator: noJitterGenerator,
+      }),
+      ...(initialState !== undefined ? { initialState } : {}),
+    });
     const entry: Entry = { policy, state: toState(policy.state) };
     policy.onStateChange((next) => {
       const from = entry.state;

@@ -156,7 +156,9 @@ export class ResultCache {
   }
 
   private sign(key: string, entry: CachedResult): string {
-    return createHmac('sha256', this.integrityKey).update(canonicalJson([key, entry])).digest('hex');
+    return createHmac('sha256', this.integrityKey)
+      .update(canonicalJson([key, entry]))
+      .digest('hex');
   }
 
   private verify(key: string, entry: CachedResult, mac: string): boolean {

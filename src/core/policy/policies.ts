@@ -284,10 +284,7 @@ const overrideSchema = z
       .strict()
       .partial(),
     cache: z.object({ ttlMs: nonNegative, maxAgeMs: nonNegative, acrossRuns: z.boolean() }).strict().partial(),
-    confidence: z
-      .object({ base: unit, slowAfterMs: nonNegative, slowPenalty: unit, cachedPenalty: unit, fallbackPenalty: unit })
-      .strict()
-      .partial(),
+    confidence: z.object({ base: unit, slowAfterMs: nonNegative, slowPenalty: unit, cachedPenalty: unit, fallbackPenalty: unit }).strict().partial(),
   })
   .strict()
   .partial();

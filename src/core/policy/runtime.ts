@@ -165,12 +165,7 @@ export class PolicyRuntime {
     this.logger = options.logger ?? silentLogger;
     this.policies = options.policies ?? new PolicyTable();
     this.breakerSaver = new CoalescingSaver(options.stateStore, 'breakers', () => this.breakers.snapshot(), this.logger);
-    this.cacheSaver = new CoalescingSaver(
-      options.stateStore,
-      'result-cache',
-      () => ({ ...this.cache.snapshot(), versions: Object.fromEntries(this.versions) }),
-      this.logger,
-    );
+    this.cacheSaver = new CoalescingSaver(options.stateStore, 'result-cache', () => ({ ...this.cache.snapshot(), versions: Object.fromEntries(this.versions) }), this.logger);
     this.healthMonitor = new HealthMonitor({
       clock: this.clock,
       slaOf: (c) => this.policies.get(c).slaMs,
@@ -212,7 +207,8 @@ export class PolicyRuntime {
     const key = cacheKey(server, request.capability, request.args, this.lookupVersion(server));
     if (!request.writes && request.cacheMode === 'use') {
       const hit = this.cache.get(key, request.policy.cache.ttlMs);
-      if (hit && this.provenFresh(server, hit, request.policy.cache.acrossRuns)) return { ok: true, tool: hit.tool, data: hit.data, source: 'cache', attempts: 0, durationMs: 0, ageMs: started - hit.storedAt, shared: false };
+      if (hit && this.provenFresh(server, hit, request.policy.cache.acrossRuns))
+        return { ok: true, tool: hit.tool, data: hit.data, source: 'cache', attempts: 0, durationMs: 0, ageMs: started - hit.storedAt, shared: false };
     }
     const listener: CallListener = { onProgress: request.onProgress, onRetry: request.onRetry };
     if (request.writes) return this.live(request, server, request.signal, new Set([listener]), key, () => undefined);

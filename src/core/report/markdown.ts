@@ -11,7 +11,11 @@ import type { ApprovalRow, Report, StepRow } from './report';
 /** Escapes text for a table cell: backslashes, pipes, newlines, and a `<` that could open an HTML tag. */
 export function cell(text: string | number | null | undefined): string {
   if (text === null || text === undefined || text === '') return '–';
-  return String(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/<(?=[A-Za-z/!?])/g, '&lt;').replace(/\r?\n/g, ' ');
+  return String(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
+    .replace(/\r?\n/g, ' ');
 }
 
 export function table(head: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
@@ -32,7 +36,10 @@ function confidenceText(value: number | null, level: string | null): string {
 
 function stepNote(s: StepRow): string {
   const args = s.arguments.length > 0 ? `arguments: ${s.arguments.join(', ')}` : undefined;
-  return [s.label, s.note, args].filter((x): x is string => !!x && x.length > 0).filter((x, i, all) => all.indexOf(x) === i).join('; ');
+  return [s.label, s.note, args]
+    .filter((x): x is string => !!x && x.length > 0)
+    .filter((x, i, all) => all.indexOf(x) === i)
+    .join('; ');
 }
 
 export function windowText(f: Finding): string {

@@ -94,7 +94,8 @@ export type PhaseRow = {
 };
 
 /** Steps the run never reached (it stopped first) are not degradations: the reason says why it stopped. */
-export type DegradationKind = 'cache' | 'fallback' | 'unavailable' | 'failed' | 'breaker' | 'timeout' | 'placeholder' | 'low_data' | 'dependency' | 'uncertain_write' | 'needs_input';
+export type DegradationKind =
+  'cache' | 'fallback' | 'unavailable' | 'failed' | 'breaker' | 'timeout' | 'placeholder' | 'low_data' | 'dependency' | 'uncertain_write' | 'needs_input';
 
 export type Degradation = { step: string; kind: DegradationKind; detail: string };
 
@@ -203,10 +204,13 @@ export function degradations(steps: readonly StepResult[]): Degradation[] {
     if (err?.kind === 'circuit_open') out.push({ step: id, kind: 'breaker', detail: err.message });
     else if (cause === 'unavailable') out.push({ step: id, kind: 'unavailable', detail: r.skip!.reason });
     else if (cause === 'needs_input') out.push({ step: id, kind: 'needs_input', detail: r.skip!.reason });
-    else if (cause === 'uncertain_write') out.push({ step: id, kind: cause, detail: `outcome unknown${err ? ` after ${err.kind}: ${err.message}` : ': the run stopped while it was in flight'}` });
+    else if (cause === 'uncertain_write')
+      out.push({ step: id, kind: cause, detail: `outcome unknown${err ? ` after ${err.kind}: ${err.message}` : ': the run stopped while it was in flight'}` });
     else if (cause === 'dependency') out.push({ step: id, kind: cause, detail: r.skip!.reason });
-    else if (cause === 'placeholder') out.push({ step: id, kind: 'placeholder', detail: `${r.skip!.reason}: excluded from the confidence, −${PLACEHOLDER_PENALTY.toFixed(2)} on the run's` });
-    else if (cause === 'failed' || r.status === 'failed') out.push({ step: id, kind: err?.kind === 'timeout' ? 'timeout' : 'failed', detail: r.skip?.reason ?? err?.message ?? 'failed' });
+    else if (cause === 'placeholder')
+      out.push({ step: id, kind: 'placeholder', detail: `${r.skip!.reason}: excluded from the confidence, −${PLACEHOLDER_PENALTY.toFixed(2)} on the run's` });
+    else if (cause === 'failed' || r.status === 'failed')
+      out.push({ step: id, kind: err?.kind === 'timeout' ? 'timeout' : 'failed', detail: r.skip?.reason ?? err?.message ?? 'failed' });
   }
   return out;
 }
@@ -262,7 +266,15 @@ export function buildReport(input: ReportInput): Report {
   const approvals: ApprovalRow[] = [];
   for (const e of own) {
     if (e.type === 'approval_requested') {
-      approvals.push({ step: e.stepId, title: e.request.title, summary: e.request.summary, blockingIssues: e.request.blockingIssues, requestedAt: iso(e.request.requestedAt), answer: null, exception: null });
+      approvals.push({
+        step: e.stepId,
+        title: e.request.title,
+        summary: e.request.summary,
+        blockingIssues: e.request.blockingIssues,
+        requestedAt: iso(e.request.requestedAt),
+        answer: null,
+        exception: null,
+      });
     } else if (e.type === 'approval_answered') {
       const row = [...approvals].reverse().find((a) => a.step === e.stepId && a.answer === null);
       if (row) {

@@ -28,7 +28,14 @@ export function summaryMarkdown(report: Report, maxFindings = 8): string {
     lines.push(
       table(
         ['severity', 'rule', 'who', 'measured / limit', 'window', 'fix'],
-        worst.map((f) => [f.severity, RULE_LABELS[f.rule] ?? f.rule, f.person ?? f.subject, f.measured !== undefined ? `${f.measured}${f.limit !== undefined ? ` / ${f.limit}` : ''}${f.unit ? ` ${f.unit}` : ''}` : '', windowText(f), f.suggestedFix]),
+        worst.map((f) => [
+          f.severity,
+          RULE_LABELS[f.rule] ?? f.rule,
+          f.person ?? f.subject,
+          f.measured !== undefined ? `${f.measured}${f.limit !== undefined ? ` / ${f.limit}` : ''}${f.unit ? ` ${f.unit}` : ''}` : '',
+          windowText(f),
+          f.suggestedFix,
+        ]),
       ),
     );
   }
@@ -43,10 +50,14 @@ export function summaryMarkdown(report: Report, maxFindings = 8): string {
 /** A finding in plain words, every number taken from the report. */
 export function explainFinding(f: Finding): string {
   const rule = RULE_LABELS[f.rule] ?? f.rule;
-  const parts = [`**${rule}** (${f.severity}${f.ruleId ? `, ${f.ruleId}` : ''})${f.person ? ` for ${f.person}` : f.subject ? ` on ${f.subject}` : ''}${f.window ? `, ${windowText(f)}` : ''}.`];
+  const parts = [
+    `**${rule}** (${f.severity}${f.ruleId ? `, ${f.ruleId}` : ''})${f.person ? ` for ${f.person}` : f.subject ? ` on ${f.subject}` : ''}${f.window ? `, ${windowText(f)}` : ''}.`,
+  ];
   parts.push(cell(f.message));
   if (f.measured !== undefined && f.limit !== undefined) {
-    parts.push(`Measured ${f.measured}${f.unit ? ` ${f.unit}` : ''} against a limit of ${f.limit}${f.unit ? ` ${f.unit}` : ''}${f.excess !== undefined ? `: ${f.excess} over` : ''}.`);
+    parts.push(
+      `Measured ${f.measured}${f.unit ? ` ${f.unit}` : ''} against a limit of ${f.limit}${f.unit ? ` ${f.unit}` : ''}${f.excess !== undefined ? `: ${f.excess} over` : ''}.`,
+    );
   }
   if (f.suggestedFix) parts.push(`Suggested fix: ${cell(f.suggestedFix)}.`);
   parts.push(`Reported by: ${f.sources.join(', ')}.`);

@@ -54,6 +54,12 @@ export function uncertainView(writes: readonly UncertainWrite[]): UncertainView 
     decision: `Unknown: ${first.write} may or may not have been applied; check before anything else is changed`,
     reason: `Write ${first.stepId} (${first.write}) got no answer (${why}): it may have been applied`,
     failed: writes.some((w) => w.error !== undefined),
-    nextActions: writes.map((w) => ({ kind: 'call', label: `Check whether ${w.write} (${w.stepId}) was applied`, capability: w.check.capability, args: w.check.args, writes: false })),
+    nextActions: writes.map((w) => ({
+      kind: 'call',
+      label: `Check whether ${w.write} (${w.stepId}) was applied`,
+      capability: w.check.capability,
+      args: w.check.args,
+      writes: false,
+    })),
   };
 }

@@ -117,7 +117,10 @@ export function qualityPenalties(view: ResultView): QualityPenalty[] {
 /** The documented score: 100 minus violation penalties minus (capped) quality penalties. */
 export function complianceScore(findings: readonly Finding[], quality: readonly QualityPenalty[]): { score: number; violations: number; quality: number } {
   const violations = findings.reduce((sum, f) => sum + VIOLATION_PENALTY[f.severity], 0);
-  const q = Math.min(QUALITY_PENALTY_CAP, quality.reduce((sum, p) => sum + p.penalty, 0));
+  const q = Math.min(
+    QUALITY_PENALTY_CAP,
+    quality.reduce((sum, p) => sum + p.penalty, 0),
+  );
   return { score: Math.max(0, Math.round(100 - violations - q)), violations, quality: q };
 }
 
@@ -152,7 +155,10 @@ function recommendationsFor(view: ResultView, findings: readonly Finding[], qual
   const approaching = findings.filter((f) => f.rule === 'approaching_weekly_hours' || f.severity === 'low');
   if (approaching.length > 0) {
     const people = [...new Set(approaching.map((f) => f.person).filter((p): p is string => p !== undefined))];
-    recs.push({ category: 'monitoring', text: `Watch ${people.length > 0 ? people.slice(0, 5).join(', ') : 'the residents'} approaching their limits (${approaching.length} notice(s))` });
+    recs.push({
+      category: 'monitoring',
+      text: `Watch ${people.length > 0 ? people.slice(0, 5).join(', ') : 'the residents'} approaching their limits (${approaching.length} notice(s))`,
+    });
   }
   for (const f of findings.filter((x) => x.severity === 'medium').slice(0, 3)) {
     recs.push({ category: 'monitoring', text: f.suggestedFix ?? `Review: ${describeFinding(f)}` });
@@ -171,7 +177,8 @@ function recommendationsFor(view: ResultView, findings: readonly Finding[], qual
     }
   }
   const stability = str(view.data('supply_demand'), 'system_stability');
-  if (stability && !/stable|insufficient|unknown/i.test(stability)) recs.push({ category: 'long_term', text: `Capacity and demand cycles are ${stability}: plan staffing ahead of peaks` });
+  if (stability && !/stable|insufficient|unknown/i.test(stability))
+    recs.push({ category: 'long_term', text: `Capacity and demand cycles are ${stability}: plan staffing ahead of peaks` });
   const trend = str(view.data('workload_trend'), 'trend_assessment');
   if (trend && /increas|rising|up/i.test(trend)) recs.push({ category: 'monitoring', text: `Workload trend: ${trend}` });
   const missingAdvanced = ['spc', 'capability', 'equity'].filter((id) => {
@@ -369,12 +376,19 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
       label: 'Violations',
       value: unknown ? 'not checked' : `${total} (${critical} critical, ${s.compliance_summary.high} high, ${s.compliance_summary.medium} medium, ${s.compliance_summary.low} low)`,
     },
-    { label: 'ACGME rules', value: Object.entries(s.acgme_rules).map(([k, v]) => `${k} ${v}`).join(', ') },
+    {
+      label: 'ACGME rules',
+      value: Object.entries(s.acgme_rules)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    },
   ];
   if (s.resource_utilization.rate !== null) metrics.push({ label: 'Faculty utilization', value: `${pct(s.resource_utilization.rate)} (${s.resource_utilization.level ?? '?'})` });
   if (s.overall_confidence !== null) metrics.push({ label: 'Confidence (seed weights)', value: s.overall_confidence.toFixed(2) });
   const nextActions: NextAction[] =
-    readiness.blocking_issues.length > 0 ? [{ kind: 'fix', label: `Resolve ${readiness.blocking_issues.length} blocking issue(s), then re-run`, then: { workflow: 'compliance' } }] : [];
+    readiness.blocking_issues.length > 0
+      ? [{ kind: 'fix', label: `Resolve ${readiness.blocking_issues.length} blocking issue(s), then re-run`, then: { workflow: 'compliance' } }]
+      : [];
   if (end.status === 'blocked' && /confidence/i.test(end.reason ?? '')) nextActions.push({ kind: 'run', label: 'Re-run with fresh data', workflow: 'compliance', mode: 'audit' });
   return {
     headline: unknown ? 'Compliance UNKNOWN: the ACGME validation failed, nothing was scored' : `Compliance ${status}: score ${score}/100, ${total} violation(s)`,
@@ -387,5 +401,10 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   };
 }
 
-export const compliance: WorkflowModule<ComplianceInputs> = { definition: complianceWorkflow, safetyTier: 1, outcome, inputSchema: complianceInputSchema, inputPlan: COMPLIANCE_PLAN };
-
+export const compliance: WorkflowModule<ComplianceInputs> = {
+  definition: complianceWorkflow,
+  safetyTier: 1,
+  outcome,
+  inputSchema: complianceInputSchema,
+  inputPlan: COMPLIANCE_PLAN,
+};

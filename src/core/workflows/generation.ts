@@ -31,9 +31,22 @@ import { GENERATION_PLAN } from './inputFields';
 import { confidenceGate } from './shared/gates';
 import { outcome } from './generationOutcome';
 import { draftApprovalRequest, publishApprovalRequest } from './generationReview';
-import { BASELINE_THRESHOLDS, CONTINGENCY_THRESHOLDS, type EARLY_WARNING, baselineDecision, baselineRange, chooseAlgorithm, contingencyDecision, draftOf, earlyWarningDecision, generationDecision, postValidationDecision, riskDecision, signalRisk } from './generationRules';
+import {
+  BASELINE_THRESHOLDS,
+  CONTINGENCY_THRESHOLDS,
+  type EARLY_WARNING,
+  baselineDecision,
+  baselineRange,
+  chooseAlgorithm,
+  contingencyDecision,
+  draftOf,
+  earlyWarningDecision,
+  generationDecision,
+  postValidationDecision,
+  riskDecision,
+  signalRisk,
+} from './generationRules';
 import { type GenerationInputs } from './generationRules';
-
 
 export const generationInputSchema = z
   .object({
@@ -117,7 +130,12 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
   parseInputs: (raw) => compact(parseInputsWith(generationInputSchema, raw, 'schedule generation')) as GenerationInputs,
   modes: {
     standard: { description: 'Every phase; cached results allowed', cache: 'use', policy: GENERATION_POLICY },
-    express: { description: 'Skips the deep contingency analysis; contingency cached 24 h, early warning 6 h; 5 s per call', skipSteps: ['contingency'], cache: 'use', policy: EXPRESS_POLICY },
+    express: {
+      description: 'Skips the deep contingency analysis; contingency cached 24 h, early warning 6 h; 5 s per call',
+      skipSteps: ['contingency'],
+      cache: 'use',
+      policy: EXPRESS_POLICY,
+    },
     thorough: { description: 'No skips, no cache, an extra validation by id; 30 s per call', cache: 'off', policy: { ...GENERATION_POLICY, '*': { timeoutMs: 30_000 } } },
     emergency: {
       description: 'Skips the full contingency analysis; draft validation confidence 0.85 instead of 0.90; 5 s per call',
@@ -157,7 +175,14 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
           args: (ctx) => ({ schedule_id: scopeOf(ctx).schedule_id, constraint_config: 'default', include_suggestions: true }),
         },
         { id: 'utilization', kind: 'tool', title: 'Faculty utilization', capability: 'check_utilization_threshold', dependsOn: ['scope'], args: () => ({}), plan: utilizationPlan },
-        { id: 'conflicts', kind: 'tool', title: 'Conflicts', capability: 'detect_conflicts', dependsOn: ['scope'], args: (ctx) => ({ ...baselineRange(ctx), include_auto_resolution: true }) },
+        {
+          id: 'conflicts',
+          kind: 'tool',
+          title: 'Conflicts',
+          capability: 'detect_conflicts',
+          dependsOn: ['scope'],
+          args: (ctx) => ({ ...baselineRange(ctx), include_auto_resolution: true }),
+        },
       ],
       gates: [
         confidenceGate('validate_schedule', BASELINE_THRESHOLDS.validate, { method: 'minimum', steps: ['validate'], note: 'quick validation continues with caveats' }),
@@ -177,7 +202,15 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
           capability: 'run_contingency_analysis_deep',
           args: () => ({ analyze_n1: true, analyze_n2: false, include_cascade_simulation: false, critical_faculty_only: true }),
         },
-        { id: 'blast_radius', kind: 'tool', title: 'Blast radius', capability: 'calculate_blast_radius', weight: 0.5, args: () => ({ check_all_zones: true }), confidence: ANALYTICS_CONFIDENCE },
+        {
+          id: 'blast_radius',
+          kind: 'tool',
+          title: 'Blast radius',
+          capability: 'calculate_blast_radius',
+          weight: 0.5,
+          args: () => ({ check_all_zones: true }),
+          confidence: ANALYTICS_CONFIDENCE,
+        },
         {
           id: 'sacrifice',
           kind: 'tool',
@@ -242,7 +275,8 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
           capability: 'generate_schedule',
           writes: true,
           dependsOn: ['draft_approval'],
-          skipIf: (ctx) => (draftOf(ctx) ? 'the first attempt produced a draft' : chooseAlgorithm(ctx, ctx.inputs.algorithm) === 'greedy' ? 'the first attempt already used greedy' : undefined),
+          skipIf: (ctx) =>
+            draftOf(ctx) ? 'the first attempt produced a draft' : chooseAlgorithm(ctx, ctx.inputs.algorithm) === 'greedy' ? 'the first attempt already used greedy' : undefined,
           args: (ctx) => generationArgs(ctx, 'greedy'),
         },
         {
@@ -306,7 +340,16 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
       title: 'Phase 8 · Publish and notify',
       run: 'serial',
       steps: [
-        { id: 'publish', kind: 'tool', title: 'Publish with the expected data version', capability: 'publish_draft', writes: true, critical: true, dependsOn: ['approval'], args: publishArgs },
+        {
+          id: 'publish',
+          kind: 'tool',
+          title: 'Publish with the expected data version',
+          capability: 'publish_draft',
+          writes: true,
+          critical: true,
+          dependsOn: ['approval'],
+          args: publishArgs,
+        },
         // The server sends the notices itself (recorded with the publish); this reads what was sent. It does not weigh on the confidence.
         {
           id: 'notifications',
@@ -322,5 +365,10 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
   ],
 };
 
-export const generation: WorkflowModule<GenerationInputs> = { definition: generationWorkflow, safetyTier: 2, outcome, inputSchema: generationInputSchema, inputPlan: GENERATION_PLAN };
-
+export const generation: WorkflowModule<GenerationInputs> = {
+  definition: generationWorkflow,
+  safetyTier: 2,
+  outcome,
+  inputSchema: generationInputSchema,
+  inputPlan: GENERATION_PLAN,
+};

@@ -6,12 +6,13 @@ import { contingencyGaps, signalLevel, signalSummary, unifiedIndex, utilizationL
 import { scenario2Options } from './generationReview';
 import { CRITICAL_GAP_SHARE, EARLY_WARNING, draftFindings, draftOf, findingsOf, preGenerationConfidence } from './generationRules';
 
-
 function recommendations(view: ResultView, draft: readonly Finding[]): Recommendation[] {
   const recs: Recommendation[] = [];
-  for (const f of draft.filter((x) => x.severity === 'critical' || x.severity === 'high').slice(0, 5)) recs.push({ category: 'immediate', text: f.suggestedFix ?? `Fix: ${describeFinding(f)}` });
+  for (const f of draft.filter((x) => x.severity === 'critical' || x.severity === 'high').slice(0, 5))
+    recs.push({ category: 'immediate', text: f.suggestedFix ?? `Fix: ${describeFinding(f)}` });
   const gaps = contingencyGaps(view.data('contingency'));
-  if (gaps && gaps.criticalShare > CRITICAL_GAP_SHARE) recs.push({ category: 'immediate', text: `Plan contingencies: ${gaps.critical} of ${gaps.total} N-1 gaps have no workaround` });
+  if (gaps && gaps.criticalShare > CRITICAL_GAP_SHARE)
+    recs.push({ category: 'immediate', text: `Plan contingencies: ${gaps.critical} of ${gaps.total} N-1 gaps have no workaround` });
   for (const id of EARLY_WARNING) {
     const level = signalLevel(view.data(id));
     if (level === 'critical' || level === 'warning') recs.push({ category: 'monitoring', text: `${id.replace('_', ' ')}: ${signalSummary(view.data(id)) ?? level}` });

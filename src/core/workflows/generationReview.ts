@@ -6,8 +6,17 @@ import type { NextAction } from './shared/nextActions';
 import { count } from './shared/read';
 import { scopeOf } from './shared/scope';
 import { contingencyGaps, signalLevel, unifiedIndex, utilizationLevel } from './shared/signals';
-import { CRITICAL_GAP_SHARE, type GenerationInputs, EARLY_WARNING, RISK_REVIEW_INDEX, chooseAlgorithm, draftFindings, draftOf, findingsOf, preGenerationConfidence } from './generationRules';
-
+import {
+  CRITICAL_GAP_SHARE,
+  type GenerationInputs,
+  EARLY_WARNING,
+  RISK_REVIEW_INDEX,
+  chooseAlgorithm,
+  draftFindings,
+  draftOf,
+  findingsOf,
+  preGenerationConfidence,
+} from './generationRules';
 
 export type ChecklistItem = { phase: string; item: string; ok: boolean | null; note: string };
 
@@ -16,7 +25,12 @@ export function checklist(view: ResultView): ChecklistItem[] {
   const items: ChecklistItem[] = [];
   const base = findingsOf(view, false);
   const validated = view.result('validate')?.data !== undefined;
-  items.push({ phase: '1', item: 'Baseline compliant', ok: validated ? base.every((f) => f.severity !== 'critical') : null, note: validated ? `${base.length} finding(s)` : 'not validated' });
+  items.push({
+    phase: '1',
+    item: 'Baseline compliant',
+    ok: validated ? base.every((f) => f.severity !== 'critical') : null,
+    note: validated ? `${base.length} finding(s)` : 'not validated',
+  });
   const level = utilizationLevel(view.data('utilization'));
   items.push({ phase: '1', item: 'Utilization at most ORANGE', ok: level ? level !== 'red' && level !== 'black' : null, note: level ?? 'unknown' });
   const gaps = contingencyGaps(view.data('contingency'));
@@ -28,9 +42,19 @@ export function checklist(view: ResultView): ChecklistItem[] {
   });
   const criticalSignals = EARLY_WARNING.filter((id) => signalLevel(view.data(id)) === 'critical');
   const signals = EARLY_WARNING.filter((id) => view.data(id) !== undefined).length;
-  items.push({ phase: '3', item: 'No critical early-warning signal', ok: signals > 0 ? criticalSignals.length === 0 : null, note: signals > 0 ? `${signals} signal(s) read` : 'no signals' });
+  items.push({
+    phase: '3',
+    item: 'No critical early-warning signal',
+    ok: signals > 0 ? criticalSignals.length === 0 : null,
+    note: signals > 0 ? `${signals} signal(s) read` : 'no signals',
+  });
   const risk = unifiedIndex(view.data('unified'));
-  items.push({ phase: '4', item: `Unified risk at most ${RISK_REVIEW_INDEX}`, ok: risk !== undefined ? risk <= RISK_REVIEW_INDEX : null, note: risk !== undefined ? String(risk) : 'unknown' });
+  items.push({
+    phase: '4',
+    item: `Unified risk at most ${RISK_REVIEW_INDEX}`,
+    ok: risk !== undefined ? risk <= RISK_REVIEW_INDEX : null,
+    note: risk !== undefined ? String(risk) : 'unknown',
+  });
   const draft = draftFindings(view);
   const draftValidated = view.result('draft_validate')?.data !== undefined;
   items.push({
@@ -74,7 +98,12 @@ export function publishApprovalRequest(ctx: RunContext<GenerationInputs>): Appro
     details: {
       draft_id: draft?.id ?? null,
       checklist: checklist(ctx),
-      changes: changes ? { added: count(changes, 'metrics.changes.added', 'changes.added', 'added') ?? null, removed: count(changes, 'metrics.changes.removed', 'changes.removed', 'removed') ?? null } : null,
+      changes: changes
+        ? {
+            added: count(changes, 'metrics.changes.added', 'changes.added', 'added') ?? null,
+            removed: count(changes, 'metrics.changes.removed', 'changes.removed', 'removed') ?? null,
+          }
+        : null,
       violations: findings.slice(0, 20),
       options: scenario2Options(ctx, draft?.id),
     },
@@ -87,7 +116,12 @@ export function scenario2Options(view: ResultView, draftId: string | undefined):
   const s = view.data('scope');
   const range = s ? { start_date: String(s['start_date']), end_date: String(s['end_date']) } : {};
   return [
-    { kind: 'run', label: 'Modify and resubmit: adjust the draft as suggested, then re-check it', workflow: 'compliance', ...(draftId ? { inputs: { schedule_id: draftId } } : {}) },
+    {
+      kind: 'run',
+      label: 'Modify and resubmit: adjust the draft as suggested, then re-check it',
+      workflow: 'compliance',
+      ...(draftId ? { inputs: { schedule_id: draftId } } : {}),
+    },
     { kind: 'override', label: 'Override: approve with a documented justification; an exception record is kept for the compliance audit' },
     { kind: 'run', label: 'Regenerate with tighter constraints', workflow: 'generate', inputs: { ...range, tighten: true } },
   ];

@@ -16,7 +16,6 @@ export interface GenerationInputs extends ScopeInputs {
   tighten?: boolean;
 }
 
-
 /** Baseline: the range and the 28 days before it (its rolling windows reach back that far). */
 export const BASELINE_DAYS = 28;
 /** Phase 1: a validation compliance rate below this warns "generation may struggle". */
@@ -141,7 +140,8 @@ export function signalRisk(view: ResultView): JsonObject {
 
 export function riskDecision(view: ResultView): PhaseVerdict | undefined {
   const index = unifiedIndex(view.data('unified'));
-  if (index !== undefined && index > RISK_REVIEW_INDEX) return { action: 'continue', review: `Unified risk index ${round(index, 1)} > ${RISK_REVIEW_INDEX}: review required before generating` };
+  if (index !== undefined && index > RISK_REVIEW_INDEX)
+    return { action: 'continue', review: `Unified risk index ${round(index, 1)} > ${RISK_REVIEW_INDEX}: review required before generating` };
   return undefined;
 }
 
@@ -173,7 +173,6 @@ export function chooseAlgorithm(view: ResultView, requested: string | undefined)
   if (c !== undefined && c < GENERATION_CONFIDENCE) return 'greedy';
   return requested;
 }
-
 
 /** The draft the generation produced: its id and the data version it was written at. */
 export function draftOf(view: ResultView): { id: string; version: number | string | null; step: string } | undefined {
@@ -213,7 +212,11 @@ export function postValidationDecision(view: ResultView): PhaseVerdict | undefin
   const validation = view.result('draft_validate');
   const value = validation?.data ? validation.confidence.value : 0;
   if (value < threshold) {
-    return { action: 'stop', status: 'blocked', reason: `Draft validation confidence ${value.toFixed(2)} < ${threshold}: do not deploy (${validation?.confidence.reason ?? 'no validation'})` };
+    return {
+      action: 'stop',
+      status: 'blocked',
+      reason: `Draft validation confidence ${value.toFixed(2)} < ${threshold}: do not deploy (${validation?.confidence.reason ?? 'no validation'})`,
+    };
   }
   const warnings: string[] = [];
   const findings = draftFindings(view);

@@ -1,7 +1,15 @@
 /** The input plan of each workflow: what a host asks for, in the order it asks. */
 import { SCOPE_FIELDS, type InputField, type InputPlan } from './shared/inputPlan';
 
-const TODAY: InputField = { key: 'today', title: 'Today', description: 'The date the run treats as today (for default ranges and "not in the past")', type: 'date', required: false, ask: false, default: 'today' };
+const TODAY: InputField = {
+  key: 'today',
+  title: 'Today',
+  description: 'The date the run treats as today (for default ranges and "not in the past")',
+  type: 'date',
+  required: false,
+  ask: false,
+  default: 'today',
+};
 
 export const COMPLIANCE_PLAN: InputPlan = { fields: [...SCOPE_FIELDS, TODAY] };
 
@@ -23,7 +31,14 @@ export const GENERATION_PLAN: InputPlan = {
       ],
     },
     { key: 'time_limit_seconds', title: 'Time limit (s)', description: "The solver's time limit", type: 'integer', required: false, ask: false, min: 1, max: 300 },
-    { key: 'tighten', title: 'Tighter constraints', description: 'Regenerate with tighter soft constraints (after a draft broke rules)', type: 'boolean', required: false, ask: false },
+    {
+      key: 'tighten',
+      title: 'Tighter constraints',
+      description: 'Regenerate with tighter soft constraints (after a draft broke rules)',
+      type: 'boolean',
+      required: false,
+      ask: false,
+    },
     TODAY,
   ],
 };
@@ -31,7 +46,15 @@ export const GENERATION_PLAN: InputPlan = {
 export const SWAP_PLAN: InputPlan = {
   fields: [
     { key: 'requester', title: 'Requester', description: 'The person who gives the shift away', type: 'string', required: true, ask: true, choicesFrom: 'people' },
-    { key: 'assignment_id', title: 'Assignment', description: "One of the requester's upcoming assignments", type: 'string', required: true, ask: true, choicesFrom: 'requester_assignments' },
+    {
+      key: 'assignment_id',
+      title: 'Assignment',
+      description: "One of the requester's upcoming assignments",
+      type: 'string',
+      required: true,
+      ask: true,
+      choicesFrom: 'requester_assignments',
+    },
     { key: 'candidate', title: 'Preferred partner', description: 'A person to try first (optional)', type: 'string', required: false, ask: false, choicesFrom: 'people' },
     { key: 'reason', title: 'Reason', description: 'Why the swap is requested (kept with the request)', type: 'string', required: false, ask: true },
     { key: 'max_candidates', title: 'Candidates', description: 'How many candidates to rank', type: 'integer', required: false, ask: false, min: 1, max: 50 },

@@ -25,18 +25,7 @@ import { dedupeRecommendations, type Alert, type Recommendation, type ResultView
 import { ANALYTICS_CONFIDENCE, UNIFIED_CONFIDENCE } from './shared/quality';
 import { list, num, pct, round, str, strings } from './shared/read';
 import { checkRange, compact, parseInputsWith, scopeInputShape, scopeSteps, type ScopeInputs } from './shared/scope';
-import {
-  burnoutRt,
-  contingencyGaps,
-  defenseLevel,
-  defenseName,
-  openBreakers,
-  signalLevel,
-  signalSummary,
-  unifiedIndex,
-  utilizationLevel,
-  utilizationRate,
-} from './shared/signals';
+import { burnoutRt, contingencyGaps, defenseLevel, defenseName, openBreakers, signalLevel, signalSummary, unifiedIndex, utilizationLevel, utilizationRate } from './shared/signals';
 import { weightedConfidence } from './shared/weights';
 import { RESILIENCE_PLAN } from './inputFields';
 import { confidenceGate } from './shared/gates';
@@ -121,14 +110,17 @@ export function resilienceAlertCandidates(view: ResultView): AlertCandidate[] {
   const out: AlertCandidate[] = [];
   const rate = utilizationRate(evidence(view, 'utilization'));
   const util = utilizationLevel(evidence(view, 'utilization'));
-  if (rate !== undefined && rate >= 0.9) out.push({ severity: 'RED', source: 'utilization', message: `Faculty utilization ${pct(rate)} (${util}): activate contingency protocols` });
+  if (rate !== undefined && rate >= 0.9)
+    out.push({ severity: 'RED', source: 'utilization', message: `Faculty utilization ${pct(rate)} (${util}): activate contingency protocols` });
   else if (rate !== undefined && rate >= 0.8) out.push({ severity: 'YELLOW', source: 'utilization', message: `Faculty utilization ${pct(rate)} (${util}): monitor more closely` });
   const { open, halfOpen } = openBreakers(view.data('breakers'));
   if (open.length > 0) out.push({ severity: 'YELLOW', source: 'breakers', message: `Circuit breaker open (ORANGE): ${open.join(', ')}; check the resource` });
   if (halfOpen.length > 0) out.push({ severity: 'INFO', source: 'breakers', message: `Circuit breaker half-open: ${halfOpen.join(', ')}; monitor for 5 min` });
   const own = openBreakers(view.data('orchestrator'));
-  if (own.open.length > 0) out.push({ severity: 'YELLOW', source: 'orchestrator', message: `Orchestrator circuit breaker open for ${own.open.join(', ')}: calls fail fast until it half-opens` });
-  if (own.halfOpen.length > 0) out.push({ severity: 'INFO', source: 'orchestrator', message: `Orchestrator circuit breaker half-open for ${own.halfOpen.join(', ')}: one trial call decides` });
+  if (own.open.length > 0)
+    out.push({ severity: 'YELLOW', source: 'orchestrator', message: `Orchestrator circuit breaker open for ${own.open.join(', ')}: calls fail fast until it half-opens` });
+  if (own.halfOpen.length > 0)
+    out.push({ severity: 'INFO', source: 'orchestrator', message: `Orchestrator circuit breaker half-open for ${own.halfOpen.join(', ')}: one trial call decides` });
   const degraded = strings(view.data('orchestrator'), 'degraded_tools') ?? [];
   if (degraded.length > 0) out.push({ severity: 'INFO', source: 'orchestrator', message: `Tools slow or failing as seen by the orchestrator: ${degraded.join(', ')}` });
   const defense = defenseLevel(evidence(view, 'defense'));
@@ -152,7 +144,8 @@ export function resilienceAlertCandidates(view: ResultView): AlertCandidate[] {
   }
   const raw = unifiedIndex(view.data('unified'));
   const index = raw !== undefined ? round(raw, 1) : undefined;
-  if (index !== undefined && index > UNIFIED_ALERT) out.push({ severity: 'RED', source: 'unified', message: `Unified critical index ${index} > ${UNIFIED_ALERT}: alert the coordinator` });
+  if (index !== undefined && index > UNIFIED_ALERT)
+    out.push({ severity: 'RED', source: 'unified', message: `Unified critical index ${index} > ${UNIFIED_ALERT}: alert the coordinator` });
   else if (index !== undefined && index >= 50) out.push({ severity: 'YELLOW', source: 'unified', message: `Unified critical index ${index} (high)` });
   else if (index !== undefined && index >= 30) out.push({ severity: 'INFO', source: 'unified', message: `Unified critical index ${index} (moderate)` });
   return out;
@@ -316,7 +309,15 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
           id: 'quick_status',
           title: 'Tier 1 · Quick status',
           steps: [
-            { id: 'utilization', kind: 'tool', title: 'Faculty utilization', capability: 'check_utilization_threshold', dependsOn: ['scope'], args: () => ({}), plan: utilizationPlan },
+            {
+              id: 'utilization',
+              kind: 'tool',
+              title: 'Faculty utilization',
+              capability: 'check_utilization_threshold',
+              dependsOn: ['scope'],
+              args: () => ({}),
+              plan: utilizationPlan,
+            },
             {
               id: 'orchestrator',
               kind: 'tool',
@@ -334,7 +335,9 @@ export const resilienceWorkflow: WorkflowDefinition<ResilienceInputs> = {
               dependsOn: ['orchestrator'],
               weight: 0.5,
               skipIf: (ctx) =>
-                str(ctx.data('orchestrator'), `capabilities.${SERVER_BREAKERS}`) === 'unavailable' ? "the server has no breaker tool: the orchestrator's own breakers are reported" : undefined,
+                str(ctx.data('orchestrator'), `capabilities.${SERVER_BREAKERS}`) === 'unavailable'
+                  ? "the server has no breaker tool: the orchestrator's own breakers are reported"
+                  : undefined,
               args: () => ({}),
             },
             { id: 'defense', kind: 'tool', title: 'Defense level', capability: 'get_defense_level', dependsOn: ['scope'], args: () => ({}), plan: defensePlan },
@@ -442,7 +445,8 @@ function outcome(view: ResultView): WorkflowOutcome {
   if (a.burnout_rt !== null) metrics.push({ label: 'Burnout Rt', value: a.burnout_rt.toFixed(2) });
   const list = (names: string[]) => (names.length > 0 ? names.join(', ') : 'none');
   const { orchestrator: own, server, server_missing: missing } = a.breakers;
-  if (own) metrics.push({ label: "Orchestrator's breakers", value: `open: ${list(own.open)}; half-open: ${list(own.half_open)}; slow or failing tools: ${list(own.degraded_tools)}` });
+  if (own)
+    metrics.push({ label: "Orchestrator's breakers", value: `open: ${list(own.open)}; half-open: ${list(own.half_open)}; slow or failing tools: ${list(own.degraded_tools)}` });
   metrics.push({ label: "Server's breakers", value: server ? `open: ${list(server.open)}; half-open: ${list(server.half_open)}` : `not reported (${missing ?? 'no result'})` });
   const unconfirmed = a.alerts.filter((x) => x.status !== 'confirmed' && x.raisedAs !== 'INFO').length;
   const decision =

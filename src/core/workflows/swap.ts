@@ -178,7 +178,12 @@ function requestDecision(ctx: RunContext<SwapInputs>): PhaseVerdict | undefined 
   const own = critical.filter((f) => f.person === ctx.inputs.requester);
   const warnings = [...(check?.notes ?? [])];
   if (critical.length > own.length) warnings.push(`${critical.length - own.length} critical issue(s) of other people around the swap dates (run the compliance check)`);
-  if (own.length > 0) return { action: 'continue', warnings, review: `${ctx.inputs.requester} already breaks a rule around the swap (${shortFinding(own[0]!)}): the coordinator should check the swap fixes rather than hides it` };
+  if (own.length > 0)
+    return {
+      action: 'continue',
+      warnings,
+      review: `${ctx.inputs.requester} already breaks a rule around the swap (${shortFinding(own[0]!)}): the coordinator should check the swap fixes rather than hides it`,
+    };
   return warnings.length > 0 ? { action: 'continue', warnings } : undefined;
 }
 
@@ -188,8 +193,7 @@ function requestDecision(ctx: RunContext<SwapInputs>): PhaseVerdict | undefined 
  * report validator issues instead are read like validate_schedule.
  */
 export function impactOf(data: Json | undefined, source: string): { compliant: boolean; findings: Finding[]; affected: number | undefined } {
-  const coded = (key: string, severity: Finding['severity']) =>
-    (list(data, key) ?? []).map((e) => findingFrom({ ...e, severity, rule_type: str(e, 'code') ?? 'swap' }, source));
+  const coded = (key: string, severity: Finding['severity']) => (list(data, key) ?? []).map((e) => findingFrom({ ...e, severity, rule_type: str(e, 'code') ?? 'swap' }, source));
   const findings = mergeFindings(validationFindings(data, source), coded('errors', 'critical'), coded('warnings', 'low'));
   const valid = bool(data, 'is_valid', 'valid', 'compliant');
   const compliant = (valid ?? true) && !findings.some((f) => f.severity === 'critical' || f.severity === 'high');
@@ -226,7 +230,14 @@ export function selectAutomated(view: ResultView): Selection {
     };
   }
   const best = ok[0]!;
-  return { path: 'automated', candidate: best.candidate, compliant: true, findings: best.impact!.findings, reason: `rank ${best.candidate.rank} of ${candidates.length} assessed`, assessed: summary };
+  return {
+    path: 'automated',
+    candidate: best.candidate,
+    compliant: true,
+    findings: best.impact!.findings,
+    reason: `rank ${best.candidate.rank} of ${candidates.length} assessed`,
+    assessed: summary,
+  };
 }
 
 /** Manual path: the preferred or top candidate, previewed but chosen by the coordinator. */
@@ -326,7 +337,11 @@ export function auditRecord(view: ResultView, inputs: SwapInputs): JsonObject {
   const executedAt = str(exec, 'swap.executed_at', 'executed_at') ?? null;
   const deadline =
     str(exec, 'swap.rollback_deadline', 'rollback_deadline', 'rollback_until') ??
-    (executedAt ? new Date(Date.parse(executedAt) + SWAP_WINDOW_MS).toISOString() : (view.result('execute')?.finishedAt !== undefined ? new Date(view.result('execute')!.finishedAt + SWAP_WINDOW_MS).toISOString() : null));
+    (executedAt
+      ? new Date(Date.parse(executedAt) + SWAP_WINDOW_MS).toISOString()
+      : view.result('execute')?.finishedAt !== undefined
+        ? new Date(view.result('execute')!.finishedAt + SWAP_WINDOW_MS).toISOString()
+        : null);
   const approval = view.data('coordinator');
   return {
     swap_id: swapIdOf(view) ?? null,
@@ -351,10 +366,15 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
   id: 'swap',
   title: 'Swap execution',
   version: 1,
-  description: 'Validates a swap request, finds and ranks candidates, assesses the impact, asks for consent and coordinator approval, executes with the expected data version and records the audit.',
+  description:
+    'Validates a swap request, finds and ranks candidates, assesses the impact, asks for consent and coordinator approval, executes with the expected data version and records the audit.',
   parseInputs: (raw) => compact(parseInputsWith(swapInputSchema, raw, 'the swap')) as SwapInputs,
   modes: {
-    express: { description: 'No conflict re-check in the impact assessment; short time limits (the seed auto-approves mutual swaps: here approvals still ask)', skipSteps: ['impact_conflicts'], policy: { '*': { timeoutMs: MODES_TIMEOUT.express } } },
+    express: {
+      description: 'No conflict re-check in the impact assessment; short time limits (the seed auto-approves mutual swaps: here approvals still ask)',
+      skipSteps: ['impact_conflicts'],
+      policy: { '*': { timeoutMs: MODES_TIMEOUT.express } },
+    },
     standard: { description: 'Full validation and impact assessment', policy: { '*': { timeoutMs: MODES_TIMEOUT.standard } } },
     audit: { description: 'Full validation, caches bypassed, longer time limits', cache: 'off', policy: { '*': { timeoutMs: MODES_TIMEOUT.audit } } },
   },
@@ -468,9 +488,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
         },
         { id: 'escalate', kind: 'compute', title: 'Escalate to the coordinator', compute: () => ({ escalated: true, reason: 'no candidates found' }) },
       ],
-      gates: [
-        confidenceGate('impact', { proceed: SWAP_THRESHOLDS.impact, review: SWAP_THRESHOLDS.impact }, { method: 'maximum', steps: [...IMPACT_STEPS] }),
-      ],
+      gates: [confidenceGate('impact', { proceed: SWAP_THRESHOLDS.impact, review: SWAP_THRESHOLDS.impact }, { method: 'maximum', steps: [...IMPACT_STEPS] })],
       decide: impactDecision,
     },
     {
@@ -499,12 +517,13 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
           writes: true,
           critical: true,
           dependsOn: ['coordinator'],
-          args: (ctx) => compact({
-            actor: ctx.inputs.requester,
-            expected_data_version: versionBeforeWrites(ctx),
-            ...proposal(ctx, selectionOf(ctx)?.candidate ?? undefined),
-            reason: ctx.inputs.reason,
-          }),
+          args: (ctx) =>
+            compact({
+              actor: ctx.inputs.requester,
+              expected_data_version: versionBeforeWrites(ctx),
+              ...proposal(ctx, selectionOf(ctx)?.candidate ?? undefined),
+              reason: ctx.inputs.reason,
+            }),
         },
         {
           id: 'consent_record',
@@ -565,12 +584,18 @@ function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   const candidates = candidatesOf(view);
   const metrics = [
     { label: 'Assignment', value: `${inputs.assignment_id} (requester ${inputs.requester})` },
-    { label: 'Candidates', value: view.data('ranking') ? `${candidates.length}${candidates[0] ? `, best ${candidates[0].person} (${candidates[0].matchScore.toFixed(2)}${candidates[0].mutual ? ', mutual' : ''})` : ''}` : 'unknown' },
+    {
+      label: 'Candidates',
+      value: view.data('ranking')
+        ? `${candidates.length}${candidates[0] ? `, best ${candidates[0].person} (${candidates[0].matchScore.toFixed(2)}${candidates[0].mutual ? ', mutual' : ''})` : ''}`
+        : 'unknown',
+    },
   ];
   if (branch) metrics.push({ label: 'Path', value: branch === 'default' ? 'escalate' : branch });
   if (s?.candidate) metrics.push({ label: 'Selected', value: `${s.candidate.person}${s.compliant === true ? ' (compliant)' : s.compliant === false ? ' (NOT compliant)' : ''}` });
   const recs: Recommendation[] = [];
-  if (branch === 'escalate' || branch === 'default') recs.push({ category: 'immediate', text: 'Coordinator: find a swap partner manually or cover the assignment from the backup pool' });
+  if (branch === 'escalate' || branch === 'default')
+    recs.push({ category: 'immediate', text: 'Coordinator: find a swap partner manually or cover the assignment from the backup pool' });
   for (const f of (s?.findings ?? []).slice(0, 3)) recs.push({ category: 'immediate', text: f.suggestedFix ?? describeFinding(f) });
   let decision: string;
   if (audit) decision = `Executed swap ${String(audit['swap_id'])}; rollback possible until ${String(audit['rollback_deadline'])}`;

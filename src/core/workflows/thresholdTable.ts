@@ -21,7 +21,11 @@ const RULES: readonly [workflow: string, where: string, rule: string][] = [
   ['resilience', 'Tier 1', `defense level >= ${DEFENSE_ESCALATION_LEVEL} -> tier 2`],
   ['resilience', 'Tier 2', `more than ${GAP_ESCALATION} gaps -> tier 3`],
   ['resilience', 'Synthesis', `unified index > ${UNIFIED_ALERT} -> alert`],
-  ['resilience', 'Alerts', `RED needs confidence >= ${f2(ALERT_CONFIDENCE.RED)}, YELLOW >= ${f2(ALERT_CONFIDENCE.YELLOW)}, INFO >= ${f2(ALERT_CONFIDENCE.INFO)}; less is downgraded`],
+  [
+    'resilience',
+    'Alerts',
+    `RED needs confidence >= ${f2(ALERT_CONFIDENCE.RED)}, YELLOW >= ${f2(ALERT_CONFIDENCE.YELLOW)}, INFO >= ${f2(ALERT_CONFIDENCE.INFO)}; less is downgraded`,
+  ],
 ];
 
 export function thresholdTable(): string {

@@ -36,7 +36,13 @@ export function findingFor(report: Report, text: string): Finding | undefined {
   return person ?? worstFindings(report, 1)[0];
 }
 
-export async function explainInChat(host: Host, text: string, model: vscode.LanguageModelChat | undefined, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+export async function explainInChat(
+  host: Host,
+  text: string,
+  model: vscode.LanguageModelChat | undefined,
+  stream: vscode.ChatResponseStream,
+  token: vscode.CancellationToken,
+): Promise<vscode.ChatResult> {
   const report = await reportFor(host, text);
   if (!report) {
     stream.markdown('There is no finished run to explain yet: run `/compliance` first.');

@@ -76,7 +76,7 @@ export function followupsFor(meta: ChatRunMetadata): vscode.ChatFollowup[] {
     out.push({ prompt: 'next week', command: 'generate', label: 'Generate a corrected draft' });
   }
   for (const next of meta.nextRuns) out.push({ prompt: next.mode ?? '', command: next.workflow, label: next.label });
-  if (meta.workflow === 'resilience' && meta.redAlerts > 0 && !meta.nextRuns.some((n) => n.mode === 'deep')) out.push({ prompt: 'deep', command: 'resilience', label: 'Run the deep assessment' });
+  if (meta.workflow === 'resilience' && meta.redAlerts > 0 && !meta.nextRuns.some((n) => n.mode === 'deep'))
+    out.push({ prompt: 'deep', command: 'resilience', label: 'Run the deep assessment' });
   return out;
 }
-

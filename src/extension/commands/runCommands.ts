@@ -62,7 +62,9 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
   const startWorkflow = (workflow: string) =>
     guarded(async (args?: StartArgs): Promise<string | undefined> => {
       const app = await host.connected();
-      const request = args?.inputs ? { workflow, mode: args.mode ?? workflowModule(workflow).definition.defaultMode, inputs: args.inputs } : await askWorkflowInputs(workflow, () => host.choices());
+      const request = args?.inputs
+        ? { workflow, mode: args.mode ?? workflowModule(workflow).definition.defaultMode, inputs: args.inputs }
+        : await askWorkflowInputs(workflow, () => host.choices());
       if (!request) return undefined;
       const runId = await watch(app, (signal) => app.start({ ...request, signal, responder: modalResponder }), workflowModule(workflow).definition.title);
       void vscode.commands.executeCommand('schedOrch.runs.focus');
@@ -73,7 +75,11 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
     const items = app.runs
       .list()
       .filter((r) => filter(r.live, r.interrupted))
-      .map((r) => ({ label: r.snapshot.title, description: `${r.snapshot.mode} · ${r.snapshot.state} · ${new Date(r.snapshot.startedAt).toLocaleString()}`, runId: r.snapshot.runId }));
+      .map((r) => ({
+        label: r.snapshot.title,
+        description: `${r.snapshot.mode} · ${r.snapshot.state} · ${new Date(r.snapshot.startedAt).toLocaleString()}`,
+        runId: r.snapshot.runId,
+      }));
     if (items.length === 0) {
       void vscode.window.showInformationMessage(`No run to choose: ${placeHolder.toLowerCase()}`);
       return undefined;
@@ -128,7 +134,10 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
         // A next action may suggest another workflow (or other inputs): its inputs pre-fill the prompts.
         const workflow = target?.workflow ?? previous.workflowId;
         const base = workflow === previous.workflowId ? previous.inputs : {};
-        const request = await askWorkflowInputs(workflow, () => host.choices(), { mode: target?.mode ?? (workflow === previous.workflowId ? previous.mode : workflowModule(workflow).definition.defaultMode), inputs: { ...base, ...target?.inputs } });
+        const request = await askWorkflowInputs(workflow, () => host.choices(), {
+          mode: target?.mode ?? (workflow === previous.workflowId ? previous.mode : workflowModule(workflow).definition.defaultMode),
+          inputs: { ...base, ...target?.inputs },
+        });
         if (!request) return undefined;
         return watch(app, (signal) => app.start({ ...request, signal, responder: modalResponder }), workflowModule(workflow).definition.title);
       }),
@@ -162,11 +171,24 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
         if (!saved) throw new Error(`Run ${id} has no report yet (it is still running, or ended before one was written).`);
         const kind =
           format ??
-          (await vscode.window.showQuickPick([{ label: 'Markdown', value: 'markdown' as const }, { label: 'JSON', value: 'json' as const }], { placeHolder: 'Export the report as' }))?.value;
+          (
+            await vscode.window.showQuickPick(
+              [
+                { label: 'Markdown', value: 'markdown' as const },
+                { label: 'JSON', value: 'json' as const },
+              ],
+              { placeHolder: 'Export the report as' },
+            )
+          )?.value;
         if (!kind) return undefined;
         const ext = kind === 'markdown' ? 'md' : 'json';
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-        const uri = target ?? (await vscode.window.showSaveDialog({ filters: { [kind === 'markdown' ? 'Markdown' : 'JSON']: [ext] }, ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${id}.${ext}`) } : {}) }));
+        const uri =
+          target ??
+          (await vscode.window.showSaveDialog({
+            filters: { [kind === 'markdown' ? 'Markdown' : 'JSON']: [ext] },
+            ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${id}.${ext}`) } : {}),
+          }));
         if (!uri) return undefined;
         await fs.writeFile(uri.fsPath, kind === 'markdown' ? renderMarkdown(saved) : `${JSON.stringify(saved, null, 2)}\n`, 'utf8');
         void vscode.window.showInformationMessage(`Report saved to ${vscode.workspace.asRelativePath(uri)}`);

@@ -23,11 +23,14 @@ export function describeConnectError(error: unknown, hasKey?: boolean): string {
 export function registerServerCommands(context: vscode.ExtensionContext, host: Host, channel: vscode.LogOutputChannel): vscode.Disposable[] {
   const connectWithProgress = async () => {
     try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Connecting to the scheduling server…', cancellable: true }, (_progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        return host.connected(abort.signal);
-      });
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Connecting to the scheduling server…', cancellable: true },
+        (_progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          return host.connected(abort.signal);
+        },
+      );
     } catch (error) {
       // Not awaited: the command ends now; the buttons act whenever the user picks one.
       const hasKey = (await context.secrets.get(API_KEY_SECRET)) !== undefined;
@@ -94,7 +97,12 @@ export function registerServerCommands(context: vscode.ExtensionContext, host: H
         return undefined;
       }
       const chosen = await vscode.window.showQuickPick(
-        servers.map((s) => ({ label: s.name, description: s.status === 'usable' ? s.summary : 'cannot be used', detail: s.status === 'refused' ? s.reason : undefined, server: s })),
+        servers.map((s) => ({
+          label: s.name,
+          description: s.status === 'usable' ? s.summary : 'cannot be used',
+          detail: s.status === 'refused' ? s.reason : undefined,
+          server: s,
+        })),
         { placeHolder: 'Servers of .vscode/mcp.json' },
       );
       if (!chosen) return undefined;

@@ -17,7 +17,11 @@ export class ListAssignmentsTool implements vscode.LanguageModelTool<{ personId:
     const cancel = token.onCancellationRequested(() => controller.abort());
     try {
       const list = await (await this.host.choices()).assignments(options.input.personId, options.input.from ?? localDate(Date.now()), controller.signal);
-      return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(list.map((a) => `${a.value}: ${a.label}${a.description ? ` (${a.description})` : ''}`).join('\n') || `${options.input.personId} has no upcoming assignments.`)]);
+      return new vscode.LanguageModelToolResult([
+        new vscode.LanguageModelTextPart(
+          list.map((a) => `${a.value}: ${a.label}${a.description ? ` (${a.description})` : ''}`).join('\n') || `${options.input.personId} has no upcoming assignments.`,
+        ),
+      ]);
     } finally {
       cancel.dispose();
     }

@@ -16,7 +16,9 @@ export class ListPeopleTool implements vscode.LanguageModelTool<Record<string, n
     const cancel = token.onCancellationRequested(() => controller.abort());
     try {
       const people = await (await this.host.choices()).people(controller.signal);
-      return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(people.map((p) => `${p.value}: ${p.label}${p.description ? ` (${p.description})` : ''}`).join('\n') || 'No people.')]);
+      return new vscode.LanguageModelToolResult([
+        new vscode.LanguageModelTextPart(people.map((p) => `${p.value}: ${p.label}${p.description ? ` (${p.description})` : ''}`).join('\n') || 'No people.'),
+      ]);
     } finally {
       cancel.dispose();
     }

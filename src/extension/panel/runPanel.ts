@@ -118,7 +118,10 @@ export class RunPanels implements vscode.Disposable {
   }
 
   private attach(panel: vscode.WebviewPanel, runId: string): void {
-    this.panels.set(runId, new RunPanel(panel, runId, this.extensionUri, this.app, this.logger, { closed: () => this.panels.delete(runId), shown: (info) => this.shown.fire(info) }));
+    this.panels.set(
+      runId,
+      new RunPanel(panel, runId, this.extensionUri, this.app, this.logger, { closed: () => this.panels.delete(runId), shown: (info) => this.shown.fire(info) }),
+    );
   }
 }
 
@@ -315,6 +318,8 @@ class RunPanel {
 
   private post(message: PanelMessage): void {
     if (this.disposed) return;
-    void this.panel.webview.postMessage(message).then(undefined, (error: unknown) => this.logger.log('warn', `Run panel ${this.runId}: a message was not delivered`, { error: String(error) }));
+    void this.panel.webview
+      .postMessage(message)
+      .then(undefined, (error: unknown) => this.logger.log('warn', `Run panel ${this.runId}: a message was not delivered`, { error: String(error) }));
   }
 }

@@ -82,7 +82,8 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     const run = app.runs.snapshot(node.runId);
     if (!run) return [];
     if (node.kind === 'run') return run.phases.map((p) => this.node({ kind: 'phase', runId: run.runId, phaseId: p.phaseId }));
-    if (node.kind === 'phase') return (run.phases.find((p) => p.phaseId === node.phaseId)?.steps ?? []).map((s) => this.node({ kind: 'step', runId: run.runId, phaseId: s.phaseId, stepId: s.stepId }));
+    if (node.kind === 'phase')
+      return (run.phases.find((p) => p.phaseId === node.phaseId)?.steps ?? []).map((s) => this.node({ kind: 'step', runId: run.runId, phaseId: s.phaseId, stepId: s.stepId }));
     return [];
   }
 
@@ -105,7 +106,9 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       item.tooltip = new vscode.MarkdownString(runTooltipMarkdown(run));
       item.iconPath = stored.interrupted ? icon('debug-pause', 'charts.orange') : RUN_ICONS[run.state];
       const waiting = this.host.app?.approvals.pending().some((p) => p.runId === run.runId) === true;
-      item.contextValue = ['run', live ? 'live' : 'finished', stored.interrupted ? 'interrupted' : '', waiting ? 'waiting' : '', run.writes ? 'writes' : ''].filter(Boolean).join(' ');
+      item.contextValue = ['run', live ? 'live' : 'finished', stored.interrupted ? 'interrupted' : '', waiting ? 'waiting' : '', run.writes ? 'writes' : '']
+        .filter(Boolean)
+        .join(' ');
       item.command = { command: COMMAND.openRun, title: 'Open Run', arguments: [run.runId] };
       return item;
     }

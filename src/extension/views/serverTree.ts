@@ -10,7 +10,8 @@ import type { ToolHealth } from '../../core/policy/health';
 import type { SchedulingApp } from '../../core/app/schedulingApp';
 import type { Host } from '../host';
 
-export type ServerNode = { kind: 'connection' } | { kind: 'group'; group: 'capabilities' | 'health' } | { kind: 'capability'; index: number } | { kind: 'health'; capability: string };
+export type ServerNode =
+  { kind: 'connection' } | { kind: 'group'; group: 'capabilities' | 'health' } | { kind: 'capability'; index: number } | { kind: 'health'; capability: string };
 
 const icon = (id: string, colour?: string) => new vscode.ThemeIcon(id, colour ? new vscode.ThemeColor(colour) : undefined);
 
@@ -40,7 +41,12 @@ export class ServerTree implements vscode.TreeDataProvider<ServerNode>, vscode.D
 
   getChildren(node?: ServerNode): ServerNode[] {
     const app = this.host.app;
-    if (!node) return app && this.host.connection.state === 'connected' ? [{ kind: 'connection' }, { kind: 'group', group: 'health' }, { kind: 'group', group: 'capabilities' }] : this.host.connection.state === 'disconnected' ? [] : [{ kind: 'connection' }];
+    if (!node)
+      return app && this.host.connection.state === 'connected'
+        ? [{ kind: 'connection' }, { kind: 'group', group: 'health' }, { kind: 'group', group: 'capabilities' }]
+        : this.host.connection.state === 'disconnected'
+          ? []
+          : [{ kind: 'connection' }];
     if (node.kind !== 'group' || !app) return [];
     if (node.group === 'capabilities') return app.capabilities().map((_c, index) => ({ kind: 'capability', index }));
     return app.health().map((h) => ({ kind: 'health', capability: h.capability }));
@@ -54,17 +60,31 @@ export class ServerTree implements vscode.TreeDataProvider<ServerNode>, vscode.D
       const item = new vscode.TreeItem(info ? `${info.name} ${info.version}` : 'Scheduling server');
       item.description = status.state;
       item.tooltip = [app?.connection.description, status.error?.message].filter(Boolean).join('\n');
-      item.iconPath = status.state === 'connected' ? icon('plug', 'testing.iconPassed') : status.state === 'error' ? icon('error', 'testing.iconFailed') : status.state === 'connecting' ? icon('loading~spin') : icon('debug-disconnect');
+      item.iconPath =
+        status.state === 'connected'
+          ? icon('plug', 'testing.iconPassed')
+          : status.state === 'error'
+            ? icon('error', 'testing.iconFailed')
+            : status.state === 'connecting'
+              ? icon('loading~spin')
+              : icon('debug-disconnect');
       item.contextValue = `connection ${status.state}`;
       return item;
     }
     if (node.kind === 'group') {
       const rows = node.group === 'capabilities' ? (app?.capabilities() ?? []) : (app?.health() ?? []);
       // Health first and open; the long capability list starts folded (its summary is in the description).
-      const item = new vscode.TreeItem(node.group === 'capabilities' ? 'Capabilities' : 'Tool health', node.group === 'capabilities' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(
+        node.group === 'capabilities' ? 'Capabilities' : 'Tool health',
+        node.group === 'capabilities' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
+      );
       item.id = `group:${node.group}`;
       item.description =
-        node.group === 'capabilities' ? `${(app?.capabilities() ?? []).filter((c) => c.status === 'available').length} of ${rows.length} available` : rows.length === 0 ? 'no calls yet' : `${rows.length} tools called`;
+        node.group === 'capabilities'
+          ? `${(app?.capabilities() ?? []).filter((c) => c.status === 'available').length} of ${rows.length} available`
+          : rows.length === 0
+            ? 'no calls yet'
+            : `${rows.length} tools called`;
       item.iconPath = icon(node.group === 'capabilities' ? 'symbol-interface' : 'pulse');
       return item;
     }
@@ -98,7 +118,11 @@ export class ServerTree implements vscode.TreeDataProvider<ServerNode>, vscode.D
   private bind(app: SchedulingApp | undefined): void {
     this.unsubscribe();
     // Every finished call changes a tool's health; breaker changes come as their own events.
-    this.unsubscribe = app ? app.onEvent((e) => (e.type === 'step_finished' || e.type === 'breaker_changed' || e.type === 'health_changed' || e.type === 'run_finished' ? this.changed.fire(undefined) : undefined)) : () => undefined;
+    this.unsubscribe = app
+      ? app.onEvent((e) =>
+          e.type === 'step_finished' || e.type === 'breaker_changed' || e.type === 'health_changed' || e.type === 'run_finished' ? this.changed.fire(undefined) : undefined,
+        )
+      : () => undefined;
     this.changed.fire(undefined);
   }
 }

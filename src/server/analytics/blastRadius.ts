@@ -177,7 +177,9 @@ export function personImpacts(snapshot: ScheduleSnapshot, model: CoverageModel):
       contained: loss.uncoverable.length === 0,
     });
   }
-  return out.sort((a, b) => b.uncoverable_blocks - a.uncoverable_blocks || b.blast_radius - a.blast_radius || b.affected_blocks - a.affected_blocks || a.person_id.localeCompare(b.person_id));
+  return out.sort(
+    (a, b) => b.uncoverable_blocks - a.uncoverable_blocks || b.blast_radius - a.blast_radius || b.affected_blocks - a.affected_blocks || a.person_id.localeCompare(b.person_id),
+  );
 }
 
 export interface BlastRadiusOptions {
@@ -194,18 +196,25 @@ export function blastRadius(snapshot: ScheduleSnapshot, model: CoverageModel, op
   const healthy = zones.filter((z) => z.health_status === 'green' || z.health_status === 'yellow').length;
   const degraded = zones.filter((z) => z.health_status === 'orange').length;
   const critical = zones.filter((z) => z.health_status === 'red' || z.health_status === 'black').length;
-  const global = zones.reduce<ContainmentLevel>((worst, z) => (CONTAINMENT_LEVELS.indexOf(z.containment_level) > CONTAINMENT_LEVELS.indexOf(worst) ? z.containment_level : worst), 'none');
+  const global = zones.reduce<ContainmentLevel>(
+    (worst, z) => (CONTAINMENT_LEVELS.indexOf(z.containment_level) > CONTAINMENT_LEVELS.indexOf(worst) ? z.containment_level : worst),
+    'none',
+  );
   const spofs = shown.filter((p) => p.uncoverable_blocks > 0).map((p) => p.person_id);
   const recommendations: string[] = [];
   for (const z of zones) {
     if (z.health_status === 'red' || z.health_status === 'black') {
-      recommendations.push(`Zone ${z.zone_id}: ${z.available_faculty} faculty available on ${z.worst_date ?? 'its worst day'} against a minimum of ${z.minimum_required}; borrow faculty from another zone or shed load.`);
+      recommendations.push(
+        `Zone ${z.zone_id}: ${z.available_faculty} faculty available on ${z.worst_date ?? 'its worst day'} against a minimum of ${z.minimum_required}; borrow faculty from another zone or shed load.`,
+      );
     } else if (z.health_status === 'orange') {
       recommendations.push(`Zone ${z.zone_id} has no spare faculty above its minimum of ${z.minimum_required}; one more absence makes it critical.`);
     }
   }
   for (const p of shown.filter((i) => i.uncoverable_blocks > 0).slice(0, 5)) {
-    recommendations.push(`${p.person_name} (${p.person_id}) cannot be replaced on ${p.uncoverable_blocks} block(s) of ${p.services_affected.join(', ')}: cross-train or qualify a second person.`);
+    recommendations.push(
+      `${p.person_name} (${p.person_id}) cannot be replaced on ${p.uncoverable_blocks} block(s) of ${p.services_affected.join(', ')}: cross-train or qualify a second person.`,
+    );
   }
   const severity: 'healthy' | 'warning' | 'critical' = critical > 0 ? 'critical' : degraded > 0 || spofs.length > 0 ? 'warning' : 'healthy';
   return {

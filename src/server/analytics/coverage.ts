@@ -189,7 +189,6 @@ export function freeCandidates(c: CoveredSlot, role: CoverRole, pool: QualifiedP
   return out;
 }
 
-
 /** What losing one person for the whole range does to coverage. */
 export interface PersonLoss {
   personId: string;

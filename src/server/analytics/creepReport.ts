@@ -19,7 +19,9 @@ export function creepReport(snap: ScheduleSnapshot, lookbackDays: number): Creep
   const weeksBack = Math.floor(lookbackDays / 7);
   const assessments = activePeople(snap, 'resident')
     .map((p) => assessCreepFatigue(p.id, p.name, weeklyHours(snap, p.id).slice(-weeksBack), 80, DEFAULT_SN))
-    .sort((a, b) => b.risk_score - a.risk_score || b.creep_analysis.larson_miller_parameter - a.creep_analysis.larson_miller_parameter || a.resident_id.localeCompare(b.resident_id));
+    .sort(
+      (a, b) => b.risk_score - a.risk_score || b.creep_analysis.larson_miller_parameter - a.creep_analysis.larson_miller_parameter || a.resident_id.localeCompare(b.resident_id),
+    );
   const high = assessments.filter((a) => a.overall_risk === 'high').length;
   const moderate = assessments.filter((a) => a.overall_risk === 'moderate').length;
   const tertiary = assessments.filter((a) => a.creep_analysis.creep_stage === 'tertiary').length;

@@ -33,7 +33,11 @@ export function herdImmunityThreshold(rt: number): number {
 const INTERVENTIONS: Record<(typeof INTERVENTION_LEVELS)[number], string[]> = {
   none: ['Continue routine wellbeing check-ins.'],
   monitoring: ['Check in with the close contacts of burned-out staff.', 'Review their upcoming workload.'],
-  moderate: ['Reduce shared high-intensity shifts between affected and at-risk staff.', 'Offer wellness support to close contacts.', 'Rebalance workload away from affected teams.'],
+  moderate: [
+    'Reduce shared high-intensity shifts between affected and at-risk staff.',
+    'Offer wellness support to close contacts.',
+    'Rebalance workload away from affected teams.',
+  ],
   aggressive: ['Separate burned-out staff from heavily shared assignments.', 'Reduce workload of close contacts now.', 'Escalate to the program director.'],
   emergency: ['Activate the sacrifice hierarchy to free capacity.', 'Give burned-out staff immediate relief.', 'Program-wide wellbeing intervention.'],
 };
@@ -207,7 +211,16 @@ export async function burnoutContagion(input: ContagionInput) {
     .map((id, i) => {
       const susceptible = net.adj[i]!.filter((j) => !infected0[j]).length;
       const score = scores[i]! * degree[i]!;
-      return { provider_id: id, burnout_score: scores[i]!, degree: net.adj[i]!.length, degree_centrality: degree[i]!, susceptible_contacts: susceptible, superspreader_score: score, risk_level: superspreaderRisk(score), index: i };
+      return {
+        provider_id: id,
+        burnout_score: scores[i]!,
+        degree: net.adj[i]!.length,
+        degree_centrality: degree[i]!,
+        susceptible_contacts: susceptible,
+        superspreader_score: score,
+        risk_level: superspreaderRisk(score),
+        index: i,
+      };
     })
     .filter((p) => infected0[p.index] && p.susceptible_contacts > 0)
     .sort((a, b) => b.superspreader_score - a.superspreader_score || a.provider_id.localeCompare(b.provider_id));

@@ -61,7 +61,9 @@ export function equityMetrics(hours: ReadonlyMap<string, number>, targetGini: nu
   }
   const recommendations: string[] = [];
   if (g >= targetGini && over && under) {
-    recommendations.push(`Gini ${g.toFixed(3)} is above the target ${targetGini}: move hours from ${over[0]} (${(over[1] - m).toFixed(1)} h above the mean) toward ${under[0]} (${(m - under[1]).toFixed(1)} h below).`);
+    recommendations.push(
+      `Gini ${g.toFixed(3)} is above the target ${targetGini}: move hours from ${over[0]} (${(over[1] - m).toFixed(1)} h above the mean) toward ${under[0]} (${(m - under[1]).toFixed(1)} h below).`,
+    );
   }
   return {
     gini_coefficient: g,

@@ -11,7 +11,11 @@ import { fireEntry, type FireInputs } from './fireDanger';
 import { dailyHours, weeklyHours } from './series';
 import { linearSlope, mean, sum } from './stats';
 
-export function scheduleFireEntries(snap: ScheduleSnapshot, residentId: string | undefined, given: Partial<FireInputs>): { entries: ReturnType<typeof fireEntry>[]; missing: string[] } {
+export function scheduleFireEntries(
+  snap: ScheduleSnapshot,
+  residentId: string | undefined,
+  given: Partial<FireInputs>,
+): { entries: ReturnType<typeof fireEntry>[]; missing: string[] } {
   const missing: string[] = [];
   const days = daysBetween(snap.range.start, snap.range.end) + 1;
   const monthDays = Math.min(90, days);

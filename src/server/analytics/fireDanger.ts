@@ -49,7 +49,11 @@ const RESTRICTIONS: Record<DangerClass, string[]> = {
   moderate: ['Monitor hours weekly; no extra shifts beyond the schedule.'],
   high: ['No voluntary extra shifts or moonlighting.', 'Protect post-call rest; review the next two weeks of load.'],
   very_high: ['Reduce scheduled hours now (target under 60 h/week).', 'No call or night shifts until the index falls below 40.', 'Meet with the program director.'],
-  extreme: ['Remove from call and night shifts immediately.', 'Reduce to essential duties; return to full duty only when the index is below 40.', 'Arrange wellbeing support today.'],
+  extreme: [
+    'Remove from call and night shifts immediately.',
+    'Reduce to essential duties; return to full duty only when the index is below 40.',
+    'Arrange wellbeing support today.',
+  ],
 };
 
 export function dangerRestrictions(c: DangerClass): string[] {

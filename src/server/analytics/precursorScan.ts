@@ -49,8 +49,9 @@ export function scanSchedulePrecursors(snap: ScheduleSnapshot, residentId: strin
 export function precursorFollowUp(alerts: readonly PrecursorAlert[]): { worst: 'critical' | 'elevated' | 'warning' | 'healthy'; flagged: string[]; actions: string[] } {
   const worst = (['critical', 'elevated', 'warning'] as const).find((s) => alerts.some((a) => a.severity === s)) ?? 'healthy';
   const flagged = [...new Set(alerts.map((a) => a.resident_id))];
-  const actions = alerts.length === 0 ? [] : [`Check in with ${flagged.slice(0, 10).join(', ')}${flagged.length > 10 ? ' and others' : ''}: precursor signals rose above their baseline.`];
-  if (alerts.some((a) => !a.released)) actions.push('Some triggers are still active at the end of the range: review these residents\' next two weeks.');
+  const actions =
+    alerts.length === 0 ? [] : [`Check in with ${flagged.slice(0, 10).join(', ')}${flagged.length > 10 ? ' and others' : ''}: precursor signals rose above their baseline.`];
+  if (alerts.some((a) => !a.released)) actions.push("Some triggers are still active at the end of the range: review these residents' next two weeks.");
   return { worst, flagged, actions };
 }
 

@@ -114,7 +114,9 @@ export function detectPrecursors(
 
 /** Largest ratio among the last `long` samples: the signal's current state. */
 export function recentMaxRatio(series: readonly number[], short: number, long: number): number | null {
-  const ratios = staLta(series, short, long).slice(-long).filter((r): r is number => r !== null);
+  const ratios = staLta(series, short, long)
+    .slice(-long)
+    .filter((r): r is number => r !== null);
   return ratios.length === 0 ? null : Math.max(...ratios);
 }
 
@@ -164,7 +166,8 @@ export function predictMagnitude(id: string, signals: Record<string, readonly nu
   }
   const values = Object.values(magnitudes);
   const m = combinedMagnitude(values);
-  const actions = m >= 6 ? ['Meet the resident this week and reduce their load.', 'Review their swap and sick-call history with them.'] : m >= 4 ? ['Check in with the resident.'] : [];
+  const actions =
+    m >= 6 ? ['Meet the resident this week and reduce their load.', 'Review their swap and sick-call history with them.'] : m >= 4 ? ['Check in with the resident.'] : [];
   return {
     resident_id: id,
     predicted_magnitude: m,

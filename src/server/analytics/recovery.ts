@@ -45,7 +45,9 @@ export interface EventResult {
 export function planEvents(model: CoverageModel, maxEvents: number): RecoveryEvent[] {
   const ranked = [...model.losses.values()]
     .filter((l) => l.requiredShifts > 0)
-    .sort((a, b) => b.uncoverable.length - a.uncoverable.length || b.affected.length - a.affected.length || b.requiredShifts - a.requiredShifts || a.personId.localeCompare(b.personId));
+    .sort(
+      (a, b) => b.uncoverable.length - a.uncoverable.length || b.affected.length - a.affected.length || b.requiredShifts - a.requiredShifts || a.personId.localeCompare(b.personId),
+    );
   const events: RecoveryEvent[] = [];
   for (const loss of ranked.slice(0, maxEvents)) {
     const perDay = new Map<string, number>();
@@ -307,7 +309,15 @@ export function summariseRecovery(results: readonly EventResult[], includeSample
     by_event_type: byType,
     fragility_score: fragility,
     sample_results: includeSamples
-      ? results.map((r) => ({ event_type: r.event.type, person_id: r.event.personId, date: r.event.date, status: r.status, recovery_distance: r.distance, gaps: r.gaps, edits: r.edits }))
+      ? results.map((r) => ({
+          event_type: r.event.type,
+          person_id: r.event.personId,
+          date: r.event.date,
+          status: r.status,
+          recovery_distance: r.distance,
+          gaps: r.gaps,
+          edits: r.edits,
+        }))
       : [],
     max_edits_searched: MAX_EDITS,
     recommendations,

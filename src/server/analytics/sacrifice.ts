@@ -37,9 +37,7 @@ export const sacrificeOutput = {
   people_freed: z.number(),
   coverage_gaps: z.number(),
   gaps_fillable: z.number(),
-  level_previews: z.array(
-    z.object({ level: z.enum(SACRIFICE_LEVELS), suspended_services: z.number(), capacity_freed_hours: z.number(), gaps_fillable: z.number() }),
-  ),
+  level_previews: z.array(z.object({ level: z.enum(SACRIFICE_LEVELS), suspended_services: z.number(), capacity_freed_hours: z.number(), gaps_fillable: z.number() })),
   recovery_plan: z.array(z.object({ step: z.number(), restore_to_level: z.enum(SACRIFICE_LEVELS), activities_restored: z.array(z.string()), condition: z.string() })),
   message: z.string(),
   severity: z.enum(['healthy', 'warning', 'critical', 'emergency']),
@@ -156,7 +154,12 @@ export function sacrificePreview(snapshot: ScheduleSnapshot, model: CoverageMode
     people_freed: people,
     coverage_gaps: chosen.gaps,
     gaps_fillable: chosen.fillable,
-    level_previews: effects.map((e) => ({ level: e.level, suspended_services: e.effect.suspended.length, capacity_freed_hours: e.effect.freedHours, gaps_fillable: e.effect.fillable })),
+    level_previews: effects.map((e) => ({
+      level: e.level,
+      suspended_services: e.effect.suspended.length,
+      capacity_freed_hours: e.effect.freedHours,
+      gaps_fillable: e.effect.fillable,
+    })),
     recovery_plan: recoveryPlan,
     message:
       `Preview only: level ${target} suspends ${chosen.suspended.length} service(s), freeing ${chosen.freedHours.toFixed(1)} scheduled hours from ${people} person(s); ` +

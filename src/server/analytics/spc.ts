@@ -56,7 +56,14 @@ export function westernElectric(residentId: string, points: readonly number[], c
   for (let i = 0; i < z.length; i++) {
     const v = z[i]!;
     if (Math.abs(v) > 3) {
-      alerts.push({ resident_id: residentId, rule: 'Rule 1', severity: 'CRITICAL', message: `week ${i + 1}: ${points[i]!.toFixed(1)} h is ${words(side(v))} the 3-sigma limit`, data_points: [i], week_start: week(i) });
+      alerts.push({
+        resident_id: residentId,
+        rule: 'Rule 1',
+        severity: 'CRITICAL',
+        message: `week ${i + 1}: ${points[i]!.toFixed(1)} h is ${words(side(v))} the 3-sigma limit`,
+        data_points: [i],
+        week_start: week(i),
+      });
     }
     for (const [rule, width, need, limit] of [
       ['Rule 2', 3, 2, 2],
@@ -67,7 +74,14 @@ export function westernElectric(residentId: string, points: readonly number[], c
       const hits: number[] = [];
       for (let k = i - width + 1; k <= i; k++) if (side(z[k]!) === s && Math.abs(z[k]!) > limit) hits.push(k);
       if (hits.length >= need) {
-        alerts.push({ resident_id: residentId, rule, severity: 'WARNING', message: `weeks ${hits.map((k) => k + 1).join(', ')}: ${hits.length} of ${width} points ${words(s)} the ${limit}-sigma line`, data_points: hits, week_start: week(i) });
+        alerts.push({
+          resident_id: residentId,
+          rule,
+          severity: 'WARNING',
+          message: `weeks ${hits.map((k) => k + 1).join(', ')}: ${hits.length} of ${width} points ${words(s)} the ${limit}-sigma line`,
+          data_points: hits,
+          week_start: week(i),
+        });
       }
     }
     const s = side(v);
@@ -75,7 +89,14 @@ export function westernElectric(residentId: string, points: readonly number[], c
     runSide = s;
     if (run === 8) {
       const idx = Array.from({ length: 8 }, (_, k) => i - 7 + k);
-      alerts.push({ resident_id: residentId, rule: 'Rule 4', severity: 'INFO', message: `weeks ${i - 6}-${i + 1}: 8 consecutive points ${words(s)} the centerline`, data_points: idx, week_start: week(i) });
+      alerts.push({
+        resident_id: residentId,
+        rule: 'Rule 4',
+        severity: 'INFO',
+        message: `weeks ${i - 6}-${i + 1}: 8 consecutive points ${words(s)} the centerline`,
+        data_points: idx,
+        week_start: week(i),
+      });
     }
   }
   return alerts;

@@ -23,7 +23,16 @@ export function spcResidents(series: readonly WeeklySeries[], target: number, si
   const residents = series.map((s) => {
     const a = westernElectric(s.id, s.weeks, target, sigma, s.starts);
     alerts.push(...a);
-    return { resident_id: s.id, weeks_analyzed: s.weeks.length, mean_hours: mean(s.weeks), std_hours: sampleStd(s.weeks), violations_detected: a.length, severity: spcSeverity(a), weekly_hours: s.weeks, week_starts: s.starts };
+    return {
+      resident_id: s.id,
+      weeks_analyzed: s.weeks.length,
+      mean_hours: mean(s.weeks),
+      std_hours: sampleStd(s.weeks),
+      violations_detected: a.length,
+      severity: spcSeverity(a),
+      weekly_hours: s.weeks,
+      week_starts: s.starts,
+    };
   });
   const flagged = residents.filter((r) => r.violations_detected > 0);
   const actions: string[] = [];

@@ -88,7 +88,14 @@ export const supplyDemandOutput = {
   analyzed_at: z.string(),
   data_points: z.number(),
   weekly: z.array(
-    z.object({ week_start: z.string(), capacity_hours: z.number(), demand_hours: z.number(), scheduled_hours: z.number(), utilization: z.number(), level: z.enum(UTILIZATION_LEVELS) }),
+    z.object({
+      week_start: z.string(),
+      capacity_hours: z.number(),
+      demand_hours: z.number(),
+      scheduled_hours: z.number(),
+      utilization: z.number(),
+      level: z.enum(UTILIZATION_LEVELS),
+    }),
   ),
   fitted_parameters: z.object({
     mean_utilization: z.number(),
@@ -105,7 +112,14 @@ export const supplyDemandOutput = {
   current_capacity: z.number(),
   current_demand: z.number(),
   predicted_trajectory: z.array(
-    z.object({ week_start: z.string(), capacity_hours: z.number(), demand_hours: z.number(), scheduled_hours: z.number(), utilization: z.number(), level: z.enum(UTILIZATION_LEVELS) }),
+    z.object({
+      week_start: z.string(),
+      capacity_hours: z.number(),
+      demand_hours: z.number(),
+      scheduled_hours: z.number(),
+      utilization: z.number(),
+      level: z.enum(UTILIZATION_LEVELS),
+    }),
   ),
   ecological_interpretation: z.string(),
   confidence: z.number(),

@@ -109,7 +109,13 @@ export const trendOutput = {
   trend_slope: z.number(),
   trend_assessment: z.enum(['increasing', 'decreasing', 'stable', 'insufficient_data']),
   smoothness_score: z.number(),
-  parameters: z.object({ process_noise: z.number(), measurement_noise: z.number(), initial_estimate: z.number().nullable(), initial_error: z.number(), prediction_steps: z.number() }),
+  parameters: z.object({
+    process_noise: z.number(),
+    measurement_noise: z.number(),
+    initial_estimate: z.number().nullable(),
+    initial_error: z.number(),
+    prediction_steps: z.number(),
+  }),
   metadata: z.object({ model: z.string(), observations: z.number(), week_starts: z.array(z.string()) }),
   per_person: z.array(
     z.object({

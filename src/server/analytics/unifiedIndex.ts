@@ -196,8 +196,10 @@ export function unifiedIndex(input: UnifiedInputs, topN: number, includeDetails:
     .slice(0, 5)
     .map((e) => `${e.faculty_name} (${e.faculty_id}): ${e.risk_pattern.replace(/_/g, ' ')}, composite ${e.composite_index.toFixed(2)}, leading domain ${e.leading_domain}`);
   const recommendations: string[] = [];
-  if (universal.length > 0) recommendations.push(`Protect ${universal.map((e) => e.faculty_id).join(', ')} now: critical in every domain (cross-train, reduce load, diversify co-assignments).`);
-  for (const e of entries.filter((x) => x.critical_flags.contingency).slice(0, 3)) recommendations.push(`Cross-train cover for ${e.faculty_name}: some of their blocks have no possible replacement.`);
+  if (universal.length > 0)
+    recommendations.push(`Protect ${universal.map((e) => e.faculty_id).join(', ')} now: critical in every domain (cross-train, reduce load, diversify co-assignments).`);
+  for (const e of entries.filter((x) => x.critical_flags.contingency).slice(0, 3))
+    recommendations.push(`Cross-train cover for ${e.faculty_name}: some of their blocks have no possible replacement.`);
   if (risk === 'critical') recommendations.push('Overall index above 70: request a coordinator review before publishing changes.');
   const severity = ({ low: 'healthy', moderate: 'warning', high: 'elevated', critical: 'critical', insufficient_data: 'unknown' } as const)[risk];
   return {

@@ -24,7 +24,11 @@ const SMALL_LIST_MAX = 200;
 const PEOPLE_MAX = 20_000;
 const RECORDS_MAX = 2_000_000;
 const name = z.string().min(1).max(NAME_MAX);
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'ids use letters, digits and _ . : - only');
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'ids use letters, digits and _ . : - only');
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export const weekday = z.enum(WEEKDAYS);
@@ -52,15 +56,7 @@ export const shiftTypeSchema = z
 
 export const ZONES = ['inpatient', 'outpatient', 'education', 'research', 'admin'] as const;
 /** Load-shedding categories, most protected first (sacrifice hierarchy). */
-export const SACRIFICE_CATEGORIES = [
-  'patient_safety',
-  'acgme',
-  'continuity',
-  'core_education',
-  'research',
-  'administration',
-  'optional_education',
-] as const;
+export const SACRIFICE_CATEGORIES = ['patient_safety', 'acgme', 'continuity', 'core_education', 'research', 'administration', 'optional_education'] as const;
 
 export const serviceSchema = z
   .object({
@@ -109,7 +105,10 @@ export const personSchema = z
     email: z.string().max(320).email().optional(),
     credentials: z.array(name).max(SMALL_LIST_MAX).default([]),
     /** Services this person may be assigned to; all when absent. */
-    services: z.array(id).max(SMALL_LIST_MAX * 5).optional(),
+    services: z
+      .array(id)
+      .max(SMALL_LIST_MAX * 5)
+      .optional(),
     active: z.boolean().default(true),
     preferences: z
       .object({
@@ -184,8 +183,7 @@ export const scheduleSchema = z
   .strict()
   .refine((s) => s.start <= s.end, { path: ['end'], message: 'end is before start' });
 
-const toggledLimit = (limit: z.ZodNumber, enabled = true) =>
-  z.object({ enabled: z.boolean().default(enabled), limit }).strict();
+const toggledLimit = (limit: z.ZodNumber, enabled = true) => z.object({ enabled: z.boolean().default(enabled), limit }).strict();
 
 /** Program-local rules, stricter than ACGME, reported as local policy. */
 export const policiesSchema = z
@@ -206,9 +204,18 @@ export const policiesSchema = z
 
 export const wellbeingSchema = z
   .object({
-    surveys: z.array(z.object({ personId: id, date: isoDate, satisfaction: z.number().min(0).max(1) }).strict()).max(RECORDS_MAX).default([]),
-    sickCalls: z.array(z.object({ personId: id, date: isoDate }).strict()).max(RECORDS_MAX).default([]),
-    swapRequests: z.array(z.object({ personId: id, date: isoDate }).strict()).max(RECORDS_MAX).default([]),
+    surveys: z
+      .array(z.object({ personId: id, date: isoDate, satisfaction: z.number().min(0).max(1) }).strict())
+      .max(RECORDS_MAX)
+      .default([]),
+    sickCalls: z
+      .array(z.object({ personId: id, date: isoDate }).strict())
+      .max(RECORDS_MAX)
+      .default([]),
+    swapRequests: z
+      .array(z.object({ personId: id, date: isoDate }).strict())
+      .max(RECORDS_MAX)
+      .default([]),
     burnout: z
       .array(z.object({ personId: id, status: z.enum(['burned_out', 'at_risk', 'healthy']), onset: isoDate.optional() }).strict())
       .max(PEOPLE_MAX)
@@ -232,7 +239,10 @@ export const programFileSchema = z
       })
       .strict(),
     shiftTypes: z.array(shiftTypeSchema).min(1).max(SMALL_LIST_MAX),
-    services: z.array(serviceSchema).min(1).max(SMALL_LIST_MAX * 5),
+    services: z
+      .array(serviceSchema)
+      .min(1)
+      .max(SMALL_LIST_MAX * 5),
     coverage: z.array(coverageSchema).max(RECORDS_MAX).default([]),
     people: z.array(personSchema).min(1).max(PEOPLE_MAX),
     absences: z.array(absenceSchema).max(RECORDS_MAX).default([]),

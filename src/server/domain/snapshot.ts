@@ -162,11 +162,7 @@ export function slotKey(serviceId: string, shiftTypeId: string, date: string): s
 }
 
 /** Expands coverage rules into the concrete slots of a date range. */
-export function requiredSlots(
-  coverage: readonly Coverage[],
-  shiftTypes: ReadonlyMap<string, ShiftType>,
-  range: { start: string; end: string },
-): Slot[] {
+export function requiredSlots(coverage: readonly Coverage[], shiftTypes: ReadonlyMap<string, ShiftType>, range: { start: string; end: string }): Slot[] {
   const slots: Slot[] = [];
   for (const date of eachDate(range.start, range.end)) {
     for (const c of coverage) {
@@ -204,7 +200,6 @@ export function coverageAppliesOn(c: Pick<Coverage, 'days'>, date: string): bool
 export function isAbsent(absences: readonly Absence[], personId: string, date: string): boolean {
   return absences.some((a) => a.personId === personId && a.start <= date && date <= a.end && defaultBlocking(a));
 }
-
 
 /** Everything of a program file but its schedules: what every snapshot is built on. */
 export type ProgramReference = Pick<ProgramFile, 'program' | 'people' | 'shiftTypes' | 'services' | 'coverage' | 'absences' | 'policies'> & {

@@ -40,7 +40,11 @@ function findHolder(store: ScheduleStore, input: CancelInput): LockHolder {
   if (input.scheduleId === undefined && input.runId === undefined) throw new ToolError('give schedule_id or run_id');
   const holders = store.locks(GENERATION_LOCK_PREFIX);
   const found = holders.find((h) => (input.scheduleId === undefined || h.name === generationLockName(input.scheduleId)) && (input.runId === undefined || h.owner === input.runId));
-  if (!found) throw new ToolError(`no generation run holds ${input.scheduleId !== undefined ? `schedule "${input.scheduleId}"` : ''}${input.scheduleId !== undefined && input.runId !== undefined ? ' as ' : ''}${input.runId !== undefined ? `run ${input.runId}` : ''}`, 'NOT_FOUND');
+  if (!found)
+    throw new ToolError(
+      `no generation run holds ${input.scheduleId !== undefined ? `schedule "${input.scheduleId}"` : ''}${input.scheduleId !== undefined && input.runId !== undefined ? ' as ' : ''}${input.runId !== undefined ? `run ${input.runId}` : ''}`,
+      'NOT_FOUND',
+    );
   return found;
 }
 
@@ -67,7 +71,14 @@ export function cancelGeneration(store: ScheduleStore, now: () => number, input:
         'LOCKED',
       );
     }
-    return { run_id: holder.owner, schedule_id: scheduleId, action, why, ...(input.reason ? { reason: input.reason } : {}), owner: { pid: holder.pid ?? null, host: holder.host ?? null, heartbeat_at: holder.heartbeatAt ?? null } };
+    return {
+      run_id: holder.owner,
+      schedule_id: scheduleId,
+      action,
+      why,
+      ...(input.reason ? { reason: input.reason } : {}),
+      owner: { pid: holder.pid ?? null, host: holder.host ?? null, heartbeat_at: holder.heartbeatAt ?? null },
+    };
   });
   controller?.abort(new Error(`cancelled by ${input.actor}`));
   return { runId: target.owner, scheduleId, action, why, dataVersion: written.versionAfter, auditId: written.auditId };

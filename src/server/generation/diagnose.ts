@@ -182,7 +182,9 @@ function windowFindings(snapshot: ScheduleSnapshot, problem: Problem): Finding[]
   const classes = new Map<string, number[]>();
   problem.slots.forEach((slot, s) => {
     if (slot.residentsMin === 0) return;
-    const key = problem.residentsBySlot[s]!.map((j) => problem.candidates[j]!.personId).sort().join(',');
+    const key = problem.residentsBySlot[s]!.map((j) => problem.candidates[j]!.personId)
+      .sort()
+      .join(',');
     const l = classes.get(key);
     if (l) l.push(s);
     else classes.set(key, [s]);

@@ -187,7 +187,12 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
       blockReport.solverStatus = outcome.status;
       if (outcome.status === 'infeasible') {
         const findings = explain(snapshot, problem, model, greedy.chosen, greedy.unfilled);
-        if (b > 0) findings.unshift({ constraint: 'rules', date: block.start, message: `given the schedule chosen for ${range.start}..${addDays(block.start, -1)}, ${block.start}..${block.end} cannot be staffed` });
+        if (b > 0)
+          findings.unshift({
+            constraint: 'rules',
+            date: block.start,
+            message: `given the schedule chosen for ${range.start}..${addDays(block.start, -1)}, ${block.start}..${block.end} cannot be staffed`,
+          });
         throw new InfeasibleError(findings, true);
       }
       const mipChosen = outcome.assignment ? pickChosen(outcome.assignment) : undefined;

@@ -12,17 +12,7 @@
 import { seededRng } from '../analytics/rng';
 import { median } from '../analytics/stats';
 import { DAY_MS, HOUR_MS, addDays, dateToMs, eachDate } from '../domain/time';
-import {
-  isCall,
-  overlapMs,
-  restAfter,
-  windowBounds,
-  windowStarts,
-  type Candidate,
-  type Duty,
-  type EquityGroup,
-  type Problem,
-} from './problem';
+import { isCall, overlapMs, restAfter, windowBounds, windowStarts, type Candidate, type Duty, type EquityGroup, type Problem } from './problem';
 
 /**
  * assign: a decision binary; sum: weighted sum of assignments; any: 1 when any member is 1;
@@ -31,17 +21,7 @@ import {
 export type ColumnKind = 'assign' | 'sum' | 'any' | 'ceil' | 'aux';
 
 export type RowKind =
-  | 'coverage_residents'
-  | 'coverage_faculty'
-  | 'rest'
-  | 'hours'
-  | 'free_periods'
-  | 'calls'
-  | 'consecutive_days'
-  | 'consecutive_nights'
-  | 'supervision'
-  | 'equity'
-  | 'short_rest';
+  'coverage_residents' | 'coverage_faculty' | 'rest' | 'hours' | 'free_periods' | 'calls' | 'consecutive_days' | 'consecutive_nights' | 'supervision' | 'equity' | 'short_rest';
 
 /** Rows that only shape the objective: the greedy constructor does not enforce them. */
 export const SOFT_ROWS: ReadonlySet<RowKind> = new Set(['equity', 'short_rest']);
@@ -177,7 +157,16 @@ export function buildModel(problem: Problem, weights: ObjectiveWeights, seed: nu
     for (const [i, j] of problem.shortRestPairs) {
       // penalty >= x_i + x_j - 1
       const penalty = b.column('aux', 0, Infinity, weights.shortRest);
-      b.row({ kind: 'short_rest', personId: candidates[i]!.personId }, new Map([[penalty, 1], [i, -1], [j, -1]]), -1, Infinity);
+      b.row(
+        { kind: 'short_rest', personId: candidates[i]!.personId },
+        new Map([
+          [penalty, 1],
+          [i, -1],
+          [j, -1],
+        ]),
+        -1,
+        Infinity,
+      );
     }
   }
 
@@ -312,7 +301,11 @@ function hoursRows(b: ModelBuilder, personId: string, list: Candidate[], fixed: 
   const perDate = new Map<string, number>();
   const total = new Map<number, number>();
   for (const [date, cs] of byDate(list)) {
-    const col = b.aggregate('sum', cs.map((c) => c.index), cs.map((c) => c.countedHours));
+    const col = b.aggregate(
+      'sum',
+      cs.map((c) => c.index),
+      cs.map((c) => c.countedHours),
+    );
     perDate.set(date, col);
     total.set(col, 1);
   }
@@ -343,9 +336,7 @@ function hoursRows(b: ModelBuilder, personId: string, list: Candidate[], fixed: 
 /** Most hours the rest rules alone allow in a window (weighted interval scheduling). */
 function maxHoursInWindow(list: Candidate[], from: number, to: number, problem: Problem): number {
   const inside = list.filter((c) => c.startMs >= from && c.startMs < to);
-  const items = inside
-    .map((c) => ({ start: c.startMs, end: c.dutyEndMs + restAfter(c, problem.limits), weight: c.countedHours }))
-    .sort((x, y) => x.end - y.end);
+  const items = inside.map((c) => ({ start: c.startMs, end: c.dutyEndMs + restAfter(c, problem.limits), weight: c.countedHours })).sort((x, y) => x.end - y.end);
   const best: number[] = [];
   for (let i = 0; i < items.length; i++) {
     let lo = 0;
@@ -384,7 +375,15 @@ function freePeriodRows(b: ModelBuilder, personId: string, list: Candidate[], fi
     }
   }
   const busyCol = new Map<number, number>();
-  for (const [k, cols] of members) busyCol.set(k, b.aggregate('any', cols, cols.map(() => 1)));
+  for (const [k, cols] of members)
+    busyCol.set(
+      k,
+      b.aggregate(
+        'any',
+        cols,
+        cols.map(() => 1),
+      ),
+    );
   const lastOffset = anchor === 0 ? windowDays - 1 : windowDays - 2;
   // Periods of later blocks are not decided yet. Counting them as free would let this
   // block pile duty up at its end and leave the next one no way to give days off, so a
@@ -434,7 +433,16 @@ function consecutiveRows(b: ModelBuilder, personId: string, list: Candidate[], f
   const cols = new Map<string, number>();
   for (const [date, cs] of byDate(list, select)) {
     if (fixedDates.has(date)) continue;
-    cols.set(date, cs.length === 1 ? cs[0]!.index : b.aggregate('any', cs.map((c) => c.index), cs.map(() => 1)));
+    cols.set(
+      date,
+      cs.length === 1
+        ? cs[0]!.index
+        : b.aggregate(
+            'any',
+            cs.map((c) => c.index),
+            cs.map(() => 1),
+          ),
+    );
   }
   if (cols.size === 0) return;
   for (const first of eachDate(addDays(problem.block.start, -limit), problem.block.end)) {
@@ -469,13 +477,7 @@ export function metricOf(c: Pick<Candidate, 'countedHours' | 'kind' | 'weekend'>
  * coefficient down; the band forgives what whole shifts cannot divide evenly, so a
  * schedule as even as integers allow costs nothing and the solver can prove it optimal.
  */
-function equityTerms(
-  b: ModelBuilder,
-  problem: Problem,
-  weights: ObjectiveWeights,
-  byPerson: Map<string, Candidate[]>,
-  hoursCols: Map<string, Map<number, number>>,
-): void {
+function equityTerms(b: ModelBuilder, problem: Problem, weights: ObjectiveWeights, byPerson: Map<string, Candidate[]>, hoursCols: Map<string, Map<number, number>>): void {
   const weightOf: Record<EquityMetric, number> = { hours: weights.equityHours / 12, calls: weights.equityCalls, weekends: weights.equityWeekends };
   const groups = new Map<EquityGroup, string[]>();
   for (const p of problem.people.values()) {

@@ -310,7 +310,11 @@ export function buildProblem(input: BlockInput): Problem {
       });
       (resident ? residentsBySlot : facultyBySlot)[slotIndex]!.push(index);
     }
-    if (reasons.size > 0) supplyNotes.set(slotIndex, [...reasons].map(([why, n]) => `${n} ${why}`));
+    if (reasons.size > 0)
+      supplyNotes.set(
+        slotIndex,
+        [...reasons].map(([why, n]) => `${n} ${why}`),
+      );
   });
 
   const { pairs: shortRestPairs, fixedCount: shortRestFixed } = shortRestOf(candidates, fixed, limits);

@@ -77,7 +77,10 @@ export function academicBlockRange(yearStart: string, block: number): { start: s
   return { start, end };
 }
 
-function resolveTarget(store: ScheduleStore, input: Pick<GenerateInput, 'scheduleId' | 'start' | 'end' | 'academicBlock'>): { schedule: StoredSchedule; range: { start: string; end: string } } {
+function resolveTarget(
+  store: ScheduleStore,
+  input: Pick<GenerateInput, 'scheduleId' | 'start' | 'end' | 'academicBlock'>,
+): { schedule: StoredSchedule; range: { start: string; end: string } } {
   let range: { start: string; end: string } | undefined;
   if (input.academicBlock !== undefined) {
     if (input.start !== undefined || input.end !== undefined) throw new ToolError('give either academic_block or start_date/end_date, not both');
@@ -101,7 +104,13 @@ function resolveTarget(store: ScheduleStore, input: Pick<GenerateInput, 'schedul
 }
 
 /** The schedule as it stands or would stand: reference data plus the given assignments. */
-export function snapshotWith(store: ScheduleStore, schedule: StoredSchedule, assignments: readonly Assignment[], range: { start: string; end: string }, dataVersion: number): ScheduleSnapshot {
+export function snapshotWith(
+  store: ScheduleStore,
+  schedule: StoredSchedule,
+  assignments: readonly Assignment[],
+  range: { start: string; end: string },
+  dataVersion: number,
+): ScheduleSnapshot {
   return snapshotFrom(store.reference(), schedule, assignments, range, dataVersion);
 }
 
@@ -261,7 +270,6 @@ function requireDraft(schedule: StoredSchedule | undefined, id: string): StoredS
   return schedule as StoredSchedule & { parentId: string };
 }
 
-
 export interface PersonChange {
   person_id: string;
   name: string;
@@ -295,7 +303,8 @@ export function draftPreview(deps: ServiceDeps, draftId: string, maxPeople: numb
   const context = contextRange(range);
   const beforeSnap = snapshotWith(store, parent, store.assignments(parent.id, context), context, version);
   const afterSnap = snapshotInContext(store, parent, range, after, version);
-  const hoursIn = (snap: ScheduleSnapshot, id: string) => (snap.byPerson.get(id) ?? []).filter((s) => s.date >= range.start && s.date <= range.end).reduce((n, s) => n + s.countedHours, 0);
+  const hoursIn = (snap: ScheduleSnapshot, id: string) =>
+    (snap.byPerson.get(id) ?? []).filter((s) => s.date >= range.start && s.date <= range.end).reduce((n, s) => n + s.countedHours, 0);
   const { added, removed } = diffAssignments(before, after);
   const touched = new Set([...added, ...removed].map((a) => a.personId));
   const brief = (a: Assignment) => ({ date: a.date, service_id: a.serviceId, shift_type_id: a.shiftTypeId, role: a.role });
@@ -363,7 +372,10 @@ export function publishDraft(deps: ServiceDeps, actor: string, draftId: string, 
     } satisfies Backup);
     tx.replaceAssignments(parent.id, range, after);
     const { added, removed } = diffAssignments(before, after);
-    tx.audit({ draft_id: draftId, publish_id: publishId, backup_id: publishId, range, added: added.length, removed: removed.length, rollback_deadline: rollbackDeadline }, parent.id);
+    tx.audit(
+      { draft_id: draftId, publish_id: publishId, backup_id: publishId, range, added: added.length, removed: removed.length, rollback_deadline: rollbackDeadline },
+      parent.id,
+    );
     const affected = [...new Set([...added, ...removed].map((a) => a.personId))].sort();
     tx.notifications.insert({
       event: 'schedule_published',
@@ -393,7 +405,10 @@ export function rollbackPublish(deps: ServiceDeps, actor: string, publishId: str
     if (!record) throw new ToolError(`unknown publish id "${publishId}"`, 'NOT_FOUND');
     if (tx.backups.isRolledBack(publishId)) throw new ToolError(`publish ${publishId} was already rolled back`, 'INVALID_STATUS');
     if (deps.now() > Date.parse(record.rollbackDeadline)) {
-      throw new ToolError(`publish ${publishId} can no longer be rolled back: the ${ROLLBACK_WINDOW_HOURS}-hour window ended at ${record.rollbackDeadline}`, 'ROLLBACK_WINDOW_EXPIRED');
+      throw new ToolError(
+        `publish ${publishId} can no longer be rolled back: the ${ROLLBACK_WINDOW_HOURS}-hour window ended at ${record.rollbackDeadline}`,
+        'ROLLBACK_WINDOW_EXPIRED',
+      );
     }
     const parent = tx.schedule(record.scheduleId);
     if (!parent) throw new ToolError(`schedule "${record.scheduleId}" no longer exists`, 'NOT_FOUND');

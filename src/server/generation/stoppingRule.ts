@@ -29,4 +29,3 @@ export class Progress {
     return then !== undefined && then.objective - best.objective < this.minGain * Math.abs(then.objective) + 1e-6;
   }
 }
-

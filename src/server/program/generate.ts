@@ -58,8 +58,90 @@ const SHIFT_TYPES: ShiftType[] = [
   { id: 'moonlight', name: 'Moonlighting (urgent care)', kind: 'moonlighting', start: '18:00', hours: 6, transitionHours: 0 },
 ];
 
-const FIRST = ['Ava', 'Ben', 'Chloe', 'Daniel', 'Elena', 'Farid', 'Grace', 'Hiro', 'Isabel', 'Jonah', 'Kavya', 'Liam', 'Maya', 'Noah', 'Olivia', 'Priya', 'Quinn', 'Rafael', 'Sofia', 'Tariq', 'Uma', 'Victor', 'Wen', 'Ximena', 'Yusuf', 'Zoe', 'Amara', 'Bruno', 'Carmen', 'Dmitri', 'Esther', 'Felix', 'Gita', 'Hugo', 'Ines', 'Jamal', 'Keiko', 'Leon', 'Mira', 'Nils'];
-const LAST = ['Adams', 'Bauer', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jensen', 'Kim', 'Lopez', 'Mendes', 'Nguyen', 'Okafor', 'Patel', 'Quist', 'Rossi', 'Singh', 'Tanaka', 'Usman', 'Varga', 'Weber', 'Xu', 'Yilmaz', 'Zimmer', 'Abebe', 'Novak', 'Moreau', 'Larsen', 'Kowalski', 'Silva', 'Haas', 'Duarte', 'Cohen', 'Brennan', 'Arslan', 'Lindqvist', 'Mwangi', 'Sato'];
+const FIRST = [
+  'Ava',
+  'Ben',
+  'Chloe',
+  'Daniel',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Isabel',
+  'Jonah',
+  'Kavya',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Olivia',
+  'Priya',
+  'Quinn',
+  'Rafael',
+  'Sofia',
+  'Tariq',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Ximena',
+  'Yusuf',
+  'Zoe',
+  'Amara',
+  'Bruno',
+  'Carmen',
+  'Dmitri',
+  'Esther',
+  'Felix',
+  'Gita',
+  'Hugo',
+  'Ines',
+  'Jamal',
+  'Keiko',
+  'Leon',
+  'Mira',
+  'Nils',
+];
+const LAST = [
+  'Adams',
+  'Bauer',
+  'Chen',
+  'Diaz',
+  'Evans',
+  'Fischer',
+  'Garcia',
+  'Haddad',
+  'Ito',
+  'Jensen',
+  'Kim',
+  'Lopez',
+  'Mendes',
+  'Nguyen',
+  'Okafor',
+  'Patel',
+  'Quist',
+  'Rossi',
+  'Singh',
+  'Tanaka',
+  'Usman',
+  'Varga',
+  'Weber',
+  'Xu',
+  'Yilmaz',
+  'Zimmer',
+  'Abebe',
+  'Novak',
+  'Moreau',
+  'Larsen',
+  'Kowalski',
+  'Silva',
+  'Haas',
+  'Duarte',
+  'Cohen',
+  'Brennan',
+  'Arslan',
+  'Lindqvist',
+  'Mwangi',
+  'Sato',
+];
 
 interface Team {
   suffix: string;
@@ -175,7 +257,16 @@ export function generateProgram(params: GenerateParams): ProgramFile {
 
   const absences = makeAbsences(params.absences ?? Math.max(1, Math.round(people.length / 6)), people, start, days, rnd);
   const planting = (params.findings ?? 'few') === 'few';
-  const heavy = new Set(planting ? teams.slice(0, 3).flatMap((t) => t.residents.filter((r) => r.pgy === 3).slice(0, 1).map((r) => r.id)) : []);
+  const heavy = new Set(
+    planting
+      ? teams.slice(0, 3).flatMap((t) =>
+          t.residents
+            .filter((r) => r.pgy === 3)
+            .slice(0, 1)
+            .map((r) => r.id),
+        )
+      : [],
+  );
   const builder = new ScheduleBuilder(start, days, absences, rnd, heavy);
   for (const team of teams) builder.fillTeam(team, coverage, services);
   const base = { people, shiftTypes: SHIFT_TYPES, services, coverage, absences, start, end };
@@ -224,7 +315,8 @@ function makeAbsences(count: number, people: readonly Person[], start: string, d
   for (let i = 0; i < count; i++) {
     const person = people[Math.floor(rnd() * people.length)]!;
     const roll = rnd();
-    const [type, length]: [Absence['type'], number] = roll < 0.6 ? ['vacation', 5 + Math.floor(rnd() * 3)] : roll < 0.85 ? ['conference', 2 + Math.floor(rnd() * 2)] : ['medical', 1 + Math.floor(rnd() * 2)];
+    const [type, length]: [Absence['type'], number] =
+      roll < 0.6 ? ['vacation', 5 + Math.floor(rnd() * 3)] : roll < 0.85 ? ['conference', 2 + Math.floor(rnd() * 2)] : ['medical', 1 + Math.floor(rnd() * 2)];
     const first = addDays(start, Math.floor(rnd() * Math.max(1, days - length)));
     const last = addDays(first, length - 1);
     if (out.some((a) => a.personId === person.id && a.start <= last && first <= a.end)) continue;
@@ -280,7 +372,12 @@ class ScheduleBuilder {
       for (const c of today) {
         for (let n = 0; n < c.faculty.min; n++) {
           const shift = this.shiftFor(c, date);
-          const who = this.best(team.faculty, shift, (p) => this.facultyFits(p, shift, serviceById.get(c.serviceId)!), () => 0);
+          const who = this.best(
+            team.faculty,
+            shift,
+            (p) => this.facultyFits(p, shift, serviceById.get(c.serviceId)!),
+            () => 0,
+          );
           if (who) facultyOn.set(c.serviceId, [...(facultyOn.get(c.serviceId) ?? []), this.place(who, c, date)]);
         }
       }
@@ -322,7 +419,8 @@ class ScheduleBuilder {
     const index = (junior ? juniors : seniors).indexOf(p);
     const cycle = junior ? ['wards', 'wards', 'clinic', 'night'] : ['icu', 'icu', 'icu', 'wards', 'night', 'clinic', 'proc', 'wards'];
     const rotation = cycle[(index + week) % cycle.length]!;
-    const slotRotation = c.serviceId === team.wards ? (c.shiftTypeId === 'night' ? 'night' : 'wards') : c.serviceId === team.icu ? 'icu' : c.serviceId === team.clinic ? 'clinic' : 'proc';
+    const slotRotation =
+      c.serviceId === team.wards ? (c.shiftTypeId === 'night' ? 'night' : 'wards') : c.serviceId === team.icu ? 'icu' : c.serviceId === team.clinic ? 'clinic' : 'proc';
     return rotation === slotRotation ? 1 : 0;
   }
 
@@ -492,7 +590,14 @@ function fillGaps(parts: ProgramParts, assignments: Assignment[]): void {
       const onSlot = new Set([...residents, ...faculty].map((s) => s.personId));
       for (const person of index.substitutes(probe, role, { exclude: onSlot, limit: min - have })) {
         if (isAbsentAny(parts.absences, person.id, slot.date)) continue;
-        const a: Assignment = { id: `a-f${String(++seq).padStart(4, '0')}`, personId: person.id, serviceId: slot.serviceId, shiftTypeId: slot.shiftTypeId, date: slot.date, role: role === 'faculty' ? 'supervising' : 'primary' };
+        const a: Assignment = {
+          id: `a-f${String(++seq).padStart(4, '0')}`,
+          personId: person.id,
+          serviceId: slot.serviceId,
+          shiftTypeId: slot.shiftTypeId,
+          date: slot.date,
+          role: role === 'faculty' ? 'supervising' : 'primary',
+        };
         assignments.push(a);
         // Keep the snapshot current so later gaps see this shift.
         const shift = expandShift(a, snapshot.shiftTypes.get(a.shiftTypeId)!);
@@ -529,7 +634,10 @@ function plantFindings(input: PlantInput): { assignments: Assignment[]; people: 
   const range = { start: input.start, end: input.end };
   const criticalKeys = (list: Assignment[], person: Person) => {
     // Person rules read only the person's own shifts.
-    const snap = snapshotOf({ ...input, people: [person], shiftTypes: SHIFT_TYPES }, list.filter((a) => a.personId === person.id));
+    const snap = snapshotOf(
+      { ...input, people: [person], shiftTypes: SHIFT_TYPES },
+      list.filter((a) => a.personId === person.id),
+    );
     const ctx = personRuleContext(snap, range, selectRules(['work_hours', 'rest', 'consecutive_duty', 'conflicts']));
     return checkPerson(ctx, person, snap.byPerson.get(person.id) ?? [])
       .filter((f) => f.severity === 'critical')
@@ -551,7 +659,9 @@ function plantFindings(input: PlantInput): { assignments: Assignment[]; people: 
       }
     }
     // 2. A clinic afternoon right after a 24-hour call (2 h of rest instead of 14).
-    const call = assignments.find((a) => a.serviceId === team.icu && a.shiftTypeId === 'call24' && ['mon', 'tue', 'wed', 'thu'].includes(weekdayOf(a.date)) && a.personId !== busiest?.id);
+    const call = assignments.find(
+      (a) => a.serviceId === team.icu && a.shiftTypeId === 'call24' && ['mon', 'tue', 'wed', 'thu'].includes(weekdayOf(a.date)) && a.personId !== busiest?.id,
+    );
     if (call) {
       const next = addDays(call.date, 1);
       const resident = people.find((p) => p.id === call.personId)!;
@@ -564,7 +674,15 @@ function plantFindings(input: PlantInput): { assignments: Assignment[]; people: 
     const night = nights[Math.floor(nights.length / 2)];
     if (night) {
       assignments = assignments.filter((a) => a !== night);
-      input.absences.push({ id: `abs-sick-${night.personId}-${night.date}`, personId: night.personId, type: 'sick', start: night.date, end: night.date, blocking: true, note: 'called in sick; night not yet covered' });
+      input.absences.push({
+        id: `abs-sick-${night.personId}-${night.date}`,
+        personId: night.personId,
+        type: 'sick',
+        start: night.date,
+        end: night.date,
+        blocking: true,
+        note: 'called in sick; night not yet covered',
+      });
     }
     // 4. A procedures credential lapsed for someone still on the procedures clinic.
     const procIds = new Set(assignments.filter((a) => a.serviceId === team.proc).map((a) => a.personId));
@@ -577,7 +695,9 @@ function plantFindings(input: PlantInput): { assignments: Assignment[]; people: 
 function makeWellbeing(people: readonly Person[], start: string, days: number, rnd: () => number): NonNullable<ProgramFileInput['wellbeing']> {
   const residents = people.filter((p) => p.role === 'resident');
   const date = (d: number) => addDays(start, Math.min(days - 1, Math.max(0, d)));
-  const surveys = residents.flatMap((r) => [0, 27].filter((d) => d < days).map((d) => ({ personId: r.id, date: date(d), satisfaction: Math.round((0.45 + rnd() * 0.5) * 100) / 100 })));
+  const surveys = residents.flatMap((r) =>
+    [0, 27].filter((d) => d < days).map((d) => ({ personId: r.id, date: date(d), satisfaction: Math.round((0.45 + rnd() * 0.5) * 100) / 100 })),
+  );
   const sickCalls = residents.filter(() => rnd() < 0.15).map((r) => ({ personId: r.id, date: date(Math.floor(rnd() * days)) }));
   const swapRequests = residents.filter(() => rnd() < 0.25).map((r) => ({ personId: r.id, date: date(Math.floor(rnd() * days)) }));
   const burnout = residents.map((r, i) => {

@@ -143,12 +143,7 @@ function referenceIssues(p: ProgramFile): ProgramIssue[] {
   return issues;
 }
 
-function uniqueIds(
-  list: readonly { id: string }[],
-  field: string,
-  what: string,
-  add: (path: PropertyKey[], message: string) => void,
-): Set<string> {
+function uniqueIds(list: readonly { id: string }[], field: string, what: string, add: (path: PropertyKey[], message: string) => void): Set<string> {
   const seen = new Set<string>();
   list.forEach((item, i) => {
     if (seen.has(item.id)) add([field, i, 'id'], `duplicate ${what} id "${item.id}"`);

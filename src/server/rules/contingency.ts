@@ -82,12 +82,7 @@ export interface ContingencyHooks {
   checkCancelled?(): void;
 }
 
-export async function analyzeContingency(
-  index: EligibilityIndex,
-  period: DateRange,
-  options: ContingencyOptions,
-  hooks: ContingencyHooks = {},
-): Promise<ContingencyResult> {
+export async function analyzeContingency(index: EligibilityIndex, period: DateRange, options: ContingencyOptions, hooks: ContingencyHooks = {}): Promise<ContingencyResult> {
   const snap = index.snapshot;
   const roles: Person['role'][] = options.population === 'all' ? ['faculty', 'resident'] : ['faculty'];
   const fills = slotFills(snap, period);
@@ -182,7 +177,9 @@ function cascade(index: EligibilityIndex, groups: readonly Group[], lost: string
   for (const g of slots) {
     const lostShift = g.assigned.find((s) => s.personId === lost)!;
     const onSlot = new Set([...g.fill.faculty, ...g.fill.residents].map((s) => s.personId));
-    const candidates = snap.people.filter((p) => p.role === g.role && p.active && !onSlot.has(p.id) && p.id !== lost && (!p.services || p.services.includes(g.fill.slot.serviceId)));
+    const candidates = snap.people.filter(
+      (p) => p.role === g.role && p.active && !onSlot.has(p.id) && p.id !== lost && (!p.services || p.services.includes(g.fill.slot.serviceId)),
+    );
     for (const p of candidates) {
       const extra = given.get(p.id) ?? [];
       const shift = { ...lostShift, personId: p.id, assignmentId: `cascade:${lostShift.assignmentId}` };

@@ -90,8 +90,7 @@ export class EligibilityIndex {
   substitutes(shift: Shift, role: Person['role'], options: { exclude?: ReadonlySet<string>; limit?: number } = {}): Person[] {
     const limit = options.limit ?? 3;
     const around = 14 * DAY_MS;
-    const load = (p: Person) =>
-      (this.snapshot.byPerson.get(p.id) ?? []).reduce((n, s) => (Math.abs(s.startMs - shift.startMs) <= around ? n + s.countedHours : n), 0);
+    const load = (p: Person) => (this.snapshot.byPerson.get(p.id) ?? []).reduce((n, s) => (Math.abs(s.startMs - shift.startMs) <= around ? n + s.countedHours : n), 0);
     const pool = this.snapshot.people
       .filter((p) => p.role === role && p.active && p.id !== shift.personId && !options.exclude?.has(p.id))
       .filter((p) => !p.services || p.services.includes(shift.serviceId))

@@ -64,7 +64,10 @@ export function utilization(input: UtilizationInput): Utilization {
   if (level === 'yellow') recommendations.push('monitor utilization daily; avoid approving optional leave in the period');
   if (level === 'orange') recommendations.push('defer non-urgent activities and prepare the sacrifice hierarchy (optional education first)');
   if (level === 'red' || level === 'black') recommendations.push('activate the sacrifice hierarchy and add staff (locums, moonlighting) before generating more work');
-  if (required > safe) recommendations.push(`reduce required blocks by ${required - safe} or add ${Math.ceil((required - safe) / Math.max(1, input.blocksPerFacultyPerDay * input.daysInPeriod))} faculty to get back under ${pct(UTILIZATION_TARGET)}`);
+  if (required > safe)
+    recommendations.push(
+      `reduce required blocks by ${required - safe} or add ${Math.ceil((required - safe) / Math.max(1, input.blocksPerFacultyPerDay * input.daysInPeriod))} faculty to get back under ${pct(UTILIZATION_TARGET)}`,
+    );
   if (recommendations.length === 0) recommendations.push('no action needed');
   return {
     level,

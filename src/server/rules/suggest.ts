@@ -41,7 +41,9 @@ export function suggestFixes(index: EligibilityIndex, findings: Finding[], max: 
         continue;
       }
       const to = `${first.name} (${first.id})`;
-      f.suggestedFix = f.suggestedFix.includes('to someone else') ? f.suggestedFix.replace('to someone else', `to ${to}`) : `${f.suggestedFix}; ${to} could take the ${shift.date} ${shift.shiftTypeId} shift`;
+      f.suggestedFix = f.suggestedFix.includes('to someone else')
+        ? f.suggestedFix.replace('to someone else', `to ${to}`)
+        : `${f.suggestedFix}; ${to} could take the ${shift.date} ${shift.shiftTypeId} shift`;
       if (others.length) f.suggestedFix += ` (also free: ${others.map((p) => p.id).join(', ')})`;
       f.details = { ...f.details, substitutes: [first, ...others].map((p) => p.id) };
     } else if (f.key === 'coverage_minimum') {

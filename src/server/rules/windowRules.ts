@@ -13,14 +13,17 @@ import { label, who } from './personText';
 
 const EPS = 1e-9;
 
-
 /**
  * Which rolling windows to judge: every 28-day window overlapping the focus dates, as
  * start times from `first` to `last` (one a day). `better` says whether a window should
  * stand for a run of failing windows instead of the current one: it is worse, or as bad
  * and lies inside the known data while the current one reaches outside it.
  */
-export function windowPlan(ctx: Pick<PersonRuleContext, 'focus' | 'data'>): { first: number; last: number; better(from: number, badness: number, current: { from: number; badness: number }): boolean } {
+export function windowPlan(ctx: Pick<PersonRuleContext, 'focus' | 'data'>): {
+  first: number;
+  last: number;
+  better(from: number, badness: number, current: { from: number; badness: number }): boolean;
+} {
   const dataFrom = dateToMs(ctx.data.start);
   const dataTo = dateToMs(ctx.data.end) + DAY_MS;
   const inside = (from: number) => from >= dataFrom && from + WINDOW_DAYS * DAY_MS <= dataTo;

@@ -78,7 +78,7 @@ export function readLock(db: SqliteDb, name: string): LockHolder | undefined {
 
 /** Every lock whose name starts with `prefix`; must run inside a transaction. */
 export function readLocks(db: SqliteDb, prefix: string): LockHolder[] {
-  return db.all<LockRow>("SELECT * FROM locks WHERE substr(name, 1, length(?)) = ? ORDER BY acquired_at", [prefix, prefix]).map(holderOf);
+  return db.all<LockRow>('SELECT * FROM locks WHERE substr(name, 1, length(?)) = ? ORDER BY acquired_at', [prefix, prefix]).map(holderOf);
 }
 
 /** Takes the lock for this process unless a live owner holds it; must run inside an immediate transaction. */

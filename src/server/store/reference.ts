@@ -32,8 +32,14 @@ export function writeReference(db: SqliteDb, program: ProgramFile): void {
   meta('policies', program.policies);
   if (program.wellbeing) meta('wellbeing', program.wellbeing);
   else db.run("DELETE FROM meta WHERE key = 'wellbeing'");
-  db.runMany('INSERT INTO shift_types (id, ord, kind, data) VALUES (?, ?, ?, ?)', program.shiftTypes.map((t, i) => [t.id, i, t.kind, JSON.stringify(t)]));
-  db.runMany('INSERT INTO services (id, ord, data) VALUES (?, ?, ?)', program.services.map((s, i) => [s.id, i, JSON.stringify(s)]));
+  db.runMany(
+    'INSERT INTO shift_types (id, ord, kind, data) VALUES (?, ?, ?, ?)',
+    program.shiftTypes.map((t, i) => [t.id, i, t.kind, JSON.stringify(t)]),
+  );
+  db.runMany(
+    'INSERT INTO services (id, ord, data) VALUES (?, ?, ?)',
+    program.services.map((s, i) => [s.id, i, JSON.stringify(s)]),
+  );
   db.runMany(
     'INSERT INTO coverage (id, ord, service_id, shift_type_id, data) VALUES (?, ?, ?, ?, ?)',
     program.coverage.map((c, i) => [c.id, i, c.serviceId, c.shiftTypeId, JSON.stringify(c)]),

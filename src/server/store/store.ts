@@ -146,10 +146,7 @@ export class ScheduleStore {
     const result = this.db.transaction('immediate', () => {
       const before = this.readVersion();
       if (expectedVersion !== undefined && expectedVersion !== before) {
-        throw new ToolError(
-          `the data changed since it was read (data version is ${before}, expected ${expectedVersion}); read it again and retry`,
-          'CONFLICT',
-        );
+        throw new ToolError(`the data changed since it was read (data version is ${before}, expected ${expectedVersion}); read it again and retry`, 'CONFLICT');
       }
       const tx = new Tx(this.db, actor, action, before, new Date(this.now()).toISOString());
       // Written to, an in-memory database is like no other process's any more.
@@ -286,7 +283,9 @@ export class ScheduleStore {
   /** The published schedule holding an assignment id, if any. */
   publishedScheduleOf(assignmentId: string): string | undefined {
     return this.db.transaction('read', () =>
-      this.db.get<{ schedule_id: string }>("SELECT a.schedule_id FROM assignments a JOIN schedules s ON s.id = a.schedule_id WHERE a.id = ? AND s.status = 'published'", [assignmentId]),
+      this.db.get<{ schedule_id: string }>("SELECT a.schedule_id FROM assignments a JOIN schedules s ON s.id = a.schedule_id WHERE a.id = ? AND s.status = 'published'", [
+        assignmentId,
+      ]),
     )?.schedule_id;
   }
 

@@ -82,10 +82,10 @@ export class TaskTable {
     const rows = this.db.transaction('read', () =>
       cursor === undefined
         ? this.db.all<TaskRow>('SELECT * FROM tasks ORDER BY created_at, id LIMIT ?', [PAGE_SIZE + 1])
-        : this.db.all<TaskRow>(
-            'SELECT * FROM tasks WHERE (created_at, id) > (SELECT created_at, id FROM tasks WHERE id = ?) ORDER BY created_at, id LIMIT ?',
-            [cursor, PAGE_SIZE + 1],
-          ),
+        : this.db.all<TaskRow>('SELECT * FROM tasks WHERE (created_at, id) > (SELECT created_at, id FROM tasks WHERE id = ?) ORDER BY created_at, id LIMIT ?', [
+            cursor,
+            PAGE_SIZE + 1,
+          ]),
     );
     const page = rows.slice(0, PAGE_SIZE).map(toRecord);
     return rows.length > PAGE_SIZE ? { tasks: page, nextCursor: page[page.length - 1]!.id } : { tasks: page };
@@ -138,9 +138,13 @@ export class TaskTable {
 
   /** Running tasks of other owners, with their heartbeat, for the orphan check. */
   runningOfOthers(owner: string): { id: string; owner: string; heartbeatAt: string }[] {
-    return this.db.transaction('read', () =>
-      this.db.all<{ id: string; owner: string; heartbeat_at: string }>("SELECT id, owner, heartbeat_at FROM tasks WHERE owner <> ? AND status IN ('working','input_required')", [owner]),
-    ).map((r) => ({ id: r.id, owner: r.owner, heartbeatAt: r.heartbeat_at }));
+    return this.db
+      .transaction('read', () =>
+        this.db.all<{ id: string; owner: string; heartbeat_at: string }>("SELECT id, owner, heartbeat_at FROM tasks WHERE owner <> ? AND status IN ('working','input_required')", [
+          owner,
+        ]),
+      )
+      .map((r) => ({ id: r.id, owner: r.owner, heartbeatAt: r.heartbeat_at }));
   }
 
   private deleteExpired(): void {

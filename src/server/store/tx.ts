@@ -107,10 +107,16 @@ export class Tx implements StoreTx {
     const current = this.requireSchedule(id);
     const next = { ...current, ...patch };
     checkScheduleFields(next);
-    this.db.run(
-      'UPDATE schedules SET name = ?, start_date = ?, end_date = ?, status = ?, locked_through = ?, note = ?, updated_version = ? WHERE id = ?',
-      [next.name, next.start, next.end, next.status, next.lockedThrough ?? null, next.note ?? null, this.versionAfter, id],
-    );
+    this.db.run('UPDATE schedules SET name = ?, start_date = ?, end_date = ?, status = ?, locked_through = ?, note = ?, updated_version = ? WHERE id = ?', [
+      next.name,
+      next.start,
+      next.end,
+      next.status,
+      next.lockedThrough ?? null,
+      next.note ?? null,
+      this.versionAfter,
+      id,
+    ]);
     if (next.start !== current.start || next.end !== current.end) {
       const outside = this.db.get<{ n: number }>('SELECT count(*) AS n FROM assignments WHERE schedule_id = ? AND (date < ? OR date > ?)', [id, next.start, next.end])!;
       if (Number(outside.n) > 0) throw new ToolError(`${outside.n} assignments of "${id}" would fall outside ${next.start}..${next.end}`);
@@ -223,10 +229,7 @@ export class Tx implements StoreTx {
 
   private checkNoPublishedOverlap(id: string): void {
     const s = this.requireSchedule(id);
-    const other = this.db.get<{ id: string }>(
-      "SELECT id FROM schedules WHERE status = 'published' AND id <> ? AND start_date <= ? AND end_date >= ?",
-      [id, s.end, s.start],
-    );
+    const other = this.db.get<{ id: string }>("SELECT id FROM schedules WHERE status = 'published' AND id <> ? AND start_date <= ? AND end_date >= ?", [id, s.end, s.start]);
     if (other) throw new ToolError(`published schedule "${other.id}" already covers part of ${s.start}..${s.end}`, 'CONFLICT');
   }
 

@@ -50,7 +50,10 @@ function requireFreshConsents(deps: SwapDeps, s: SwapRecord, action: string): vo
   const expired = expiredConsents(s, deps.now(), ttl);
   if (expired.length === 0) return;
   const who = expired.map((e) => `${e.personId} (expired ${e.expiredAt})`).join(' and ');
-  throw new ToolError(`swap ${s.id} cannot be ${action}: the consent of ${who} is older than ${Math.round(ttl / HOUR_MS)} h; ask for it again (record_swap_consent)`, 'CONSENT_EXPIRED');
+  throw new ToolError(
+    `swap ${s.id} cannot be ${action}: the consent of ${who} is older than ${Math.round(ttl / HOUR_MS)} h; ask for it again (record_swap_consent)`,
+    'CONSENT_EXPIRED',
+  );
 }
 
 function loadSwap(swaps: SwapReads, id: string): SwapRecord {
@@ -212,7 +215,17 @@ export function requestSwap(deps: ServiceDeps, input: RequestInput): SwapWriteRe
     // Requesting is the requester's consent; the other party has yet to answer.
     tx.swaps.setConsent(id, { personId: proposal.requesterId, role: 'requester', approved: true, respondedAt: tx.at });
     tx.swaps.setConsent(id, { personId: proposal.targetPersonId, role: 'candidate', approved: null });
-    tx.audit({ swap_id: id, swap_type: proposal.swapType, requester: proposal.requesterId, target: proposal.targetPersonId, assignments: validation.moves.map((m) => m.assignment.id), warnings: validation.warnings.map((w) => w.code) }, id);
+    tx.audit(
+      {
+        swap_id: id,
+        swap_type: proposal.swapType,
+        requester: proposal.requesterId,
+        target: proposal.targetPersonId,
+        assignments: validation.moves.map((m) => m.assignment.id),
+        warnings: validation.warnings.map((w) => w.code),
+      },
+      id,
+    );
     return id;
   });
   return { ...finish(store, written), validation };
@@ -234,7 +247,13 @@ export function recordConsent(deps: SwapDeps, input: ConsentInput): SwapWriteRes
     requireStatus(swap, ['pending', 'approved'], 'consented to');
     const party = swap.consents.find((c) => c.personId === input.personId && c.role !== 'coordinator');
     if (!party) throw new ToolError(`${input.personId} is not a party to swap ${swap.id} (parties: ${swap.requesterId}, ${swap.targetPersonId})`, 'FORBIDDEN');
-    tx.swaps.setConsent(swap.id, { personId: input.personId, role: party.role, approved: input.consent, respondedAt: tx.at, ...(input.notes !== undefined ? { notes: input.notes } : {}) });
+    tx.swaps.setConsent(swap.id, {
+      personId: input.personId,
+      role: party.role,
+      approved: input.consent,
+      respondedAt: tx.at,
+      ...(input.notes !== undefined ? { notes: input.notes } : {}),
+    });
     if (!input.consent) tx.swaps.update(swap.id, { status: 'rejected', decidedAt: tx.at, decidedBy: input.personId });
     tx.audit({ swap_id: swap.id, person_id: input.personId, consent: input.consent, ...(input.notes ? { notes: input.notes } : {}) }, swap.id);
     return swap.id;
@@ -276,7 +295,13 @@ export function decideSwap(deps: SwapDeps, input: DecisionInput): SwapWriteResul
     }
     const details: SwapDetails = { ...swap.details, ...(input.reason ? { decision_reason: input.reason } : {}) };
     tx.swaps.update(swap.id, { status: input.approve ? 'approved' : 'rejected', decidedAt: tx.at, decidedBy: input.actor, details });
-    tx.swaps.setConsent(swap.id, { personId: input.actor, role: 'coordinator', approved: input.approve, respondedAt: tx.at, ...(input.reason !== undefined ? { notes: input.reason } : {}) });
+    tx.swaps.setConsent(swap.id, {
+      personId: input.actor,
+      role: 'coordinator',
+      approved: input.approve,
+      respondedAt: tx.at,
+      ...(input.reason !== undefined ? { notes: input.reason } : {}),
+    });
     tx.audit({ swap_id: swap.id, approved: input.approve, ...(input.reason ? { reason: input.reason } : {}), locked_period: swap.details.touches_locked_period }, swap.id);
     return swap.id;
   });
@@ -343,13 +368,19 @@ export function rollbackSwap(deps: ServiceDeps, input: RollbackInput): SwapWrite
     for (const [id, owner] of expectedOwner) {
       const now = current.find((a) => a.id === id);
       if (!now || now.personId !== owner) {
-        throw new ToolError(`assignment "${id}" changed after swap ${swap.id} was executed (now ${now ? now.personId : 'deleted'}); it cannot be rolled back automatically`, 'CONFLICT');
+        throw new ToolError(
+          `assignment "${id}" changed after swap ${swap.id} was executed (now ${now ? now.personId : 'deleted'}); it cannot be rolled back automatically`,
+          'CONFLICT',
+        );
       }
     }
     for (const a of before) tx.updateAssignment(swap.scheduleId, a.id, { personId: a.personId });
     const details: SwapDetails = { ...swap.details, ...(input.reason ? { rollback_reason: input.reason } : {}) };
     tx.swaps.update(swap.id, { status: 'rolled_back', rolledBackAt: tx.at, rolledBackBy: input.actor, details });
-    tx.audit({ swap_id: swap.id, backup_id: swap.backupId, restored: before.map((a) => ({ assignment: a.id, to: a.personId })), ...(input.reason ? { reason: input.reason } : {}) }, swap.id);
+    tx.audit(
+      { swap_id: swap.id, backup_id: swap.backupId, restored: before.map((a) => ({ assignment: a.id, to: a.personId })), ...(input.reason ? { reason: input.reason } : {}) },
+      swap.id,
+    );
     return swap.id;
   });
   return finish(deps.store, written);
@@ -375,4 +406,3 @@ export function getSwap(store: ScheduleStore, id: string): SwapRecord {
 export function swapHistory(store: ScheduleStore, personId: string, options: { status?: SwapStatus; limit: number }): SwapRecord[] {
   return store.swaps.history(personId, options);
 }
-

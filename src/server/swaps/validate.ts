@@ -56,7 +56,14 @@ function sameFinding(a: Finding, b: Finding): boolean {
 export function validateSwap(store: ScheduleStore, nowMs: number, proposal: SwapProposal): SwapValidation {
   const errors: SwapIssue[] = [];
   const warnings: SwapIssue[] = [];
-  const fail = (code: string, message: string): SwapValidation => ({ valid: false, errors: [...errors, { code, message }], warnings, touchesLockedPeriod: false, dates: [], moves: [] });
+  const fail = (code: string, message: string): SwapValidation => ({
+    valid: false,
+    errors: [...errors, { code, message }],
+    warnings,
+    touchesLockedPeriod: false,
+    dates: [],
+    moves: [],
+  });
   const schedule = store.getSchedule(proposal.scheduleId);
   if (!schedule) return fail('SCHEDULE_NOT_FOUND', `unknown schedule "${proposal.scheduleId}"`);
   if (schedule.status !== 'published') return fail('INVALID_SCHEDULE', `swaps apply to published schedules; "${schedule.id}" is a draft`);
@@ -97,7 +104,10 @@ export function validateSwap(store: ScheduleStore, nowMs: number, proposal: Swap
   }
   const touchesLockedPeriod = lockedDates(schedule, dates).length > 0;
   if (touchesLockedPeriod) {
-    warnings.push({ code: 'LOCKED_PERIOD', message: `${lockedDates(schedule, dates).join(', ')} is in the locked period (through ${schedule.lockedThrough}): the coordinator must give a reason` });
+    warnings.push({
+      code: 'LOCKED_PERIOD',
+      message: `${lockedDates(schedule, dates).join(', ')} is in the locked period (through ${schedule.lockedThrough}): the coordinator must give a reason`,
+    });
   }
 
   const { introduced, nearing } = ruleImpact(store, schedule, all, moves, dates, [requester, target]);
@@ -132,11 +142,8 @@ function ruleImpact(
   const slotsTouched = new Set(moves.map((m) => `${m.assignment.serviceId}|${m.assignment.shiftTypeId}|${m.assignment.date}`));
   // Only the two parties' findings and those about the slots that change hands matter.
   const relevant = (f: Finding) =>
-    f.personId !== null
-      ? concerned.has(f.personId)
-      : slotsTouched.has(`${String(f.details.service_id)}|${String(f.details.shift_type_id)}|${String(f.details.date)}`);
-  const run = (list: readonly Assignment[]) =>
-    validateSnapshot(snapshotWith(store, schedule, list, context, version), { focus, suggestions: false }).findings.filter(relevant);
+    f.personId !== null ? concerned.has(f.personId) : slotsTouched.has(`${String(f.details.service_id)}|${String(f.details.shift_type_id)}|${String(f.details.date)}`);
+  const run = (list: readonly Assignment[]) => validateSnapshot(snapshotWith(store, schedule, list, context, version), { focus, suggestions: false }).findings.filter(relevant);
   const before = run(around);
   const afterFindings = run(after);
   const isNew = (f: Finding) => !before.some((b) => sameFinding(b, f));

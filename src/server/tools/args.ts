@@ -14,12 +14,7 @@ import { ToolError } from '../domain/errors';
 
 export const MAX_RANGE_DAYS = 366;
 
-export const dateArg = (description: string) =>
-  z
-    .string()
-    .max(10)
-    .refine(isIsoDate, { message: 'expected a real date written as YYYY-MM-DD' })
-    .describe(description);
+export const dateArg = (description: string) => z.string().max(10).refine(isIsoDate, { message: 'expected a real date written as YYYY-MM-DD' }).describe(description);
 
 export const idArg = (description: string) =>
   z

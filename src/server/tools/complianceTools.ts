@@ -292,7 +292,8 @@ export function registerComplianceTools(server: McpServer, ctx: ToolContext, sto
             rule_type: f.ruleId,
             message: f.message,
             constraint_name: `${f.key}: ${RULES[f.key].title}`,
-            affected_entity_ref: f.personId ?? (typeof f.details.service_id === 'string' ? `${f.details.service_id}/${String(f.details.shift_type_id)}/${String(f.details.date)}` : null),
+            affected_entity_ref:
+              f.personId ?? (typeof f.details.service_id === 'string' ? `${f.details.service_id}/${String(f.details.shift_type_id)}/${String(f.details.date)}` : null),
             date_context: f.dateRange[0] === f.dateRange[1] ? f.dateRange[0] : `${f.dateRange[0]}..${f.dateRange[1]}`,
             details: { ...f.details, measured: f.measured, limit: f.limit, excess: f.excess, unit: f.unit, source: f.source, assignment_ids: f.assignmentIds },
             suggested_action: f.suggestedFix || null,
@@ -402,4 +403,3 @@ export function registerComplianceTools(server: McpServer, ctx: ToolContext, sto
     ctx.logger,
   );
 }
-

@@ -51,11 +51,7 @@ export interface ToolSpec<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   run(args: z.infer<z.ZodObject<I>>, call: CallContext): Promise<z.infer<z.ZodObject<O>>> | z.infer<z.ZodObject<O>>;
 }
 
-export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
-  server: McpServer,
-  spec: ToolSpec<I, O>,
-  logger: Logger,
-): void {
+export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(server: McpServer, spec: ToolSpec<I, O>, logger: Logger): void {
   const config = {
     title: spec.title,
     description: spec.description,
@@ -65,23 +61,26 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   };
   const tasks = spec.runsLong ? tasksOf(server) : undefined;
   if (tasks) {
-    server.experimental.tasks.registerToolTask(spec.name, { ...config, execution: { taskSupport: 'optional' } }, {
-      // The SDK's generic handler type cannot follow our generic shapes (see below).
-      createTask: (async (args: z.infer<z.ZodObject<I>>, extra: HandlerExtra & { taskStore: { createTask(p: object): Promise<{ taskId: string }> } }) => {
-        const task = await extra.taskStore.createTask({});
-        const notify = callContext(extra);
-        tasks.run(
-          task.taskId,
-          (signal, progress) =>
-            execute(spec, args, { ...notify, signal, checkCancelled: () => cancelledCheck(signal), progress: reportTo(notify, progress) }, logger),
-          extra.signal,
-        );
-        return { task };
-      }) as never,
-      getTask: (async (_args: unknown, extra: { taskId: string; taskStore: { getTask(id: string): Promise<unknown> } }) => extra.taskStore.getTask(extra.taskId)) as never,
-      getTaskResult: (async (_args: unknown, extra: { taskId: string; taskStore: { getTaskResult(id: string): Promise<unknown> } }) =>
-        extra.taskStore.getTaskResult(extra.taskId)) as never,
-    });
+    server.experimental.tasks.registerToolTask(
+      spec.name,
+      { ...config, execution: { taskSupport: 'optional' } },
+      {
+        // The SDK's generic handler type cannot follow our generic shapes (see below).
+        createTask: (async (args: z.infer<z.ZodObject<I>>, extra: HandlerExtra & { taskStore: { createTask(p: object): Promise<{ taskId: string }> } }) => {
+          const task = await extra.taskStore.createTask({});
+          const notify = callContext(extra);
+          tasks.run(
+            task.taskId,
+            (signal, progress) => execute(spec, args, { ...notify, signal, checkCancelled: () => cancelledCheck(signal), progress: reportTo(notify, progress) }, logger),
+            extra.signal,
+          );
+          return { task };
+        }) as never,
+        getTask: (async (_args: unknown, extra: { taskId: string; taskStore: { getTask(id: string): Promise<unknown> } }) => extra.taskStore.getTask(extra.taskId)) as never,
+        getTaskResult: (async (_args: unknown, extra: { taskId: string; taskStore: { getTaskResult(id: string): Promise<unknown> } }) =>
+          extra.taskStore.getTaskResult(extra.taskId)) as never,
+      },
+    );
     return;
   }
   server.registerTool(
@@ -94,7 +93,12 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
 }
 
 /** Runs a tool's handler and shapes its outcome as a CallToolResult (a ToolError becomes isError). */
-async function execute<I extends z.ZodRawShape, O extends z.ZodRawShape>(spec: ToolSpec<I, O>, args: z.infer<z.ZodObject<I>>, call: CallContext, logger: Logger): Promise<CallToolResult> {
+async function execute<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  spec: ToolSpec<I, O>,
+  args: z.infer<z.ZodObject<I>>,
+  call: CallContext,
+  logger: Logger,
+): Promise<CallToolResult> {
   try {
     const result = await spec.run(args, call);
     const text = JSON.stringify(result);

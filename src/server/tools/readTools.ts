@@ -245,7 +245,11 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
         const window = checkRange(args.preferred_start_date ?? addDays(assignment.date, -7), args.preferred_end_date ?? addDays(assignment.date, 7));
         const first = window.start < assignment.date ? window.start : assignment.date;
         const last = window.end > assignment.date ? window.end : assignment.date;
-        const { snapshot } = focusedSnapshot(store, { scheduleId: schedule.id, start: first < schedule.start ? schedule.start : first, end: last > schedule.end ? schedule.end : last });
+        const { snapshot } = focusedSnapshot(store, {
+          scheduleId: schedule.id,
+          start: first < schedule.start ? schedule.start : first,
+          end: last > schedule.end ? schedule.end : last,
+        });
         const shift = snapshot.shifts.find((s) => s.assignmentId === assignment.id)!;
         const history = swapCounts(store, requester.id);
         const found = findSwapCandidates(new EligibilityIndex(snapshot), { requester, shift, window, history, checkCancelled: () => call.checkCancelled() });
@@ -266,7 +270,13 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
         return {
           requester_person_id: requester.id,
           original_assignment_id: assignment.id,
-          original_assignment: { date: shift.date, service_id: shift.serviceId, shift_type_id: shift.shiftTypeId, start: msToDateTime(shift.startMs), end: msToDateTime(shift.endMs) },
+          original_assignment: {
+            date: shift.date,
+            service_id: shift.serviceId,
+            shift_type_id: shift.shiftTypeId,
+            start: msToDateTime(shift.startMs),
+            end: msToDateTime(shift.endMs),
+          },
           candidates,
           top_candidate_id: candidates[0]?.candidate_person_id ?? null,
           options_considered: found.considered,
@@ -280,4 +290,3 @@ export function registerReadTools(server: McpServer, ctx: ToolContext, store: Sc
     ctx.logger,
   );
 }
-

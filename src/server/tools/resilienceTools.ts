@@ -11,16 +11,7 @@ import { addDays } from '../domain/time';
 import { analyzeContingency } from '../rules/contingency';
 import { EligibilityIndex } from '../rules/eligibility';
 import type { DateRange } from '../rules/person';
-import {
-  DEFENSE_ACTIONS,
-  DEFENSE_LEVELS,
-  defenseLevelFor,
-  defenseNumber,
-  scheduleUtilizationInput,
-  utilization,
-  utilizationLevel,
-  type DefenseLevel,
-} from '../rules/resilience';
+import { DEFENSE_ACTIONS, DEFENSE_LEVELS, defenseLevelFor, defenseNumber, scheduleUtilizationInput, utilization, utilizationLevel, type DefenseLevel } from '../rules/resilience';
 import { coverageRate, slotFills } from '../rules/slots';
 import type { ScheduleStore } from '../store/store';
 import { checkRange, dateArg, dateRangeOut, scheduleIdArg } from './args';
@@ -47,7 +38,11 @@ function resolvePeriod(store: ScheduleStore, ctx: ToolContext, args: { start_dat
   const end = args.end_date ?? addDays(start, 27);
   const period: DateRange = { start: start < schedule.start ? schedule.start : start, end: end > schedule.end ? schedule.end : end };
   if (period.end < period.start) throw new ToolError(`schedule "${schedule.id}" (${schedule.start}..${schedule.end}) does not overlap ${start}..${end}`, 'NOT_FOUND');
-  const snapshot = store.snapshot({ scheduleId: schedule.id, start: addDays(period.start, -27) < schedule.start ? schedule.start : addDays(period.start, -27), end: addDays(period.end, 27) > schedule.end ? schedule.end : addDays(period.end, 27) });
+  const snapshot = store.snapshot({
+    scheduleId: schedule.id,
+    start: addDays(period.start, -27) < schedule.start ? schedule.start : addDays(period.start, -27),
+    end: addDays(period.end, 27) > schedule.end ? schedule.end : addDays(period.end, 27),
+  });
   return { snapshot, period };
 }
 
@@ -210,7 +205,7 @@ export function registerResilienceTools(server: McpServer, ctx: ToolContext, sto
       description:
         'Power-grid style scan of the schedule over a 28-day period (default: from today, or from the schedule start when today is outside it): for each person, the shift instances their loss ' +
         'would leave below minimum (N-1), whether anyone else could take them without breaking a rule, and pairs whose joint loss leaves shifts uncoverable (N-2 fatal pairs). ' +
-        'critical_faculty_only=false also analyses residents; include_cascade_simulation hands the most critical person\'s shifts to substitutes one by one.',
+        "critical_faculty_only=false also analyses residents; include_cascade_simulation hands the most critical person's shifts to substitutes one by one.",
       input: {
         analyze_n1: z.boolean().default(true),
         analyze_n2: z.boolean().default(true),
@@ -277,7 +272,13 @@ export function registerResilienceTools(server: McpServer, ctx: ToolContext, sto
         const result = await analyzeContingency(
           index,
           period,
-          { n1: args.analyze_n1, n2: args.analyze_n2, population: args.critical_faculty_only ? 'faculty' : 'all', cascade: args.include_cascade_simulation, maxPairs: args.max_pairs },
+          {
+            n1: args.analyze_n1,
+            n2: args.analyze_n2,
+            population: args.critical_faculty_only ? 'faculty' : 'all',
+            cascade: args.include_cascade_simulation,
+            maxPairs: args.max_pairs,
+          },
           { progress: (done, total) => call.progress(done, total, 'finding substitutes'), checkCancelled: () => call.checkCancelled() },
         );
         const role = (id: string) => snapshot.peopleById.get(id)!.role;
@@ -293,7 +294,9 @@ export function registerResilienceTools(server: McpServer, ctx: ToolContext, sto
         const critical = result.n1.filter((v) => v.severity === 'critical');
         const actions: string[] = [];
         for (const v of critical.slice(0, 5)) {
-          actions.push(`cross-train or credential a backup for ${v.servicesAffected.join(', ')}: losing ${v.personId} leaves ${v.uncoverableBlocks} shift(s) nobody else can take (${v.uncoverableSlots.slice(0, 3).join('; ')})`);
+          actions.push(
+            `cross-train or credential a backup for ${v.servicesAffected.join(', ')}: losing ${v.personId} leaves ${v.uncoverableBlocks} shift(s) nobody else can take (${v.uncoverableSlots.slice(0, 3).join('; ')})`,
+          );
         }
         if (result.n2Total > 0) actions.push(`review the ${result.n2Total} fatal pair(s): avoid approving leave for both members of a pair at once`);
         if (coverage < 0.95) actions.push('fill the open shifts in the period before adding new work');

@@ -29,7 +29,15 @@ export const scheduleStatusOut = {
   coverage_rate: z.number().min(0).max(1),
   open_positions: z.number().int(),
   schedules: z.array(
-    z.object({ id: z.string(), name: z.string(), status: z.enum(['published', 'draft']), start_date: z.string(), end_date: z.string(), parent_id: z.string().nullable(), updated_version: z.number().int() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      status: z.enum(['published', 'draft']),
+      start_date: z.string(),
+      end_date: z.string(),
+      parent_id: z.string().nullable(),
+      updated_version: z.number().int(),
+    }),
   ),
   last_change: z.object({ at: z.string(), actor: z.string(), action: z.string(), data_version: z.number().int() }).nullable(),
   data_version: z.number().int(),

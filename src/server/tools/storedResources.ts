@@ -23,7 +23,13 @@ export function swapLink(id: string): ResourceLink {
 }
 
 export function personScheduleLink(personId: string): ResourceLink {
-  return { type: 'resource_link', uri: `schedule://people/${encodeURIComponent(personId)}/schedule`, name: `${personId}-schedule`, title: `Schedule of ${personId}`, mimeType: JSON_TYPE };
+  return {
+    type: 'resource_link',
+    uri: `schedule://people/${encodeURIComponent(personId)}/schedule`,
+    name: `${personId}-schedule`,
+    title: `Schedule of ${personId}`,
+    mimeType: JSON_TYPE,
+  };
 }
 
 /** A swap's own link plus the schedules of the two people it changes. */

@@ -103,7 +103,10 @@ export function spcSvg(chart: SpcChart): SVGSVGElement {
     line(band.upper, `limit sigma-${band.sigma}`, band.sigma === 3 ? 'UCL' : '');
     line(band.lower, `limit sigma-${band.sigma}`, band.sigma === 3 ? 'LCL' : '');
   }
-  root.append(svg('text', { x: pad.l - 4, y: y(hi) + 8, 'text-anchor': 'end', class: 'axis' }, String(hi)), svg('text', { x: pad.l - 4, y: y(lo), 'text-anchor': 'end', class: 'axis' }, String(lo)));
+  root.append(
+    svg('text', { x: pad.l - 4, y: y(hi) + 8, 'text-anchor': 'end', class: 'axis' }, String(hi)),
+    svg('text', { x: pad.l - 4, y: y(lo), 'text-anchor': 'end', class: 'axis' }, String(lo)),
+  );
   root.append(
     svg('polyline', {
       points: chart.hours.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' '),
@@ -203,7 +206,12 @@ export function unifiedList(top: UnifiedTop): HTMLElement {
     ),
   );
   const caption = `Unified critical index${top.overall !== null ? `: ${Math.round(top.overall * 10) / 10} / 100` : ''}${top.riskLevel ? ` (${top.riskLevel})` : ''}`;
-  return el('figure', { cls: 'picture' }, el('figcaption', { text: caption }), rows.length > 0 ? el('ol', { cls: 'toplist' }, ...rows) : el('p', { cls: 'muted', text: 'No one listed.' }));
+  return el(
+    'figure',
+    { cls: 'picture' },
+    el('figcaption', { text: caption }),
+    rows.length > 0 ? el('ol', { cls: 'toplist' }, ...rows) : el('p', { cls: 'muted', text: 'No one listed.' }),
+  );
 }
 
 function barSvg(value: number): SVGSVGElement {
@@ -319,7 +327,9 @@ export function renderPictures(pictures: PanelPictures): HTMLElement {
       ),
     );
   if (pictures.spc.length > 0)
-    items.push(el('figure', { cls: 'picture wide' }, el('figcaption', { text: 'Weekly hours with SPC control limits' }), el('div', { cls: 'spc-grid' }, ...pictures.spc.map(spcSvg))));
+    items.push(
+      el('figure', { cls: 'picture wide' }, el('figcaption', { text: 'Weekly hours with SPC control limits' }), el('div', { cls: 'spc-grid' }, ...pictures.spc.map(spcSvg))),
+    );
   if (pictures.utilization) items.push(utilizationSvg(pictures.utilization));
   if (pictures.unified) items.push(unifiedList(pictures.unified));
   if (pictures.draftDiff) items.push(draftDiffTable(pictures.draftDiff));

@@ -67,7 +67,12 @@ function table(caption: string, findings: Finding[], ui: PanelUiState, sortBy: (
       const active = ui.findingSort.key === column.key;
       th.setAttribute('aria-sort', active ? (ui.findingSort.descending ? 'descending' : 'ascending') : 'none');
       const key = column.key;
-      const button = el('button', { cls: 'sort', attrs: { type: 'button' } }, document.createTextNode(column.label), active ? icon(ui.findingSort.descending ? 'arrow-down' : 'arrow-up') : null);
+      const button = el(
+        'button',
+        { cls: 'sort', attrs: { type: 'button' } },
+        document.createTextNode(column.label),
+        active ? icon(ui.findingSort.descending ? 'arrow-down' : 'arrow-up') : null,
+      );
       button.addEventListener('click', () => sortBy(key));
       th.append(button);
     } else th.textContent = column.label;
@@ -143,11 +148,21 @@ export function renderAdvice(report: Report | null, runNextAction: (index: numbe
   if (!report || (report.recommendations.length === 0 && report.nextActions.length === 0 && report.alerts.length === 0)) return null;
   const body: HTMLElement[] = [];
   if (report.alerts.length > 0)
-    body.push(el('ul', { cls: 'alerts' }, ...report.alerts.map((a) => el('li', { cls: `alert alert-${a.severity.toLowerCase()}` }, icon('warning'), document.createTextNode(` ${a.message}`)))));
+    body.push(
+      el(
+        'ul',
+        { cls: 'alerts' },
+        ...report.alerts.map((a) => el('li', { cls: `alert alert-${a.severity.toLowerCase()}` }, icon('warning'), document.createTextNode(` ${a.message}`))),
+      ),
+    );
   if (report.recommendations.length > 0) {
     body.push(
       el('h3', { text: 'Recommendations' }),
-      el('ul', { cls: 'recommendations' }, ...report.recommendations.map((r) => el('li', {}, el('span', { cls: 'chip', text: r.category }), document.createTextNode(` ${r.text}`)))),
+      el(
+        'ul',
+        { cls: 'recommendations' },
+        ...report.recommendations.map((r) => el('li', {}, el('span', { cls: 'chip', text: r.category }), document.createTextNode(` ${r.text}`))),
+      ),
     );
   }
   if (report.nextActions.length > 0) {

@@ -91,7 +91,12 @@ export function stepNode(step: StepSnapshot, selected: boolean, select: (stepId:
 }
 
 export function phaseHeadNode(phase: PhaseHead): HTMLElement {
-  const head = el('div', { cls: 'phase-head', attrs: { id: `phase-head-${phase.phaseId}` } }, stateIcon(phase.state === 'stopped' ? 'blocked' : phase.state), el('h3', { text: phase.title }));
+  const head = el(
+    'div',
+    { cls: 'phase-head', attrs: { id: `phase-head-${phase.phaseId}` } },
+    stateIcon(phase.state === 'stopped' ? 'blocked' : phase.state),
+    el('h3', { text: phase.title }),
+  );
   if (phase.confidence !== undefined) head.append(el('span', { cls: 'chip', text: phase.confidence.toFixed(2) }));
   for (const warning of phase.warnings) head.append(el('p', { cls: 'phase-warning', text: warning }));
   return head;
@@ -110,7 +115,12 @@ function phaseNode(phase: PhaseSnapshot, selected: string | null, select: (stepI
 }
 
 export function renderGraph(run: RunSnapshot, selected: string | null, select: (stepId: string) => void): HTMLElement {
-  return section('graph', 'Phases and steps', el('ol', { cls: 'phases' }, ...run.phases.map((p) => phaseNode(p, selected, select))), el('div', { attrs: { id: 'gantt' } }, renderGantt(run, select)));
+  return section(
+    'graph',
+    'Phases and steps',
+    el('ol', { cls: 'phases' }, ...run.phases.map((p) => phaseNode(p, selected, select))),
+    el('div', { attrs: { id: 'gantt' } }, renderGantt(run, select)),
+  );
 }
 
 /** Replaces one step's node (or adds it to its phase); false when its phase is not drawn yet. */
@@ -187,6 +197,9 @@ export function renderGantt(run: RunSnapshot, select: (stepId: string) => void):
     );
   });
   const axisY = spans.length * ROW + 14;
-  root.append(svg('text', { x: LABEL, y: axisY, class: 'gantt-label' }, '0'), svg('text', { x: WIDTH - 8, y: axisY, 'text-anchor': 'end', class: 'gantt-label' }, duration(t1 - t0)));
+  root.append(
+    svg('text', { x: LABEL, y: axisY, class: 'gantt-label' }, '0'),
+    svg('text', { x: WIDTH - 8, y: axisY, 'text-anchor': 'end', class: 'gantt-label' }, duration(t1 - t0)),
+  );
   return root;
 }

@@ -224,7 +224,9 @@ export function renderPending(pending: readonly PendingApprovalView[], run: (com
       el(
         'ul',
         { cls: 'checklist' },
-        ...v.checklist.map((c) => el('li', {}, icon(c.ok === true ? 'pass' : c.ok === false ? 'error' : 'question'), document.createTextNode(` ${c.item}${c.note ? ` (${c.note})` : ''}`))),
+        ...v.checklist.map((c) =>
+          el('li', {}, icon(c.ok === true ? 'pass' : c.ok === false ? 'error' : 'question'), document.createTextNode(` ${c.item}${c.note ? ` (${c.note})` : ''}`)),
+        ),
       ),
     );
   }

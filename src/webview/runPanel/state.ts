@@ -29,7 +29,9 @@ export function applyMessage(state: PanelState | null, message: PanelMessage): P
       let phases = state.run.phases;
       if (message.phase) {
         const head = message.phase;
-        phases = phases.some((p) => p.phaseId === head.phaseId) ? phases.map((p) => (p.phaseId === head.phaseId ? { ...head, steps: p.steps } : p)) : [...phases, { ...head, steps: [] }];
+        phases = phases.some((p) => p.phaseId === head.phaseId)
+          ? phases.map((p) => (p.phaseId === head.phaseId ? { ...head, steps: p.steps } : p))
+          : [...phases, { ...head, steps: [] }];
       }
       if (message.step) phases = withStep(phases, message.step);
       return {
@@ -159,6 +161,8 @@ export function eventMatches(event: RunEvent, filter: EventFilter): boolean {
     case 'retried':
       return event.type === 'retry_scheduled' || (event.type === 'step_finished' && event.result.attempts > 1);
     case 'cache':
-      return event.type === 'cache_hit' || event.type === 'fallback_used' || (event.type === 'step_finished' && (event.result.source === 'cache' || event.result.source === 'fallback'));
+      return (
+        event.type === 'cache_hit' || event.type === 'fallback_used' || (event.type === 'step_finished' && (event.result.source === 'cache' || event.result.source === 'fallback'))
+      );
   }
 }

@@ -60,7 +60,15 @@ describe('honest outcomes under faults', () => {
     assert.equal(written.length, 1, 'the server applied the write before it died');
 
     // The summary a person reads says the same, with the resume command.
-    const again = await runCli(['run', 'generate', ...week, '--state-dir', join(dir, 'state2'), ...APPROVE, ...proxyCommand(dir, { dieAfter: ['generate_schedule_tool'], serverArgs: ['--db', db] }, 'again')]);
+    const again = await runCli([
+      'run',
+      'generate',
+      ...week,
+      '--state-dir',
+      join(dir, 'state2'),
+      ...APPROVE,
+      ...proxyCommand(dir, { dieAfter: ['generate_schedule_tool'], serverArgs: ['--db', db] }, 'again'),
+    ]);
     assert.equal(again.code, 4);
     assert.match(again.stdout, /Outcome of generate_schedule unknown: check with get_schedule_status/);
     assert.match(again.stdout, /Then: +If the check shows it was not applied: sched-orch run --resume \S+ --retry-uncertain-write generate/);
@@ -100,7 +108,25 @@ describe('safe file handling', () => {
     const { db, status } = await sampleDb(dir);
     const before = drafts(await status());
     const state = join(dir, 'state');
-    const run = await runCli(['run', 'generate', '--from', blockStart, '--to', addDays(blockStart, 6), '--today', blockStart, '--algorithm', 'greedy', ...APPROVE, '--db', db, '--state-dir', state, '--report-file', join(dir, 'no', 'such', 'dir', 'r.md')]);
+    const run = await runCli([
+      'run',
+      'generate',
+      '--from',
+      blockStart,
+      '--to',
+      addDays(blockStart, 6),
+      '--today',
+      blockStart,
+      '--algorithm',
+      'greedy',
+      ...APPROVE,
+      '--db',
+      db,
+      '--state-dir',
+      state,
+      '--report-file',
+      join(dir, 'no', 'such', 'dir', 'r.md'),
+    ]);
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /--report-file .*does not exist/);
     assert.deepEqual(drafts(await status()), before, 'no draft was generated');
@@ -154,7 +180,9 @@ describe('safe file handling', () => {
   it('the server imports --program only after every option is valid', () => {
     const dir = scratch('program-late');
     const program = join(dir, 'program.json');
-    const gen = spawnSync(process.execPath, [SERVER_JS, 'generate-program', '--residents-per-pgy', '2', '--faculty', '3', '--weeks', '4', '--seed', '3', '--out', program], { encoding: 'utf8' });
+    const gen = spawnSync(process.execPath, [SERVER_JS, 'generate-program', '--residents-per-pgy', '2', '--faculty', '3', '--weeks', '4', '--seed', '3', '--out', program], {
+      encoding: 'utf8',
+    });
     assert.equal(gen.status, 0, gen.stderr);
     const db = join(dir, 'p.db');
     const bad = spawnSync(process.execPath, [SERVER_JS, '--db', db, '--program', program, '--http', '--port', '99999'], { encoding: 'utf8' });
@@ -176,7 +204,11 @@ describe('approvals for direct calls of writing tools', () => {
     assert.equal(refused.code, 3, refused.stderr);
     assert.match(refused.stderr, /generate_schedule_tool writes and was not approved/);
     assert.equal(drafts(await status()).length, 0, 'nothing was written');
-    const log = () => readFileSync(join(state, 'approvals.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const log = () =>
+      readFileSync(join(state, 'approvals.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual([log()[0]?.['tool'], log()[0]?.['approved']], ['generate_schedule_tool', false]);
 
     const approved = await runCli(['call', 'generate_schedule', '--args', args, '--db', db, '--state-dir', state, ...APPROVE]);

@@ -74,10 +74,7 @@ describe('server killed mid-write', { timeout: 120_000 }, () => {
       outcomes.push(`+${delayMs}ms:${journalSeen ? '' : 'no journal,'}${hot ? 'hot journal,' : ''}${outcome}`);
     }
     t.diagnostic(outcomes.join(' '));
-    assert.ok(
-      outcomes.filter((o) => o.includes('hot journal,before')).length >= 2,
-      `at least two kills must interrupt the write itself: ${outcomes.join(' ')}`,
-    );
+    assert.ok(outcomes.filter((o) => o.includes('hot journal,before')).length >= 2, `at least two kills must interrupt the write itself: ${outcomes.join(' ')}`);
   });
 
   it('a long-lived server recovers the lock and journal of a killed writer at its next read', async () => {

@@ -47,7 +47,14 @@ async function orchestrator(url: string) {
     policies: new PolicyTable({ validate_schedule: { retry: { maxRetries: 3, initialDelayMs: 20, jitter: 0 } } }),
   });
   const validate = (): Promise<CallResult> =>
-    runtime.call({ capability: 'validate_schedule', args: RANGE, writes: false, policy: runtime.policies.get('validate_schedule'), cacheMode: 'off', signal: new AbortController().signal });
+    runtime.call({
+      capability: 'validate_schedule',
+      args: RANGE,
+      writes: false,
+      policy: runtime.policies.get('validate_schedule'),
+      cacheMode: 'off',
+      signal: new AbortController().signal,
+    });
   return { connection, runtime, logger, validate };
 }
 

@@ -32,7 +32,10 @@ function database(folder: string): void {
 /** One run in `folder` with `--db x.db`: reads the status, then validates; says where the validation came from. */
 async function runIn(folder: string): Promise<{ source: string; databaseId: unknown }> {
   ensureBuilt();
-  const connection = new McpConnection({ server: parseServerConfig({ kind: 'stdio', command: process.execPath, args: [SERVER_JS, '--db', 'x.db'], cwd: folder }), connectTimeoutMs: 20_000 });
+  const connection = new McpConnection({
+    server: parseServerConfig({ kind: 'stdio', command: process.execPath, args: [SERVER_JS, '--db', 'x.db'], cwd: folder }),
+    connectTimeoutMs: 20_000,
+  });
   try {
     await connection.connect();
     const runtime = await PolicyRuntime.create({ invoker: new McpToolInvoker({ connection }), stateStore: new JsonFileStateStore(state) });

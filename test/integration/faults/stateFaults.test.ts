@@ -20,7 +20,7 @@ describe('state across runs (real processes)', { timeout: 60_000 }, () => {
   const stateDir = join(dir, 'state');
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('an earlier run\'s result is not fresh, but stands in for a failing tool labelled with its age', async () => {
+  it("an earlier run's result is not fresh, but stands in for a failing tool labelled with its age", async () => {
     const first = await startFaultPeer(overrides, { dir, stateDir });
     first.setFlaky('ok');
     const live = await first.call('flaky', {}, { cacheMode: 'use' });
@@ -36,7 +36,7 @@ describe('state across runs (real processes)', { timeout: 60_000 }, () => {
       const failed = await second.call('flaky', {}, { cacheMode: 'use' });
       assert.ok(!failed.ok && failed.error.kind === 'tool_error', 'another run asked the server again');
       const fallback = second.runtime.cachedWithin('flaky', {}, HOUR);
-      assert.ok(fallback, 'the earlier run\'s result is there for the fallback');
+      assert.ok(fallback, "the earlier run's result is there for the fallback");
       assert.ok(fallback.ageMs >= Date.now() - storedAt - 1000 && fallback.ageMs <= Date.now() - storedAt + 5000, `labelled with its age (${fallback.ageMs} ms)`);
       second.setFlaky('ok');
       const again = await second.call('flaky', {}, { cacheMode: 'use' });
@@ -48,7 +48,11 @@ describe('state across runs (real processes)', { timeout: 60_000 }, () => {
 
   it('corrupted and forged state files are dropped with a warning; the next save is valid', async () => {
     writeFileSync(join(stateDir, 'breakers.json'), '{"half a file');
-    const forged = { entries: [['flaky:0123', { serverIdentity: 'x', capability: 'flaky', tool: 'flaky', dataVersion: null, dataIdentity: null, runId: 'r', data: null, storedAt: 0, expiresAt: 9e15 }]] };
+    const forged = {
+      entries: [
+        ['flaky:0123', { serverIdentity: 'x', capability: 'flaky', tool: 'flaky', dataVersion: null, dataIdentity: null, runId: 'r', data: null, storedAt: 0, expiresAt: 9e15 }],
+      ],
+    };
     writeFileSync(join(stateDir, 'result-cache.json'), JSON.stringify(forged));
     const third = await startFaultPeer(overrides, { dir, stateDir });
     try {

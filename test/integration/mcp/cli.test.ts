@@ -68,11 +68,18 @@ describe('sched-orch CLI: tools and call', { concurrency: 4 }, () => {
   it('tools --json against an HTTP server with an API key from the environment', async () => {
     const run = await runCli(['tools', '--server-url', http.url, '--api-key-env', 'SCHED_KEY', '--json'], { env: { SCHED_KEY: KEY } });
     assert.equal(run.code, 0, run.stderr);
-    const out = JSON.parse(run.stdout) as { server: { name: string; transport: string }; tools: { name: string; readOnly: boolean }[]; capabilities: { capability: string; status: string; tool?: string }[] };
+    const out = JSON.parse(run.stdout) as {
+      server: { name: string; transport: string };
+      tools: { name: string; readOnly: boolean }[];
+      capabilities: { capability: string; status: string; tool?: string }[];
+    };
     assert.equal(out.server.name, 'sched-test-server');
     assert.equal(out.server.transport, 'streamable-http');
     assert.ok(out.tools.some((t) => t.name === 'validate_schedule_tool' && t.readOnly));
-    assert.deepEqual(out.capabilities.find((c) => c.capability === 'validate_schedule'), { status: 'available', capability: 'validate_schedule', tool: 'validate_schedule_tool', writes: false });
+    assert.deepEqual(
+      out.capabilities.find((c) => c.capability === 'validate_schedule'),
+      { status: 'available', capability: 'validate_schedule', tool: 'validate_schedule_tool', writes: false },
+    );
     assert.equal(out.capabilities.length, CAPABILITIES.length);
   });
 
@@ -91,9 +98,12 @@ describe('sched-orch CLI: tools and call', { concurrency: 4 }, () => {
     const echo = await runCli(['call', 'echo', '--args', '{"message":"hi"}', ...everything]);
     assert.equal(echo.code, 0, echo.stderr);
     assert.deepEqual(JSON.parse(echo.stdout), { text: 'Echo: hi' });
-    const validate = await runCli(['call', 'validate_schedule', '--args', '{"start_date":"2026-01-05","end_date":"2026-02-01"}', '--server-url', http.url, '--api-key-env', 'K', '--json'], {
-      env: { K: KEY },
-    });
+    const validate = await runCli(
+      ['call', 'validate_schedule', '--args', '{"start_date":"2026-01-05","end_date":"2026-02-01"}', '--server-url', http.url, '--api-key-env', 'K', '--json'],
+      {
+        env: { K: KEY },
+      },
+    );
     assert.equal(validate.code, 0, validate.stderr);
     const out = JSON.parse(validate.stdout) as { tool: string; data: { is_valid: boolean } };
     assert.equal(out.tool, 'validate_schedule_tool');
@@ -108,7 +118,9 @@ describe('sched-orch CLI: tools and call', { concurrency: 4 }, () => {
   });
 
   it('call: a failed call exits 4 with one line on stderr, and a stack trace only with --verbose', async () => {
-    const plain = await runCli(['call', 'check_utilization_threshold', '--args', '{"available_faculty":0,"required_blocks":4}', '--server-url', http.url, '--api-key-env', 'K'], { env: { K: KEY } });
+    const plain = await runCli(['call', 'check_utilization_threshold', '--args', '{"available_faculty":0,"required_blocks":4}', '--server-url', http.url, '--api-key-env', 'K'], {
+      env: { K: KEY },
+    });
     assert.equal(plain.code, 4);
     assert.equal(plain.stderr, 'sched-orch: tool_error: check_utilization_threshold_tool reported an error: INVALID_INPUT: available_faculty must be positive\n');
     const verbose = await runCli(['call', 'no_such_capability', '--verbose', ...everything]);
@@ -163,7 +175,10 @@ describe('sched-orch CLI: tools and call', { concurrency: 4 }, () => {
       },
     });
     assert.equal(run.code, 130, run.stderr);
-    assert.match(run.stderr, /\[trace\] -> stdio \{"message":\{"jsonrpc":"2.0","method":"notifications\/cancelled","params":\{"requestId":2,"reason":"Error: interrupted \(Ctrl-C\)"\}\}\}/);
+    assert.match(
+      run.stderr,
+      /\[trace\] -> stdio \{"message":\{"jsonrpc":"2.0","method":"notifications\/cancelled","params":\{"requestId":2,"reason":"Error: interrupted \(Ctrl-C\)"\}\}\}/,
+    );
     assert.match(run.stderr, /sched-orch: cancelled: calling trigger-long-running-operation was cancelled\n$/);
   });
 });

@@ -39,7 +39,7 @@ function texts(result: CallToolResult): string {
 }
 
 describe('elicitation', () => {
-  it('the CLI prompt answers server-everything\'s form: strings, booleans, numbers, enums with titles, multi-select', async () => {
+  it("the CLI prompt answers server-everything's form: strings, booleans, numbers, enums with titles, multi-select", async () => {
     // accept, name, check, firstLine (default), email, homepage, birthdate, integer, number (default),
     // untitled enum #3, untitled multi 1,2, titled enum #3, titled multi #2, legacy titled enum #2
     const io = terminal(['y', 'Ada Lovelace', 'y', '', '', '', '', '7', '', '3', '1,2', '3', '2', '2']);
@@ -49,7 +49,10 @@ describe('elicitation', () => {
     const connection = new McpConnection({ server: everythingServerConfig(), reconnect: false, elicitation: (s, p, sig) => broker.handle(s, p, sig) });
     try {
       await connection.connect();
-      assert.ok(connection.tools.some((t) => t.name === 'trigger-elicitation-request'), 'the server offers its elicitation tool to a client that declares elicitation');
+      assert.ok(
+        connection.tools.some((t) => t.name === 'trigger-elicitation-request'),
+        'the server offers its elicitation tool to a client that declares elicitation',
+      );
       const result = await connection.callTool('trigger-elicitation-request', {}, CALL);
       const text = texts(result);
       assert.match(text, /- Name: Ada Lovelace/);
@@ -70,10 +73,23 @@ describe('elicitation', () => {
   it('the CLI without a terminal declines (fail closed) and says so', async () => {
     requireBuild();
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'call', 'trigger-elicitation-request', '--approve', '--reason', 'elicitation test', '--server-command', `"${process.execPath}" "${everythingServerScript()}" stdio`], {
-        env: { PATH: process.env['PATH'] ?? '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          join(ROOT, 'dist', 'cli.js'),
+          'call',
+          'trigger-elicitation-request',
+          '--approve',
+          '--reason',
+          'elicitation test',
+          '--server-command',
+          `"${process.execPath}" "${everythingServerScript()}" stdio`,
+        ],
+        {
+          env: { PATH: process.env['PATH'] ?? '' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -94,7 +110,11 @@ describe('elicitation', () => {
             method: 'elicitation/create',
             params: {
               message: 'Connect the rota system',
-              requestedSchema: { type: 'object', properties: { api_token: { type: 'string', title: 'Token' }, site: { type: 'string', enum: ['north', 'south'] } }, required: ['api_token'] },
+              requestedSchema: {
+                type: 'object',
+                properties: { api_token: { type: 'string', title: 'Token' }, site: { type: 'string', enum: ['north', 'south'] } },
+                required: ['api_token'],
+              },
             },
           },
           ElicitResultSchema,

@@ -53,7 +53,10 @@ describe('conformance with server-everything over stdio', () => {
     assert.match(String(data['text']), /Long running operation completed/);
     // The server sends its last notification after the result, so at least four arrive first.
     assert.ok(progress.length >= 4, `got ${progress.length} progress events`);
-    assert.deepEqual(progress.slice(0, 4), [1, 2, 3, 4].map((n) => ({ progress: n, total: 5 })));
+    assert.deepEqual(
+      progress.slice(0, 4),
+      [1, 2, 3, 4].map((n) => ({ progress: n, total: 5 })),
+    );
   });
 
   it('cancels a call: notifications/cancelled goes out, the call rejects at once, the connection stays usable', async () => {

@@ -34,7 +34,10 @@ describe('Streamable HTTP and SSE', () => {
       ...(apiKey ? { apiKey } : {}),
       clock: new ManualClock(),
     });
-    cleanup.push(() => http.close(), () => connection.close());
+    cleanup.push(
+      () => http.close(),
+      () => connection.close(),
+    );
     return { http, connection, logger, invoker: new McpToolInvoker({ connection }) };
   }
 
@@ -56,7 +59,10 @@ describe('Streamable HTTP and SSE', () => {
     assert.deepEqual(progress, [1, 2]);
     assert.ok(http.requests.length >= 3);
     assert.ok(http.requests.every((r) => r.authorization === `Bearer ${KEY}`));
-    assert.ok(logger.lines.some((l) => l.level === 'trace'), 'JSON-RPC traffic was logged');
+    assert.ok(
+      logger.lines.some((l) => l.level === 'trace'),
+      'JSON-RPC traffic was logged',
+    );
     assert.ok(!logger.text().includes(KEY), 'the key is in no log line');
   });
 
@@ -87,7 +93,10 @@ describe('Streamable HTTP and SSE', () => {
 
   it('without a key, a 401 says that the server needs one', async () => {
     const { connection } = await setup({ mode: 'stateless', apiKey: KEY });
-    await assert.rejects(connection.connect(), (error: unknown) => error instanceof OrchestratorError && error.kind === 'auth' && /needs an API key and none is configured/.test(error.message));
+    await assert.rejects(
+      connection.connect(),
+      (error: unknown) => error instanceof OrchestratorError && error.kind === 'auth' && /needs an API key and none is configured/.test(error.message),
+    );
   });
 
   it('falls back to SSE when the server refuses Streamable HTTP', async () => {

@@ -21,12 +21,18 @@ function documentedMatrix(): Map<string, Row> {
   const text = readFileSync(join(ROOT, 'docs', 'mcp-protocol.md'), 'utf8');
   const section = text.split('## Compatibility matrix')[1]!.split('\n## ')[0]!;
   const lines = section.split('\n').filter((l) => l.startsWith('|'));
-  const cells = (l: string) => l.split('|').slice(1, -1).map((c) => c.trim());
+  const cells = (l: string) =>
+    l
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
   const header = cells(lines[0]!);
-  return new Map(lines.slice(2).map((l) => {
-    const values = cells(l);
-    return [values[0]!, Object.fromEntries(header.map((h, i) => [h, values[i]!]))];
-  }));
+  return new Map(
+    lines.slice(2).map((l) => {
+      const values = cells(l);
+      return [values[0]!, Object.fromEntries(header.map((h, i) => [h, values[i]!]))];
+    }),
+  );
 }
 
 async function observe(server: ServerConfig): Promise<Row> {

@@ -45,7 +45,14 @@ describe('property: a draft the generator reports as compliant is not flagged by
         try {
           const generated = (await server.client.callTool({
             name: 'generate_schedule_tool',
-            arguments: { actor: 'property', expected_data_version: server.store.dataVersion(), algorithm: 'greedy', start_date: range.start, end_date: range.end, time_limit_seconds: 10 },
+            arguments: {
+              actor: 'property',
+              expected_data_version: server.store.dataVersion(),
+              algorithm: 'greedy',
+              start_date: range.start,
+              end_date: range.end,
+              time_limit_seconds: 10,
+            },
           })) as CallToolResult;
           // A program the generator cannot staff is reported with its reasons; nothing to compare.
           if (generated.isError) return;

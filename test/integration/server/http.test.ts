@@ -99,7 +99,10 @@ describe('dist/server.js --http', () => {
   });
 
   it('serves with a key from the environment and logs to stderr', async () => {
-    const child = spawn(process.execPath, [SERVER_JS, '--http', '--port', '0', '--api-key-env', 'SCHED_TEST_KEY'], { env: { PATH: process.env.PATH ?? '', SCHED_TEST_KEY: KEY }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SERVER_JS, '--http', '--port', '0', '--api-key-env', 'SCHED_TEST_KEY'], {
+      env: { PATH: process.env.PATH ?? '', SCHED_TEST_KEY: KEY },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let stdout = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -34,7 +34,16 @@ describe('MCP Inspector CLI against dist/server.js', () => {
   });
 
   it('calls validate_schedule_tool with --tool-arg', async () => {
-    const result = (await inspector('--method', 'tools/call', '--tool-name', 'validate_schedule_tool', '--tool-arg', 'start_date=2027-01-04', '--tool-arg', 'end_date=2027-01-31')) as {
+    const result = (await inspector(
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'validate_schedule_tool',
+      '--tool-arg',
+      'start_date=2027-01-04',
+      '--tool-arg',
+      'end_date=2027-01-31',
+    )) as {
       isError?: boolean;
       structuredContent: { is_valid: boolean; schedule_id: string; critical_issues: number };
     };

@@ -57,7 +57,10 @@ describe('long tools as MCP tasks', () => {
     assert.ok(client.getServerCapabilities()?.tasks?.requests?.tools?.call, 'tasks.requests.tools.call');
     assert.ok(client.getServerCapabilities()?.tasks?.cancel, 'tasks.cancel');
     const { tools } = await client.listTools();
-    const optional = tools.filter((t) => t.execution?.taskSupport === 'optional').map((t) => t.name).sort();
+    const optional = tools
+      .filter((t) => t.execution?.taskSupport === 'optional')
+      .map((t) => t.name)
+      .sort();
     assert.deepEqual(optional, ['generate_schedule_tool', 'run_contingency_analysis_resilience_tool']);
   });
 
@@ -90,7 +93,7 @@ describe('long tools as MCP tasks', () => {
     await new Promise((r) => setTimeout(r, 500));
     assert.equal((await client.experimental.tasks.getTask(task.taskId)).status, 'cancelled');
     assert.equal(drafts(store), before);
-    assert.equal(store.query("SELECT name FROM locks WHERE expires_at > ?", [new Date(clock.now()).toISOString()]).length, 0, 'lock released');
+    assert.equal(store.query('SELECT name FROM locks WHERE expires_at > ?', [new Date(clock.now()).toISOString()]).length, 0, 'lock released');
     const result = await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
     assert.equal(result.isError, true);
   });
@@ -170,10 +173,17 @@ describe('resource links to stored things', () => {
     assert.ok(link && link.type === 'resource_link', 'a resource_link');
     assert.equal(link.uri, `schedule://schedules/${draftId}`);
     const listed = await client.listResources();
-    assert.ok(listed.resources.some((r) => r.uri === link.uri), 'resources/list names the draft');
-    assert.ok(listed.resources.some((r) => r.uri === `schedule://schedules/${SCHEDULE}`), 'and the published schedule');
+    assert.ok(
+      listed.resources.some((r) => r.uri === link.uri),
+      'resources/list names the draft',
+    );
+    assert.ok(
+      listed.resources.some((r) => r.uri === `schedule://schedules/${SCHEDULE}`),
+      'and the published schedule',
+    );
     const templates = (await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate);
-    for (const t of ['schedule://schedules/{schedule_id}', 'schedule://swaps/{swap_id}', 'schedule://people/{person_id}/schedule', 'schedule://status/{date_range}']) assert.ok(templates.includes(t), t);
+    for (const t of ['schedule://schedules/{schedule_id}', 'schedule://swaps/{swap_id}', 'schedule://people/{person_id}/schedule', 'schedule://status/{date_range}'])
+      assert.ok(templates.includes(t), t);
     const read = await client.readResource({ uri: link.uri });
     const body = JSON.parse((read.contents[0] as { text: string }).text) as { schedule: { id: string; status: string }; assignments: unknown[] };
     assert.equal(body.schedule.id, draftId);

@@ -63,9 +63,12 @@ describe('bundled server over MCP (in-process)', () => {
   });
 
   it('validate_schedule_tool reports the sample findings with the real field names', async () => {
-    const out = structured<{ is_valid: boolean; critical_issues: number; issues: { rule_type: string; severity: string; suggested_fix: string | null; date_range: string[] }[]; date_range: string[] }>(
-      await server.client.callTool({ name: 'validate_schedule_tool', arguments: calls.validate_schedule_tool }),
-    );
+    const out = structured<{
+      is_valid: boolean;
+      critical_issues: number;
+      issues: { rule_type: string; severity: string; suggested_fix: string | null; date_range: string[] }[];
+      date_range: string[];
+    }>(await server.client.callTool({ name: 'validate_schedule_tool', arguments: calls.validate_schedule_tool }));
     assert.equal(out.is_valid, false);
     assert.deepEqual(out.date_range, ['2027-01-04', '2027-01-31']);
     const f = out.issues.find((i) => i.rule_type === 'VI.F.1')!;
@@ -75,14 +78,23 @@ describe('bundled server over MCP (in-process)', () => {
     const hoursOnly = structured<{ issues: { rule_type: string }[] }>(
       await server.client.callTool({
         name: 'validate_schedule_tool',
-        arguments: { ...calls.validate_schedule_tool, check_supervision: false, check_rest_periods: false, check_consecutive_duty: false, check_coverage: false, check_conflicts: false },
+        arguments: {
+          ...calls.validate_schedule_tool,
+          check_supervision: false,
+          check_rest_periods: false,
+          check_consecutive_duty: false,
+          check_coverage: false,
+          check_conflicts: false,
+        },
       }),
     );
     assert.deepEqual([...new Set(hoursOnly.issues.map((i) => i.rule_type))], ['VI.F.1']);
   });
 
   it('quick validation checks only the 80-hour rule and coverage', async () => {
-    const out = structured<{ mode: string; issues: { rule_key: string }[] }>(await server.client.callTool({ name: 'quick_validate_schedule_tool', arguments: calls.quick_validate_schedule_tool }));
+    const out = structured<{ mode: string; issues: { rule_key: string }[] }>(
+      await server.client.callTool({ name: 'quick_validate_schedule_tool', arguments: calls.quick_validate_schedule_tool }),
+    );
     assert.equal(out.mode, 'quick');
     assert.deepEqual([...new Set(out.issues.map((i) => i.rule_key))].sort(), ['coverage_minimum', 'weekly_hours']);
   });
@@ -91,7 +103,14 @@ describe('bundled server over MCP (in-process)', () => {
     const all = structured<{ total_conflicts: number; conflicts_by_type: Record<string, number>; conflicts: { conflict_type: string }[] }>(
       await server.client.callTool({ name: 'detect_conflicts_tool', arguments: calls.detect_conflicts_tool }),
     );
-    assert.deepEqual(Object.keys(all.conflicts_by_type).sort(), ['credential_mismatch', 'double_booking', 'leave_overlap', 'rest_period_violation', 'supervision_gap', 'work_hour_violation']);
+    assert.deepEqual(Object.keys(all.conflicts_by_type).sort(), [
+      'credential_mismatch',
+      'double_booking',
+      'leave_overlap',
+      'rest_period_violation',
+      'supervision_gap',
+      'work_hour_violation',
+    ]);
     assert.ok(all.conflicts_by_type.work_hour_violation! >= 1 && all.conflicts_by_type.rest_period_violation! >= 1);
     const only = structured<{ conflicts: { conflict_type: string }[] }>(
       await server.client.callTool({ name: 'detect_conflicts_tool', arguments: { ...calls.detect_conflicts_tool, conflict_types: ['credential_mismatch'] } }),
@@ -109,7 +128,9 @@ describe('bundled server over MCP (in-process)', () => {
       await server.client.callTool({ name: 'check_utilization_threshold_tool', arguments: { available_faculty: 10, required_blocks: 19 } }),
     );
     assert.deepEqual([fromArgs.level, fromArgs.utilization_rate, fromArgs.schedule_id], ['black', 0.95, null]);
-    const defense = structured<{ recommended_level: string; escalation_needed: boolean }>(await server.client.callTool({ name: 'get_defense_level_tool', arguments: { coverage_rate: 0.75 } }));
+    const defense = structured<{ recommended_level: string; escalation_needed: boolean }>(
+      await server.client.callTool({ name: 'get_defense_level_tool', arguments: { coverage_rate: 0.75 } }),
+    );
     assert.deepEqual([defense.recommended_level, defense.escalation_needed], ['containment', true]);
   });
 
@@ -147,7 +168,9 @@ describe('bundled server over MCP (in-process)', () => {
 
   it('reports the new data version after a write', async () => {
     server.store.write('test', 'touch', undefined, (tx) => tx.updateSchedule('block-2027-01-04', { lockedThrough: '2027-01-06' }));
-    const status = structured<{ data_version: number; locked_through: string; last_change: { actor: string } }>(await server.client.callTool({ name: 'get_schedule_status_tool', arguments: {} }));
+    const status = structured<{ data_version: number; locked_through: string; last_change: { actor: string } }>(
+      await server.client.callTool({ name: 'get_schedule_status_tool', arguments: {} }),
+    );
     assert.deepEqual([status.data_version, status.locked_through, status.last_change.actor], [2, '2027-01-06', 'test']);
   });
 
@@ -184,7 +207,10 @@ describe('long tools: progress and cancellation', () => {
       onprogress: (p) => seen.push(p.progress),
     });
     assert.ok(seen.length >= 1, 'no progress received');
-    assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+    );
   });
 
   it('stops when the client cancels, and keeps serving', async () => {

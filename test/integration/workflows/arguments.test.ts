@@ -47,7 +47,10 @@ describe('arguments planned from the server’s declared schemas', () => {
     const util = stepOf(first.run, 'utilization')!;
     assert.equal(util.skipCause, 'needs_input');
     assert.deepEqual(util.missingFlags, ['--required-blocks <n>']);
-    assert.ok(first.run.report.nextSteps.some((s) => s.includes('--required-blocks <n>')), first.run.report.nextSteps.join('\n'));
+    assert.ok(
+      first.run.report.nextSteps.some((s) => s.includes('--required-blocks <n>')),
+      first.run.report.nextSteps.join('\n'),
+    );
     const defense = stepOf(first.run, 'defense')!;
     assert.equal(defense.status, 'succeeded');
     assert.match(defense.arguments.join(), /^coverage_rate 0\.\d+ from get_schedule_status$/);
@@ -59,7 +62,10 @@ describe('arguments planned from the server’s declared schemas', () => {
     assert.equal(typeof call?.args['available_faculty'], 'number');
     const util2 = stepOf(second.run, 'utilization')!;
     assert.equal(util2.status, 'succeeded');
-    assert.deepEqual(util2.arguments.map((a) => a.replace(/\d+/, 'N')), ['available_faculty N from get_schedule_status', 'required_blocks N given (--required-blocks)']);
+    assert.deepEqual(
+      util2.arguments.map((a) => a.replace(/\d+/, 'N')),
+      ['available_faculty N from get_schedule_status', 'required_blocks N given (--required-blocks)'],
+    );
     assert.ok(second.run.report.header.decision.length > 0);
   });
 
@@ -78,7 +84,11 @@ describe('arguments planned from the server’s declared schemas', () => {
 
   it('the bundled server’s own schemas accept every call of the read-only workflows as sent', async () => {
     const dir = scratch('args-bundled');
-    for (const [workflow, mode] of [['compliance', 'audit'], ['resilience', 'deep'], ['generate', 'standard']] as const) {
+    for (const [workflow, mode] of [
+      ['compliance', 'audit'],
+      ['resilience', 'deep'],
+      ['generate', 'standard'],
+    ] as const) {
       const log = join(dir, `${workflow}.log`);
       const { json } = await runJson(['run', workflow, '--mode', mode, '--state-dir', join(dir, 'state'), ...proxyCommand(dir, { log }, workflow), ...TODAY]);
       const run = json as unknown as RunJson;

@@ -48,7 +48,10 @@ describe('degraded servers', () => {
     const state = join(dir, 'state');
     const policy = join(dir, 'policy.json');
     // Short limits keep the test fast; a 1 ms freshness makes the second run call the tool and fall back to the cache.
-    writeFileSync(policy, JSON.stringify({ validate_schedule: { timeoutMs: 1500, stepTimeoutMs: 5000, retry: { maxRetries: 1, initialDelayMs: 50 }, cache: { ttlMs: 1, maxAgeMs: 6 * 3_600_000 } } }));
+    writeFileSync(
+      policy,
+      JSON.stringify({ validate_schedule: { timeoutMs: 1500, stepTimeoutMs: 5000, retry: { maxRetries: 1, initialDelayMs: 50 }, cache: { ttlMs: 1, maxAgeMs: 6 * 3_600_000 } } }),
+    );
     const server = proxyCommand(dir, {});
     const args = ['run', 'compliance', '--mode', 'quick', '--state-dir', state, '--policy', policy, ...server, ...TODAY];
     await run(args);
@@ -75,7 +78,16 @@ describe('degraded servers', () => {
 
   it('(c) placeholder results count as no evidence: confidence 0 for the step, left out of the gate, and the decision rests on the real validation', async () => {
     const dir = scratch('degraded-c');
-    const { code, run: r } = await run(['run', 'compliance', '--mode', 'quick', '--state-dir', join(dir, 'state'), ...proxyCommand(dir, { placeholder: ['validate_schedule_by_id_tool'] }), ...TODAY]);
+    const { code, run: r } = await run([
+      'run',
+      'compliance',
+      '--mode',
+      'quick',
+      '--state-dir',
+      join(dir, 'state'),
+      ...proxyCommand(dir, { placeholder: ['validate_schedule_by_id_tool'] }),
+      ...TODAY,
+    ]);
     assert.equal(step(r, 'validate_by_id')!.confidence, 0);
     assert.ok(r.report.degraded.some((d) => d.kind === 'placeholder' && /metadata\.source = "placeholder"/.test(d.detail)));
     assert.equal(code, 3);
@@ -90,7 +102,14 @@ describe('degraded servers', () => {
     // Only transient failures (time-outs, connection errors) count against a breaker; one opens it here.
     writeFileSync(
       policy,
-      JSON.stringify({ run_contingency_analysis_deep: { timeoutMs: 1500, stepTimeoutMs: 5000, retry: { maxRetries: 1, initialDelayMs: 50 }, breaker: { failureThreshold: 1, halfOpenAfterMs: 600_000 } } }),
+      JSON.stringify({
+        run_contingency_analysis_deep: {
+          timeoutMs: 1500,
+          stepTimeoutMs: 5000,
+          retry: { maxRetries: 1, initialDelayMs: 50 },
+          breaker: { failureThreshold: 1, halfOpenAfterMs: 600_000 },
+        },
+      }),
     );
     const server = proxyCommand(dir, {});
     const args = ['run', 'resilience', '--mode', 'deep', '--state-dir', state, '--policy', policy, ...server, ...TODAY];
@@ -107,7 +126,9 @@ describe('degraded servers', () => {
     assert.equal(contingency.source, 'cache');
     assert.ok(open.run.report.degraded.some((d) => d.step === 'contingency' && d.kind === 'breaker'));
     assert.ok(contingency.confidence < 0.75);
-    const calls = readFileSync(join(dir, 'calls.log'), 'utf8').split('\n').filter((l) => l === 'call run_contingency_analysis_resilience_tool');
+    const calls = readFileSync(join(dir, 'calls.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l === 'call run_contingency_analysis_resilience_tool');
     assert.equal(calls.length, 1, 'one timed-out call opened the breaker (the retry and the third run failed fast)');
   });
 
@@ -117,7 +138,16 @@ describe('degraded servers', () => {
     writeFileSync(logFile, '');
     const policy = join(dir, 'policy.json');
     writeFileSync(policy, JSON.stringify({ validate_schedule: { timeoutMs: 60_000, stepTimeoutMs: 120_000 } }));
-    const cli = spawnCli(['run', 'compliance', '--state-dir', join(dir, 'state'), '--policy', policy, ...proxyCommand(dir, { hang: ['validate_schedule_tool'], log: logFile }), ...TODAY]);
+    const cli = spawnCli([
+      'run',
+      'compliance',
+      '--state-dir',
+      join(dir, 'state'),
+      '--policy',
+      policy,
+      ...proxyCommand(dir, { hang: ['validate_schedule_tool'], log: logFile }),
+      ...TODAY,
+    ]);
     await cli.waitForStderr(/Phase 1 · ACGME rules/);
     for (let i = 0; i < 100 && !readFileSync(logFile, 'utf8').includes('call validate_schedule_tool'); i++) await new Promise((r) => setTimeout(r, 50));
     cli.child.kill('SIGINT');

@@ -36,7 +36,8 @@ describe('sched-orch demo', () => {
   it('prints what a person wants to see first: per workflow the decision, confidence, phases, then a summary', async () => {
     const { code, stdout, stderr } = await runCli(['demo', '--state-dir', scratch('demo-text'), '--policy', noLatencyPenalty]);
     assert.equal(code, 0, stderr);
-    for (const title of ['Compliance check', 'Resilience assessment', 'Schedule generation', 'Swap execution']) assert.match(stdout, new RegExp(`${title} +(COMPLETED|NEEDS REVIEW|BLOCKED)`));
+    for (const title of ['Compliance check', 'Resilience assessment', 'Schedule generation', 'Swap execution'])
+      assert.match(stdout, new RegExp(`${title} +(COMPLETED|NEEDS REVIEW|BLOCKED)`));
     assert.match(stdout, /Decision: +Published draft-/);
     assert.match(stdout, /Confidence: \d\.\d\d level \d/);
     assert.match(stdout, /Summary \(/);

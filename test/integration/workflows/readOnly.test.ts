@@ -64,7 +64,21 @@ describe('run compliance (bundled server, sample program)', () => {
 
   it('a clean range completes (exit 0) and --schedule-id names the schedule validated by id', async () => {
     const state = scratch('compliance-clean');
-    const { code, json } = await runJson(['run', 'compliance', '--from', '2027-01-25', '--to', '2027-01-27', '--mode', 'quick', '--schedule-id', 'block-2027-01-04', '--state-dir', state, ...TODAY]);
+    const { code, json } = await runJson([
+      'run',
+      'compliance',
+      '--from',
+      '2027-01-25',
+      '--to',
+      '2027-01-27',
+      '--mode',
+      'quick',
+      '--schedule-id',
+      'block-2027-01-04',
+      '--state-dir',
+      state,
+      ...TODAY,
+    ]);
     const run = json as unknown as RunJson;
     assert.ok(code === 0 || code === 2 || code === 3);
     assert.equal(run.report.header.schedule.id, 'block-2027-01-04');

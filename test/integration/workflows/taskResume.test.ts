@@ -27,7 +27,9 @@ function runEvents(stateDir: string): { runId: string; events: RunEvent[] } | un
   if (!existsSync(dir)) return undefined;
   const file = readdirSync(dir).find((f) => f.endsWith('.jsonl'));
   if (!file) return undefined;
-  const lines = readFileSync(join(dir, file), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(join(dir, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const events: RunEvent[] = [];
   for (const line of lines) {
     try {
@@ -58,7 +60,25 @@ describe('a task-mode generation survives a killed CLI', () => {
     const stateDir = join(dir, 'state');
     const start = await withServer(['--db', db], async (call) => str(await call('get_schedule_status', {}), 'start_date')!);
 
-    const cli = spawnCli(['run', 'generate', '--db', db, '--state-dir', stateDir, '--from', start, '--to', addDays(start, 6), '--today', start, '--algorithm', 'optimal', '--time-limit-seconds', '20', ...APPROVE]);
+    const cli = spawnCli([
+      'run',
+      'generate',
+      '--db',
+      db,
+      '--state-dir',
+      stateDir,
+      '--from',
+      start,
+      '--to',
+      addDays(start, 6),
+      '--today',
+      start,
+      '--algorithm',
+      'optimal',
+      '--time-limit-seconds',
+      '20',
+      ...APPROVE,
+    ]);
     const started = await waitFor('the task_started record', () => {
       const run = runEvents(stateDir);
       const task = run?.events.find((e): e is Extract<RunEvent, { type: 'task_started' }> => e.type === 'task_started' && e.stepId === 'generate');
@@ -66,9 +86,16 @@ describe('a task-mode generation survives a killed CLI', () => {
     });
     cli.child.kill('SIGKILL');
     await cli.done;
-    assert.equal(runEvents(stateDir)!.events.some((e) => e.type === 'run_finished'), false, 'the killed run did not finish');
+    assert.equal(
+      runEvents(stateDir)!.events.some((e) => e.type === 'run_finished'),
+      false,
+      'the killed run did not finish',
+    );
 
-    const connection = new McpConnection({ server: parseServerConfig({ kind: 'stdio', command: process.execPath, args: [join(ROOT, 'dist', 'server.js'), '--db', db] }), reconnect: false });
+    const connection = new McpConnection({
+      server: parseServerConfig({ kind: 'stdio', command: process.execPath, args: [join(ROOT, 'dist', 'server.js'), '--db', db] }),
+      reconnect: false,
+    });
     await connection.connect();
     // Latency penalties off: wall-clock speed on a loaded machine must not decide the publish gate.
     const app = await SchedulingApp.create({ connection, stateDir, logger: silentLogger, policies: { '*': { confidence: { slowAfterMs: 600_000 } } } });
@@ -82,7 +109,7 @@ describe('a task-mode generation survives a killed CLI', () => {
       });
       const outcome = await ticket.done;
       const generate = outcome.summary.steps.find((s) => s.stepId === 'generate');
-      assert.equal(generate?.status, "succeeded", JSON.stringify(generate));
+      assert.equal(generate?.status, 'succeeded', JSON.stringify(generate));
       assert.equal(asked.length, 1, `one approval asked after the resume (${outcome.summary.status}: ${outcome.summary.reason})`);
       assert.match(asked[0]!.summary + (asked[0]!.details ?? ''), /publish|draft/i);
       assert.equal(outcome.summary.status, 'rejected');

@@ -61,6 +61,9 @@ describe('compliance against a real-contract peer', () => {
     assert.deepEqual([own.status, own.tool, own.confidence], ['succeeded', 'engine:orchestrator_health', 1]);
     assert.equal(step(run, 'breakers')!.status, 'skipped');
     assert.match(run.report.metrics.find((m) => m.label === "Orchestrator's breakers")?.value ?? '', /^open: none; half-open: none; slow or failing tools: /);
-    assert.equal(run.report.metrics.find((m) => m.label === "Server's breakers")?.value, "not reported (the server has no breaker tool: the orchestrator's own breakers are reported)");
+    assert.equal(
+      run.report.metrics.find((m) => m.label === "Server's breakers")?.value,
+      "not reported (the server has no breaker tool: the orchestrator's own breakers are reported)",
+    );
   });
 });

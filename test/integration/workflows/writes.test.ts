@@ -34,7 +34,9 @@ async function published(db: string, start: string, end: string): Promise<{ data
   return withServer(['--db', db], async (call) => {
     const status = await call('get_schedule_status', {});
     const own = (list(status, 'schedules') ?? []).find((s) => str(s, 'id') === str(status, 'schedule_id'));
-    const assignments = (list(await call('get_assignments', { start_date: start, end_date: end }), 'assignments') ?? []).map((a) => `${str(a, 'assignment_id')}:${str(a, 'person_id')}`);
+    const assignments = (list(await call('get_assignments', { start_date: start, end_date: end }), 'assignments') ?? []).map(
+      (a) => `${str(a, 'assignment_id')}:${str(a, 'person_id')}`,
+    );
     return { dataVersion: status['data_version'], updated: own?.['updated_version'], assignments: assignments.sort() };
   });
 }

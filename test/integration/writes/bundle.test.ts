@@ -43,12 +43,16 @@ describe('bundled server and solver worker', () => {
 
   it('solves with HiGHS in the bundled worker', async () => {
     const status = await call<{ data_version: number }>(client, 'get_schedule_status_tool', {});
-    const out = await call<{ algorithm_used: string; fell_back_to_greedy: boolean; blocks: { fallback_reason: string | null }[]; metrics: { hard_violations: number } }>(client, 'generate_schedule_tool', {
-      actor: 'bundle-test',
-      expected_data_version: status.result.data_version,
-      algorithm: 'optimal',
-      time_limit_seconds: 4,
-    });
+    const out = await call<{ algorithm_used: string; fell_back_to_greedy: boolean; blocks: { fallback_reason: string | null }[]; metrics: { hard_violations: number } }>(
+      client,
+      'generate_schedule_tool',
+      {
+        actor: 'bundle-test',
+        expected_data_version: status.result.data_version,
+        algorithm: 'optimal',
+        time_limit_seconds: 4,
+      },
+    );
     assert.ok(out.ok, out.error);
     assert.equal(out.result.fell_back_to_greedy, false, out.result.blocks[0]?.fallback_reason ?? '');
     assert.equal(out.result.algorithm_used, 'optimal');

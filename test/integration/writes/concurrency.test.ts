@@ -64,7 +64,8 @@ describe('two server processes on one database file', () => {
 
   it('publishing two drafts with the same expected version: one is published, the other refused', async () => {
     const generate = async (seed: number) =>
-      (await call<{ draft_id: string }>(a, 'generate_schedule_tool', { actor: 'coordinator', expected_data_version: await version(a), algorithm: 'greedy', random_seed: seed })).result.draft_id;
+      (await call<{ draft_id: string }>(a, 'generate_schedule_tool', { actor: 'coordinator', expected_data_version: await version(a), algorithm: 'greedy', random_seed: seed }))
+        .result.draft_id;
     const drafts = [await generate(1), await generate(2)];
     const seen = await version(b);
     const outcomes = await Promise.all([
@@ -74,8 +75,14 @@ describe('two server processes on one database file', () => {
     const winner = oneWinner(outcomes);
     assert.equal(reader.dataVersion(), seen + 1);
     assert.deepEqual(
-      reader.assignments(SCHEDULE).map((x) => x.id).sort(),
-      reader.assignments(drafts[winner]!).map((x) => x.id).sort(),
+      reader
+        .assignments(SCHEDULE)
+        .map((x) => x.id)
+        .sort(),
+      reader
+        .assignments(drafts[winner]!)
+        .map((x) => x.id)
+        .sort(),
       "the published schedule is exactly the winner's draft",
     );
     assert.equal(reader.auditLog({ action: 'publish_draft' }).length, 1);
@@ -93,7 +100,17 @@ describe('two server processes on one database file', () => {
     });
     assert.ok(requested.ok, requested.error);
     const id = requested.result.swap.swap_id;
-    assert.ok((await call(b, 'record_swap_consent_tool', { actor: pick.targetPersonId, expected_data_version: await version(b), swap_id: id, person_id: pick.targetPersonId, consent: true })).ok);
+    assert.ok(
+      (
+        await call(b, 'record_swap_consent_tool', {
+          actor: pick.targetPersonId,
+          expected_data_version: await version(b),
+          swap_id: id,
+          person_id: pick.targetPersonId,
+          consent: true,
+        })
+      ).ok,
+    );
     assert.ok((await call(a, 'approve_swap_tool', { actor: 'coordinator', expected_data_version: await version(a), swap_id: id, approve: true })).ok);
 
     const seen = await version(a);

@@ -118,11 +118,11 @@ describe('generation, drafts and publishing over MCP', () => {
 
   it('previews a draft as a diff against the published schedule', async () => {
     const { result: g } = await generate();
-    const out = await call<{ stale: boolean; people: { person_id: string; added: unknown[]; removed: unknown[]; hours_before: number; hours_after: number }[]; metrics: { hard_violations: number } }>(
-      client,
-      'get_draft_preview_tool',
-      { draft_id: g.draft_id },
-    );
+    const out = await call<{
+      stale: boolean;
+      people: { person_id: string; added: unknown[]; removed: unknown[]; hours_before: number; hours_after: number }[];
+      metrics: { hard_violations: number };
+    }>(client, 'get_draft_preview_tool', { draft_id: g.draft_id });
     assert.ok(out.ok, out.error);
     assert.equal(out.result.stale, false);
     assert.equal(out.result.metrics.hard_violations, 0);
@@ -143,12 +143,21 @@ describe('generation, drafts and publishing over MCP', () => {
     assert.deepEqual(published(), original);
 
     const v = version();
-    const pub = await call<{ publish_id: string; data_version: number; rollback_deadline: string }>(client, 'publish_draft_tool', { actor: 'coordinator', expected_data_version: v, draft_id: d1.draft_id });
+    const pub = await call<{ publish_id: string; data_version: number; rollback_deadline: string }>(client, 'publish_draft_tool', {
+      actor: 'coordinator',
+      expected_data_version: v,
+      draft_id: d1.draft_id,
+    });
     assert.ok(pub.ok, pub.error);
     assert.equal(pub.result.data_version, v + 1);
     assert.deepEqual(
-      published().map((a) => a.id).sort(),
-      store.assignments(d1.draft_id).map((a) => a.id).sort(),
+      published()
+        .map((a) => a.id)
+        .sort(),
+      store
+        .assignments(d1.draft_id)
+        .map((a) => a.id)
+        .sort(),
     );
     const backup = store.query<{ reason: string }>('SELECT reason FROM backups WHERE id = ?', [pub.result.publish_id]);
     assert.match(backup[0]!.reason, /before publishing draft/);
@@ -160,7 +169,11 @@ describe('generation, drafts and publishing over MCP', () => {
     assert.match(staleDraft.error, /stale/);
 
     clock.advanceHours(23);
-    const rb = await call<{ data_version: number; restored: number }>(client, 'rollback_publish_tool', { actor: 'coordinator', expected_data_version: version(), publish_id: pub.result.publish_id });
+    const rb = await call<{ data_version: number; restored: number }>(client, 'rollback_publish_tool', {
+      actor: 'coordinator',
+      expected_data_version: version(),
+      publish_id: pub.result.publish_id,
+    });
     assert.ok(rb.ok, rb.error);
     assert.deepEqual(published(), original, 'the rollback restores the schedule as it was');
     const twice = await call(client, 'rollback_publish_tool', { actor: 'coordinator', expected_data_version: version(), publish_id: pub.result.publish_id });
@@ -172,7 +185,16 @@ describe('generation, drafts and publishing over MCP', () => {
     clock.advanceHours(25);
     const late = await call(client, 'rollback_publish_tool', { actor: 'coordinator', expected_data_version: version(), publish_id: pub3.result.publish_id });
     assert.equal(codeOf(late.error), 'ROLLBACK_WINDOW_EXPIRED');
-    assert.deepEqual(published().map((a) => a.id).sort(), store.assignments(d3.draft_id).map((a) => a.id).sort(), 'nothing changed');
+    assert.deepEqual(
+      published()
+        .map((a) => a.id)
+        .sort(),
+      store
+        .assignments(d3.draft_id)
+        .map((a) => a.id)
+        .sort(),
+      'nothing changed',
+    );
 
     const actions = store.auditLog({ limit: 50 }).map((e) => e.action);
     assert.ok(actions.includes('publish_draft') && actions.includes('rollback_publish'));
@@ -195,7 +217,10 @@ describe('generation, drafts and publishing over MCP', () => {
         services: program.services,
         coverage: program.coverage,
         people: program.people,
-        absences: [...program.absences, ...faculty.map((p, i) => ({ id: `away-${i}`, personId: p.id, type: 'deployment' as const, start: '2027-01-14', end: '2027-01-14', blocking: true }))],
+        absences: [
+          ...program.absences,
+          ...faculty.map((p, i) => ({ id: `away-${i}`, personId: p.id, type: 'deployment' as const, start: '2027-01-14', end: '2027-01-14', blocking: true })),
+        ],
         schedules: sampleProgram().schedules,
         policies: program.policies,
       });

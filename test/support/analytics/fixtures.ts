@@ -10,15 +10,7 @@
  * - Six residents rotate weekly through icu (two), wards and clinic.
  */
 import { silentLogger } from '../../../src/core/util/log';
-import {
-  coverageSchema,
-  personSchema,
-  policiesSchema,
-  serviceSchema,
-  shiftTypeSchema,
-  type ProgramFile,
-  type Wellbeing,
-} from '../../../src/server/domain/program';
+import { coverageSchema, personSchema, policiesSchema, serviceSchema, shiftTypeSchema, type ProgramFile, type Wellbeing } from '../../../src/server/domain/program';
 import { buildSnapshot, snapshotFrom, type ScheduleSnapshot, type SnapshotInput } from '../../../src/server/domain/snapshot';
 import { addDays, eachDate, weekdayOf } from '../../../src/server/domain/time';
 import type { SnapshotQuery } from '../../../src/server/domain/query';

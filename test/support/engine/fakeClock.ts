@@ -62,7 +62,7 @@ export class FakeClock implements Clock {
 
   /** Lets every ready continuation run, including ones waiting on file I/O. */
   async settle(): Promise<void> {
-    for (let quiet = 0; quiet < 3; ) {
+    for (let quiet = 0; quiet < 3;) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (fileIoPending()) quiet = 0;
       else quiet++;

@@ -35,7 +35,12 @@ export async function startFaultPeer(overrides: PolicyOverrides, options: { dir?
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sched-orch-faults-'));
   const logger = new MemoryLogger();
   const connection = new McpConnection({
-    server: parseServerConfig({ kind: 'stdio', command: process.execPath, args: ['--import', 'tsx', join(repoRoot, 'test/support/faults/faultServer.ts'), '--dir', dir], cwd: repoRoot }),
+    server: parseServerConfig({
+      kind: 'stdio',
+      command: process.execPath,
+      args: ['--import', 'tsx', join(repoRoot, 'test/support/faults/faultServer.ts'), '--dir', dir],
+      cwd: repoRoot,
+    }),
     logger,
     connectTimeoutMs: 20_000,
   });

@@ -73,14 +73,10 @@ server.registerTool('not_json', { description: 'Text that is not JSON', inputSch
   return { content: [{ type: 'text', text: '{"truncated": [1, 2' }] };
 });
 
-server.registerTool(
-  'oversized',
-  { description: 'A result of the given size', inputSchema: { megabytes: z.number().positive() }, annotations: READ_ONLY },
-  (args) => {
-    observe('call', 'oversized');
-    return { content: [{ type: 'text', text: JSON.stringify({ blob: 'x'.repeat(Math.round(args.megabytes * 1024 * 1024)) }) }] };
-  },
-);
+server.registerTool('oversized', { description: 'A result of the given size', inputSchema: { megabytes: z.number().positive() }, annotations: READ_ONLY }, (args) => {
+  observe('call', 'oversized');
+  return { content: [{ type: 'text', text: JSON.stringify({ blob: 'x'.repeat(Math.round(args.megabytes * 1024 * 1024)) }) }] };
+});
 
 server.registerTool('flaky', { description: 'isError while flaky-mode says fail', inputSchema: {}, annotations: READ_ONLY }, () => {
   observe('call', 'flaky');

@@ -63,7 +63,13 @@ export function judge(program: ProgramFile, assignments: readonly Assignment[], 
 }
 
 export function openStore(program: ProgramFile | (() => ProgramFile), clock: TestClock, path?: string): ScheduleStore {
-  return ScheduleStore.open({ ...(path ? { path } : {}), logger: silentLogger, now: clock.now, seed: typeof program === 'function' ? program : () => program, busyTimeoutMs: 10_000 });
+  return ScheduleStore.open({
+    ...(path ? { path } : {}),
+    logger: silentLogger,
+    now: clock.now,
+    seed: typeof program === 'function' ? program : () => program,
+    busyTimeoutMs: 10_000,
+  });
 }
 
 /** The bundled scheduling server over a store, with "now" from the test clock. */
@@ -130,7 +136,9 @@ export function findValidSwap(store: ScheduleStore, type: 'one_to_one' | 'absorb
     const requester = people.get(shift.personId);
     if (shift.date < from || requester?.role !== 'resident' || skip.has(shift.assignmentId)) continue;
     const window = { start: addDays(shift.date, -7), end: addDays(shift.date, 7) };
-    const found = findSwapCandidates(index, { requester, shift, window, history: new Map() }).candidates.find((c) => c.swapType === type && !(c.theirAssignment && skip.has(c.theirAssignment.assignmentId)));
+    const found = findSwapCandidates(index, { requester, shift, window, history: new Map() }).candidates.find(
+      (c) => c.swapType === type && !(c.theirAssignment && skip.has(c.theirAssignment.assignmentId)),
+    );
     if (found) {
       return {
         requesterId: requester.id,

@@ -37,25 +37,20 @@ function structured(data: Record<string, unknown>): CallToolResult {
 export function createTestServer(options: TestServerOptions): McpServer {
   const server = new McpServer({ name: 'sched-test-server', version: '1.2.3' }, { capabilities: { tools: { listChanged: true } } });
   const named = (short: string) => (options.naming === 'suffixed' ? `${short}_tool` : short);
-  const observe = (event: Observation['event'], tool: string, reason?: string) =>
-    options.observe?.({ pid: process.pid, event, tool, ...(reason !== undefined ? { reason } : {}) });
+  const observe = (event: Observation['event'], tool: string, reason?: string) => options.observe?.({ pid: process.pid, event, tool, ...(reason !== undefined ? { reason } : {}) });
   const crash = options.crash ?? (() => void server.close());
 
   const validate = named('validate_schedule');
-  server.registerTool(
-    validate,
-    { description: 'ACGME check of a date range', inputSchema: { start_date: z.string(), end_date: z.string() }, annotations: READ_ONLY },
-    (args) => {
-      observe('call', validate);
-      return structured({
-        is_valid: false,
-        overall_compliance_rate: 0.75,
-        issues: [{ severity: 'critical', rule_type: '80_hour', message: 'r1 averages 84 h/week', person_id: 'r1', details: {} }],
-        date_range: [args.start_date, args.end_date],
-        validated_at: '2026-01-05T08:00:00Z',
-      });
-    },
-  );
+  server.registerTool(validate, { description: 'ACGME check of a date range', inputSchema: { start_date: z.string(), end_date: z.string() }, annotations: READ_ONLY }, (args) => {
+    observe('call', validate);
+    return structured({
+      is_valid: false,
+      overall_compliance_rate: 0.75,
+      issues: [{ severity: 'critical', rule_type: '80_hour', message: 'r1 averages 84 h/week', person_id: 'r1', details: {} }],
+      date_range: [args.start_date, args.end_date],
+      validated_at: '2026-01-05T08:00:00Z',
+    });
+  });
 
   // Answers with JSON in text content only, as older servers do.
   const conflicts = named('detect_conflicts');
@@ -68,7 +63,13 @@ export function createTestServer(options: TestServerOptions): McpServer {
   const byId = named('validate_schedule_by_id');
   server.registerTool(byId, { description: 'Validate a stored schedule', inputSchema: { schedule_id: z.string() }, annotations: READ_ONLY }, () => {
     observe('call', byId);
-    return structured({ is_valid: true, issues: [{ severity: 'info', message: 'ok' }, { severity: 'urgent', message: 'bad' }] });
+    return structured({
+      is_valid: true,
+      issues: [
+        { severity: 'info', message: 'ok' },
+        { severity: 'urgent', message: 'bad' },
+      ],
+    });
   });
 
   const utilization = named('check_utilization_threshold');
@@ -111,30 +112,22 @@ export function createTestServer(options: TestServerOptions): McpServer {
   );
 
   const publish = named('publish_draft');
-  server.registerTool(
-    publish,
-    { description: 'Publishes a draft (writes)', inputSchema: { draft_id: z.string(), crash: z.boolean().optional() }, annotations: WRITES },
-    (args) => {
-      observe('call', publish);
-      if (args.crash) crash();
-      return structured({ published: args.draft_id });
-    },
-  );
+  server.registerTool(publish, { description: 'Publishes a draft (writes)', inputSchema: { draft_id: z.string(), crash: z.boolean().optional() }, annotations: WRITES }, (args) => {
+    observe('call', publish);
+    if (args.crash) crash();
+    return structured({ published: args.draft_id });
+  });
 
   // Crashes the first time it runs with a marker file, so a re-sent read succeeds.
   const status = named('get_schedule_status');
-  server.registerTool(
-    status,
-    { description: 'Schedule status', inputSchema: { crash_marker: z.string().optional() }, annotations: READ_ONLY },
-    (args) => {
-      observe('call', status);
-      if (args.crash_marker && !existsSync(args.crash_marker)) {
-        writeFileSync(args.crash_marker, String(process.pid));
-        crash();
-      }
-      return structured({ published_schedule_id: 'sched-1', drafts: [] });
-    },
-  );
+  server.registerTool(status, { description: 'Schedule status', inputSchema: { crash_marker: z.string().optional() }, annotations: READ_ONLY }, (args) => {
+    observe('call', status);
+    if (args.crash_marker && !existsSync(args.crash_marker)) {
+      writeFileSync(args.crash_marker, String(process.pid));
+      crash();
+    }
+    return structured({ published_schedule_id: 'sched-1', drafts: [] });
+  });
 
   // Which environment variables the server process received (names only).
   server.registerTool('env_names', { description: 'Environment variable names', inputSchema: {}, annotations: READ_ONLY }, () =>

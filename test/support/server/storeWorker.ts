@@ -13,7 +13,7 @@ const [command, db, count] = process.argv.slice(2);
 const store = ScheduleStore.open({ path: db!, logger: silentLogger, busyTimeoutMs: 10_000 });
 if (command === 'increment') {
   let conflicts = 0;
-  for (let i = 0; i < Number(count); ) {
+  for (let i = 0; i < Number(count);) {
     const seen = store.dataVersion();
     try {
       store.write(`worker-${process.pid}`, 'increment', seen, (tx) => {

@@ -107,7 +107,15 @@ let proxyBundle: string | undefined;
 function bundledProxy(): string {
   if (!proxyBundle) {
     const out = join(scratch('proxy'), 'proxy.cjs');
-    buildSync({ entryPoints: [join(ROOT, 'test', 'support', 'workflows', 'proxyServer.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: out, logLevel: 'error' });
+    buildSync({
+      entryPoints: [join(ROOT, 'test', 'support', 'workflows', 'proxyServer.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile: out,
+      logLevel: 'error',
+    });
     proxyBundle = out;
   }
   return proxyBundle;
@@ -127,7 +135,13 @@ export interface RunJson {
   status: string;
   decision: string;
   confidence: number | null;
-  phases: { id: string; name: string; status: string; confidence: number | null; steps: { id: string; capability: string | null; tool: string | null; status: string; confidence: number; source: string; attempts: number; durationMs: number }[] }[];
+  phases: {
+    id: string;
+    name: string;
+    status: string;
+    confidence: number | null;
+    steps: { id: string; capability: string | null; tool: string | null; status: string; confidence: number; source: string; attempts: number; durationMs: number }[];
+  }[];
   report: Report;
 }
 

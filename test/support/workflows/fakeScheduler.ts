@@ -36,7 +36,15 @@ export const HEALTHY: Record<string, Json | ((args: Json) => Json)> = {
   check_utilization_threshold: { level: 'yellow', utilization_rate: 0.72 },
   get_defense_level: { current_level: 'prevention', recommended_level: 'control', escalation_needed: false },
   check_circuit_breakers: { open_breakers: 0, half_open_breakers: 0, open_breaker_names: [] },
-  run_contingency_analysis_deep: { n1_pass: true, n1_vulnerabilities: [{ faculty_id: 'f-1', severity: 'medium' }, { faculty_id: 'f-2', severity: 'high' }], n2_pass: true, n2_fatal_pairs: [] },
+  run_contingency_analysis_deep: {
+    n1_pass: true,
+    n1_vulnerabilities: [
+      { faculty_id: 'f-1', severity: 'medium' },
+      { faculty_id: 'f-2', severity: 'high' },
+    ],
+    n2_pass: true,
+    n2_fatal_pairs: [],
+  },
   calculate_blast_radius: { zone_details: [], severity: 'healthy', recommendations: [] },
   execute_sacrifice_hierarchy: { target_level: 'red', current_level: 'normal', activities_suspended: ['optional education'] },
   detect_burnout_precursors: { alerts_detected: 0, alerts: [], severity: 'healthy' },

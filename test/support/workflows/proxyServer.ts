@@ -82,7 +82,8 @@ async function main(): Promise<void> {
           log(scenario, `rejected ${tool.name}`);
           return { isError: true, content: [{ type: 'text', text: `Input validation error: ${verdict.errorMessage ?? 'invalid arguments'}` }] };
         }
-        const missingFigure = Object.keys(DEFAULT_ANSWERS[tool.name] ?? {}).length > 0 && declared && Object.keys((declared['properties'] as object | undefined) ?? {}).some((k) => !(k in args));
+        const missingFigure =
+          Object.keys(DEFAULT_ANSWERS[tool.name] ?? {}).length > 0 && declared && Object.keys((declared['properties'] as object | undefined) ?? {}).some((k) => !(k in args));
         if (scenario.contract === 'defaults' && missingFigure) {
           const data = DEFAULT_ANSWERS[tool.name]!;
           return { content: [{ type: 'text', text: JSON.stringify(data) }], structuredContent: data };

@@ -24,9 +24,13 @@ export const REAL_CONTRACT: Readonly<Record<string, Schema>> = {
   check_circuit_breakers_tool: object({}),
   run_contingency_analysis_resilience_tool: object({ analyze_n1: bool, analyze_n2: bool, include_cascade_simulation: bool, critical_faculty_only: bool }),
   calculate_blast_radius_tool: object({ zone_id: { type: ['string', 'null'] }, check_all_zones: bool }),
-  execute_sacrifice_hierarchy_tool: object({ target_level: { type: 'string', enum: ['normal', 'yellow', 'orange', 'red', 'black', 'critical'] }, simulate_only: bool }, ['target_level']),
+  execute_sacrifice_hierarchy_tool: object({ target_level: { type: 'string', enum: ['normal', 'yellow', 'orange', 'red', 'black', 'critical'] }, simulate_only: bool }, [
+    'target_level',
+  ]),
   get_unified_critical_index_tool: object({ include_details: bool, top_n: { type: 'integer', default: 5 } }),
-  calculate_burnout_rt_tool: object({ burned_out_provider_ids: { type: 'array', items: { type: 'string' } }, time_window_days: { type: 'integer', minimum: 1, default: 28 } }, ['burned_out_provider_ids']),
+  calculate_burnout_rt_tool: object({ burned_out_provider_ids: { type: 'array', items: { type: 'string' } }, time_window_days: { type: 'integer', minimum: 1, default: 28 } }, [
+    'burned_out_provider_ids',
+  ]),
   validate_schedule_tool: object(
     { start_date: { type: 'string' }, end_date: { type: 'string' }, check_work_hours: bool, check_supervision: bool, check_rest_periods: bool, check_consecutive_duty: bool },
     ['start_date', 'end_date'],

@@ -21,8 +21,14 @@ export interface SwapRequest {
 }
 
 /** Reads the server (dist/server.js with `serverArgs`); also returns helpers to read it again later. */
-export async function withServer<T>(serverArgs: readonly string[], fn: (call: (capability: string, args: Record<string, unknown>) => Promise<Record<string, unknown>>) => Promise<T>): Promise<T> {
-  const connection = new McpConnection({ server: parseServerConfig({ kind: 'stdio', command: process.execPath, args: [join(ROOT, 'dist', 'server.js'), ...serverArgs] }), reconnect: false });
+export async function withServer<T>(
+  serverArgs: readonly string[],
+  fn: (call: (capability: string, args: Record<string, unknown>) => Promise<Record<string, unknown>>) => Promise<T>,
+): Promise<T> {
+  const connection = new McpConnection({
+    server: parseServerConfig({ kind: 'stdio', command: process.execPath, args: [join(ROOT, 'dist', 'server.js'), ...serverArgs] }),
+    reconnect: false,
+  });
   const signal = new AbortController().signal;
   try {
     await connection.connect(signal);

@@ -59,10 +59,13 @@ describe('statistics', () => {
 });
 
 describe('network centralities on the path A - B - C plus an isolated D', () => {
-  const net = graph(['A', 'B', 'C', 'D'], [
-    ['A', 'B'],
-    ['B', 'C'],
-  ]);
+  const net = graph(
+    ['A', 'B', 'C', 'D'],
+    [
+      ['A', 'B'],
+      ['B', 'C'],
+    ],
+  );
   it('degree = neighbours / (n - 1)', () => {
     assert.deepEqual(degreeCentrality(net), [1 / 3, 2 / 3, 1 / 3, 0]);
   });
@@ -79,14 +82,23 @@ describe('network centralities on the path A - B - C plus an isolated D', () => 
     close(e[3]!, 0, 1e-6);
   });
   it('PageRank: isolated D keeps (1-d)/n plus its share of dangling rank; ranks sum to 1', () => {
-    const pr = pageRank(graph(['A', 'B', 'C'], [
-      ['A', 'B'],
-      ['B', 'C'],
-    ]));
+    const pr = pageRank(
+      graph(
+        ['A', 'B', 'C'],
+        [
+          ['A', 'B'],
+          ['B', 'C'],
+        ],
+      ),
+    );
     // PR_A = 0.05 + 0.425·PR_B, PR_B = 0.05 + 1.7·PR_A → PR_B = 0.135 / 0.2775.
     close(pr[1]!, 0.135 / 0.2775, 1e-9);
     close(pr[0]!, 0.05 + 0.425 * (0.135 / 0.2775), 1e-9);
-    close(pageRank(net).reduce((a, b) => a + b, 0), 1, 1e-9);
+    close(
+      pageRank(net).reduce((a, b) => a + b, 0),
+      1,
+      1e-9,
+    );
   });
 });
 
@@ -123,17 +135,24 @@ describe('zones', () => {
 });
 
 describe('burnout epidemiology', () => {
-  const net = graph(['A', 'B', 'C', 'D'], [
-    ['A', 'B'],
-    ['B', 'C'],
-  ]);
+  const net = graph(
+    ['A', 'B', 'C', 'D'],
+    [
+      ['A', 'B'],
+      ['B', 'C'],
+    ],
+  );
   it('Rt counts contacts whose onset is 1..window days after the index onset', () => {
     // A→B lag 10 (counts); B→C lag 30 > 28 (does not); C has no later contact. Rt = (1+0+0)/3.
-    const r = burnoutRt(net, [
-      { personId: 'A', onset: '2027-01-01' },
-      { personId: 'B', onset: '2027-01-11' },
-      { personId: 'C', onset: '2027-02-10' },
-    ], 28);
+    const r = burnoutRt(
+      net,
+      [
+        { personId: 'A', onset: '2027-01-01' },
+        { personId: 'B', onset: '2027-01-11' },
+        { personId: 'C', onset: '2027-02-10' },
+      ],
+      28,
+    );
     close(r.rt, 1 / 3);
     assert.equal(r.secondary.get('A'), 1);
     assert.equal(r.secondary.get('B'), 0);
@@ -240,7 +259,14 @@ describe('process capability against 40-80 h', () => {
     assert.equal(c.capability_status, 'INCAPABLE');
   });
   it('moving ranges stay within each series; constant data give null indices', () => {
-    const c = processCapability([[50, 50], [70, 70]], 40, 80);
+    const c = processCapability(
+      [
+        [50, 50],
+        [70, 70],
+      ],
+      40,
+      80,
+    );
     close(c.within_std_dev, 0);
     assert.equal(c.cpk, null);
     assert.ok(c.ppk !== null);
@@ -292,7 +318,15 @@ describe('creep-fatigue', () => {
 
 describe('equity', () => {
   it('hours 10, 20, 30, 40: Gini 0.25, CV = √125 / 25, Lorenz curve', () => {
-    const e = equityMetrics(new Map([['a', 10], ['b', 20], ['c', 30], ['d', 40]]), 0.15);
+    const e = equityMetrics(
+      new Map([
+        ['a', 10],
+        ['b', 20],
+        ['c', 30],
+        ['d', 40],
+      ]),
+      0.15,
+    );
     close(e.gini_coefficient, 0.25);
     close(e.coefficient_of_variation, Math.sqrt(125) / 25);
     assert.equal(e.most_overloaded_provider, 'd');
@@ -300,13 +334,16 @@ describe('equity', () => {
     close(e.underload_delta, 15);
     assert.equal(e.severity, 'critical');
     assert.equal(e.is_equitable, false);
-    assert.deepEqual(lorenzCurve([10, 20, 30, 40]).map((p) => [p.population_share, Math.round(p.hours_share * 100) / 100]), [
-      [0, 0],
-      [0.25, 0.1],
-      [0.5, 0.3],
-      [0.75, 0.6],
-      [1, 1],
-    ]);
+    assert.deepEqual(
+      lorenzCurve([10, 20, 30, 40]).map((p) => [p.population_share, Math.round(p.hours_share * 100) / 100]),
+      [
+        [0, 0],
+        [0.25, 0.1],
+        [0.5, 0.3],
+        [0.75, 0.6],
+        [1, 1],
+      ],
+    );
   });
 });
 

@@ -145,8 +145,14 @@ describe('recovery distance search', () => {
     const r = recoverEvent(model, { type: 'faculty_absence', personId: 'X', date: '2027-01-04' });
     assert.equal(r.status, 'infeasible');
     assert.equal(r.distance, null);
-    assert.deepEqual(model.roster.shiftsOn('Y', '2027-01-04').map((s) => s.assignmentId), before);
-    assert.deepEqual(model.roster.shiftsOn('X', '2027-01-04').map((s) => s.assignmentId), ['a1']);
+    assert.deepEqual(
+      model.roster.shiftsOn('Y', '2027-01-04').map((s) => s.assignmentId),
+      before,
+    );
+    assert.deepEqual(
+      model.roster.shiftsOn('X', '2027-01-04').map((s) => s.assignmentId),
+      ['a1'],
+    );
   });
 });
 

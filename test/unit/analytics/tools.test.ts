@@ -246,12 +246,24 @@ describe('analytics tools over MCP', () => {
       assert.equal(cap.sample_size, 3);
       const eq = await call(client, 'calculate_equity_metrics_tool', { provider_hours: { a: 10, b: 20, c: 30, d: 40 } });
       assert.equal(eq.gini_coefficient, 0.25);
-      const fire = await call(client, 'calculate_fire_danger_index_tool', { resident_id: 'X', recent_hours: 90, monthly_load: 300, yearly_satisfaction: 0.6, workload_velocity: 5 });
+      const fire = await call(client, 'calculate_fire_danger_index_tool', {
+        resident_id: 'X',
+        recent_hours: 90,
+        monthly_load: 300,
+        yearly_satisfaction: 0.6,
+        workload_velocity: 5,
+      });
       assert.equal(fire.danger_class, 'high');
       const trend = await call(client, 'analyze_workload_trend_tool', { workload_history: [50, 52, 54, 56, 58, 60], prediction_steps: 2 });
       assert.equal((trend.predictions as number[]).length, 2);
       assert.equal(trend.trend_assessment, 'increasing');
-      const prec = await call(client, 'detect_burnout_precursors_tool', { resident_id: 'X', signal_type: 'sick_calls', time_series: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 5, 5, 0, 0, 0], short_window: 2, long_window: 10 });
+      const prec = await call(client, 'detect_burnout_precursors_tool', {
+        resident_id: 'X',
+        signal_type: 'sick_calls',
+        time_series: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 5, 5, 0, 0, 0],
+        short_window: 2,
+        long_window: 10,
+      });
       assert.equal(prec.alerts_detected, 1);
       const mag = await call(client, 'predict_burnout_magnitude_tool', { resident_id: 'X', signals: { a: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1] }, short_window: 2, long_window: 10 });
       assert.equal(mag.predicted_magnitude, 10 * Math.log10(5));

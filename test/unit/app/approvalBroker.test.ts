@@ -27,7 +27,10 @@ describe('approval broker', () => {
     assert.match(b.reason!, /tree user/);
     assert.equal(c.status, 'rejected');
     assert.match(c.reason!, /default/);
-    assert.deepEqual(r.tools.calls.filter((x) => x.capability === 'apply_swap').map((x) => x.args['swap']), ['A']);
+    assert.deepEqual(
+      r.tools.calls.filter((x) => x.capability === 'apply_swap').map((x) => x.args['swap']),
+      ['A'],
+    );
   });
 
   it('lists a request no responder answered, and takes the answer later from any host', async () => {
@@ -93,7 +96,12 @@ describe('approval broker', () => {
       stepId: 'approval',
       title: 'Publish the draft?',
       summary: 'Publish draft d-1',
-      details: { draft_id: 'd-1', changes: { added: 4, removed: 2 }, checklist: [{ phase: '6', item: 'Draft compliant', ok: false }, { bogus: true }], violations: [{ id: 'f1', severity: 'high', rule: 'weekly_hours', message: 'r-03 at 81 h', sources: ['v'] }] },
+      details: {
+        draft_id: 'd-1',
+        changes: { added: 4, removed: 2 },
+        checklist: [{ phase: '6', item: 'Draft compliant', ok: false }, { bogus: true }],
+        violations: [{ id: 'f1', severity: 'high', rule: 'weekly_hours', message: 'r-03 at 81 h', sources: ['v'] }],
+      },
       blockingIssues: ['r-03 at 81 h'],
       writes: ['publish_draft'],
       requestedAt: 0,

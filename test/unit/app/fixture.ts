@@ -26,11 +26,25 @@ export const swapFlow: WorkflowDefinition = {
       title: 'Apply',
       run: 'serial',
       steps: [
-        { kind: 'approval', id: 'approve', title: 'Apply the swap?', dependsOn: ['validate'], request: (ctx) => ({ summary: `swap ${String(ctx.inputs['swap'])}`, details: { checklist: [{ phase: '1', item: 'Baseline compliant', ok: true, note: '0 finding(s)' }] } }) },
+        {
+          kind: 'approval',
+          id: 'approve',
+          title: 'Apply the swap?',
+          dependsOn: ['validate'],
+          request: (ctx) => ({
+            summary: `swap ${String(ctx.inputs['swap'])}`,
+            details: { checklist: [{ phase: '1', item: 'Baseline compliant', ok: true, note: '0 finding(s)' }] },
+          }),
+        },
         { kind: 'tool', id: 'write', capability: 'apply_swap', writes: true, critical: true, dependsOn: ['approve'], args: (ctx) => ({ swap: ctx.inputs['swap'] }) },
       ],
     },
-    { id: 'post', title: 'Post-check', run: 'parallel', steps: [{ kind: 'tool', id: 'post_validate', capability: 'validate_schedule', dependsOn: ['write'], args: () => ({ after: true }) }] },
+    {
+      id: 'post',
+      title: 'Post-check',
+      run: 'parallel',
+      steps: [{ kind: 'tool', id: 'post_validate', capability: 'validate_schedule', dependsOn: ['write'], args: () => ({ after: true }) }],
+    },
   ],
 };
 

@@ -28,7 +28,10 @@ describe('input broker', () => {
     const changes: InputChange['kind'][] = [];
     broker.onDidChange((c) => changes.push(c.kind));
     const asked = broker.ask(question('coverage_rate'), new AbortController().signal);
-    assert.deepEqual(broker.pending().map((p) => [p.runId, p.stepId, p.arg]), [['r1', 'defense', 'coverage_rate']]);
+    assert.deepEqual(
+      broker.pending().map((p) => [p.runId, p.stepId, p.arg]),
+      [['r1', 'defense', 'coverage_rate']],
+    );
     assert.equal(broker.answer('r1', 'defense', 'coverage_rate', '94', 'pat', 7), 'coverage_rate must be between 0 and 1');
     assert.equal(broker.answer('r1', 'defense', 'coverage_rate', '0.94', 'pat', 7), undefined);
     assert.deepEqual(await asked, { value: 0.94, by: 'pat', at: 7 });

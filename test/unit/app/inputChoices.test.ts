@@ -6,7 +6,10 @@ import type { InvokeOptions, Resolution, ToolInvoker } from '../../../src/core/e
 
 function invoker(answers: Record<string, Record<string, unknown>>, calls: { capability: string; args: Record<string, unknown> }[] = []): ToolInvoker {
   return {
-    resolve: (capability): Resolution => (answers[capability] ? { status: 'available', capability, tool: `${capability}_tool`, writes: false } : { status: 'unavailable', capability, reason: `no tool for ${capability}` }),
+    resolve: (capability): Resolution =>
+      answers[capability]
+        ? { status: 'available', capability, tool: `${capability}_tool`, writes: false }
+        : { status: 'unavailable', capability, reason: `no tool for ${capability}` },
     invoke: (capability: string, args: Record<string, unknown>, _options: InvokeOptions) => {
       calls.push({ capability, args });
       const data = answers[capability];
@@ -20,7 +23,9 @@ const signal = new AbortController().signal;
 
 describe('InputChoices', () => {
   it('reads the current schedule, or nothing when the server has no status tool', async () => {
-    const facts = await new InputChoices(invoker({ get_schedule_status: { schedule_id: 's1', name: 'Block 4', start_date: '2027-01-04', end_date: '2027-01-31' } })).schedule(signal);
+    const facts = await new InputChoices(invoker({ get_schedule_status: { schedule_id: 's1', name: 'Block 4', start_date: '2027-01-04', end_date: '2027-01-31' } })).schedule(
+      signal,
+    );
     assert.deepEqual(facts, { scheduleId: 's1', name: 'Block 4', start: '2027-01-04', end: '2027-01-31' });
     assert.equal(await new InputChoices(invoker({})).schedule(signal), undefined);
   });

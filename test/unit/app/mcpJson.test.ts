@@ -22,7 +22,12 @@ describe('readMcpJson', () => {
   it('reads stdio entries with ${env:...} and ${workspaceFolder} replaced', () => {
     const local = byName.get('local');
     assert.equal(local?.status, 'usable');
-    assert.deepEqual(local.status === 'usable' ? local.config : undefined, { kind: 'stdio', command: 'node', args: ['/ws/server.js', '--db', '/data/s.db'], env: { HOME_DIR: '/home/u' } });
+    assert.deepEqual(local.status === 'usable' ? local.config : undefined, {
+      kind: 'stdio',
+      command: 'node',
+      args: ['/ws/server.js', '--db', '/data/s.db'],
+      env: { HOME_DIR: '/home/u' },
+    });
   });
 
   it('reads http entries and summarises them without headers', () => {

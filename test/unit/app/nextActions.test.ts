@@ -11,14 +11,23 @@ describe('next actions in the CLI', () => {
       commandLine({ kind: 'run', label: 'Regenerate with tighter constraints', workflow: 'generate', inputs: { start_date: '2027-01-04', end_date: '2027-01-10', tighten: true } }),
       'Regenerate with tighter constraints: sched-orch run generate --from 2027-01-04 --to 2027-01-10 --tighten',
     );
-    assert.equal(commandLine({ kind: 'run', label: 'Re-run with every tier', workflow: 'resilience', mode: 'deep' }), 'Re-run with every tier: sched-orch run resilience --mode deep');
+    assert.equal(
+      commandLine({ kind: 'run', label: 'Re-run with every tier', workflow: 'resilience', mode: 'deep' }),
+      'Re-run with every tier: sched-orch run resilience --mode deep',
+    );
     assert.equal(
       commandLine({ kind: 'call', label: 'Undo', capability: 'rollback_swap', args: { swap_id: 's-1', expected_data_version: 7 }, writes: true }),
       `Undo: sched-orch call rollback_swap --args '{"actor":"<you>","swap_id":"s-1","expected_data_version":7}'`,
     );
     assert.match(commandLine({ kind: 'override', label: 'Override' }), /--approve --reason "\.\.\." --override/);
-    assert.equal(commandLine({ kind: 'fix', label: 'Resolve 2 blocking issue(s), then re-run', then: { workflow: 'compliance' } }), 'Resolve 2 blocking issue(s), then re-run: sched-orch run compliance');
-    assert.equal(commandLine({ kind: 'run', label: 'Check', workflow: 'compliance', inputs: { schedule_id: "it's" } }), `Check: sched-orch run compliance --schedule-id 'it'\\''s'`);
+    assert.equal(
+      commandLine({ kind: 'fix', label: 'Resolve 2 blocking issue(s), then re-run', then: { workflow: 'compliance' } }),
+      'Resolve 2 blocking issue(s), then re-run: sched-orch run compliance',
+    );
+    assert.equal(
+      commandLine({ kind: 'run', label: 'Check', workflow: 'compliance', inputs: { schedule_id: "it's" } }),
+      `Check: sched-orch run compliance --schedule-id 'it'\\''s'`,
+    );
   });
 });
 
@@ -28,7 +37,13 @@ describe('input plans', () => {
       const schema = jsonSchemaOf(module.inputSchema) as { properties: Record<string, unknown>; required?: string[] };
       const planned = module.inputPlan.fields.map((f) => f.key).sort();
       assert.deepEqual(planned, Object.keys(schema.properties).sort());
-      assert.deepEqual(module.inputPlan.fields.filter((f) => f.required).map((f) => f.key).sort(), [...(schema.required ?? [])].sort());
+      assert.deepEqual(
+        module.inputPlan.fields
+          .filter((f) => f.required)
+          .map((f) => f.key)
+          .sort(),
+        [...(schema.required ?? [])].sort(),
+      );
       for (const key of planned) assert.ok(FLAG_OF_INPUT[key], `${key} has a flag`);
     });
   }

@@ -12,7 +12,22 @@ const confidence = computeConfidence([
 ]);
 
 function result(over: Partial<StepResult>): StepResult {
-  return { stepId: 's', phaseId: 'p', kind: 'tool', status: 'succeeded', source: 'live', confidence, attempts: 1, durationMs: 1200, startedAt: 0, finishedAt: 1200, writes: false, critical: false, warnings: [], ...over };
+  return {
+    stepId: 's',
+    phaseId: 'p',
+    kind: 'tool',
+    status: 'succeeded',
+    source: 'live',
+    confidence,
+    attempts: 1,
+    durationMs: 1200,
+    startedAt: 0,
+    finishedAt: 1200,
+    writes: false,
+    critical: false,
+    warnings: [],
+    ...over,
+  };
 }
 
 function step(over: Partial<StepSnapshot>): StepSnapshot {

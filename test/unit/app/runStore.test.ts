@@ -12,7 +12,19 @@ const APPROVE = { approved: true, approver: 'pat', reason: 'checked' };
 describe('run store', () => {
   it('shows the planned phases and steps as queued before they start', () => {
     const store = new RunStore(() => swapFlow);
-    store.apply({ type: 'run_started', runId: 'r1', workflowId: 'swap', workflowVersion: 1, title: 'Swap', mode: 'standard', inputs: {}, scheduleId: 'default', writes: true, resumed: false, at: 1 });
+    store.apply({
+      type: 'run_started',
+      runId: 'r1',
+      workflowId: 'swap',
+      workflowVersion: 1,
+      title: 'Swap',
+      mode: 'standard',
+      inputs: {},
+      scheduleId: 'default',
+      writes: true,
+      resumed: false,
+      at: 1,
+    });
     const s = store.snapshot('r1')!;
     assert.deepEqual(
       s.phases.map((p) => [p.phaseId, p.state, p.steps.map((x) => `${x.stepId}:${x.state}`)]),
@@ -80,9 +92,12 @@ describe('run store', () => {
     const second = new RunStore(() => swapFlow);
     await second.loadHistory(first.history);
     const listed = second.list().map((s) => [s.snapshot.runId, s.snapshot.state, s.live, s.interrupted]);
-    assert.deepEqual(listed.sort(), [
-      [done.runId, 'completed', false, false],
-      [left.runId, 'waiting', false, true],
-    ].sort());
+    assert.deepEqual(
+      listed.sort(),
+      [
+        [done.runId, 'completed', false, false],
+        [left.runId, 'waiting', false, true],
+      ].sort(),
+    );
   });
 });

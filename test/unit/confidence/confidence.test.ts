@@ -36,17 +36,38 @@ describe('aggregation', () => {
   // The framework prints 0.89 for this example; 0.3·0.95 + 0.2·0.92 + 0.2·0.88 + 0.2·0.85 + 0.1·0.70 = 0.885.
   it('weighted mean of the compliance example', () => {
     const weights = [0.3, 0.2, 0.2, 0.2, 0.1];
-    const v = aggregateConfidence(values.map((value, i) => ({ value, weight: weights[i]! })), 'weighted_mean')!;
+    const v = aggregateConfidence(
+      values.map((value, i) => ({ value, weight: weights[i]! })),
+      'weighted_mean',
+    )!;
     assert.ok(Math.abs(v - 0.885) < 1e-9, String(v));
   });
 
   it('minimum, maximum, harmonic mean ignoring zeros, and the unified blend', () => {
-    assert.equal(aggregateConfidence(values.map((value) => ({ value })), 'minimum'), 0.7);
-    assert.equal(aggregateConfidence(values.map((value) => ({ value })), 'maximum'), 0.95);
-    const h = aggregateConfidence([0.8, 0, 0.4].map((value) => ({ value })), 'harmonic_mean')!;
+    assert.equal(
+      aggregateConfidence(
+        values.map((value) => ({ value })),
+        'minimum',
+      ),
+      0.7,
+    );
+    assert.equal(
+      aggregateConfidence(
+        values.map((value) => ({ value })),
+        'maximum',
+      ),
+      0.95,
+    );
+    const h = aggregateConfidence(
+      [0.8, 0, 0.4].map((value) => ({ value })),
+      'harmonic_mean',
+    )!;
     assert.ok(Math.abs(h - 2 / (1 / 0.8 + 1 / 0.4)) < 1e-12);
     assert.equal(aggregateConfidence([{ value: 0 }], 'harmonic_mean'), 0);
-    const u = aggregateConfidence([0.6, 0.8, 1].map((value) => ({ value })), 'unified')!;
+    const u = aggregateConfidence(
+      [0.6, 0.8, 1].map((value) => ({ value })),
+      'unified',
+    )!;
     assert.ok(Math.abs(u - (0.6 * 0.9 + 0.8 * 0.1)) < 1e-12);
   });
 
@@ -117,7 +138,10 @@ describe('scoring a tool result', () => {
 describe('thresholds', () => {
   it('map a value to proceed, review or block', () => {
     const t = { proceed: 0.85, review: 0.7 };
-    assert.deepEqual([0.9, 0.85, 0.8, 0.7, 0.69].map((v) => decide(v, t)), ['proceed', 'proceed', 'review', 'review', 'block']);
+    assert.deepEqual(
+      [0.9, 0.85, 0.8, 0.7, 0.69].map((v) => decide(v, t)),
+      ['proceed', 'proceed', 'review', 'review', 'block'],
+    );
   });
 
   it('must be ordered and within [0, 1]', () => {

@@ -40,15 +40,13 @@ const deploy = (issues: string[] = [], timeoutMs?: number): WorkflowDefinition =
 });
 
 function server(clock: FakeClock, onPublish?: () => void): FakeToolServer {
-  return new FakeToolServer(clock)
-    .define('validate_schedule', { respond: () => ({ is_valid: true }) })
-    .define('publish_schedule', {
-      writes: true,
-      respond: () => {
-        onPublish?.();
-        return { published: true };
-      },
-    });
+  return new FakeToolServer(clock).define('validate_schedule', { respond: () => ({ is_valid: true }) }).define('publish_schedule', {
+    writes: true,
+    respond: () => {
+      onPublish?.();
+      return { published: true };
+    },
+  });
 }
 
 describe('approval gates', () => {
@@ -57,7 +55,18 @@ describe('approval gates', () => {
     const clock = new FakeClock();
     let onDisk: RunEvent[] = [];
     let path = '';
-    const h = await harness({ clock, historyDir: dir, tools: server(clock, () => (onDisk = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunEvent))) });
+    const h = await harness({
+      clock,
+      historyDir: dir,
+      tools: server(
+        clock,
+        () =>
+          (onDisk = readFileSync(path, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as RunEvent)),
+      ),
+    });
     h.approvals.enqueue({ approved: true, approver: 'dr.chen', reason: 'checked the checklist' });
     const handle = h.engine.start(load(deploy(), ['publish_schedule']));
     path = h.history!.pathOf(handle.runId);
@@ -73,7 +82,10 @@ describe('approval gates', () => {
     assert.equal(answered.answer.approver, 'dr.chen');
     assert.equal(answered.answer.reason, 'checked the checklist');
     assert.equal(typeof answered.answer.at, 'number');
-    assert.ok(onDisk.some((e) => e.type === 'step_started' && e.stepId === 'publish'), 'the write was recorded as started before it ran');
+    assert.ok(
+      onDisk.some((e) => e.type === 'step_started' && e.stepId === 'publish'),
+      'the write was recorded as started before it ran',
+    );
   });
 
   it('a rejection ends the run rejected and nothing is written', async () => {

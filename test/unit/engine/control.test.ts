@@ -137,11 +137,17 @@ describe('writer lock', () => {
 
   it('a second writer on the same schedule waits, visibly queued behind the first', async () => {
     const clock = new FakeClock();
-    const h = await harness({ clock, tools: new FakeToolServer(clock).define('generate_schedule', { writes: true, latencyMs: 1000 }).define('run_spc_analysis', { latencyMs: 10 }) });
+    const h = await harness({
+      clock,
+      tools: new FakeToolServer(clock).define('generate_schedule', { writes: true, latencyMs: 1000 }).define('run_spc_analysis', { latencyMs: 10 }),
+    });
     h.approvals.enqueue({ approved: true, approver: 'a', reason: 'ok' }, { approved: true, approver: 'b', reason: 'ok' });
     const first = h.engine.start(load(writer('gen'), ['generate_schedule']), { scheduleId: 'block-7' });
     const second = h.engine.start(load(writer('gen'), ['generate_schedule']), { scheduleId: 'block-7' });
-    const reader = h.engine.start(load({ ...analysis, phases: [{ id: 'p', title: 'P', run: 'serial', steps: [{ kind: 'tool', id: 'spc', capability: 'run_spc_analysis', args: () => ({}) }] }] }), { scheduleId: 'block-7' });
+    const reader = h.engine.start(
+      load({ ...analysis, phases: [{ id: 'p', title: 'P', run: 'serial', steps: [{ kind: 'tool', id: 'spc', capability: 'run_spc_analysis', args: () => ({}) }] }] }),
+      { scheduleId: 'block-7' },
+    );
     const [a, b, r] = await clock.run(Promise.all([first.result, second.result, reader.result]));
     assert.deepEqual([a.status, b.status, r.status], ['completed', 'completed', 'completed']);
     const queued = eventsOf(h.events, 'run_queued');

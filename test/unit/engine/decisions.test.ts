@@ -48,7 +48,12 @@ const baseline: PhaseDefinition<Inputs> = {
   },
 };
 
-const later: PhaseDefinition<Inputs> = { id: 'warning', title: 'Early warning', run: 'parallel', steps: [{ kind: 'tool', id: 'spc', capability: 'run_spc_analysis', args: () => ({}) }] };
+const later: PhaseDefinition<Inputs> = {
+  id: 'warning',
+  title: 'Early warning',
+  run: 'parallel',
+  steps: [{ kind: 'tool', id: 'spc', capability: 'run_spc_analysis', args: () => ({}) }],
+};
 
 function server(clock: FakeClock, utilization = 'GREEN'): FakeToolServer {
   return new FakeToolServer(clock)
@@ -69,7 +74,10 @@ describe('run inputs and modes', () => {
   it('bad inputs or an unknown mode are refused before anything starts', async () => {
     const clock = new FakeClock();
     const h = await harness({ clock, tools: server(clock) });
-    assert.throws(() => h.engine.start(load(generation([baseline])), { inputs: { start: 'next week' } }), (e: unknown) => e instanceof OrchestratorError && e.kind === 'validation' && /start must be/.test(e.message));
+    assert.throws(
+      () => h.engine.start(load(generation([baseline])), { inputs: { start: 'next week' } }),
+      (e: unknown) => e instanceof OrchestratorError && e.kind === 'validation' && /start must be/.test(e.message),
+    );
     assert.throws(() => h.engine.start(load(generation([baseline])), { inputs: { start: '2026-02-02' }, mode: 'turbo' }), /has no mode "turbo"/);
     assert.equal(h.events.length, 0);
     assert.equal(h.tools.calls.length, 0);
@@ -95,7 +103,15 @@ describe('run inputs and modes', () => {
   it('a step whose condition says so is skipped with its reason', async () => {
     const clock = new FakeClock();
     const h = await harness({ clock, tools: server(clock) });
-    const wf = generation([baseline, { ...later, steps: [{ kind: 'tool', id: 'spc', capability: 'run_spc_analysis', skipIf: (ctx) => (ctx.inputs.weeks < 4 ? 'fewer than 4 weeks of history' : undefined), args: () => ({}) }] }]);
+    const wf = generation([
+      baseline,
+      {
+        ...later,
+        steps: [
+          { kind: 'tool', id: 'spc', capability: 'run_spc_analysis', skipIf: (ctx) => (ctx.inputs.weeks < 4 ? 'fewer than 4 weeks of history' : undefined), args: () => ({}) },
+        ],
+      },
+    ]);
     const summary = await clock.run(h.engine.start(load(wf), { inputs: { start: '2026-02-02', weeks: 2 } }).result);
     assert.deepEqual(summary.steps.find((s) => s.stepId === 'spc')!.skip, { cause: 'condition', reason: 'fewer than 4 weeks of history' });
   });
@@ -165,7 +181,13 @@ describe('phase decisions', () => {
     };
     const lowered = await outcome(gated(), true);
     assert.equal(lowered.spc, 1, 'the later phase ran');
-    assert.deepEqual(lowered.summary.phases.map((p) => [p.status, p.decision]), [['completed', 'block'], ['completed', undefined]]);
+    assert.deepEqual(
+      lowered.summary.phases.map((p) => [p.status, p.decision]),
+      [
+        ['completed', 'block'],
+        ['completed', undefined],
+      ],
+    );
     assert.equal(lowered.summary.status, 'blocked');
     assert.equal(lowered.summary.reason, 'validate: 0.90 below 0.95 (read-only: the later phases still ran)');
     assert.equal(lowered.decisions[0]!.decision, 'block');
@@ -198,7 +220,10 @@ describe('phase decisions', () => {
     assert.equal(h.tools.callsTo('orchestrator_health').length, 0, 'never sent to the server');
     assert.deepEqual(own.data!['capabilities'], { validate_schedule: 'available', check_circuit_breakers: 'unavailable' });
     assert.deepEqual(own.data!['breakers'], { check_circuit_breakers: 'closed', validate_schedule: 'closed' });
-    assert.deepEqual((own.data!['tool_health'] as { capability: string; samples: number }[]).map((t) => [t.capability, t.samples]), [['validate_schedule', 1]]);
+    assert.deepEqual(
+      (own.data!['tool_health'] as { capability: string; samples: number }[]).map((t) => [t.capability, t.samples]),
+      [['validate_schedule', 1]],
+    );
     const writing = generation([{ id: 'w', title: 'W', run: 'serial', steps: [{ kind: 'tool', id: 'x', capability: 'orchestrator_health', writes: true, args: () => ({}) }] }]);
     assert.throws(() => load(writing), /orchestrator_health is served by the engine and reads only/);
   });
@@ -263,7 +288,17 @@ describe('degraded results', () => {
     const h = await harness({ clock, tools: server(clock) });
     h.tools.define('calculate_fire_danger_index', { unavailable: 'armory domain fatigue_detailed is off' });
     const wf = (critical: boolean) =>
-      generation([{ id: 'w', title: 'W', run: 'parallel', steps: [{ kind: 'tool', id: 'fire', capability: 'calculate_fire_danger_index', critical, args: () => ({}) }, { kind: 'tool', id: 'spc', capability: 'run_spc_analysis', args: () => ({}) }] }]);
+      generation([
+        {
+          id: 'w',
+          title: 'W',
+          run: 'parallel',
+          steps: [
+            { kind: 'tool', id: 'fire', capability: 'calculate_fire_danger_index', critical, args: () => ({}) },
+            { kind: 'tool', id: 'spc', capability: 'run_spc_analysis', args: () => ({}) },
+          ],
+        },
+      ]);
     const soft = await clock.run(h.engine.start(load(wf(false)), { inputs: { start: '2026-02-02' } }).result);
     assert.equal(soft.status, 'completed');
     const fire = soft.steps.find((s) => s.stepId === 'fire')!;
@@ -285,7 +320,16 @@ describe('degraded results', () => {
         id: 'b',
         title: 'B',
         run: 'serial',
-        steps: [{ kind: 'tool', id: 'validate', capability: 'validate_schedule', critical: true, args: () => ({ a: 1 }), fallback: { kind: 'tool', capability: 'quick_validation', label: 'Quick validation only' } }],
+        steps: [
+          {
+            kind: 'tool',
+            id: 'validate',
+            capability: 'validate_schedule',
+            critical: true,
+            args: () => ({ a: 1 }),
+            fallback: { kind: 'tool', capability: 'quick_validation', label: 'Quick validation only' },
+          },
+        ],
       },
     ]);
     const summary = await clock.run(h.engine.start(load(wf), { inputs: { start: '2026-02-02' } }).result);
@@ -356,7 +400,15 @@ describe('compute steps and sub-workflows', () => {
         id: 'synthesis',
         title: 'Synthesis',
         run: 'serial',
-        steps: [{ kind: 'compute', id: 'score', dependsOn: ['validate', 'utilization'], confidence: 'minimum', compute: (ctx) => ({ score: ctx.require('validate')['is_valid'] ? 100 : 0 }) }],
+        steps: [
+          {
+            kind: 'compute',
+            id: 'score',
+            dependsOn: ['validate', 'utilization'],
+            confidence: 'minimum',
+            compute: (ctx) => ({ score: ctx.require('validate')['is_valid'] ? 100 : 0 }),
+          },
+        ],
       },
     ]);
     const summary = await clock.run(h.engine.start(load(wf), { inputs: { start: '2026-02-02' } }).result);
@@ -402,7 +454,14 @@ describe('compute steps and sub-workflows', () => {
       modes: { standard: {} },
       defaultMode: 'standard',
       timeoutMs: 60_000,
-      phases: [{ id: 'p', title: 'P', run: 'serial', steps: [{ kind: 'workflow', id: 'check', critical: true, workflow: child as unknown as WorkflowDefinition, inputs: () => ({ start: '2026-03-02' }) }] }],
+      phases: [
+        {
+          id: 'p',
+          title: 'P',
+          run: 'serial',
+          steps: [{ kind: 'workflow', id: 'check', critical: true, workflow: child as unknown as WorkflowDefinition, inputs: () => ({ start: '2026-03-02' }) }],
+        },
+      ],
     };
     const ok = await clock.run(h.engine.start(load(parent)).result);
     assert.equal(ok.status, 'completed');

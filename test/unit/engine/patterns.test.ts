@@ -98,7 +98,10 @@ describe('pattern 2: parallel fan-out', () => {
     const t0 = h.clock.now();
     const summary = await h.clock.run(h.engine.start(wf).result);
     assert.equal(summary.status, 'completed');
-    assert.ok(h.tools.calls.every((c) => c.startedAt === t0), 'all four started at once');
+    assert.ok(
+      h.tools.calls.every((c) => c.startedAt === t0),
+      'all four started at once',
+    );
     assert.equal(summary.durationMs, 120, 'wall time is the slowest tool, not the sum');
     const c = summary.steps.find((s) => s.stepId === 'c')!;
     assert.equal(c.status, 'skipped');

@@ -219,7 +219,18 @@ describe('crash and resume', () => {
 
   it('rebuildRun folds events from several starts into the latest state', () => {
     const base = { runId: 'r', at: 1 };
-    const started = { ...base, type: 'run_started' as const, workflowId: 'w', workflowVersion: 1, title: 'W', mode: 'm', inputs: {}, scheduleId: 's', writes: false, resumed: false };
+    const started = {
+      ...base,
+      type: 'run_started' as const,
+      workflowId: 'w',
+      workflowVersion: 1,
+      title: 'W',
+      mode: 'm',
+      inputs: {},
+      scheduleId: 's',
+      writes: false,
+      resumed: false,
+    };
     const record = rebuildRun([started, { ...base, type: 'run_finished', status: 'blocked', reason: 'x', durationMs: 1 }, { ...started, resumed: true }]);
     assert.equal(record.status, 'running');
     assert.equal(record.starts, 2);

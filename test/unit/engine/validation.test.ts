@@ -60,7 +60,14 @@ describe('workflow validation', () => {
 
   it('names the path of a dependency cycle', () => {
     const message = only(
-      wf([{ id: 'p', title: 'P', run: 'parallel', steps: [tool('a', 'validate_schedule', { dependsOn: ['c'] }), tool('b', 'validate_schedule', { dependsOn: ['a'] }), tool('c', 'validate_schedule', { dependsOn: ['b'] })] }]),
+      wf([
+        {
+          id: 'p',
+          title: 'P',
+          run: 'parallel',
+          steps: [tool('a', 'validate_schedule', { dependsOn: ['c'] }), tool('b', 'validate_schedule', { dependsOn: ['a'] }), tool('c', 'validate_schedule', { dependsOn: ['b'] })],
+        },
+      ]),
       'cycle',
     );
     assert.equal(message, 'cycle: a -> b -> c -> a');
@@ -76,7 +83,10 @@ describe('workflow validation', () => {
     const outer = wf([{ id: 'p', title: 'P', run: 'serial', steps: [{ kind: 'workflow', id: 'sub', workflow: inner, inputs: () => ({}) }] }], { id: 'outer' });
     innerSteps.push({ kind: 'workflow', id: 'back', workflow: outer, inputs: () => ({}) });
     const found = issues(outer);
-    assert.ok(found.some((i) => i.code === 'cycle' && i.message.includes('workflow outer -> inner -> outer')), JSON.stringify(found));
+    assert.ok(
+      found.some((i) => i.code === 'cycle' && i.message.includes('workflow outer -> inner -> outer')),
+      JSON.stringify(found),
+    );
   });
 
   it('rejects unknown capabilities, including in fallbacks', () => {
@@ -86,7 +96,10 @@ describe('workflow validation', () => {
           id: 'p',
           title: 'P',
           run: 'serial',
-          steps: [tool('a', 'validate_schedule_quick'), tool('b', 'validate_schedule', { fallback: { kind: 'tool', capability: 'quick_check', label: 'Quick' } } as Partial<StepDefinition>)],
+          steps: [
+            tool('a', 'validate_schedule_quick'),
+            tool('b', 'validate_schedule', { fallback: { kind: 'tool', capability: 'quick_check', label: 'Quick' } } as Partial<StepDefinition>),
+          ],
         },
       ]),
     );
@@ -117,7 +130,10 @@ describe('workflow validation', () => {
   });
 
   it('rejects an approval gate that gates no write', () => {
-    const message = only(wf([{ id: 'p', title: 'P', run: 'serial', steps: [tool('a'), { kind: 'approval', id: 'ok', title: 'OK?', dependsOn: ['a'], request: () => ({ summary: '' }) }] }]), 'approval_without_write');
+    const message = only(
+      wf([{ id: 'p', title: 'P', run: 'serial', steps: [tool('a'), { kind: 'approval', id: 'ok', title: 'OK?', dependsOn: ['a'], request: () => ({ summary: '' }) }] }]),
+      'approval_without_write',
+    );
     assert.match(message, /approval ok gates no step that writes/);
   });
 
@@ -197,7 +213,15 @@ describe('workflow validation', () => {
     const found = issues(
       wf([
         { id: 'p1', title: 'P1', run: 'serial', steps: [tool('a', 'validate_schedule', { dependsOn: ['b'] }), tool('b')] },
-        { id: 'p2', title: 'P2', run: 'tiered', tiers: [{ id: 't1', steps: [tool('c', 'validate_schedule', { dependsOn: ['d'] })] }, { id: 't2', steps: [tool('d')] }] },
+        {
+          id: 'p2',
+          title: 'P2',
+          run: 'tiered',
+          tiers: [
+            { id: 't1', steps: [tool('c', 'validate_schedule', { dependsOn: ['d'] })] },
+            { id: 't2', steps: [tool('d')] },
+          ],
+        },
       ]),
     );
     assert.deepEqual(

@@ -21,7 +21,11 @@ function rangeOf(program: ProgramFile): { start: string; end: string } {
   return { start: program.schedules[0]!.start, end: program.schedules[0]!.end };
 }
 
-function generate(program: ProgramFile, algorithm: Algorithm, options: { timeLimitMs?: number; signal?: AbortSignal; onProgress?: (f: number, m: string) => void; range?: { start: string; end: string }; keepCurrent?: boolean } = {}): Promise<GenerationResult> {
+function generate(
+  program: ProgramFile,
+  algorithm: Algorithm,
+  options: { timeLimitMs?: number; signal?: AbortSignal; onProgress?: (f: number, m: string) => void; range?: { start: string; end: string }; keepCurrent?: boolean } = {},
+): Promise<GenerationResult> {
   const range = options.range ?? rangeOf(program);
   return generateSchedule({
     snapshot: snapshotOf(program, options.keepCurrent ? program.schedules[0]!.assignments : [], range),
@@ -168,7 +172,10 @@ describe('cancellation and time limits', () => {
     const owned = new Set(result.assignments.map((a) => `${a.serviceId}|${a.shiftTypeId}|${a.date}`));
     const untouched = inside.filter((a) => !owned.has(`${a.serviceId}|${a.shiftTypeId}|${a.date}`));
     const verdict = judge(program, [...outside, ...untouched, ...asAssignments(result.assignments)], range);
-    assert.deepEqual(verdict.hard.map((f) => f.message), []);
+    assert.deepEqual(
+      verdict.hard.map((f) => f.message),
+      [],
+    );
     assert.equal(verdict.coverage.filled, verdict.coverage.required);
   });
 });

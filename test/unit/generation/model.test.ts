@@ -19,7 +19,18 @@ const limits = hardLimits(policiesSchema.parse({}));
 
 function duty(kind: Duty['kind'], date: string, start: string, hours: number, transition = 0): Duty {
   const startMs = timeOnDate(date, start);
-  return { personId: 'r1', role: 'primary', serviceId: 's', shiftTypeId: kind, kind, date, startMs, endMs: startMs + hours * HOUR_MS, dutyEndMs: startMs + (hours + transition) * HOUR_MS, countedHours: hours + transition };
+  return {
+    personId: 'r1',
+    role: 'primary',
+    serviceId: 's',
+    shiftTypeId: kind,
+    kind,
+    date,
+    startMs,
+    endMs: startMs + hours * HOUR_MS,
+    dutyEndMs: startMs + (hours + transition) * HOUR_MS,
+    countedHours: hours + transition,
+  };
 }
 
 describe('conflicts between two shifts of one resident', () => {
@@ -53,9 +64,14 @@ describe('conflicts between two shifts of one resident', () => {
 });
 
 describe('supply matching', () => {
-  it('finds the positions and people where Hall\'s condition fails', () => {
+  it("finds the positions and people where Hall's condition fails", () => {
     // Three positions that only people 1 and 2 can fill, one that anybody can.
-    const { matched, starved } = matchPositions([[1, 2], [1, 2], [1, 2], [1, 2, 3, 4]]);
+    const { matched, starved } = matchPositions([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+      [1, 2, 3, 4],
+    ]);
     assert.equal(matched, 3);
     assert.equal(starved.people, 2);
     assert.deepEqual(starved.positions, [0, 1, 2]);
@@ -74,7 +90,15 @@ describe('property: a complete greedy schedule of any generated program passes t
         const range = { start: program.schedules[0]!.start, end: program.schedules[0]!.end };
         let assignments;
         try {
-          const result = await generateSchedule({ snapshot: snapshotOf(program, [], range), range, algorithm: 'greedy', timeLimitMs: 3000, seed: 1, weights: DEFAULT_WEIGHTS, now: Date.now });
+          const result = await generateSchedule({
+            snapshot: snapshotOf(program, [], range),
+            range,
+            algorithm: 'greedy',
+            timeLimitMs: 3000,
+            seed: 1,
+            weights: DEFAULT_WEIGHTS,
+            now: Date.now,
+          });
           assignments = asAssignments(result.assignments);
         } catch (error) {
           // Some random programs cannot be staffed: then the generator must say why.
@@ -82,7 +106,10 @@ describe('property: a complete greedy schedule of any generated program passes t
           return;
         }
         const verdict = judge(program, assignments, range);
-        assert.deepEqual(verdict.hard.map((f) => f.message), []);
+        assert.deepEqual(
+          verdict.hard.map((f) => f.message),
+          [],
+        );
         assert.equal(verdict.coverage.filled, verdict.coverage.required);
       }),
       { numRuns: 6, seed: 20_270_104 },

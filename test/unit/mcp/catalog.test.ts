@@ -17,16 +17,44 @@ const writesOf = (r: Resolution) => (r.status === 'available' ? r.writes : undef
 
 /** Tools the real scheduling server registers (reference/real-server-tools.json, registered ones). */
 const REAL_SERVER_TOOLS = [
-  'validate_schedule_tool', 'validate_schedule_by_id_tool', 'detect_conflicts_tool', 'run_contingency_analysis_tool',
-  'run_contingency_analysis_resilience_tool', 'analyze_swap_candidates_tool', 'check_utilization_threshold_tool',
-  'get_defense_level_tool', 'execute_sacrifice_hierarchy_tool', 'calculate_blast_radius_tool', 'analyze_hub_centrality_tool',
-  'get_static_fallbacks_tool', 'check_circuit_breakers_tool', 'get_breaker_health_tool', 'test_half_open_tool',
-  'override_circuit_breaker_tool', 'get_unified_critical_index_tool', 'calculate_burnout_rt_tool', 'simulate_burnout_contagion_tool',
-  'simulate_burnout_spread_tool', 'assess_creep_fatigue_tool', 'detect_burnout_precursors_tool', 'predict_burnout_magnitude_tool',
-  'run_spc_analysis_tool', 'calculate_workload_process_capability_tool', 'calculate_process_capability_tool',
-  'calculate_equity_metrics_tool', 'calculate_fire_danger_index_tool', 'calculate_batch_fire_danger_tool', 'run_frms_assessment_tool',
-  'scan_team_fatigue_tool', 'calculate_schedule_entropy_tool', 'calculate_recovery_distance_tool', 'check_mtf_compliance_tool',
-  'start_background_task_tool', 'get_task_status_tool', 'create_backup_tool', 'rag_search',
+  'validate_schedule_tool',
+  'validate_schedule_by_id_tool',
+  'detect_conflicts_tool',
+  'run_contingency_analysis_tool',
+  'run_contingency_analysis_resilience_tool',
+  'analyze_swap_candidates_tool',
+  'check_utilization_threshold_tool',
+  'get_defense_level_tool',
+  'execute_sacrifice_hierarchy_tool',
+  'calculate_blast_radius_tool',
+  'analyze_hub_centrality_tool',
+  'get_static_fallbacks_tool',
+  'check_circuit_breakers_tool',
+  'get_breaker_health_tool',
+  'test_half_open_tool',
+  'override_circuit_breaker_tool',
+  'get_unified_critical_index_tool',
+  'calculate_burnout_rt_tool',
+  'simulate_burnout_contagion_tool',
+  'simulate_burnout_spread_tool',
+  'assess_creep_fatigue_tool',
+  'detect_burnout_precursors_tool',
+  'predict_burnout_magnitude_tool',
+  'run_spc_analysis_tool',
+  'calculate_workload_process_capability_tool',
+  'calculate_process_capability_tool',
+  'calculate_equity_metrics_tool',
+  'calculate_fire_danger_index_tool',
+  'calculate_batch_fire_danger_tool',
+  'run_frms_assessment_tool',
+  'scan_team_fatigue_tool',
+  'calculate_schedule_entropy_tool',
+  'calculate_recovery_distance_tool',
+  'check_mtf_compliance_tool',
+  'start_background_task_tool',
+  'get_task_status_tool',
+  'create_backup_tool',
+  'rag_search',
 ];
 
 describe('capability resolution (pure)', () => {
@@ -137,11 +165,15 @@ describe('capability resolution against live servers', () => {
       assert.deepEqual(invoker.resolve('validate_schedule'), { status: 'available', capability: 'validate_schedule', tool: expected, writes: false });
       assert.equal(writesOf(invoker.resolve('publish_draft')), true);
       assert.equal(invoker.resolve('calculate_burnout_rt').status, 'unavailable');
-      const result = await invoker.invoke('validate_schedule', { start_date: '2026-01-05', end_date: '2026-02-01' }, {
-        signal: new AbortController().signal,
-        timeoutMs: 5000,
-        maxTotalTimeoutMs: 10_000,
-      });
+      const result = await invoker.invoke(
+        'validate_schedule',
+        { start_date: '2026-01-05', end_date: '2026-02-01' },
+        {
+          signal: new AbortController().signal,
+          timeoutMs: 5000,
+          maxTotalTimeoutMs: 10_000,
+        },
+      );
       assert.equal(result.tool, expected);
       assert.equal(result.data['is_valid'], false);
     });
@@ -177,7 +209,10 @@ describe('capability resolution against live servers', () => {
     const connection = new McpConnection({ server: endpoint, reconnect: false });
     connections.push(connection);
     await connection.connect();
-    assert.deepEqual(connection.tools.map((t) => t.name), names);
+    assert.deepEqual(
+      connection.tools.map((t) => t.name),
+      names,
+    );
     assert.equal(endpoint.receivedMethods().filter((m) => m === 'tools/list').length, 3);
   });
 });

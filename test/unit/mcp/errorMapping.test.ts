@@ -15,13 +15,23 @@ describe('toOrchestratorError', () => {
     ['closed connection', new McpError(ErrorCode.ConnectionClosed, 'Connection closed'), 'connection', /the connection closed/],
     ['invalid params', new McpError(ErrorCode.InvalidParams, 'start_date: Required'), 'validation', /rejected the arguments/],
     ['other JSON-RPC error', new McpError(ErrorCode.MethodNotFound, 'Method not found'), 'protocol', /Method not found/],
-    ['HTTP 401', new StreamableHTTPError(401, 'Error POSTing to endpoint: Unauthorized'), 'auth', /authentication failed \(HTTP 401\): Unauthorized; check the API key in environment variable K/],
+    [
+      'HTTP 401',
+      new StreamableHTTPError(401, 'Error POSTing to endpoint: Unauthorized'),
+      'auth',
+      /authentication failed \(HTTP 401\): Unauthorized; check the API key in environment variable K/,
+    ],
     ['HTTP 403', new StreamableHTTPError(403, 'Forbidden'), 'auth', /HTTP 403/],
     ['HTTP 429', new StreamableHTTPError(429, 'Too Many Requests'), 'rate_limited', /HTTP 429/],
     ['HTTP 503', new StreamableHTTPError(503, 'Unavailable'), 'server_error', /HTTP 503/],
     ['HTTP 400', new StreamableHTTPError(400, 'Bad Request'), 'protocol', /HTTP 400/],
     ['SSE POST 401', new Error('Error POSTing to endpoint (HTTP 401): nope'), 'auth', /HTTP 401/],
-    ['refused socket', new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) }), 'connection', /ECONNREFUSED/],
+    [
+      'refused socket',
+      new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) }),
+      'connection',
+      /ECONNREFUSED/,
+    ],
     ['missing command', Object.assign(new Error('spawn nope ENOENT'), { code: 'ENOENT' }), 'connection', /ENOENT/],
   ];
   for (const [name, error, kind, message] of cases) {

@@ -88,7 +88,10 @@ describe('McpToolInvoker over a live in-process server', () => {
     // 10 steps of 40 ms take 400 ms, well past the 300 ms timeout: only the resets keep the call alive.
     const result = await invoker.invoke('slow_operation', { steps: 10, interval_ms: 40 }, options({ timeoutMs: 300, onProgress: (p) => progress.push(p) }));
     assert.deepEqual(result.data, { steps_done: 10 });
-    assert.deepEqual(progress.map((p) => p.progress), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(
+      progress.map((p) => p.progress),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
     assert.deepEqual(progress[0], { progress: 1, total: 10, message: 'step 1' });
     const call = endpoint.received().find((m) => 'method' in m && m.method === 'tools/call');
     assert.ok(call && 'params' in call && (call.params?._meta as { progressToken?: unknown }).progressToken !== undefined, 'a progress token was sent');

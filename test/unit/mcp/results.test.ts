@@ -58,7 +58,13 @@ describe('capability result schemas', () => {
     });
     assert.equal((validate['issues'] as unknown[]).length, 1);
     assert.equal(validate['validated_at'], '2026-01-01T00:00:00Z', 'extra fields pass through');
-    validateResult('x', schemaOf('run_contingency_analysis_deep'), { n1_pass: false, n1_vulnerabilities: [{ faculty_id: 'f1', severity: 'critical' }], n2_pass: true, n2_fatal_pairs: [], severity: 'critical' });
+    validateResult('x', schemaOf('run_contingency_analysis_deep'), {
+      n1_pass: false,
+      n1_vulnerabilities: [{ faculty_id: 'f1', severity: 'critical' }],
+      n2_pass: true,
+      n2_fatal_pairs: [],
+      severity: 'critical',
+    });
     validateResult('x', schemaOf('get_unified_critical_index'), { overall_index: 42.5, risk_level: 'moderate', total_faculty: 25 });
     validateResult('x', schemaOf('check_utilization_threshold'), { level: 'yellow', utilization_rate: 0.75, severity: 'warning' });
     validateResult('x', schemaOf('analyze_swap_candidates'), { candidates: [{ candidate_person_id: 'faculty-008', match_score: 0.91 }], top_candidate_id: 'faculty-008' });
@@ -77,7 +83,16 @@ describe('capability result schemas', () => {
 
   it('cover every capability the workflows need, with the project-known writers flagged', () => {
     const writers = CAPABILITIES.filter((c) => c.writes).map((c) => c.name);
-    assert.deepEqual(writers.sort(), ['approve_swap', 'execute_swap', 'generate_schedule', 'publish_draft', 'record_swap_consent', 'request_swap', 'rollback_publish', 'rollback_swap']);
+    assert.deepEqual(writers.sort(), [
+      'approve_swap',
+      'execute_swap',
+      'generate_schedule',
+      'publish_draft',
+      'record_swap_consent',
+      'request_swap',
+      'rollback_publish',
+      'rollback_swap',
+    ]);
     assert.equal(new Set(CAPABILITIES.map((c) => c.name)).size, CAPABILITIES.length, 'names are unique');
   });
 });

@@ -106,11 +106,7 @@ describe('circuit breaker', () => {
     await clock.advance(31_000);
     const trial = await call('run_contingency_analysis_deep');
     assert.equal(trial.ok, true);
-    assert.deepEqual(changes, [
-      'run_contingency_analysis_deep:closed->open',
-      'run_contingency_analysis_deep:open->half_open',
-      'run_contingency_analysis_deep:half_open->closed',
-    ]);
+    assert.deepEqual(changes, ['run_contingency_analysis_deep:closed->open', 'run_contingency_analysis_deep:open->half_open', 'run_contingency_analysis_deep:half_open->closed']);
   });
 
   it('open -> half-open (one trial) -> open again on failure, then closed after a longer wait', async (t) => {

@@ -185,7 +185,14 @@ describe('cache rung of the recovery ladder', () => {
     modes: { standard: {}, audit: { cache: 'off' } },
     defaultMode: 'standard',
     timeoutMs: 120_000,
-    phases: [{ id: 'p1', title: 'Baseline', run: 'serial', steps: [{ kind: 'tool', id: 'validate', capability: 'validate_schedule', critical: true, args: () => ({ start: '2026-01-05' }) }] }],
+    phases: [
+      {
+        id: 'p1',
+        title: 'Baseline',
+        run: 'serial',
+        steps: [{ kind: 'tool', id: 'validate', capability: 'validate_schedule', critical: true, args: () => ({ start: '2026-01-05' }) }],
+      },
+    ],
   };
 
   it('after retries time out, uses a result younger than 6 h, labelled with its age and with lowered confidence', async () => {

@@ -50,7 +50,7 @@ describe('cache truth', () => {
     assert.equal(tools.callsTo('validate_schedule').length, 2);
   });
 
-  it('cache.acrossRuns lets a capability reuse an earlier run\'s result as fresh', async () => {
+  it("cache.acrossRuns lets a capability reuse an earlier run's result as fresh", async () => {
     const dir = tempDir('truth-opt-in');
     const clock = new FakeClock();
     const tools = new FakeToolServer(clock).define('validate_schedule', { respond: () => ({ is_valid: true }) });
@@ -90,7 +90,7 @@ describe('cache truth', () => {
     assert.equal(tools.callsTo('validate_schedule').length, 2);
   });
 
-  it('before the status is read, an earlier run\'s result is not fresh, and reading it first keeps it', async () => {
+  it("before the status is read, an earlier run's result is not fresh, and reading it first keeps it", async () => {
     const dir = tempDir('truth-order');
     const clock = new FakeClock();
     const tools = new FakeToolServer(clock)

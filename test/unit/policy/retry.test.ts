@@ -19,8 +19,14 @@ describe('backoff', () => {
   });
 
   it('jitter only shortens a delay, by at most the jitter fraction', () => {
-    assert.equal(backoffDelay(retry, 1, () => 1), 80);
-    assert.equal(backoffDelay(retry, 3, () => 0.5), 360);
+    assert.equal(
+      backoffDelay(retry, 1, () => 1),
+      80,
+    );
+    assert.equal(
+      backoffDelay(retry, 3, () => 0.5),
+      360,
+    );
     for (let i = 0; i < 100; i++) {
       const d = backoffDelay(retry, 2, Math.random);
       assert.ok(d >= 160 && d <= 200, String(d));

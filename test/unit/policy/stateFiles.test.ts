@@ -31,7 +31,14 @@ async function open(dir: string, clock: FakeClock, tools: FakeToolServer) {
   const runtime = await PolicyRuntime.create({ invoker: tools, clock, random: () => 0, logger, stateStore: new JsonFileStateStore(dir) });
   const call = (capability: string, cacheMode: CallRequest['cacheMode'] = 'use') => {
     const policy = runtime.policies.get(capability);
-    const request: CallRequest = { capability, args: {}, writes: false, policy: { ...policy, retry: { ...policy.retry, maxRetries: 0 } }, cacheMode, signal: new AbortController().signal };
+    const request: CallRequest = {
+      capability,
+      args: {},
+      writes: false,
+      policy: { ...policy, retry: { ...policy.retry, maxRetries: 0 } },
+      cacheMode,
+      signal: new AbortController().signal,
+    };
     return clock.run(runtime.call(request));
   };
   return { runtime, logger, call };
@@ -90,9 +97,7 @@ describe('state files', () => {
   it('drops cache entries that are edited, forged, unsigned, of the wrong shape or from the future', async (t) => {
     const clock = clockWithDate(t);
     const dir = tempDir('state-cache');
-    const tools = new FakeToolServer(clock)
-      .define('validate_schedule', { respond: () => ({ is_valid: true }) })
-      .define('detect_conflicts', { respond: () => ({ conflicts: [] }) });
+    const tools = new FakeToolServer(clock).define('validate_schedule', { respond: () => ({ is_valid: true }) }).define('detect_conflicts', { respond: () => ({ conflicts: [] }) });
     const first = await open(dir, clock, tools);
     await first.call('validate_schedule');
     await first.call('detect_conflicts');
@@ -101,7 +106,10 @@ describe('state files', () => {
     const saved = readJson(dir, 'result-cache') as { entries: [string, Record<string, unknown>, string][] };
     assert.equal(saved.entries.length, 2);
     const [validate, conflicts] = saved.entries.map((e) => e) as [[string, Record<string, unknown>, string], [string, Record<string, unknown>, string]];
-    const sign = (k: string, entry: Record<string, unknown>) => createHmac('sha256', key).update(canonicalJson([k, entry])).digest('hex');
+    const sign = (k: string, entry: Record<string, unknown>) =>
+      createHmac('sha256', key)
+        .update(canonicalJson([k, entry]))
+        .digest('hex');
     const entries = [
       // Edited: the signature no longer matches.
       [validate[0], { ...validate[1], data: { is_valid: false } }, validate[2]],

@@ -48,7 +48,11 @@ describe('server size limits', () => {
     const s = await inMemoryServer();
     try {
       const range = { start_date: '2027-01-04', end_date: '2027-01-31' };
-      const all = (await s.client.callTool({ name: 'get_assignments_tool', arguments: range })).structuredContent as { assignments: { assignment_id: string }[]; total: number; next_offset: number | null };
+      const all = (await s.client.callTool({ name: 'get_assignments_tool', arguments: range })).structuredContent as {
+        assignments: { assignment_id: string }[];
+        total: number;
+        next_offset: number | null;
+      };
       assert.equal(all.next_offset, null);
       const pages: string[] = [];
       let offset: number | null = 0;
@@ -57,8 +61,15 @@ describe('server size limits', () => {
         pages.push(...page.assignments.map((x) => x.assignment_id));
         offset = page.next_offset;
       }
-      assert.deepEqual(pages, all.assignments.map((x) => x.assignment_id));
-      const people = (await s.client.callTool({ name: 'list_people_tool', arguments: { limit: 1, offset: 1 } })).structuredContent as { people: unknown[]; next_offset: number | null; total: number };
+      assert.deepEqual(
+        pages,
+        all.assignments.map((x) => x.assignment_id),
+      );
+      const people = (await s.client.callTool({ name: 'list_people_tool', arguments: { limit: 1, offset: 1 } })).structuredContent as {
+        people: unknown[];
+        next_offset: number | null;
+        total: number;
+      };
       assert.equal(people.people.length, 1);
       assert.equal(people.next_offset, people.total > 2 ? 2 : null);
     } finally {
@@ -85,7 +96,10 @@ describe('server size limits', () => {
     const longName = parseProgram({ ...program, people: program.people.map((p, i) => (i === 0 ? { ...p, name: 'n'.repeat(5000) } : p)) });
     assert.equal(longName.ok, false);
     assert.ok(!longName.ok && longName.issues.some((i) => i.path === '$.people[0].name'), JSON.stringify(!longName.ok && longName.issues.slice(0, 2)));
-    const manyCredentials = parseProgram({ ...program, people: program.people.map((p, i) => (i === 0 ? { ...p, credentials: Array.from({ length: 1000 }, (_, k) => `c${k}`) } : p)) });
+    const manyCredentials = parseProgram({
+      ...program,
+      people: program.people.map((p, i) => (i === 0 ? { ...p, credentials: Array.from({ length: 1000 }, (_, k) => `c${k}`) } : p)),
+    });
     assert.ok(!manyCredentials.ok && manyCredentials.issues.some((i) => i.path === '$.people[0].credentials'));
     assert.equal(parseProgram(program).ok, true);
   });

@@ -34,7 +34,12 @@ function deadPid(): number {
 /** Rewrites the lock's owner as if another process held it. */
 function ownedBy(store: ScheduleStore, owner: { pid: number; host?: string; heartbeatAt?: number }): void {
   store.write('test', 'test', undefined, (tx) =>
-    rawSql(tx).run('UPDATE locks SET owner_pid = ?, owner_host = ?, heartbeat_at = ? WHERE name = ?', [owner.pid, owner.host ?? THIS_HOST, new Date(owner.heartbeatAt ?? clock).toISOString(), LOCK]),
+    rawSql(tx).run('UPDATE locks SET owner_pid = ?, owner_host = ?, heartbeat_at = ? WHERE name = ?', [
+      owner.pid,
+      owner.host ?? THIS_HOST,
+      new Date(owner.heartbeatAt ?? clock).toISOString(),
+      LOCK,
+    ]),
   );
 }
 
@@ -89,11 +94,17 @@ describe('cancel_generation', () => {
     const store = open();
     store.acquireLock(LOCK, 'run-alive', HOUR);
     ownedBy(store, { pid: process.ppid });
-    assert.throws(() => cancelGeneration(store, now, { actor: 'alice', runId: 'run-alive', force: false }), (e: unknown) => e instanceof ToolError && e.code === 'LOCKED');
+    assert.throws(
+      () => cancelGeneration(store, now, { actor: 'alice', runId: 'run-alive', force: false }),
+      (e: unknown) => e instanceof ToolError && e.code === 'LOCKED',
+    );
     assert.ok(store.lockHolder(LOCK), 'a refusal changes nothing');
     assert.equal(store.auditLog({ action: 'cancel_generation' }).length, 0);
     assert.equal(cancelGeneration(store, now, { actor: 'alice', runId: 'run-alive', force: true }).action, 'released');
-    assert.throws(() => cancelGeneration(store, now, { actor: 'alice', scheduleId: 's1', force: false }), (e: unknown) => e instanceof ToolError && e.code === 'NOT_FOUND');
+    assert.throws(
+      () => cancelGeneration(store, now, { actor: 'alice', scheduleId: 's1', force: false }),
+      (e: unknown) => e instanceof ToolError && e.code === 'NOT_FOUND',
+    );
     store.close();
   });
 

@@ -67,9 +67,19 @@ describe('notification outbox', () => {
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updated.push(n.params.uri));
     const [a, b] = InMemoryTransport.createLinkedPair();
     await Promise.all([server.connect(b), client.connect(a)]);
-    cleanup.push(() => store.close(), () => notifier.dispose(), () => client.close());
+    cleanup.push(
+      () => store.close(),
+      () => notifier.dispose(),
+      () => client.close(),
+    );
     if (hook) cleanup.push(() => new Promise<void>((r) => hook.server.close(() => r())));
-    const list = async () => (await client.callTool({ name: 'list_notifications_tool', arguments: {} })).structuredContent as { notifications: Record<string, unknown>[]; delivered: number; pending: number; webhook_configured: boolean };
+    const list = async () =>
+      (await client.callTool({ name: 'list_notifications_tool', arguments: {} })).structuredContent as {
+        notifications: Record<string, unknown>[];
+        delivered: number;
+        pending: number;
+        webhook_configured: boolean;
+      };
     return { store, notifier, hook, logs, updated, list };
   }
 
@@ -84,7 +94,10 @@ describe('notification outbox', () => {
     assert.deepEqual(n!['channels'], { mcp: { clients: 1 }, webhook: { status: 204 } });
     assert.equal(n!['created_by'], 'coordinator');
     assert.equal(hook!.bodies.length, 1);
-    assert.deepEqual([hook!.bodies[0]!['method'], hook!.bodies[0]!['type'], hook!.bodies[0]!['event'], hook!.bodies[0]!['message']], ['POST', 'application/json', 'schedule_published', 'message 1']);
+    assert.deepEqual(
+      [hook!.bodies[0]!['method'], hook!.bodies[0]!['type'], hook!.bodies[0]!['event'], hook!.bodies[0]!['message']],
+      ['POST', 'application/json', 'schedule_published', 'message 1'],
+    );
     await new Promise((r) => setImmediate(r));
     assert.equal((logs[0] as { logger: string; data: { subject: string } }).logger, 'notifications');
     assert.equal((logs[0] as { data: { subject: string } }).data.subject, 'notice 1');
@@ -113,12 +126,21 @@ describe('notification outbox', () => {
     const clock = new TestClock();
     const store = openStore(sampleProgram, clock);
     const notifier = new Notifier({ store, logger: silentLogger });
-    cleanup.push(() => store.close(), () => notifier.dispose());
+    cleanup.push(
+      () => store.close(),
+      () => notifier.dispose(),
+    );
     notice(store, 1);
     await notifier.settled();
     const [n] = store.notifications.list({});
     assert.deepEqual([n!.deliveredAt, n!.lastError, n!.attempts], [undefined, 'mcp: no client connected', 1]);
-    assert.throws(() => parseWebhookUrl('ftp://user:secret@127.0.0.1/x'), (e: Error) => /must be http or https/.test(e.message) && !e.message.includes('secret'));
-    assert.throws(() => parseWebhookUrl('not a url secret'), (e: Error) => e.message === 'the webhook URL is not a valid URL');
+    assert.throws(
+      () => parseWebhookUrl('ftp://user:secret@127.0.0.1/x'),
+      (e: Error) => /must be http or https/.test(e.message) && !e.message.includes('secret'),
+    );
+    assert.throws(
+      () => parseWebhookUrl('not a url secret'),
+      (e: Error) => e.message === 'the webhook URL is not a valid URL',
+    );
   });
 });

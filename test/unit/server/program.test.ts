@@ -15,7 +15,14 @@ import { fixtureInput } from '../../support/server/fixtures';
 const root = join(__dirname, '..', '..', '..');
 
 function issuesOf(mutate: (doc: ReturnType<typeof fixtureInput>) => void): ProgramIssue[] {
-  const doc = structuredClone(fixtureInput({ assignments: [['r1', 'day', '2027-01-05'], ['f1', 'day', '2027-01-05']] }));
+  const doc = structuredClone(
+    fixtureInput({
+      assignments: [
+        ['r1', 'day', '2027-01-05'],
+        ['f1', 'day', '2027-01-05'],
+      ],
+    }),
+  );
   mutate(doc);
   const result = parseProgram(doc);
   assert.equal(result.ok, false, 'expected the document to be rejected');
@@ -48,32 +55,104 @@ describe('program file loader', () => {
   });
 
   it('names the JSON path of schema errors', () => {
-    expectIssue(issuesOf((d) => ((d as { format: string }).format = 'other')), '$.format', /expected "sched-orch.program"|Invalid input/);
-    expectIssue(issuesOf((d) => delete (d.people[0] as { pgy?: number }).pgy), '$.people[0].pgy', /PGY level/);
-    expectIssue(issuesOf((d) => ((d.people[1] as { pgy: unknown }).pgy = 'two')), '$.people[1].pgy', /number/);
-    expectIssue(issuesOf((d) => (d.shiftTypes[0]!.start = '25:00')), '$.shiftTypes[0].start', /HH:MM/);
-    expectIssue(issuesOf((d) => (d.schedules![0]!.assignments![0]!.date = '2027-02-30')), '$.schedules[0].assignments[0].date', /real calendar date/);
-    expectIssue(issuesOf((d) => (d.absences = [{ id: 'x', personId: 'r1', type: 'vacation', start: '2027-01-10', end: '2027-01-09' }])), '$.absences[0].end', /before start/);
-    expectIssue(issuesOf((d) => ((d.people[0] as Record<string, unknown>).nickname = 'x')), '$.people[0]', /nickname|Unrecognized/);
+    expectIssue(
+      issuesOf((d) => ((d as { format: string }).format = 'other')),
+      '$.format',
+      /expected "sched-orch.program"|Invalid input/,
+    );
+    expectIssue(
+      issuesOf((d) => delete (d.people[0] as { pgy?: number }).pgy),
+      '$.people[0].pgy',
+      /PGY level/,
+    );
+    expectIssue(
+      issuesOf((d) => ((d.people[1] as { pgy: unknown }).pgy = 'two')),
+      '$.people[1].pgy',
+      /number/,
+    );
+    expectIssue(
+      issuesOf((d) => (d.shiftTypes[0]!.start = '25:00')),
+      '$.shiftTypes[0].start',
+      /HH:MM/,
+    );
+    expectIssue(
+      issuesOf((d) => (d.schedules![0]!.assignments![0]!.date = '2027-02-30')),
+      '$.schedules[0].assignments[0].date',
+      /real calendar date/,
+    );
+    expectIssue(
+      issuesOf((d) => (d.absences = [{ id: 'x', personId: 'r1', type: 'vacation', start: '2027-01-10', end: '2027-01-09' }])),
+      '$.absences[0].end',
+      /before start/,
+    );
+    expectIssue(
+      issuesOf((d) => ((d.people[0] as Record<string, unknown>).nickname = 'x')),
+      '$.people[0]',
+      /nickname|Unrecognized/,
+    );
   });
 
   it('names the JSON path of reference errors', () => {
-    expectIssue(issuesOf((d) => (d.people[1]!.id = 'r1')), '$.people[1].id', /duplicate person id "r1"/);
-    expectIssue(issuesOf((d) => (d.schedules![0]!.assignments![0]!.personId = 'ghost')), '$.schedules[0].assignments[0].personId', /unknown person id "ghost"/);
-    expectIssue(issuesOf((d) => (d.schedules![0]!.assignments![0]!.serviceId = 'nowhere')), '$.schedules[0].assignments[0].serviceId', /unknown service id/);
-    expectIssue(issuesOf((d) => (d.schedules![0]!.assignments![0]!.shiftTypeId = 'teatime')), '$.schedules[0].assignments[0].shiftTypeId', /unknown shift type id/);
-    expectIssue(issuesOf((d) => (d.schedules![0]!.assignments![1]!.id = 'a1')), '$.schedules[0].assignments[1].id', /duplicate assignment id "a1"/);
-    expectIssue(issuesOf((d) => (d.schedules![0]!.assignments![0]!.date = '2027-03-01')), '$.schedules[0].assignments[0].date', /outside the schedule's range 2027-01-04\.\.2027-01-31/);
-    expectIssue(issuesOf((d) => (d.coverage = [{ id: 'c', serviceId: 'wards', shiftTypeId: 'dusk', days: 'all', residents: { min: 1 }, faculty: { min: 0 } }])), '$.coverage[0].shiftTypeId', /unknown shift type/);
-    expectIssue(issuesOf((d) => (d.coverage = [{ id: 'c', serviceId: 'wards', shiftTypeId: 'day', days: 'all', residents: { min: 2, max: 1 }, faculty: { min: 0 } }])), '$.coverage[0].residents.max', /below min/);
-    expectIssue(issuesOf((d) => (d.absences = [{ id: 'x', personId: 'nobody', type: 'sick', start: '2027-01-10', end: '2027-01-10' }])), '$.absences[0].personId', /unknown person/);
-    expectIssue(issuesOf((d) => (d.policies = { ruleIds: { eighty_hours: 'X' } })), '$.policies.ruleIds.eighty_hours', /unknown rule/);
+    expectIssue(
+      issuesOf((d) => (d.people[1]!.id = 'r1')),
+      '$.people[1].id',
+      /duplicate person id "r1"/,
+    );
+    expectIssue(
+      issuesOf((d) => (d.schedules![0]!.assignments![0]!.personId = 'ghost')),
+      '$.schedules[0].assignments[0].personId',
+      /unknown person id "ghost"/,
+    );
+    expectIssue(
+      issuesOf((d) => (d.schedules![0]!.assignments![0]!.serviceId = 'nowhere')),
+      '$.schedules[0].assignments[0].serviceId',
+      /unknown service id/,
+    );
+    expectIssue(
+      issuesOf((d) => (d.schedules![0]!.assignments![0]!.shiftTypeId = 'teatime')),
+      '$.schedules[0].assignments[0].shiftTypeId',
+      /unknown shift type id/,
+    );
+    expectIssue(
+      issuesOf((d) => (d.schedules![0]!.assignments![1]!.id = 'a1')),
+      '$.schedules[0].assignments[1].id',
+      /duplicate assignment id "a1"/,
+    );
+    expectIssue(
+      issuesOf((d) => (d.schedules![0]!.assignments![0]!.date = '2027-03-01')),
+      '$.schedules[0].assignments[0].date',
+      /outside the schedule's range 2027-01-04\.\.2027-01-31/,
+    );
+    expectIssue(
+      issuesOf((d) => (d.coverage = [{ id: 'c', serviceId: 'wards', shiftTypeId: 'dusk', days: 'all', residents: { min: 1 }, faculty: { min: 0 } }])),
+      '$.coverage[0].shiftTypeId',
+      /unknown shift type/,
+    );
+    expectIssue(
+      issuesOf((d) => (d.coverage = [{ id: 'c', serviceId: 'wards', shiftTypeId: 'day', days: 'all', residents: { min: 2, max: 1 }, faculty: { min: 0 } }])),
+      '$.coverage[0].residents.max',
+      /below min/,
+    );
+    expectIssue(
+      issuesOf((d) => (d.absences = [{ id: 'x', personId: 'nobody', type: 'sick', start: '2027-01-10', end: '2027-01-10' }])),
+      '$.absences[0].personId',
+      /unknown person/,
+    );
+    expectIssue(
+      issuesOf((d) => (d.policies = { ruleIds: { eighty_hours: 'X' } })),
+      '$.policies.ruleIds.eighty_hours',
+      /unknown rule/,
+    );
     expectIssue(
       issuesOf((d) => d.schedules!.push({ id: 's2', name: 'Overlap', start: '2027-01-20', end: '2027-02-20', assignments: [] })),
       '$.schedules[1].start',
       /published schedules "s1" and "s2" overlap/,
     );
-    expectIssue(issuesOf((d) => (d.people[0]!.services = ['wards', 'mars'])), '$.people[0].services[1]', /unknown service id "mars"/);
+    expectIssue(
+      issuesOf((d) => (d.people[0]!.services = ['wards', 'mars'])),
+      '$.people[0].services[1]',
+      /unknown service id "mars"/,
+    );
   });
 
   it('reports every problem at once', () => {
@@ -91,7 +170,10 @@ describe('program file loader', () => {
       const before = store.exportProgram();
       const version = store.dataVersion();
       const bad = structuredClone(fixtureInput({ assignments: [['ghost', 'day', '2027-01-05']] }));
-      assert.throws(() => store.importProgram('test', bad), (e: Error & { issues?: ProgramIssue[] }) => e.issues?.[0]?.path === '$.schedules[0].assignments[0].personId');
+      assert.throws(
+        () => store.importProgram('test', bad),
+        (e: Error & { issues?: ProgramIssue[] }) => e.issues?.[0]?.path === '$.schedules[0].assignments[0].personId',
+      );
       assert.equal(store.dataVersion(), version);
       assert.deepEqual(store.exportProgram(), before);
       assert.equal(store.auditLog().length, 1);

@@ -80,7 +80,10 @@ describe('N-1 / N-2 contingency', () => {
             people,
             services,
             coverage,
-            assignments: [['f1', 'clinic', '2027-01-04', 'proc'], ['f1', 'day', '2027-01-05', 'wards']],
+            assignments: [
+              ['f1', 'clinic', '2027-01-04', 'proc'],
+              ['f1', 'day', '2027-01-05', 'wards'],
+            ],
             absences: absent ? [{ id: 'x', personId: 'f2', type: 'vacation', start: '2027-01-04', end: '2027-01-04' }] : [],
           }),
         ),

@@ -33,10 +33,7 @@ describe('VI.F.1 80 hours per week averaged over 28 days', () => {
     const hours = 17.6; // 352 h = 88.0 h/week
     const onIcu = findings(fixture({ shiftTypes: [long(hours)], assignments: weekdays.map((d) => ['r1', 'long', d, 'icu']) }), ['weekly_hours']);
     assert.deepEqual(onIcu, []);
-    const mixed = findings(
-      fixture({ shiftTypes: [long(hours)], assignments: weekdays.map((d, i) => ['r1', 'long', d, i === 0 ? 'wards' : 'icu']) }),
-      ['weekly_hours'],
-    );
+    const mixed = findings(fixture({ shiftTypes: [long(hours)], assignments: weekdays.map((d, i) => ['r1', 'long', d, i === 0 ? 'wards' : 'icu']) }), ['weekly_hours']);
     assert.equal(mixed.length, 1);
     assert.equal(mixed[0]!.limit, 80);
     const overIcu = findings(fixture({ shiftTypes: [long(17.62)], assignments: weekdays.map((d) => ['r1', 'long', d, 'icu']) }), ['weekly_hours']);
@@ -105,7 +102,10 @@ describe('VI.F.1 80 hours per week averaged over 28 days', () => {
     });
     const snap = snapshotOf(program);
     const hours = dailyHours(snap.byPerson.get('r1')!, Date.parse('2027-01-04T00:00:00Z'), 7);
-    assert.deepEqual([...hours].map((h) => Math.round(h * 1000) / 1000), [5, 7, 17, 11, 0, 1.4, 1.6]);
+    assert.deepEqual(
+      [...hours].map((h) => Math.round(h * 1000) / 1000),
+      [5, 7, 17, 11, 0, 1.4, 1.6],
+    );
   });
 
   it('reports nothing for faculty', () => {

@@ -10,7 +10,15 @@ const supervised = [
 
 describe('VI.F.5 moonlighting', () => {
   it('forbids moonlighting for PGY-1 residents only', () => {
-    const f = findings(fixture({ assignments: [['i1', 'moon', '2027-01-05'], ['r1', 'moon', '2027-01-05']] }), ['moonlighting_pgy1']);
+    const f = findings(
+      fixture({
+        assignments: [
+          ['i1', 'moon', '2027-01-05'],
+          ['r1', 'moon', '2027-01-05'],
+        ],
+      }),
+      ['moonlighting_pgy1'],
+    );
     assert.equal(f.length, 1);
     assert.equal(f[0]!.personId, 'i1');
     assert.equal(f[0]!.ruleId, 'VI.F.5');
@@ -25,9 +33,33 @@ describe('PGY-1 supervision', () => {
     assert.equal(alone[0]!.ruleId, 'VI.A.2');
     assert.equal(alone[0]!.severity, 'critical');
     // At-home call 17:00-08:00 overlaps the night 19:00-07:00.
-    assert.deepEqual(findings(fixture({ services: supervised, assignments: [['i1', 'night', '2027-01-05'], ['f1', 'home', '2027-01-05']] }), ['supervision_pgy1']), []);
+    assert.deepEqual(
+      findings(
+        fixture({
+          services: supervised,
+          assignments: [
+            ['i1', 'night', '2027-01-05'],
+            ['f1', 'home', '2027-01-05'],
+          ],
+        }),
+        ['supervision_pgy1'],
+      ),
+      [],
+    );
     // A faculty shift on the next day does not overlap.
-    assert.equal(findings(fixture({ services: supervised, assignments: [['i1', 'day', '2027-01-05'], ['f1', 'day', '2027-01-06']] }), ['supervision_pgy1']).length, 1);
+    assert.equal(
+      findings(
+        fixture({
+          services: supervised,
+          assignments: [
+            ['i1', 'day', '2027-01-05'],
+            ['f1', 'day', '2027-01-06'],
+          ],
+        }),
+        ['supervision_pgy1'],
+      ).length,
+      1,
+    );
     // Seniors need no direct supervision.
     assert.deepEqual(findings(fixture({ services: supervised, assignments: [['r1', 'day', '2027-01-05']] }), ['supervision_pgy1']), []);
   });
@@ -48,14 +80,31 @@ describe('local policies', () => {
   });
 
   it('checks supervision ratios 1:2 for PGY-1 and 1:4 for seniors as local policy', () => {
-    const people = [
-      ...['i1', 'i2', 'i3'].map((id) => ({ id, name: id, role: 'resident' as const, pgy: 1 })),
-      { id: 'f1', name: 'f1', role: 'faculty' as const },
-    ];
-    const two = findings(fixture({ services: supervised, people, assignments: [['i1', 'day', '2027-01-05'], ['i2', 'day', '2027-01-05'], ['f1', 'day', '2027-01-05']] }), ['local_supervision_ratio']);
+    const people = [...['i1', 'i2', 'i3'].map((id) => ({ id, name: id, role: 'resident' as const, pgy: 1 })), { id: 'f1', name: 'f1', role: 'faculty' as const }];
+    const two = findings(
+      fixture({
+        services: supervised,
+        people,
+        assignments: [
+          ['i1', 'day', '2027-01-05'],
+          ['i2', 'day', '2027-01-05'],
+          ['f1', 'day', '2027-01-05'],
+        ],
+      }),
+      ['local_supervision_ratio'],
+    );
     assert.deepEqual(two, []);
     const three = findings(
-      fixture({ services: supervised, people, assignments: [['i1', 'day', '2027-01-05'], ['i2', 'day', '2027-01-05'], ['i3', 'day', '2027-01-05'], ['f1', 'day', '2027-01-05']] }),
+      fixture({
+        services: supervised,
+        people,
+        assignments: [
+          ['i1', 'day', '2027-01-05'],
+          ['i2', 'day', '2027-01-05'],
+          ['i3', 'day', '2027-01-05'],
+          ['f1', 'day', '2027-01-05'],
+        ],
+      }),
       ['local_supervision_ratio'],
     );
     assert.equal(three.length, 1);
@@ -75,7 +124,16 @@ describe('coverage', () => {
   const coverage = [{ id: 'c1', serviceId: 'wards', shiftTypeId: 'day', days: 'weekdays' as const, residents: { min: 1, pgy: [2, 3] }, faculty: { min: 1 } }];
 
   it('reports every weekday slot below its minimum, counting only eligible PGY levels', () => {
-    const program = fixture({ end: '2027-01-10', coverage, assignments: [['r1', 'day', '2027-01-04'], ['f1', 'day', '2027-01-04'], ['i1', 'day', '2027-01-05'], ['f1', 'day', '2027-01-05']] });
+    const program = fixture({
+      end: '2027-01-10',
+      coverage,
+      assignments: [
+        ['r1', 'day', '2027-01-04'],
+        ['f1', 'day', '2027-01-04'],
+        ['i1', 'day', '2027-01-05'],
+        ['f1', 'day', '2027-01-05'],
+      ],
+    });
     const f = findings(program, ['coverage_minimum']);
     // Mon fully staffed; Tue has only a PGY-1 (not eligible); Wed-Fri empty (resident + faculty).
     assert.equal(f.filter((x) => x.details.group === 'residents').length, 4);

@@ -58,13 +58,18 @@ describe('rule engine properties', () => {
 
   it('every finding has its measured value on the wrong side of its limit', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ person: fc.constantFrom(...PEOPLE.map((p) => p.id)), day: fc.integer({ min: 0, max: 27 }), type: fc.constantFrom(...SHIFT_TYPES.map((t) => t.id)) }), { maxLength: 60 }), (list) => {
-        const program = fixture({ assignments: list.map((a) => [a.person, a.type, addDays(START, a.day)]) });
-        for (const f of validateSnapshot(snapshotOf(program), { suggestions: false }).findings) {
-          if (f.key === 'approaching_weekly_hours') assert.ok(f.measured >= 76 && f.measured <= f.limit);
-          else assert.ok(f.excess > 0, `${f.key} excess ${f.excess}`);
-        }
-      }),
+      fc.property(
+        fc.array(fc.record({ person: fc.constantFrom(...PEOPLE.map((p) => p.id)), day: fc.integer({ min: 0, max: 27 }), type: fc.constantFrom(...SHIFT_TYPES.map((t) => t.id)) }), {
+          maxLength: 60,
+        }),
+        (list) => {
+          const program = fixture({ assignments: list.map((a) => [a.person, a.type, addDays(START, a.day)]) });
+          for (const f of validateSnapshot(snapshotOf(program), { suggestions: false }).findings) {
+            if (f.key === 'approaching_weekly_hours') assert.ok(f.measured >= 76 && f.measured <= f.limit);
+            else assert.ok(f.excess > 0, `${f.key} excess ${f.excess}`);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -84,7 +89,10 @@ describe('rule engine properties', () => {
           f.key === 'supervision_pgy1' &&
           unfilledFaculty.some((g) => g.details?.['service_id'] === f.details?.['service_id'] && g.window.start < f.window.end && f.window.start < g.window.end);
         const critical = findings.filter((f) => f.severity === 'critical' && f.source !== 'coverage' && !followsFromGap(f));
-        assert.deepEqual(critical.map((f) => f.message), []);
+        assert.deepEqual(
+          critical.map((f) => f.message),
+          [],
+        );
       }),
       { numRuns: 8 },
     );

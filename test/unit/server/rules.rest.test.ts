@@ -8,7 +8,16 @@ const at = (id: string, start: string, hours = 4, kind: 'clinic' | 'day' | 'nigh
 describe('VI.F.2.b 14 hours free after 24-hour in-house call', () => {
   // Call 2027-01-05 07:00 + 24 h + 4 h transition ends 2027-01-06 11:00.
   const after = (start: string) =>
-    findings(fixture({ shiftTypes: [...SHIFT_TYPES, at('next', start)], assignments: [['r1', 'call', '2027-01-05'], ['r1', 'next', '2027-01-07']] }), ['rest_after_call']);
+    findings(
+      fixture({
+        shiftTypes: [...SHIFT_TYPES, at('next', start)],
+        assignments: [
+          ['r1', 'call', '2027-01-05'],
+          ['r1', 'next', '2027-01-07'],
+        ],
+      }),
+      ['rest_after_call'],
+    );
 
   it('passes with exactly 14.0 h and fails with 13.9 h', () => {
     assert.deepEqual(after('01:00'), []);
@@ -24,7 +33,14 @@ describe('VI.F.2.b 14 hours free after 24-hour in-house call', () => {
 
   it('treats 24 scheduled in-house hours (day + night) as call', () => {
     const f = findings(
-      fixture({ shiftTypes: [...SHIFT_TYPES, at('early', '13:00')], assignments: [['r1', 'day', '2027-01-05'], ['r1', 'night', '2027-01-05'], ['r1', 'early', '2027-01-06']] }),
+      fixture({
+        shiftTypes: [...SHIFT_TYPES, at('early', '13:00')],
+        assignments: [
+          ['r1', 'day', '2027-01-05'],
+          ['r1', 'night', '2027-01-05'],
+          ['r1', 'early', '2027-01-06'],
+        ],
+      }),
       ['rest_after_call'],
     );
     assert.equal(f.length, 1);
@@ -35,7 +51,10 @@ describe('VI.F.2.b 14 hours free after 24-hour in-house call', () => {
     const program = (enabled: boolean) =>
       fixture({
         shiftTypes: [...SHIFT_TYPES, at('next', '20:00')],
-        assignments: [['r1', 'call', '2027-01-05'], ['r1', 'next', '2027-01-06']],
+        assignments: [
+          ['r1', 'call', '2027-01-05'],
+          ['r1', 'next', '2027-01-06'],
+        ],
         policies: { restAfterCallHours: { enabled, limit: 10 } },
       });
     const on = findings(program(true), ['rest_after_call', 'local_rest_after_call']);
@@ -50,7 +69,16 @@ describe('VI.F.2.b 14 hours free after 24-hour in-house call', () => {
 describe('VI.F.2.a 8 hours between shifts (should)', () => {
   it('warns at 7.9 h and is silent at 8.0 h', () => {
     const gap = (start: string) =>
-      findings(fixture({ shiftTypes: [...SHIFT_TYPES, at('late', start, 4, 'day')], assignments: [['r1', 'day', '2027-01-05'], ['r1', 'late', '2027-01-06']] }), ['rest_between_shifts']);
+      findings(
+        fixture({
+          shiftTypes: [...SHIFT_TYPES, at('late', start, 4, 'day')],
+          assignments: [
+            ['r1', 'day', '2027-01-05'],
+            ['r1', 'late', '2027-01-06'],
+          ],
+        }),
+        ['rest_between_shifts'],
+      );
     // Day shift ends 19:00; the next starts at 03:00 (8.0 h) or 02:54 (7.9 h).
     assert.deepEqual(gap('03:00'), []);
     const f = gap('02:54');
@@ -60,10 +88,16 @@ describe('VI.F.2.a 8 hours between shifts (should)', () => {
   });
 
   it('treats a lunch break under 2 h as part of one duty period', () => {
-    const f = findings(fixture({ shiftTypes: [...SHIFT_TYPES, at('pm', '13:00')], assignments: [['r1', 'clinic', '2027-01-05'], ['r1', 'pm', '2027-01-05']] }), [
-      'rest_between_shifts',
-      'continuous_duty',
-    ]);
+    const f = findings(
+      fixture({
+        shiftTypes: [...SHIFT_TYPES, at('pm', '13:00')],
+        assignments: [
+          ['r1', 'clinic', '2027-01-05'],
+          ['r1', 'pm', '2027-01-05'],
+        ],
+      }),
+      ['rest_between_shifts', 'continuous_duty'],
+    );
     assert.deepEqual(f, []);
   });
 });
@@ -75,7 +109,15 @@ describe('VI.F.3 24 + 4 hours continuous duty', () => {
 
   it('fails when clinical work continues past 24 h', () => {
     // Clinic at 08:00 the next day starts inside the call's transition time.
-    const f = findings(fixture({ assignments: [['r1', 'call', '2027-01-05'], ['r1', 'clinic', '2027-01-06']] }), ['continuous_duty']);
+    const f = findings(
+      fixture({
+        assignments: [
+          ['r1', 'call', '2027-01-05'],
+          ['r1', 'clinic', '2027-01-06'],
+        ],
+      }),
+      ['continuous_duty'],
+    );
     assert.equal(f.length, 1);
     assert.equal(f[0]!.ruleId, 'VI.F.3');
     assert.equal(f[0]!.measured, 29);
@@ -84,7 +126,17 @@ describe('VI.F.3 24 + 4 hours continuous duty', () => {
 
   it('passes at exactly 24.0 scheduled hours and fails at 24.1', () => {
     const nightOf = (hours: number) => ({ id: 'n', name: 'n', kind: 'night_float' as const, start: '19:00', hours });
-    const run = (hours: number) => findings(fixture({ shiftTypes: [...SHIFT_TYPES, nightOf(hours)], assignments: [['r1', 'day', '2027-01-05'], ['r1', 'n', '2027-01-05']] }), ['continuous_duty']);
+    const run = (hours: number) =>
+      findings(
+        fixture({
+          shiftTypes: [...SHIFT_TYPES, nightOf(hours)],
+          assignments: [
+            ['r1', 'day', '2027-01-05'],
+            ['r1', 'n', '2027-01-05'],
+          ],
+        }),
+        ['continuous_duty'],
+      );
     assert.deepEqual(run(12), []);
     const f = run(12.1);
     assert.equal(f.length, 1);

@@ -14,7 +14,14 @@ import { fixture } from '../../support/server/fixtures';
 const dir = mkdtempSync(join(tmpdir(), 'sched-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const worker = join(__dirname, '..', '..', 'support', 'server', 'storeWorker.ts');
-const program = () => fixture({ assignments: [['r1', 'day', '2027-01-05'], ['r2', 'night', '2027-01-05'], ['f1', 'day', '2027-01-05']] });
+const program = () =>
+  fixture({
+    assignments: [
+      ['r1', 'day', '2027-01-05'],
+      ['r2', 'night', '2027-01-05'],
+      ['f1', 'day', '2027-01-05'],
+    ],
+  });
 
 function open(path?: string, extra: Partial<Parameters<typeof ScheduleStore.open>[0]> = {}): ScheduleStore {
   return ScheduleStore.open({ ...(path ? { path } : {}), logger: new MemoryLogger(), now: () => Date.parse('2027-01-03T12:00:00Z'), seed: program, ...extra });
@@ -63,7 +70,10 @@ describe('store', () => {
       });
       assert.deepEqual({ ...w, auditId: typeof w.auditId }, { result: 'done', versionBefore: 1, versionAfter: 2, auditId: 'number' });
       const entry = store.auditLog({ limit: 1 })[0]!;
-      assert.deepEqual({ ...entry, id: 0 }, { id: 0, at: '2027-01-03T12:00:00.000Z', actor: 'alice', action: 'rename', target: 's1', versionBefore: 1, versionAfter: 2, details: { reason: 'test' } });
+      assert.deepEqual(
+        { ...entry, id: 0 },
+        { id: 0, at: '2027-01-03T12:00:00.000Z', actor: 'alice', action: 'rename', target: 's1', versionBefore: 1, versionAfter: 2, details: { reason: 'test' } },
+      );
       assert.equal(store.getSchedule('s1')!.name, 'Renamed');
       assert.equal(store.getSchedule('s1')!.updatedVersion, 2);
       assert.equal(store.snapshot({}).dataVersion, 2);
@@ -90,12 +100,14 @@ describe('store', () => {
   it('rolls back everything when the write function throws', () => {
     const store = open();
     try {
-      assert.throws(() =>
-        store.write('a', 'half', undefined, (tx) => {
-          tx.deleteAssignments('s1', ['a1']);
-          throw new Error('boom');
-        }),
-      /boom/);
+      assert.throws(
+        () =>
+          store.write('a', 'half', undefined, (tx) => {
+            tx.deleteAssignments('s1', ['a1']);
+            throw new Error('boom');
+          }),
+        /boom/,
+      );
       assert.equal(store.dataVersion(), 1);
       assert.equal(store.assignments('s1').length, 3);
       assert.equal(store.auditLog().length, 1);
@@ -107,20 +119,35 @@ describe('store', () => {
   it('makes drafts from a schedule and validates assignments it is given', () => {
     const store = open();
     try {
-      const { result: draft } = store.write('gen', 'create_draft', undefined, (tx) => tx.copySchedule('s1', { name: 'Draft', start: '2027-01-04', end: '2027-01-31', status: 'draft' }));
+      const { result: draft } = store.write('gen', 'create_draft', undefined, (tx) =>
+        tx.copySchedule('s1', { name: 'Draft', start: '2027-01-04', end: '2027-01-31', status: 'draft' }),
+      );
       assert.equal(draft.status, 'draft');
       assert.equal(draft.parentId, 's1');
-      assert.deepEqual(store.assignments(draft.id).map((a) => a.id).sort(), ['a1', 'a2', 'a3']);
+      assert.deepEqual(
+        store
+          .assignments(draft.id)
+          .map((a) => a.id)
+          .sort(),
+        ['a1', 'a2', 'a3'],
+      );
       assert.throws(
         () => store.write('gen', 'bad', undefined, (tx) => tx.insertAssignments(draft.id, [{ personId: 'ghost', serviceId: 'wards', shiftTypeId: 'day', date: '2027-02-10' }])),
         /unknown person "ghost".*outside/,
       );
-      assert.throws(() => store.write('gen', 'dup', undefined, (tx) => tx.insertAssignments(draft.id, [{ id: 'a1', personId: 'r1', serviceId: 'wards', shiftTypeId: 'day', date: '2027-01-06' }])), /already exists/);
+      assert.throws(
+        () =>
+          store.write('gen', 'dup', undefined, (tx) => tx.insertAssignments(draft.id, [{ id: 'a1', personId: 'r1', serviceId: 'wards', shiftTypeId: 'day', date: '2027-01-06' }])),
+        /already exists/,
+      );
       assert.throws(() => store.write('gen', 'publish', undefined, (tx) => tx.updateSchedule(draft.id, { status: 'published' })), /already covers/);
       const snap = store.snapshot({ scheduleId: draft.id, start: '2027-01-05', end: '2027-01-05' });
       assert.equal(snap.schedule.status, 'draft');
       assert.equal(snap.shifts.length, 3);
-      assert.throws(() => store.snapshot({ scheduleId: 'nope' }), (e: unknown) => e instanceof ToolError && e.code === 'NOT_FOUND' && /known schedules: s1/.test(e.message));
+      assert.throws(
+        () => store.snapshot({ scheduleId: 'nope' }),
+        (e: unknown) => e instanceof ToolError && e.code === 'NOT_FOUND' && /known schedules: s1/.test(e.message),
+      );
       assert.throws(() => store.snapshot({ start: '2027-01-10', end: '2027-01-01' }), /reversed/);
       assert.throws(() => store.snapshot({ start: '2027-02-31' }), /not a real date/);
     } finally {

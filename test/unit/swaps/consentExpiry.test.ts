@@ -35,7 +35,15 @@ describe('swap consent expiry', () => {
 
   function requested(deps: SwapDeps) {
     const pick = findValidSwap(store, 'one_to_one', '2027-01-10');
-    const { swap } = requestSwap(deps, { actor: pick.requesterId, expectedVersion: v(), requesterId: pick.requesterId, assignmentId: pick.assignmentId, swapType: 'one_to_one', targetPersonId: pick.targetPersonId, targetAssignmentId: pick.targetAssignmentId! });
+    const { swap } = requestSwap(deps, {
+      actor: pick.requesterId,
+      expectedVersion: v(),
+      requesterId: pick.requesterId,
+      assignmentId: pick.assignmentId,
+      swapType: 'one_to_one',
+      targetPersonId: pick.targetPersonId,
+      targetAssignmentId: pick.targetAssignmentId!,
+    });
     recordConsent(deps, { actor: pick.targetPersonId, expectedVersion: v(), swapId: swap.id, personId: pick.targetPersonId, consent: true });
     return { pick, id: swap.id };
   }
@@ -46,9 +54,18 @@ describe('swap consent expiry', () => {
     clock.advanceHours(20);
     decideSwap(deps, { actor: 'coordinator', expectedVersion: v(), swapId: id, approve: true });
     clock.advanceHours(5);
-    assert.deepEqual(expiredConsents(getSwap(store, id), clock.now()).map((e) => e.personId).sort(), [pick.requesterId, pick.targetPersonId].sort());
+    assert.deepEqual(
+      expiredConsents(getSwap(store, id), clock.now())
+        .map((e) => e.personId)
+        .sort(),
+      [pick.requesterId, pick.targetPersonId].sort(),
+    );
     const before = v();
-    rejects(() => executeSwap(deps, { actor: 'coordinator', expectedVersion: v(), swapId: id }), 'CONSENT_EXPIRED', /cannot be executed: the consent of .* \(expired 20\d\d-.*\) .*older than 24 h; ask for it again/);
+    rejects(
+      () => executeSwap(deps, { actor: 'coordinator', expectedVersion: v(), swapId: id }),
+      'CONSENT_EXPIRED',
+      /cannot be executed: the consent of .* \(expired 20\d\d-.*\) .*older than 24 h; ask for it again/,
+    );
     assert.equal(v(), before, 'nothing changed');
     assert.equal(getSwap(store, id).status, 'approved');
 

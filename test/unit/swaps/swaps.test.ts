@@ -34,7 +34,15 @@ describe('swaps', () => {
   const v = () => store.dataVersion();
   const owner = (assignmentId: string) => store.assignments(SCHEDULE).find((a) => a.id === assignmentId)?.personId;
   const request = (pick: SwapPick, type: 'one_to_one' | 'absorb'): ReturnType<typeof requestSwap> =>
-    requestSwap(deps, { actor: pick.requesterId, expectedVersion: v(), requesterId: pick.requesterId, assignmentId: pick.assignmentId, swapType: type, targetPersonId: pick.targetPersonId, ...(pick.targetAssignmentId ? { targetAssignmentId: pick.targetAssignmentId } : {}) });
+    requestSwap(deps, {
+      actor: pick.requesterId,
+      expectedVersion: v(),
+      requesterId: pick.requesterId,
+      assignmentId: pick.assignmentId,
+      swapType: type,
+      targetPersonId: pick.targetPersonId,
+      ...(pick.targetAssignmentId ? { targetAssignmentId: pick.targetAssignmentId } : {}),
+    });
 
   beforeEach(() => {
     clock = new TestClock();
@@ -74,9 +82,15 @@ describe('swaps', () => {
     assert.equal(owner(pick.targetAssignmentId!), pick.targetPersonId);
 
     const history = swapHistory(store, pick.targetPersonId, { limit: 10 });
-    assert.deepEqual(history.map((s) => [s.id, s.status]), [[id, 'rolled_back']]);
+    assert.deepEqual(
+      history.map((s) => [s.id, s.status]),
+      [[id, 'rolled_back']],
+    );
     const audit = store.auditLog({ limit: 5 }).reverse();
-    assert.deepEqual(audit.map((e) => e.action), ['request_swap', 'record_swap_consent', 'approve_swap', 'execute_swap', 'rollback_swap']);
+    assert.deepEqual(
+      audit.map((e) => e.action),
+      ['request_swap', 'record_swap_consent', 'approve_swap', 'execute_swap', 'rollback_swap'],
+    );
     for (const e of audit) {
       assert.equal(e.target, id);
       assert.equal(e.versionAfter, e.versionBefore + 1);
@@ -99,7 +113,10 @@ describe('swaps', () => {
   it('lets a party decline (rejected) and a requester cancel; finished swaps cannot move on', () => {
     const pick = findValidSwap(store, 'absorb', '2027-01-10');
     const declined = request(pick, 'absorb').swap.id;
-    assert.equal(recordConsent(deps, { actor: pick.targetPersonId, expectedVersion: v(), swapId: declined, personId: pick.targetPersonId, consent: false, notes: 'on holiday' }).swap.status, 'rejected');
+    assert.equal(
+      recordConsent(deps, { actor: pick.targetPersonId, expectedVersion: v(), swapId: declined, personId: pick.targetPersonId, consent: false, notes: 'on holiday' }).swap.status,
+      'rejected',
+    );
     rejects(() => decideSwap(deps, { actor: 'coordinator', expectedVersion: v(), swapId: declined, approve: true }), 'INVALID_STATUS');
     rejects(() => recordConsent(deps, { actor: 'x', expectedVersion: v(), swapId: declined, personId: 'r-001', consent: true }), 'INVALID_STATUS');
 
@@ -134,17 +151,39 @@ describe('swaps', () => {
 
     // Somebody already working at the same time cannot take the shift.
     const shift = store.assignments(SCHEDULE).find((a) => a.id === pick.assignmentId)!;
-    const busy = store.assignments(SCHEDULE).find((a) => a.date === shift.date && a.shiftTypeId === shift.shiftTypeId && a.personId !== shift.personId && store.reference().people.find((p) => p.id === a.personId)?.role === 'resident');
+    const busy = store
+      .assignments(SCHEDULE)
+      .find(
+        (a) =>
+          a.date === shift.date &&
+          a.shiftTypeId === shift.shiftTypeId &&
+          a.personId !== shift.personId &&
+          store.reference().people.find((p) => p.id === a.personId)?.role === 'resident',
+      );
     assert.ok(busy, 'another resident works the same shift type that day');
     const clash = validateSwap(store, clock.now(), { ...proposal, targetPersonId: busy.personId });
     assert.equal(clash.valid, false);
-    assert.ok(clash.errors.some((e) => e.code === 'DOUBLE_BOOKING'), JSON.stringify(clash.errors));
+    assert.ok(
+      clash.errors.some((e) => e.code === 'DOUBLE_BOOKING'),
+      JSON.stringify(clash.errors),
+    );
     rejects(() => request({ ...pick, targetPersonId: busy.personId }, 'absorb'), 'VALIDATION_FAILED', /DOUBLE_BOOKING/);
     assert.equal(validateSwap(store, clock.now(), { ...proposal, requesterId: pick.targetPersonId }).errors[0]!.code, 'SAME_PERSON');
     assert.equal(validateSwap(store, clock.now(), { ...proposal, requesterId: busy.personId }).errors[0]!.code, 'NOT_OWNER');
 
     const before = v();
-    rejects(() => requestSwap(deps, { actor: 'x', expectedVersion: before - 1, requesterId: pick.requesterId, assignmentId: pick.assignmentId, swapType: 'absorb', targetPersonId: pick.targetPersonId }), 'CONFLICT');
+    rejects(
+      () =>
+        requestSwap(deps, {
+          actor: 'x',
+          expectedVersion: before - 1,
+          requesterId: pick.requesterId,
+          assignmentId: pick.assignmentId,
+          swapType: 'absorb',
+          targetPersonId: pick.targetPersonId,
+        }),
+      'CONFLICT',
+    );
     assert.equal(v(), before, 'nothing written');
   });
 

@@ -22,7 +22,11 @@ describe('output files', () => {
     assert.equal(readFileSync(file, 'utf8'), 'old');
     await writeOutputFile(file, 'new', { overwrite: true });
     assert.equal(readFileSync(file, 'utf8'), 'new');
-    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), [], 'no temporary file is left behind');
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.endsWith('.tmp')),
+      [],
+      'no temporary file is left behind',
+    );
   });
 
   it('a symlink is never written through, even with overwrite', async () => {

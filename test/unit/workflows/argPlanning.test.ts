@@ -72,15 +72,24 @@ describe('fitting a call to the declared input schema', () => {
     const answered = fitCall({ args: {}, planned: [faculty, blocks], answers: new Map([['required_blocks', 200]]), schema: schema('check_utilization_threshold_tool') });
     assert.equal(answered.status, 'ready');
     assert.deepEqual(answered.status === 'ready' && answered.args, { available_faculty: 12, required_blocks: 200 });
-    assert.deepEqual(answered.provenance.map((p) => [p.arg, p.source, p.from]), [
-      ['available_faculty', 'derived', 'list_people'],
-      ['required_blocks', 'user', 'answer'],
-    ]);
+    assert.deepEqual(
+      answered.provenance.map((p) => [p.arg, p.source, p.from]),
+      [
+        ['available_faculty', 'derived', 'list_people'],
+        ['required_blocks', 'user', 'answer'],
+      ],
+    );
   });
 
   it('drops arguments the tool does not declare and maps renamed ones', () => {
     const declared = { type: 'object', properties: { data: { type: 'array', items: { type: 'number' } }, lower_spec_limit: { type: 'number' } }, required: ['data'] };
-    const plan = fitCall({ args: { weekly_hours: [60, 62], lower_spec_limit: 40, target: 60 }, planned: [], answers: new Map(), schema: declared, aliases: { weekly_hours: 'data' } });
+    const plan = fitCall({
+      args: { weekly_hours: [60, 62], lower_spec_limit: 40, target: 60 },
+      planned: [],
+      answers: new Map(),
+      schema: declared,
+      aliases: { weekly_hours: 'data' },
+    });
     assert.equal(plan.status, 'ready');
     assert.deepEqual(plan.status === 'ready' && [plan.args, plan.dropped, plan.renamed], [{ data: [60, 62], lower_spec_limit: 40 }, ['target'], ['weekly_hours -> data']]);
   });
@@ -93,7 +102,12 @@ describe('fitting a call to the declared input schema', () => {
 
   it('leaves an optional argument without a default to the server; asks when the schema gives it a default', () => {
     const optional = { type: 'object', properties: { coverage_rate: { type: 'number' } } };
-    const left = fitCall({ args: {}, planned: [{ need: ARG_NEEDS.coverage_rate, value: 0.9, source: 'derived', from: 'get_schedule_status' }], answers: new Map(), schema: optional });
+    const left = fitCall({
+      args: {},
+      planned: [{ need: ARG_NEEDS.coverage_rate, value: 0.9, source: 'derived', from: 'get_schedule_status' }],
+      answers: new Map(),
+      schema: optional,
+    });
     assert.deepEqual(left.status === 'ready' && [left.args, left.provenance[0]?.source], [{}, 'server']);
     const given = fitCall({ args: {}, planned: [{ need: ARG_NEEDS.coverage_rate, value: 0.9, source: 'input', from: '--coverage-rate' }], answers: new Map(), schema: optional });
     assert.deepEqual(given.status === 'ready' && given.args, { coverage_rate: 0.9 });
@@ -141,14 +155,20 @@ describe('resilience against a server that validates like the real one', () => {
       { answers: { required_blocks: 40 } },
     );
     assertNoCallMissesRequired(h);
-    assert.deepEqual(port?.asked.map((q) => q.need.arg), ['required_blocks']);
+    assert.deepEqual(
+      port?.asked.map((q) => q.need.arg),
+      ['required_blocks'],
+    );
     assert.match(port?.asked[0]?.question ?? '', /required_blocks: how many faculty half-day blocks/);
     assert.equal(step('utilization')?.status, 'succeeded');
     assert.deepEqual(h.tools.callsTo('check_utilization_threshold')[0]?.args, { available_faculty: 3, required_blocks: 40 });
-    assert.deepEqual(step('utilization')?.argProvenance?.map((p) => [p.arg, p.value, p.source, p.from]), [
-      ['available_faculty', 3, 'derived', 'list_people'],
-      ['required_blocks', 40, 'user', 'answer'],
-    ]);
+    assert.deepEqual(
+      step('utilization')?.argProvenance?.map((p) => [p.arg, p.value, p.source, p.from]),
+      [
+        ['available_faculty', 3, 'derived', 'list_people'],
+        ['required_blocks', 40, 'user', 'answer'],
+      ],
+    );
     assert.deepEqual(h.tools.callsTo('get_defense_level')[0]?.args, { coverage_rate: 0.94 });
     assert.deepEqual(step('defense')?.argProvenance?.[0], { arg: 'coverage_rate', value: 0.94, source: 'derived', from: 'validate_schedule' });
     const labels = step('defense')?.confidence.factors.map((f) => f.label) ?? [];
@@ -156,14 +176,26 @@ describe('resilience against a server that validates like the real one', () => {
   });
 
   it('without anyone to ask, the step is skipped as needs_input naming the argument and its flag; nothing is sent', async () => {
-    const { h, step, summary } = await run(realContract({ get_schedule_status: { respond: () => ({ ...STATUS_WITHOUT_CAPACITY }) }, list_people: null, validate_schedule: { respond: () => ({ is_valid: true, issues: [] }) } }));
+    const { h, step, summary } = await run(
+      realContract({
+        get_schedule_status: { respond: () => ({ ...STATUS_WITHOUT_CAPACITY }) },
+        list_people: null,
+        validate_schedule: { respond: () => ({ is_valid: true, issues: [] }) },
+      }),
+    );
     assert.equal(h.tools.callsTo('check_utilization_threshold').length, 0);
     assert.equal(h.tools.callsTo('get_defense_level').length, 0);
     const util = step('utilization');
     assert.equal(util?.skip?.cause, 'needs_input');
     assert.match(util?.skip?.reason ?? '', /available_faculty .*--available-faculty <n>.*required_blocks .*--required-blocks <n>/);
-    assert.deepEqual(util?.missingArgs?.map((m) => m.flag), ['--available-faculty', '--required-blocks']);
-    assert.deepEqual(step('defense')?.missingArgs?.map((m) => m.flag), ['--coverage-rate']);
+    assert.deepEqual(
+      util?.missingArgs?.map((m) => m.flag),
+      ['--available-faculty', '--required-blocks'],
+    );
+    assert.deepEqual(
+      step('defense')?.missingArgs?.map((m) => m.flag),
+      ['--coverage-rate'],
+    );
     assert.notEqual(summary.status, 'failed');
     assertNoCallMissesRequired(h);
   });
@@ -206,7 +238,12 @@ describe('resilience against a server that answers from defaults', () => {
           list_people: null,
           validate_schedule: { respond: () => ({ is_valid: true, issues: [] }) },
           // What such a server says when called without a coverage rate.
-          get_defense_level: { respond: (args) => (args['coverage_rate'] === undefined ? { current_level: 'emergency', recommended_level: 'emergency', escalation_needed: true } : { current_level: 'prevention', recommended_level: 'prevention' }) },
+          get_defense_level: {
+            respond: (args) =>
+              args['coverage_rate'] === undefined
+                ? { current_level: 'emergency', recommended_level: 'emergency', escalation_needed: true }
+                : { current_level: 'prevention', recommended_level: 'prevention' },
+          },
         },
         DEFAULTS_CONTRACT,
       ),
@@ -221,7 +258,8 @@ describe('resilience against a server that answers from defaults', () => {
     const view = (source: 'default' | 'input') => ({
       mode: 'standard',
       inputs: {},
-      result: (id: string) => (id === 'defense' ? ({ stepId: id, status: 'succeeded', data, argProvenance: [{ arg: 'coverage_rate', value: 0, source }] } as unknown as StepResult) : undefined),
+      result: (id: string) =>
+        id === 'defense' ? ({ stepId: id, status: 'succeeded', data, argProvenance: [{ arg: 'coverage_rate', value: 0, source }] } as unknown as StepResult) : undefined,
       data: (id: string) => (id === 'defense' ? data : undefined),
     });
     assert.ok(!resilienceAlertCandidates(view('default')).some((a) => a.source === 'defense'));
@@ -262,7 +300,9 @@ describe('a critical step that needs input', () => {
 
 describe('argument coverage (sched-orch tools, Server view)', () => {
   const available = (names: string[]) => (capability: string) =>
-    names.includes(capability) ? ({ status: 'available', capability, tool: `${capability}_tool`, writes: false } as const) : ({ status: 'unavailable', capability, reason: 'absent' } as const);
+    names.includes(capability)
+      ? ({ status: 'available', capability, tool: `${capability}_tool`, writes: false } as const)
+      : ({ status: 'unavailable', capability, reason: 'absent' } as const);
 
   it('on a real-contract server: derivable from the reads it offers, else to be given with the flag', () => {
     const names = ['check_utilization_threshold', 'get_defense_level', 'validate_schedule', 'list_people'];
@@ -271,16 +311,31 @@ describe('argument coverage (sched-orch tools, Server view)', () => {
       return inputSchema ? { inputSchema } : undefined;
     });
     const util = coverage.find((c) => c.capability === 'check_utilization_threshold')!;
-    assert.deepEqual(util.args.map((a) => [a.arg, a.status, a.derivableFrom, a.flag]), [
-      ['available_faculty', 'derivable', ['list_people'], '--available-faculty'],
-      ['required_blocks', 'must_be_given', [], '--required-blocks'],
-    ]);
-    assert.deepEqual(coverage.find((c) => c.capability === 'get_defense_level')!.args.map((a) => [a.arg, a.status, a.derivableFrom]), [['coverage_rate', 'derivable', ['validate_schedule']]]);
-    assert.deepEqual(coverage.find((c) => c.capability === 'validate_schedule')!.args.map((a) => [a.arg, a.status]), [['start_date', 'workflow'], ['end_date', 'workflow']]);
+    assert.deepEqual(
+      util.args.map((a) => [a.arg, a.status, a.derivableFrom, a.flag]),
+      [
+        ['available_faculty', 'derivable', ['list_people'], '--available-faculty'],
+        ['required_blocks', 'must_be_given', [], '--required-blocks'],
+      ],
+    );
+    assert.deepEqual(
+      coverage.find((c) => c.capability === 'get_defense_level')!.args.map((a) => [a.arg, a.status, a.derivableFrom]),
+      [['coverage_rate', 'derivable', ['validate_schedule']]],
+    );
+    assert.deepEqual(
+      coverage.find((c) => c.capability === 'validate_schedule')!.args.map((a) => [a.arg, a.status]),
+      [
+        ['start_date', 'workflow'],
+        ['end_date', 'workflow'],
+      ],
+    );
   });
 
   it('on a server that computes the figures itself they are left to it', () => {
     const coverage = argumentCoverage(available(['get_defense_level']), () => ({ inputSchema: { type: 'object', properties: { coverage_rate: { type: 'number' } } } }));
-    assert.deepEqual(coverage[0]?.args.map((a) => [a.arg, a.status, a.required]), [['coverage_rate', 'left_to_server', false]]);
+    assert.deepEqual(
+      coverage[0]?.args.map((a) => [a.arg, a.status, a.required]),
+      [['coverage_rate', 'left_to_server', false]],
+    );
   });
 });

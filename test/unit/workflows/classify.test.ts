@@ -82,7 +82,15 @@ describe('compliance rule summary', () => {
   });
 
   it('validate_schedule_by_id issues are classified from constraint_name or message', () => {
-    const byId = { severity: 'warning', rule_type: 'unknown', constraint_name: 'ConsecutiveDays', affected_entity_ref: 'r-04', date_context: '2027-01-04..2027-01-12', message: '8 consecutive duty days', details: {} };
+    const byId = {
+      severity: 'warning',
+      rule_type: 'unknown',
+      constraint_name: 'ConsecutiveDays',
+      affected_entity_ref: 'r-04',
+      date_context: '2027-01-04..2027-01-12',
+      message: '8 consecutive duty days',
+      details: {},
+    };
     assert.deepEqual(summary([byId]), { weekly_hours: 'pass', day_off: 'warning', supervision: 'pass', rest: 'pass', continuous_duty: 'pass' });
   });
 

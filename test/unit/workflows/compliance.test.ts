@@ -42,7 +42,13 @@ describe('compliance score', () => {
       { metric: 'process_capability', penalty: 5, reason: '' },
     ];
     assert.deepEqual(complianceScore([], quality), { score: 80, violations: 0, quality: 20 });
-    assert.equal(complianceScore(Array.from({ length: 10 }, () => finding('critical')), []).score, 0);
+    assert.equal(
+      complianceScore(
+        Array.from({ length: 10 }, () => finding('critical')),
+        [],
+      ).score,
+      0,
+    );
   });
 
   it('bands: any critical or < 70 CRITICAL, any high/medium or < 85 ISSUES, else COMPLIANT; no validation UNKNOWN', () => {
@@ -89,7 +95,12 @@ describe('compliance workflow', () => {
   it('a critical violation makes it CRITICAL: ranked first, blocked, with the person, window and fix', async () => {
     const { summary, synthesis } = await run({
       validate_schedule: { respond: () => ({ is_valid: false, issues: [VIOLATION, { severity: 'warning', rule_type: 'rest', person_id: 'r-04', message: 'short rest' }] }) },
-      detect_conflicts: { respond: () => ({ total_conflicts: 1, conflicts: [{ conflict_type: 'work_hour_violation', severity: 'warning', affected_people: ['r-03'], date_range: ['2026-03-02', '2026-03-29'], description: 'hours' }] }) },
+      detect_conflicts: {
+        respond: () => ({
+          total_conflicts: 1,
+          conflicts: [{ conflict_type: 'work_hour_violation', severity: 'warning', affected_people: ['r-03'], date_range: ['2026-03-02', '2026-03-29'], description: 'hours' }],
+        }),
+      },
     });
     assert.equal(summary.status, 'blocked');
     assert.match(summary.reason!, /CRITICAL .*deployment blocked by 1 critical/);
@@ -122,14 +133,24 @@ describe('compliance workflow', () => {
   it('a placeholder validate_schedule_by_id counts as no evidence: excluded from the confidence with a penalty, and every phase still runs', async () => {
     const { summary, synthesis } = await run({
       validate_schedule_by_id: { respond: () => ({ is_valid: true, compliance_rate: 1, issues: [], metadata: { source: 'placeholder' } }) },
-      detect_conflicts: { respond: () => ({ total_conflicts: 1, conflicts: [{ conflict_type: 'double_booking', severity: 'critical', affected_people: ['r-02'], date_range: ['2026-03-09', '2026-03-09'], description: 'r-02 assigned twice' }] }) },
+      detect_conflicts: {
+        respond: () => ({
+          total_conflicts: 1,
+          conflicts: [
+            { conflict_type: 'double_booking', severity: 'critical', affected_people: ['r-02'], date_range: ['2026-03-09', '2026-03-09'], description: 'r-02 assigned twice' },
+          ],
+        }),
+      },
     });
     const byId = summary.steps.find((s) => s.stepId === 'validate_by_id')!;
     assert.equal(byId.confidence.value, 0);
     assert.deepEqual(byId.skip, { cause: 'placeholder', reason: 'placeholder: server backend unavailable (metadata.source = "placeholder")' });
     assert.equal(byId.data, undefined, 'a placeholder is not evidence');
     // The synthesis ran; its own rule then stops the run (a CRITICAL finding blocks deployment).
-    assert.deepEqual(summary.phases.map((p) => p.status), ['completed', 'completed', 'completed', 'completed', 'stopped']);
+    assert.deepEqual(
+      summary.phases.map((p) => p.status),
+      ['completed', 'completed', 'completed', 'completed', 'stopped'],
+    );
     assert.deepEqual(synthesis!.evidence, ['validate']);
     assert.equal(synthesis!.detailed_violations[0]!.rule, 'double_booking');
     assert.equal(summary.status, 'blocked');
@@ -143,7 +164,14 @@ describe('compliance workflow', () => {
     const { summary, synthesis, h } = await run({
       validate_schedule: { script: [{ hang: true }, { hang: true }, { hang: true }, { hang: true }] },
       validate_schedule_by_id: null,
-      detect_conflicts: { respond: () => ({ total_conflicts: 1, conflicts: [{ conflict_type: 'double_booking', severity: 'critical', affected_people: ['r-02'], date_range: ['2026-03-09', '2026-03-09'], description: 'r-02 assigned twice' }] }) },
+      detect_conflicts: {
+        respond: () => ({
+          total_conflicts: 1,
+          conflicts: [
+            { conflict_type: 'double_booking', severity: 'critical', affected_people: ['r-02'], date_range: ['2026-03-09', '2026-03-09'], description: 'r-02 assigned twice' },
+          ],
+        }),
+      },
     });
     assert.equal(summary.steps.find((s) => s.stepId === 'validate')!.source, 'fallback');
     const acgme = summary.phases.find((p) => p.phaseId === 'acgme')!;
@@ -151,14 +179,23 @@ describe('compliance workflow', () => {
     assert.ok(eventsOf(h.events, 'decision').some((d) => d.phaseId === 'acgme' && d.decision === 'block'));
     assert.equal(h.tools.callsTo('detect_conflicts').length, 1, 'phase 2 ran');
     // The synthesis ran; its own rule then stops the run (a CRITICAL finding blocks deployment).
-    assert.deepEqual(summary.phases.map((p) => p.status), ['completed', 'completed', 'completed', 'completed', 'stopped']);
+    assert.deepEqual(
+      summary.phases.map((p) => p.status),
+      ['completed', 'completed', 'completed', 'completed', 'stopped'],
+    );
     assert.equal(synthesis!.detailed_violations.find((f) => f.rule === 'double_booking')?.person, 'r-02');
     assert.equal(summary.status, 'blocked');
     assert.match(summary.reason!, /ACGME validation >= 0\.85 .* below 0\.7 \(read-only: the later phases still ran\)/);
   });
 
   it('without the analytics tools the advanced phase continues with lower confidence and the run needs review', async () => {
-    const { summary, synthesis } = await run({ run_spc_analysis: null, calculate_process_capability: null, calculate_equity_metrics: null, analyze_workload_trend: null, analyze_supply_demand_cycles: null });
+    const { summary, synthesis } = await run({
+      run_spc_analysis: null,
+      calculate_process_capability: null,
+      calculate_equity_metrics: null,
+      analyze_workload_trend: null,
+      analyze_supply_demand_cycles: null,
+    });
     assert.equal(summary.status, 'needs_review', summary.reason);
     const advanced = summary.phases.find((p) => p.phaseId === 'advanced')!;
     assert.ok(advanced.confidence! < 0.7);

@@ -46,7 +46,13 @@ describe('findings', () => {
 
   it('reads the real backend’s 80-hour details and computes the excess', () => {
     const f = findingFrom(
-      { severity: 'critical', rule_type: '80_HOUR_VIOLATION', person_id: 'p1', message: 'm', details: { window_start: '2026-03-02', window_end: '2026-03-29', average_weekly_hours: 84.25 } },
+      {
+        severity: 'critical',
+        rule_type: '80_HOUR_VIOLATION',
+        person_id: 'p1',
+        message: 'm',
+        details: { window_start: '2026-03-02', window_end: '2026-03-29', average_weekly_hours: 84.25 },
+      },
       'validate',
     );
     assert.deepEqual([f.rule, f.measured, f.limit, f.excess, f.window?.start], ['weekly_hours', 84.25, undefined, undefined, '2026-03-02']);
@@ -68,13 +74,45 @@ describe('findings', () => {
             details: { measured: 81.5, limit: 80 },
             suggested_action: null,
           },
-          { severity: 'critical', rule_type: 'coverage.minimum', message: 'y', constraint_name: 'coverage_minimum: short', affected_entity_ref: 'wards/night/2027-01-18', date_context: '2027-01-18', details: {} },
+          {
+            severity: 'critical',
+            rule_type: 'coverage.minimum',
+            message: 'y',
+            constraint_name: 'coverage_minimum: short',
+            affected_entity_ref: 'wards/night/2027-01-18',
+            date_context: '2027-01-18',
+            details: {},
+          },
         ],
       },
       'validate_by_id',
     );
-    const slot = findingFrom({ severity: 'critical', rule_key: 'coverage_minimum', person_id: null, message: 'y', window: { start: '2027-01-18T19:00', end: '2027-01-19T07:00' }, details: { service_id: 'wards', shift_type_id: 'night', date: '2027-01-18' } }, 'validate');
-    const conflicts = conflictFindings({ conflicts: [{ conflict_type: 'work_hour_violation', severity: 'critical', rule_type: 'VI.F.1', affected_people: ['r-009'], date_range: ['2027-01-04', '2027-01-31'], description: 'hours' }] }, 'conflicts');
+    const slot = findingFrom(
+      {
+        severity: 'critical',
+        rule_key: 'coverage_minimum',
+        person_id: null,
+        message: 'y',
+        window: { start: '2027-01-18T19:00', end: '2027-01-19T07:00' },
+        details: { service_id: 'wards', shift_type_id: 'night', date: '2027-01-18' },
+      },
+      'validate',
+    );
+    const conflicts = conflictFindings(
+      {
+        conflicts: [
+          {
+            conflict_type: 'work_hour_violation',
+            severity: 'critical',
+            rule_type: 'VI.F.1',
+            affected_people: ['r-009'],
+            date_range: ['2027-01-04', '2027-01-31'],
+            description: 'hours',
+          },
+        ],
+      },
+      'conflicts',
+    );
     const merged = mergeFindings([findingFrom(BUNDLED_ISSUE, 'validate'), slot], byId, conflicts);
     assert.equal(merged.length, 2);
     assert.deepEqual(merged[0]!.sources, ['validate', 'validate_by_id', 'conflicts']);
@@ -85,7 +123,10 @@ describe('findings', () => {
   it('keeps the seed’s conflict severities when a server reports a milder one, and ranks by severity', () => {
     const [f] = conflictFindings({ conflicts: [{ conflict_type: 'double_booking', severity: 'warning', affected_people: ['a'], description: 'd' }] }, 'c');
     assert.equal(f!.severity, 'critical');
-    const ranked = mergeFindings([findingFrom({ severity: 'info', rule_type: 'x', message: 'low', person_id: 'a' }, 's'), findingFrom({ severity: 'warning', rule_type: 'y', message: 'mid', person_id: 'b' }, 's')]);
+    const ranked = mergeFindings([
+      findingFrom({ severity: 'info', rule_type: 'x', message: 'low', person_id: 'a' }, 's'),
+      findingFrom({ severity: 'warning', rule_type: 'y', message: 'mid', person_id: 'b' }, 's'),
+    ]);
     assert.deepEqual(
       ranked.map((r) => r.severity),
       ['medium', 'low'],
@@ -94,7 +135,17 @@ describe('findings', () => {
 
   it('maps rule names of both servers to one family', () => {
     assert.deepEqual(
-      ['VI.F.1', '80_HOUR_VIOLATION', 'work_hour_violation', 'VI.F.2.c', '1_IN_7_VIOLATION', 'SUPERVISION_RATIO_VIOLATION', 'VI.F.2.a', 'approaching_weekly_hours', 'something_else'].map((n) => ruleFamily(n)),
+      [
+        'VI.F.1',
+        '80_HOUR_VIOLATION',
+        'work_hour_violation',
+        'VI.F.2.c',
+        '1_IN_7_VIOLATION',
+        'SUPERVISION_RATIO_VIOLATION',
+        'VI.F.2.a',
+        'approaching_weekly_hours',
+        'something_else',
+      ].map((n) => ruleFamily(n)),
       ['weekly_hours', 'weekly_hours', 'weekly_hours', 'day_off', 'day_off', 'supervision', 'rest', 'approaching_weekly_hours', 'something_else'],
     );
   });
@@ -102,7 +153,13 @@ describe('findings', () => {
 
 describe('advisory rules', () => {
   it('keeps the 8-hour "should" (VI.F.2.a) a warning while the 14 hours after call stay critical', () => {
-    const conflict = (id: string) => ({ severity: 'warning', conflict_type: 'rest_period_violation', conflict_id: `${id}:r-009:2027-01-23T00:00`, affected_people: ['r-009'], description: 'short rest' });
+    const conflict = (id: string) => ({
+      severity: 'warning',
+      conflict_type: 'rest_period_violation',
+      conflict_id: `${id}:r-009:2027-01-23T00:00`,
+      affected_people: ['r-009'],
+      description: 'short rest',
+    });
     assert.equal(findingFrom(conflict('rest_between_shifts'), 'conflicts').severity, 'medium');
     assert.equal(findingFrom(conflict('rest_after_call'), 'conflicts').severity, 'critical');
     assert.equal(findingFrom({ severity: 'warning', rule_id: 'VI.F.2.a', message: 'short rest' }, 'validate').severity, 'medium');

@@ -67,7 +67,10 @@ describe('generation workflow', () => {
     const before = { ...DRAFT_VIOLATION, window: { start: '2026-03-02T07:00', end: '2026-03-20T07:00' } };
     const { summary } = await run({ validate_schedule: { respond: () => ({ is_valid: false, issues: [before] }) } });
     assert.equal(summary.status, 'blocked');
-    assert.match(summary.reason!, /Baseline fails: 1 critical issue\(s\) before the range that generation cannot change \(80 h\/week \(4-week average\), r-03 from 2026-03-02: 84 vs limit 80\); request a manual fix first/);
+    assert.match(
+      summary.reason!,
+      /Baseline fails: 1 critical issue\(s\) before the range that generation cannot change \(80 h\/week \(4-week average\), r-03 from 2026-03-02: 84 vs limit 80\); request a manual fix first/,
+    );
 
     const inside = await run({ validate_schedule: { respond: () => ({ is_valid: false, issues: [DRAFT_VIOLATION] }) } });
     assert.equal(inside.summary.status, 'completed', inside.summary.reason);
@@ -82,7 +85,9 @@ describe('generation workflow', () => {
 
   it('phase 2: critical gaps over 50% continue with a warning and contingency advice; the run needs review', async () => {
     const { summary } = await run({
-      run_contingency_analysis_deep: { respond: () => ({ n1_pass: false, n1_vulnerabilities: [{ severity: 'critical' }, { severity: 'critical' }, { severity: 'medium' }], n2_fatal_pairs: [] }) },
+      run_contingency_analysis_deep: {
+        respond: () => ({ n1_pass: false, n1_vulnerabilities: [{ severity: 'critical' }, { severity: 'critical' }, { severity: 'medium' }], n2_fatal_pairs: [] }),
+      },
     });
     assert.equal(summary.status, 'needs_review');
     assert.match(summary.reason!, /Critical gaps 66.7% of 3 > 50%: plan contingencies \(sacrifice hierarchy level red\)/);
@@ -96,10 +101,21 @@ describe('generation workflow', () => {
   });
 
   it('phase 5: low pre-generation confidence asks for greedy; a failed generation is retried with greedy', async () => {
-    const lowConfidence = await run({ detect_burnout_precursors: null, run_spc_analysis: null, calculate_fire_danger_index: null, predict_burnout_magnitude: null, calculate_blast_radius: null });
+    const lowConfidence = await run({
+      detect_burnout_precursors: null,
+      run_spc_analysis: null,
+      calculate_fire_danger_index: null,
+      predict_burnout_magnitude: null,
+      calculate_blast_radius: null,
+    });
     assert.equal(lowConfidence.h.tools.callsTo('generate_schedule')[0]!.args['algorithm'], 'greedy');
 
-    const retried = await run({ generate_schedule: { script: [{ error: 'tool_error', message: 'INFEASIBLE: solver found no schedule' }], respond: (args) => ({ draft_id: 'draft-2', data_version: 8, algorithm: args['algorithm'] }) } });
+    const retried = await run({
+      generate_schedule: {
+        script: [{ error: 'tool_error', message: 'INFEASIBLE: solver found no schedule' }],
+        respond: (args) => ({ draft_id: 'draft-2', data_version: 8, algorithm: args['algorithm'] }),
+      },
+    });
     assert.equal(retried.summary.status, 'completed', retried.summary.reason);
     assert.deepEqual(
       retried.h.tools.callsTo('generate_schedule').map((c) => c.args['algorithm'] ?? 'default'),
@@ -109,14 +125,25 @@ describe('generation workflow', () => {
   });
 
   it('phase 5: when greedy fails too, the last known good schedule stays and the run is blocked', async () => {
-    const { summary, writes } = await run({ generate_schedule: { script: [{ error: 'tool_error', message: 'INFEASIBLE' }, { error: 'tool_error', message: 'INFEASIBLE' }] } });
+    const { summary, writes } = await run({
+      generate_schedule: {
+        script: [
+          { error: 'tool_error', message: 'INFEASIBLE' },
+          { error: 'tool_error', message: 'INFEASIBLE' },
+        ],
+      },
+    });
     assert.equal(summary.status, 'blocked');
     assert.match(summary.reason!, /the last known good schedule S1 stays published/);
     assert.deepEqual(writes, ['generate_schedule', 'generate_schedule']);
   });
 
   it('phase 6/7 (scenario 2): a draft violation needs an override; without one the approval is refused and nothing is published', async () => {
-    const violating = { validate_schedule_by_id: { respond: (args: Record<string, unknown>) => (args['schedule_id'] === 'draft-1' ? { is_valid: false, issues: [DRAFT_VIOLATION] } : { is_valid: true, issues: [] }) } };
+    const violating = {
+      validate_schedule_by_id: {
+        respond: (args: Record<string, unknown>) => (args['schedule_id'] === 'draft-1' ? { is_valid: false, issues: [DRAFT_VIOLATION] } : { is_valid: true, issues: [] }),
+      },
+    };
     const refused = await run(violating);
     assert.equal(refused.summary.status, 'rejected');
     assert.match(refused.summary.reason!, /needs an override justification/);

@@ -43,7 +43,10 @@ describe('report', () => {
     );
     const validate = report.phases[1]!.steps.find((s) => s.id === 'validate')!;
     assert.deepEqual([validate.tool, validate.source, validate.attempts], ['validate_schedule_tool', 'live', 1]);
-    assert.deepEqual(report.degraded.map((d) => [d.step, d.kind]), [['spc', 'unavailable']]);
+    assert.deepEqual(
+      report.degraded.map((d) => [d.step, d.kind]),
+      [['spc', 'unavailable']],
+    );
     assert.equal(report.findings[0]!.excess, 6.5);
     assert.ok(report.decisions.some((d) => d.source === 'rule' && d.status === 'blocked'));
     assert.equal(report.inputs['today'], '2026-03-01');
@@ -52,18 +55,25 @@ describe('report', () => {
     assert.match(md, /^# Compliance check: blocked\n/);
     assert.match(md, /\| Confidence \| 0\.\d\d: level \d \w/);
     assert.match(md, /### Phase 1 · ACGME rules/);
-    assert.match(md, /\| critical \| 80 h\/week \(4-week average\) \(VI\.F\.1\) \| r-03 \| 2026-03-02T07:00 – 2026-03-30T07:00 \| 86\.5 hours per week \| 80 \| 6\.5 \| Move the 2026-03-14 call/);
+    assert.match(
+      md,
+      /\| critical \| 80 h\/week \(4-week average\) \(VI\.F\.1\) \| r-03 \| 2026-03-02T07:00 – 2026-03-30T07:00 \| 86\.5 hours per week \| 80 \| 6\.5 \| Move the 2026-03-14 call/,
+    );
     assert.match(md, /- `spc` \*\*unavailable\*\*/);
     assert.match(md, /None needed \(read-only workflow\)\./);
   });
 
   it('a generation run: approvals with exception records, and a rejected run shows as blocked', async () => {
     const h = await harness();
-    defineScheduler(h.tools, { validate_schedule_by_id: { respond: (args) => (args['schedule_id'] === 'draft-1' ? { is_valid: false, issues: [VIOLATION] } : { is_valid: true, issues: [] }) } });
+    defineScheduler(h.tools, {
+      validate_schedule_by_id: { respond: (args) => (args['schedule_id'] === 'draft-1' ? { is_valid: false, issues: [VIOLATION] } : { is_valid: true, issues: [] }) },
+    });
     h.approvals.enqueue({ approved: true, approver: 'pat', reason: 'ok' }, { approved: true, approver: 'pat', reason: 'ok', override: { justification: 'locum booked' } });
     const events: Parameters<typeof buildReport>[0]['events'][number][] = [];
     h.engine.subscribe((e) => events.push(e));
-    const summary = await h.clock.run(h.engine.start(load(generation.definition, [...WRITERS]), { inputs: { start_date: '2026-03-30', end_date: '2026-04-05', today: '2026-03-25' } }).result);
+    const summary = await h.clock.run(
+      h.engine.start(load(generation.definition, [...WRITERS]), { inputs: { start_date: '2026-03-30', end_date: '2026-04-05', today: '2026-03-25' } }).result,
+    );
     const report = buildReport({ module: generation, summary, events, server: 'fake' });
     assert.equal(report.approvals.length, 2);
     assert.equal(report.exceptions.length, 1);

@@ -48,7 +48,9 @@ describe("resilience phase 1: the orchestrator's own breakers and tool health", 
   });
 
   it('with a breaker tool both are reported; a breaker the engine opened in an earlier run is an alert before the tool is called again', async () => {
-    const h = await harness({ overrides: { run_contingency_analysis_deep: { timeoutMs: 1000, retry: { maxRetries: 0 }, breaker: { failureThreshold: 1, halfOpenAfterMs: 600_000 } } } });
+    const h = await harness({
+      overrides: { run_contingency_analysis_deep: { timeoutMs: 1000, retry: { maxRetries: 0 }, breaker: { failureThreshold: 1, halfOpenAfterMs: 600_000 } } },
+    });
     defineScheduler(h.tools, { run_contingency_analysis_deep: { script: [{ hang: true }] } });
     await h.clock.run(h.engine.start(wf, { inputs: INPUTS, mode: 'deep' }).result);
     const summary = await h.clock.run(h.engine.start(wf, { inputs: INPUTS }).result);

@@ -42,7 +42,10 @@ describe('swap workflow', () => {
   it('automated path: assesses the top three, picks the best compliant one, executes with the expected version, audits', async () => {
     const { h, summary, writes, step } = await run({
       validate_swap: {
-        respond: (args) => (args['target_person_id'] === 'r-03' ? { valid: false, errors: [{ code: 'RULE_VIOLATION', message: 'r-03 would average 82 h/week' }], warnings: [] } : { valid: true, errors: [], warnings: [] }),
+        respond: (args) =>
+          args['target_person_id'] === 'r-03'
+            ? { valid: false, errors: [{ code: 'RULE_VIOLATION', message: 'r-03 would average 82 h/week' }], warnings: [] }
+            : { valid: true, errors: [], warnings: [] },
       },
     });
     assert.equal(summary.status, 'completed', summary.reason);
@@ -59,7 +62,14 @@ describe('swap workflow', () => {
       target_person_id: 'r-02',
       target_assignment_id: 'a-10',
     });
-    assert.deepEqual(h.tools.callsTo('record_swap_consent')[0]!.args, { actor: 'coordinator', expected_data_version: 8, swap_id: 'sw-1', person_id: 'r-02', consent: true, notes: 'ok' });
+    assert.deepEqual(h.tools.callsTo('record_swap_consent')[0]!.args, {
+      actor: 'coordinator',
+      expected_data_version: 8,
+      swap_id: 'sw-1',
+      person_id: 'r-02',
+      consent: true,
+      notes: 'ok',
+    });
     assert.deepEqual(h.tools.callsTo('approve_swap')[0]!.args, { actor: 'coordinator', expected_data_version: 9, swap_id: 'sw-1', approve: true, reason: 'ok' });
     assert.deepEqual(h.tools.callsTo('execute_swap')[0]!.args, { actor: 'coordinator', expected_data_version: 10, swap_id: 'sw-1' });
     const audit = step('audit')!.data!;
@@ -100,7 +110,9 @@ describe('swap workflow', () => {
   });
 
   it('no compliant candidate blocks the swap with the violation', async () => {
-    const { summary, writes } = await run({ validate_swap: { respond: () => ({ valid: false, errors: [{ code: 'BACK_TO_BACK', message: 'less than 14 h after call' }], warnings: [] }) } });
+    const { summary, writes } = await run({
+      validate_swap: { respond: () => ({ valid: false, errors: [{ code: 'BACK_TO_BACK', message: 'less than 14 h after call' }], warnings: [] }) },
+    });
     assert.equal(summary.status, 'blocked');
     assert.match(summary.reason!, /no assessed candidate keeps the schedule compliant/);
     assert.deepEqual(writes, []);

@@ -41,7 +41,15 @@ function recorder(onProgress?: (text: string) => void): { stream: vscode.ChatRes
     filetree: () => undefined,
     push: () => undefined,
   } as unknown as vscode.ChatResponseStream;
-  return { stream, parts, text: () => parts.filter((p) => p.kind === 'markdown').map((p) => p.value).join('') };
+  return {
+    stream,
+    parts,
+    text: () =>
+      parts
+        .filter((p) => p.kind === 'markdown')
+        .map((p) => p.value)
+        .join(''),
+  };
 }
 
 function request(prompt: string, command?: string, model?: vscode.LanguageModelChat): vscode.ChatRequest {
@@ -86,7 +94,10 @@ test('@scheduler /compliance runs the check without a model: progress per phase,
   const meta = (result as vscode.ChatResult).metadata as { runId: string; workflow: string; findings: number };
   assert.equal(meta.workflow, 'compliance');
   const progress = r.parts.filter((p) => p.kind === 'progress').map((p) => p.value);
-  assert.ok(progress.some((p) => /ACGME/.test(p)), `phases streamed: ${progress.join(' | ')}`);
+  assert.ok(
+    progress.some((p) => /ACGME/.test(p)),
+    `phases streamed: ${progress.join(' | ')}`,
+  );
   const text = r.text();
   assert.match(text, /Running \*\*compliance\*\* with 2027-01-04 to 2027-01-31/);
   assert.match(text, /\*\*Compliance check: /);
@@ -182,7 +193,10 @@ test('language-model tools: reads run without confirmation, writes are confirmed
   const people = await vscode.lm.invokeTool('schedOrch_listPeople', { input: {}, toolInvocationToken: undefined });
   const lines = (people.content[0] as vscode.LanguageModelTextPart).value.split('\n');
   assert.ok(lines.length >= 12 && /^r-\d+: /.test(lines[0]!), lines[0]);
-  const run = await vscode.lm.invokeTool('schedOrch_runWorkflow', { input: { workflow: 'compliance', mode: 'quick', inputs: { start_date: '2027-01-04', end_date: '2027-01-10' } }, toolInvocationToken: undefined });
+  const run = await vscode.lm.invokeTool('schedOrch_runWorkflow', {
+    input: { workflow: 'compliance', mode: 'quick', inputs: { start_date: '2027-01-04', end_date: '2027-01-10' } },
+    toolInvocationToken: undefined,
+  });
   const text = (run.content[0] as vscode.LanguageModelTextPart).value;
   assert.match(text, /^Run compliance-/);
   assert.doesNotMatch(text, /"data"|\{"/, 'a summary, not raw JSON');

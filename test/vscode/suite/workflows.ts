@@ -61,7 +61,11 @@ async function treeOf(a: SchedOrchApi, runId: string) {
     ((await tree.getChildren(run)) ?? []).map(async (p) => ({
       label: String(item(p).label),
       description: String(item(p).description ?? ''),
-      steps: ((await tree.getChildren(p)) ?? []).map((s) => ({ label: String(item(s).label), description: String(item(s).description ?? ''), tooltip: (item(s).tooltip as vscode.MarkdownString | undefined)?.value ?? '' })),
+      steps: ((await tree.getChildren(p)) ?? []).map((s) => ({
+        label: String(item(s).label),
+        description: String(item(s).description ?? ''),
+        tooltip: (item(s).tooltip as vscode.MarkdownString | undefined)?.value ?? '',
+      })),
     })),
   );
   return { run: item(run), phases };
@@ -108,7 +112,10 @@ test('Assess Resilience in quick mode fills the tree', async () => {
   const run = await finished(a, runId, 120_000);
   assert.equal(run.mode, 'quick');
   const shown = await treeOf(a, runId);
-  assert.ok(shown.phases.some((p) => p.steps.some((s) => CONFIDENCE.test(s.description))), JSON.stringify(shown.phases));
+  assert.ok(
+    shown.phases.some((p) => p.steps.some((s) => CONFIDENCE.test(s.description))),
+    JSON.stringify(shown.phases),
+  );
 }, 150_000);
 
 test('Execute Swap picks the requester and one of their assignments from server lists; dismissing the approval rejects', async () => {
@@ -118,7 +125,10 @@ test('Execute Swap picks the requester and one of their assignments from server 
   assert.ok(runId, `no run started; asked: ${JSON.stringify(asked)}`);
   const picks = asked.filter((q) => q.kind === 'pick');
   assert.ok((picks[1]?.items?.length ?? 0) > 3, 'the people list is short');
-  assert.ok((picks[2]?.items ?? []).every((label) => /^\d{4}-\d{2}-\d{2} /.test(label)), JSON.stringify(picks[2]?.items));
+  assert.ok(
+    (picks[2]?.items ?? []).every((label) => /^\d{4}-\d{2}-\d{2} /.test(label)),
+    JSON.stringify(picks[2]?.items),
+  );
   const run = await finished(a, runId, 120_000);
   const warnings = asked.filter((q) => q.kind === 'warning');
   if (warnings.length > 0) {
@@ -146,7 +156,14 @@ test('Cancel Run stops a generation waiting for its approval; the tree shows it 
   window.showInputBox = (o) => (/Why approve|Reason for approving/.test(`${o?.title ?? ''} ${o?.prompt ?? ''}`) ? Promise.resolve(undefined) : scripted(o));
   const runId = await vscode.commands.executeCommand<string>('schedOrch.generateSchedule');
   assert.ok(runId);
-  await eventually(() => app(a).approvals.pending().some((p) => p.runId === runId), 'the run to wait for its approval', 60_000);
+  await eventually(
+    () =>
+      app(a)
+        .approvals.pending()
+        .some((p) => p.runId === runId),
+    'the run to wait for its approval',
+    60_000,
+  );
   assert.equal(app(a).runs.snapshot(runId)?.state, 'waiting');
   const badge = (await treeOf(a, runId)).run.contextValue ?? '';
   assert.match(badge, /\bwaiting\b/);
@@ -184,7 +201,11 @@ test('Generate Schedule: approving with an override publishes and keeps an excep
   await settings.update('policies', { '*': { confidence: { slowAfterMs: 60_000 } } }, vscode.ConfigurationTarget.Global);
   try {
     const before = await schedule(a);
-    const asked = script({ picks: { Mode: 'express' }, warning: 'Approve with override…', inputs: { ...GENERATE_RANGE, 'Why approve despite': 'coverage gap accepted for one week', 'Reason for approving': 'reviewed the draft' } });
+    const asked = script({
+      picks: { Mode: 'express' },
+      warning: 'Approve with override…',
+      inputs: { ...GENERATE_RANGE, 'Why approve despite': 'coverage gap accepted for one week', 'Reason for approving': 'reviewed the draft' },
+    });
     const runId = await vscode.commands.executeCommand<string>('schedOrch.generateSchedule');
     assert.ok(runId);
     const run = await finished(a, runId, 150_000);

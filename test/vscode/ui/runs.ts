@@ -69,8 +69,14 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           await answer(workbench, /Compliance check \(2\/3\)/);
           await answer(workbench, /Compliance check \(3\/3\)/);
           await row(workbench, /ACGME/).first().waitFor({ timeout: 60_000 });
-          await row(workbench, /\d\.\d\d (Moderate|High|Very high|Low|Very low|None)/).first().waitFor({ timeout: 90_000 });
-          await runsView(workbench).locator('.monaco-list-row', { hasText: /Compliance check/ }).first().locator('.label-description', { hasText: /standard · (completed|needs review|blocked)/ }).waitFor({ timeout: 90_000 });
+          await row(workbench, /\d\.\d\d (Moderate|High|Very high|Low|Very low|None)/)
+            .first()
+            .waitFor({ timeout: 90_000 });
+          await runsView(workbench)
+            .locator('.monaco-list-row', { hasText: /Compliance check/ })
+            .first()
+            .locator('.label-description', { hasText: /standard · (completed|needs review|blocked)/ })
+            .waitFor({ timeout: 90_000 });
           await workbench.screenshot(shot('12-compliance-runs-tree'));
           assert.ok((await row(workbench, /\d\.\d\d/).count()) >= 3);
         }, 150_000);
@@ -84,7 +90,10 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
             assert.match((await dialog.textContent()) ?? '', /Approving allows/);
             await workbench.screenshot(shot('13-generate-modal-approval'));
             await dialog.locator('.monaco-button', { hasText: 'Reject' }).click();
-            await row(workbench, /Schedule generation/).first().locator('.label-description', { hasText: /rejected|blocked/ }).waitFor({ timeout: 60_000 });
+            await row(workbench, /Schedule generation/)
+              .first()
+              .locator('.label-description', { hasText: /rejected|blocked/ })
+              .waitFor({ timeout: 60_000 });
             await workbench.screenshot(shot('14-generate-rejected'));
           }, 180_000);
 

@@ -39,7 +39,12 @@ export async function runApprovalStep(env: RunEnv, scope: Scope, info: StepInfo,
     ...(step.timeoutMs !== undefined ? { expiresAt: started + step.timeoutMs } : {}),
   };
   await env.record({ type: 'approval_requested', runId, stepId, request, at: started });
-  const limit = deadlineSignal(env.clock, step.timeoutMs ?? Number.POSITIVE_INFINITY, env.signal, () => new OrchestratorError('timeout', `no answer within ${formatAge(step.timeoutMs ?? 0)}`));
+  const limit = deadlineSignal(
+    env.clock,
+    step.timeoutMs ?? Number.POSITIVE_INFINITY,
+    env.signal,
+    () => new OrchestratorError('timeout', `no answer within ${formatAge(step.timeoutMs ?? 0)}`),
+  );
   let answer: ApprovalAnswer;
   // Human time does not count against the workflow's time limit.
   env.deadline.pause();

@@ -16,7 +16,10 @@ export async function runBranchStep(env: RunEnv, scope: Scope, info: StepInfo, s
   const requested = step.choose(ctx);
   const known = Object.prototype.hasOwnProperty.call(step.branches, requested);
   const chosen = known ? step.branches[requested]! : (step.default ?? []);
-  const value = aggregateConfidence(succeededConfidences(env, scope, step.dependsOn ?? []).map((v) => ({ value: v })), 'minimum');
+  const value = aggregateConfidence(
+    succeededConfidences(env, scope, step.dependsOn ?? []).map((v) => ({ value: v })),
+    'minimum',
+  );
   const finishedAt = env.clock.now();
   return {
     ...stepBase(scope, info, started),

@@ -20,7 +20,10 @@ export async function runComputeStep(env: RunEnv, scope: Scope, info: StepInfo, 
   } else {
     const method = step.confidence ?? 'weighted_mean';
     const deps = info.deps.filter((d) => d !== info.branch);
-    const value = aggregateConfidence(succeededConfidences(env, scope, deps).map((v) => ({ value: v })), method);
+    const value = aggregateConfidence(
+      succeededConfidences(env, scope, deps).map((v) => ({ value: v })),
+      method,
+    );
     confidence = computeConfidence([
       value === undefined ? { kind: 'base', label: 'computed without tool inputs', value: 1 } : { kind: 'base', label: `${method.replace('_', ' ')} of its inputs`, value },
       ...placeholderCap(data),

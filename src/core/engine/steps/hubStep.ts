@@ -32,7 +32,11 @@ export async function runHubStep(env: RunEnv, scope: Scope, info: StepInfo, step
     status: 'succeeded',
     source: 'compute',
     data,
-    confidence: computeConfidence([{ kind: 'base', label: `${method.replace('_', ' ')} of ${present} input confidences`, value: agg ?? 0 }, ...inputCap(inputs), ...placeholderCap(data)]),
+    confidence: computeConfidence([
+      { kind: 'base', label: `${method.replace('_', ' ')} of ${present} input confidences`, value: agg ?? 0 },
+      ...inputCap(inputs),
+      ...placeholderCap(data),
+    ]),
     attempts: 0,
     durationMs: finishedAt - started,
     finishedAt,

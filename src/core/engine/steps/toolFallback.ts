@@ -53,7 +53,13 @@ export async function runFallback(env: RunEnv, scope: Scope, info: StepInfo, ctx
     if (env.options.policy.resolve(fallback.capability).status !== 'available') return undefined;
     // The fallback's call is fitted to its own tool's schema too; one that does not fit is not sent.
     const declared = env.options.policy.argumentSchema(fallback.capability);
-    const fitted = fitCall({ args: fallback.args ? fallback.args(ctx) : args, planned: [], answers: env.answers, schema: declared?.inputSchema, ...(declared?.aliases ? { aliases: declared.aliases } : {}) });
+    const fitted = fitCall({
+      args: fallback.args ? fallback.args(ctx) : args,
+      planned: [],
+      answers: env.answers,
+      schema: declared?.inputSchema,
+      ...(declared?.aliases ? { aliases: declared.aliases } : {}),
+    });
     if (fitted.status !== 'ready') return undefined;
     const outcome = await invokeTool(env, scope, { stepId, capability: fallback.capability, args: fitted.args, writes: false });
     if (!outcome.ok) return undefined;

@@ -167,7 +167,11 @@ function serveLocal(env: RunEnv, scope: Scope, info: StepInfo, local: LocalCapab
 function asPlaceholder(result: StepResult): StepResult {
   if (result.skip?.cause !== 'unavailable' || !result.error) return result;
   const reason = result.error.message;
-  return { ...result, skip: { cause: 'placeholder', reason }, confidence: confidenceOf(0, `${reason}: left out of the phase confidence, −${PLACEHOLDER_PENALTY.toFixed(2)} on the run's`) };
+  return {
+    ...result,
+    skip: { cause: 'placeholder', reason },
+    confidence: confidenceOf(0, `${reason}: left out of the phase confidence, −${PLACEHOLDER_PENALTY.toFixed(2)} on the run's`),
+  };
 }
 
 function withProvenance(result: StepResult, provenance: ArgProvenance[]): StepResult {

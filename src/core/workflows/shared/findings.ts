@@ -124,7 +124,14 @@ export function findingFrom(issue: Json, source: string): Finding {
   const ruleId = str(issue, 'rule_id', 'rule_type', 'type', 'conflict_type');
   // The constraint name of validate_schedule_by_id is "<rule key>: <title>".
   const constraint = str(issue, 'constraint_name')?.split(':')[0];
-  const classification = classifyIssue(issue, [str(issue, 'rule_key', 'key'), constraint, str(issue, 'rule_type'), str(issue, 'conflict_type'), str(issue, 'type'), str(issue, 'rule_id')]);
+  const classification = classifyIssue(issue, [
+    str(issue, 'rule_key', 'key'),
+    constraint,
+    str(issue, 'rule_type'),
+    str(issue, 'conflict_type'),
+    str(issue, 'type'),
+    str(issue, 'rule_id'),
+  ]);
   const rule = classification.rule;
   const conflictType = str(issue, 'conflict_type');
   let severity = normaliseSeverity(issue['severity']);
@@ -162,7 +169,11 @@ export function findingFrom(issue: Json, source: string): Finding {
   if (unit) finding.unit = unit;
   if (suggestedFix) finding.suggestedFix = suggestedFix;
   if (classification.basis !== 'rule_type') {
-    finding.classification = { basis: classification.basis, confidence: classification.confidence, ...(classification.alsoMatches ? { alsoMatches: classification.alsoMatches } : {}) };
+    finding.classification = {
+      basis: classification.basis,
+      confidence: classification.confidence,
+      ...(classification.alsoMatches ? { alsoMatches: classification.alsoMatches } : {}),
+    };
   }
   return finding;
 }

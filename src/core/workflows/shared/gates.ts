@@ -17,6 +17,10 @@ export function gateLabel(subject: string, t: ConfidenceThresholds, note?: strin
   return `${subject} >= ${fmt(t.proceed)} ${rule}${note ? `; ${note}` : ''}`;
 }
 
-export function confidenceGate(subject: string, thresholds: ConfidenceThresholds, options: { method: AggregationMethod; steps?: readonly string[]; note?: string }): ConfidenceGate {
+export function confidenceGate(
+  subject: string,
+  thresholds: ConfidenceThresholds,
+  options: { method: AggregationMethod; steps?: readonly string[]; note?: string },
+): ConfidenceGate {
   return { label: gateLabel(subject, thresholds, options.note), method: options.method, thresholds, ...(options.steps ? { steps: options.steps } : {}) };
 }

@@ -48,7 +48,15 @@ export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
 export const SCOPE_FIELDS: readonly InputField[] = [
   { key: 'start_date', title: 'From', description: 'First day of the range (YYYY-MM-DD)', type: 'date', required: false, ask: true, default: 'schedule_start' },
   { key: 'end_date', title: 'To', description: 'Last day of the range (YYYY-MM-DD)', type: 'date', required: false, ask: true, default: 'schedule_end' },
-  { key: 'schedule_id', title: 'Schedule', description: 'A stored schedule (or draft) for the steps that validate one by id', type: 'string', required: false, ask: false, choicesFrom: 'schedules' },
+  {
+    key: 'schedule_id',
+    title: 'Schedule',
+    description: 'A stored schedule (or draft) for the steps that validate one by id',
+    type: 'string',
+    required: false,
+    ask: false,
+    choicesFrom: 'schedules',
+  },
   {
     key: 'available_faculty',
     title: 'Available faculty',
@@ -58,6 +66,23 @@ export const SCOPE_FIELDS: readonly InputField[] = [
     ask: false,
     min: 0,
   },
-  { key: 'required_blocks', title: 'Required blocks', description: 'Blocks that must be covered, for servers whose utilization tool needs it', type: 'integer', required: false, ask: false, min: 0 },
-  { key: 'coverage_rate', title: 'Coverage rate', description: 'Share of required coverage met (0-1), for servers whose defense-level tool needs it', type: 'number', required: false, ask: false, min: 0, max: 1 },
+  {
+    key: 'required_blocks',
+    title: 'Required blocks',
+    description: 'Blocks that must be covered, for servers whose utilization tool needs it',
+    type: 'integer',
+    required: false,
+    ask: false,
+    min: 0,
+  },
+  {
+    key: 'coverage_rate',
+    title: 'Coverage rate',
+    description: 'Share of required coverage met (0-1), for servers whose defense-level tool needs it',
+    type: 'number',
+    required: false,
+    ask: false,
+    min: 0,
+    max: 1,
+  },
 ];

@@ -14,4 +14,3 @@ export type NextAction =
   | { kind: 'override'; label: string }
   /** Fix something outside the tool first (the label says what), then run again. */
   | { kind: 'fix'; label: string; then?: { workflow: string; mode?: string; inputs?: JsonObject } };
-

@@ -130,7 +130,7 @@ export const READ_SCOPE: ScopeOptions = { defaultDays: 28, defaultStart: 'today'
 
 export function nextMonday(date: string): string {
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return addDays(date, ((8 - weekday) % 7) || 7);
+  return addDays(date, (8 - weekday) % 7 || 7);
 }
 
 /** Settles the range (inputs, else the current schedule's, else a default from `today`), schedule id and capacity figures. */

@@ -41,9 +41,7 @@ function defenseNumber(value: unknown): number | undefined {
  * real server's fallback path the current level is always "prevention".
  */
 export function defenseLevel(data: Json | undefined): number | undefined {
-  const levels = [data?.['current_level'], data?.['recommended_level'], data?.['level'], data?.['defense_level']]
-    .map(defenseNumber)
-    .filter((n): n is number => n !== undefined);
+  const levels = [data?.['current_level'], data?.['recommended_level'], data?.['level'], data?.['defense_level']].map(defenseNumber).filter((n): n is number => n !== undefined);
   return levels.length > 0 ? Math.max(...levels) : undefined;
 }
 
@@ -107,13 +105,7 @@ export function signalLevel(data: Json | undefined): SignalLevel | undefined {
   const dangerClass = str(data, 'danger_class')?.toLowerCase();
   const magnitude = num(data, 'predicted_magnitude');
   const spcCritical = (list(data, 'alerts') ?? []).some((a) => str(a, 'severity')?.toUpperCase() === 'CRITICAL');
-  if (
-    severity === 'critical' ||
-    severity === 'emergency' ||
-    dangerClass === 'extreme' ||
-    spcCritical ||
-    (magnitude !== undefined && magnitude >= 7)
-  ) {
+  if (severity === 'critical' || severity === 'emergency' || dangerClass === 'extreme' || spcCritical || (magnitude !== undefined && magnitude >= 7)) {
     return 'critical';
   }
   if (

@@ -16,7 +16,7 @@ export function registerBurnoutRtTool(server: McpServer, deps: AnalyticsDeps): v
       name: 'calculate_burnout_rt_tool',
       title: 'Burnout reproduction number (Rt)',
       description:
-        'Rt = mean number of secondary burnout cases per index case: contacts on the co-assignment network whose recorded onset falls within time_window_days after the index case\'s onset. Cases default to the people recorded as burned_out in the wellbeing data; onsets always come from there. Without burnout records the result is marked low-data and rt is null.',
+        "Rt = mean number of secondary burnout cases per index case: contacts on the co-assignment network whose recorded onset falls within time_window_days after the index case's onset. Cases default to the people recorded as burned_out in the wellbeing data; onsets always come from there. Without burnout records the result is marked low-data and rt is null.",
       input: {
         burned_out_provider_ids: z.array(personOrAllArg).max(SERIES_MAX).optional().describe('Index cases (default: burned_out people in the wellbeing data).'),
         time_window_days: z.number().int().min(1).max(365).default(28),

@@ -15,7 +15,7 @@ export function registerContagionTool(server: McpServer, deps: AnalyticsDeps): v
       name: 'simulate_burnout_contagion_tool',
       title: 'Burnout contagion (SIS) simulation',
       description:
-        'SIS diffusion of burnout over the real co-assignment network (seeded, averaged over monte_carlo_runs runs), with superspreaders (burnout × degree centrality) and interventions sized by counterfactual runs that remove one burned-out person\'s co-assignments. Scores default to the wellbeing data (burned_out 1.0, at_risk 0.25, healthy 0). Reports progress and honours cancellation.',
+        "SIS diffusion of burnout over the real co-assignment network (seeded, averaged over monte_carlo_runs runs), with superspreaders (burnout × degree centrality) and interventions sized by counterfactual runs that remove one burned-out person's co-assignments. Scores default to the wellbeing data (burned_out 1.0, at_risk 0.25, healthy 0). Reports progress and honours cancellation.",
       input: {
         provider_burnout_scores: z.record(z.string(), z.number().min(0).max(1)).optional().describe('Burnout score 0-1 per person (>= 0.5 counts as burned out).'),
         infection_rate: z.number().min(0).max(1).default(0.05),

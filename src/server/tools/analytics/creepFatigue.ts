@@ -16,7 +16,7 @@ export function registerCreepFatigueTool(server: McpServer, deps: AnalyticsDeps)
       name: 'assess_creep_fatigue_tool',
       title: 'Creep-fatigue burnout risk',
       description:
-        'Per resident over the last lookback_days of the range: Larson-Miller parameter LMP = (mean weekly hours / 80) × (10 + 25·log10(days)) (threshold 45, safe 31.5; primary < 22.5 ≤ secondary < 36 ≤ tertiary) and Miner\'s rule fatigue damage with one cycle per week (S = hours / 80, N = A·S^b, A = 1e10, b = -3); risk = 0.6·creep + 0.4·fatigue (high ≥ 2.5, moderate ≥ 1.8).',
+        "Per resident over the last lookback_days of the range: Larson-Miller parameter LMP = (mean weekly hours / 80) × (10 + 25·log10(days)) (threshold 45, safe 31.5; primary < 22.5 ≤ secondary < 36 ≤ tertiary) and Miner's rule fatigue damage with one cycle per week (S = hours / 80, N = A·S^b, A = 1e10, b = -3); risk = 0.6·creep + 0.4·fatigue (high ≥ 2.5, moderate ≥ 1.8).",
       input: {
         include_assessments: z.boolean().default(true),
         top_n: z.number().int().min(1).max(200).default(10),

@@ -35,7 +35,14 @@ export function registerFireDangerTool(server: McpServer, deps: AnalyticsDeps): 
         let snap: ScheduleSnapshot | null = null;
         const entries = [];
         if (callerComplete) {
-          entries.push(fireEntry(args.resident_id!, { recentHours: args.recent_hours!, monthlyLoad: args.monthly_load!, yearlySatisfaction: args.yearly_satisfaction!, workloadVelocity: args.workload_velocity ?? 0 }));
+          entries.push(
+            fireEntry(args.resident_id!, {
+              recentHours: args.recent_hours!,
+              monthlyLoad: args.monthly_load!,
+              yearlySatisfaction: args.yearly_satisfaction!,
+              workloadVelocity: args.workload_velocity ?? 0,
+            }),
+          );
         } else {
           snap = snapshot(args);
           const derived = scheduleFireEntries(snap, args.resident_id, {

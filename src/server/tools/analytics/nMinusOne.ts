@@ -18,7 +18,7 @@ export function registerBlastRadiusTool(server: McpServer, deps: AnalyticsDeps):
       name: 'calculate_blast_radius_tool',
       title: 'Blast radius and zone health',
       description:
-        'Zone health (available faculty against each zone\'s minimum and optimal coverage, status green/yellow/orange/red/black, containment level) and, per person, the impact scope of losing them: blocks that fall below their minimum, blocks nobody could cover, and people affected. Computed from the stored schedule.',
+        "Zone health (available faculty against each zone's minimum and optimal coverage, status green/yellow/orange/red/black, containment level) and, per person, the impact scope of losing them: blocks that fall below their minimum, blocks nobody could cover, and people affected. Computed from the stored schedule.",
       input: {
         zone_id: z.enum(ZONES).optional().describe('Only this zone (inpatient, outpatient, education, research, admin).'),
         check_all_zones: z.boolean().default(true),
@@ -64,7 +64,7 @@ export function registerSacrificeHierarchyTool(server: McpServer, deps: Analytic
       run(args) {
         if (!args.simulate_only) {
           throw new ToolError(
-            'applying load shedding changes the schedule and needs a coordinator\'s approval; this tool only previews (call it with simulate_only=true and apply the change through the approval flow)',
+            "applying load shedding changes the schedule and needs a coordinator's approval; this tool only previews (call it with simulate_only=true and apply the change through the approval flow)",
             'APPROVAL_REQUIRED',
           );
         }
@@ -85,7 +85,7 @@ export function registerRecoveryDistanceTool(server: McpServer, deps: AnalyticsD
       name: 'calculate_recovery_distance_tool',
       title: 'Recovery distance after N-1 events',
       description:
-        'For the people whose loss hurts coverage most (up to max_events), takes each away for their busiest day and searches (iterative deepening, hard rules checked) for the fewest edits — reassign a free qualified person or backup, or move someone off another shift — that restore the day\'s coverage. Reports rd_mean/median/p95/max, break-glass (> 3 edits), infeasible events (none within 6 edits) and a 0-1 fragility score. Reports progress per event and honours cancellation.',
+        "For the people whose loss hurts coverage most (up to max_events), takes each away for their busiest day and searches (iterative deepening, hard rules checked) for the fewest edits — reassign a free qualified person or backup, or move someone off another shift — that restore the day's coverage. Reports rd_mean/median/p95/max, break-glass (> 3 edits), infeasible events (none within 6 edits) and a 0-1 fragility score. Reports progress per event and honours cancellation.",
       input: {
         max_events: z.number().int().min(1).max(100).default(20),
         include_samples: z.boolean().default(true),

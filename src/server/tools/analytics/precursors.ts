@@ -51,7 +51,14 @@ export function registerPrecursorsTool(server: McpServer, deps: AnalyticsDeps): 
         let scan: PrecursorScan;
         if (args.time_series) {
           if (!args.resident_id || !args.signal_type) throw new ToolError('time_series needs resident_id and signal_type');
-          const r = detectPrecursors(args.resident_id, args.signal_type, args.time_series, args.time_series.map((_, i) => String(i)), args.short_window, args.long_window);
+          const r = detectPrecursors(
+            args.resident_id,
+            args.signal_type,
+            args.time_series,
+            args.time_series.map((_, i) => String(i)),
+            args.short_window,
+            args.long_window,
+          );
           const missing = args.time_series.length < args.long_window ? [`time_series (${args.time_series.length} samples, long_window ${args.long_window} needed)`] : [];
           scan = { alerts: r.alerts, maxRatio: r.maxRatio, residents: 1, signals: [args.signal_type], missing };
         } else {
@@ -105,7 +112,8 @@ export function registerMagnitudeTool(server: McpServer, deps: AnalyticsDeps): v
         let predictions: MagnitudeEntry[];
         if (args.signals) {
           if (!args.resident_id || args.resident_id === 'all') throw new ToolError('signals need the resident_id they belong to');
-          for (const [name, s] of Object.entries(args.signals)) if (s.length < args.long_window) missing.push(`${name} (${s.length} samples, long_window ${args.long_window} needed)`);
+          for (const [name, s] of Object.entries(args.signals))
+            if (s.length < args.long_window) missing.push(`${name} (${s.length} samples, long_window ${args.long_window} needed)`);
           predictions = [predictMagnitude(args.resident_id, args.signals, args.short_window, args.long_window)];
         } else {
           snap = snapshot(args);

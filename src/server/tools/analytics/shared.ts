@@ -29,7 +29,10 @@ export const minSharedBlocks = z.number().int().min(1).max(100).default(DEFAULT_
 
 /** Alerts sorted most severe first, keeping their original order within a severity. */
 export function mostSevere<T extends { severity: string }>(alerts: readonly T[], order: readonly string[]): T[] {
-  return alerts.map((a, i) => ({ a, i })).sort((x, y) => order.indexOf(x.a.severity) - order.indexOf(y.a.severity) || x.i - y.i).map((x) => x.a);
+  return alerts
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => order.indexOf(x.a.severity) - order.indexOf(y.a.severity) || x.i - y.i)
+    .map((x) => x.a);
 }
 
 export function checkWindows(short: number, long: number): void {

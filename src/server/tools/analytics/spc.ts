@@ -82,7 +82,15 @@ export function registerSpcTool(server: McpServer, deps: AnalyticsDeps): void {
           alerts: mostSevere(alerts, SPC_ORDER).slice(0, args.max_alerts),
           alerts_truncated: alerts.length > args.max_alerts,
           control_limits: controlLimits(args.target_hours, args.sigma),
-          process_capability: all.length >= 2 ? processCapability(series.map((s) => s.weeks), 40, 80, args.target_hours) : null,
+          process_capability:
+            all.length >= 2
+              ? processCapability(
+                  series.map((s) => s.weeks),
+                  40,
+                  80,
+                  args.target_hours,
+                )
+              : null,
           weeks_analyzed: weeks,
           mean_hours: mean(all),
           std_hours: sampleStd(all),
@@ -105,7 +113,7 @@ export function registerCapabilityTool(server: McpServer, deps: AnalyticsDeps): 
       name: 'calculate_process_capability_tool',
       title: 'Process capability of weekly hours',
       description:
-        'Cp = (USL-LSL)/6σw, Cpk = min(USL-μ, μ-LSL)/3σw with σw = mean moving range / 1.128 within each series, Pp and Ppk the same with the overall sample σ, Cpm = (USL-LSL)/6·sqrt(σ² + (μ-T)²), defect ppm from the normal tails. Data default to every active resident\'s weekly counted hours (one series per resident) against 40-80 h, target 60.',
+        "Cp = (USL-LSL)/6σw, Cpk = min(USL-μ, μ-LSL)/3σw with σw = mean moving range / 1.128 within each series, Pp and Ppk the same with the overall sample σ, Cpm = (USL-LSL)/6·sqrt(σ² + (μ-T)²), defect ppm from the normal tails. Data default to every active resident's weekly counted hours (one series per resident) against 40-80 h, target 60.",
       input: {
         data: seriesArg().min(1).optional(),
         lower_spec_limit: z.number().default(40),
@@ -122,14 +130,17 @@ export function registerCapabilityTool(server: McpServer, deps: AnalyticsDeps): 
         if (args.data) series = [args.data];
         else {
           snap = snapshot(args);
-          series = activePeople(snap, 'resident').map((p) => weeklyHours(snap!, p.id)).filter((s) => s.length > 0);
+          series = activePeople(snap, 'resident')
+            .map((p) => weeklyHours(snap!, p.id))
+            .filter((s) => s.length > 0);
         }
         const cap = processCapability(series, args.lower_spec_limit, args.upper_spec_limit, args.target ?? (args.lower_spec_limit + args.upper_spec_limit) / 2);
         const missing: string[] = [];
         if (cap.sample_size < 2) missing.push(`data (${cap.sample_size} value(s); 2 or more needed)`);
         if (cap.cpk === null && cap.sample_size >= 2) missing.push('variation (sigma is 0 or has no consecutive pairs): indices undefined');
         const recs: string[] = [];
-        if (cap.cpk !== null && cap.cpk < 1) recs.push(`Cpk ${cap.cpk.toFixed(2)} < 1: weekly hours often fall outside ${args.lower_spec_limit}-${args.upper_spec_limit} h; reduce spread and re-center.`);
+        if (cap.cpk !== null && cap.cpk < 1)
+          recs.push(`Cpk ${cap.cpk.toFixed(2)} < 1: weekly hours often fall outside ${args.lower_spec_limit}-${args.upper_spec_limit} h; reduce spread and re-center.`);
         if (cap.cp !== null && cap.cpk !== null && cap.cp - cap.cpk > 0.3) recs.push('The process is off center: shift the mean toward the target.');
         return {
           ...baseFields(snap, missing),

@@ -14,7 +14,7 @@ export function registerSupplyDemandTool(server: McpServer, deps: AnalyticsDeps)
       name: 'analyze_supply_demand_cycles_tool',
       title: 'Supply and demand cycles',
       description:
-        'Weekly capacity (80 h per active person, scaled by the days not on a blocking absence) against demand (required people per slot × the shift\'s counted hours) and scheduled hours; utilization = demand / capacity with the utilization levels GREEN < 0.70 ≤ YELLOW < 0.80 ≤ ORANGE < 0.90 ≤ RED < 0.95 ≤ BLACK. Cycle analysis: AR(1) fit (stability), autocorrelation peak (cycle length, 6+ weeks needed); the next prediction_days are projected from the coverage rules and recorded absences.',
+        "Weekly capacity (80 h per active person, scaled by the days not on a blocking absence) against demand (required people per slot × the shift's counted hours) and scheduled hours; utilization = demand / capacity with the utilization levels GREEN < 0.70 ≤ YELLOW < 0.80 ≤ ORANGE < 0.90 ≤ RED < 0.95 ≤ BLACK. Cycle analysis: AR(1) fit (stability), autocorrelation peak (cycle length, 6+ weeks needed); the next prediction_days are projected from the coverage rules and recorded absences.",
       input: { prediction_days: z.number().int().min(0).max(365).default(90), ...scope },
       output: { ...baseOutput, ...supplyDemandOutput },
       annotations: READ_ONLY,

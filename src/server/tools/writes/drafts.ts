@@ -13,7 +13,7 @@ export function registerDraftPreviewTool(server: McpServer, deps: ServiceDeps): 
       name: 'get_draft_preview_tool',
       title: 'Preview a draft',
       description:
-        'A draft against the published schedule: per person the assignments added and removed and the hours before and after in the draft\'s range, ' +
+        "A draft against the published schedule: per person the assignments added and removed and the hours before and after in the draft's range, " +
         'plus hard violations, coverage, equity and changes of the schedule the draft would make. "stale" means the published schedule changed since the draft was made (publishing is refused).',
       input: {
         draft_id: idArg('The draft (from generate_schedule_tool).'),

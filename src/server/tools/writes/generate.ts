@@ -27,10 +27,15 @@ export function registerGenerateTool(server: McpServer, deps: ServiceDeps): void
         schedule_id: scheduleIdArg,
         start_date: dateArg('First day to generate (with end_date).').optional(),
         end_date: dateArg('Last day to generate (with start_date).').optional(),
-        academic_block: z.number().int().min(1).max(13).optional().describe('Four-week academic block from the program\'s academic year start, instead of dates.'),
+        academic_block: z.number().int().min(1).max(13).optional().describe("Four-week academic block from the program's academic year start, instead of dates."),
         algorithm: z.enum(['optimal', 'greedy']).default('optimal'),
         time_limit_seconds: z.number().min(1).max(600).default(30),
-        random_seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+        random_seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .default(1),
         objective_weights: z
           .object({
             stability: z.number().min(0).max(100).default(DEFAULT_WEIGHTS.stability).describe('Per current assignment dropped.'),
@@ -90,7 +95,14 @@ export function registerGenerateTool(server: McpServer, deps: ServiceDeps): void
           timeLimitMs: args.time_limit_seconds * 1000,
           seed: args.random_seed,
           weights: w
-            ? { stability: w.stability, equityHours: w.equity_hours, equityCalls: w.equity_calls, equityWeekends: w.equity_weekends, preferences: w.preferences, shortRest: w.short_rest }
+            ? {
+                stability: w.stability,
+                equityHours: w.equity_hours,
+                equityCalls: w.equity_calls,
+                equityWeekends: w.equity_weekends,
+                preferences: w.preferences,
+                shortRest: w.short_rest,
+              }
             : DEFAULT_WEIGHTS,
           signal: call.signal,
           onProgress: (fraction, message) => {

@@ -39,4 +39,3 @@ export const metricsOut = z.object({
 export function metricsResult(m: ScheduleMetrics): z.infer<typeof metricsOut> {
   return { ...m, equity: { ...m.equity } as z.infer<typeof metricsOut>['equity'] };
 }
-

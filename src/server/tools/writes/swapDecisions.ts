@@ -55,7 +55,13 @@ export function registerApproveSwapTool(server: McpServer, deps: ServiceDeps): v
       annotations: WRITE,
       run(args) {
         return swapWrite(
-          decideSwap(deps, { actor: args.actor, expectedVersion: args.expected_data_version, swapId: args.swap_id, approve: args.approve, ...(args.reason !== undefined ? { reason: args.reason } : {}) }),
+          decideSwap(deps, {
+            actor: args.actor,
+            expectedVersion: args.expected_data_version,
+            swapId: args.swap_id,
+            approve: args.approve,
+            ...(args.reason !== undefined ? { reason: args.reason } : {}),
+          }),
         );
       },
     },

@@ -34,13 +34,19 @@ export function registerRollbackSwapTool(server: McpServer, deps: ServiceDeps): 
     {
       name: 'rollback_swap_tool',
       title: 'Roll back a swap',
-      description: 'Gives the assignments of an executed swap back to their previous owners, within 24 hours of execution (ROLLBACK_WINDOW_EXPIRED after) and only if they did not change since (CONFLICT).',
+      description:
+        'Gives the assignments of an executed swap back to their previous owners, within 24 hours of execution (ROLLBACK_WINDOW_EXPIRED after) and only if they did not change since (CONFLICT).',
       input: { actor: actorArg, expected_data_version: versionArg, swap_id: swapIdArg, reason: z.string().max(1000).optional() },
       output: swapWriteOut,
       annotations: DESTRUCTIVE,
       run(args) {
         return swapWrite(
-          rollbackSwap(deps, { actor: args.actor, expectedVersion: args.expected_data_version, swapId: args.swap_id, ...(args.reason !== undefined ? { reason: args.reason } : {}) }),
+          rollbackSwap(deps, {
+            actor: args.actor,
+            expectedVersion: args.expected_data_version,
+            swapId: args.swap_id,
+            ...(args.reason !== undefined ? { reason: args.reason } : {}),
+          }),
         );
       },
     },

@@ -99,7 +99,14 @@ export function registerValidateSwapTool(server: McpServer, deps: ServiceDeps): 
           warnings: v.warnings,
           touches_locked_period: v.touchesLockedPeriod,
           dates: v.dates,
-          moves: v.moves.map((m) => ({ assignment_id: m.assignment.id, date: m.assignment.date, service_id: m.assignment.serviceId, shift_type_id: m.assignment.shiftTypeId, from: m.assignment.personId, to: m.to })),
+          moves: v.moves.map((m) => ({
+            assignment_id: m.assignment.id,
+            date: m.assignment.date,
+            service_id: m.assignment.serviceId,
+            shift_type_id: m.assignment.shiftTypeId,
+            from: m.assignment.personId,
+            to: m.to,
+          })),
           schedule_id: proposal.scheduleId,
           data_version: version,
         };

@@ -33,7 +33,15 @@ export const swapOut = z.object({
     .object({ score: z.number(), ranking_score: z.number(), mutual: z.boolean(), factors: z.record(z.string(), z.number()) })
     .nullable()
     .describe('The score analyze_swap_candidates_tool gives this swap, when it is among its candidates.'),
-  consents: z.array(z.object({ person_id: z.string(), role: z.enum(['requester', 'candidate', 'coordinator']), approved: z.boolean().nullable(), responded_at: z.string().nullable(), notes: z.string().nullable() })),
+  consents: z.array(
+    z.object({
+      person_id: z.string(),
+      role: z.enum(['requester', 'candidate', 'coordinator']),
+      approved: z.boolean().nullable(),
+      responded_at: z.string().nullable(),
+      notes: z.string().nullable(),
+    }),
+  ),
 });
 
 export function swapResult(s: SwapRecord): z.infer<typeof swapOut> {
