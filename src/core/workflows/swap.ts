@@ -18,11 +18,12 @@ import type { ConfidenceFactor } from '../confidence/score';
 import type { ApprovalContent, JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
 import { describeFinding, findingFrom, mergeFindings, shortFinding, validationFindings, type Finding } from './shared/findings';
 import type { WorkflowModule } from './shared/module';
-import type { Recommendation, ResultView, RunEnd, WorkflowOutcome } from './shared/outcome';
+import type { ResultView } from './shared/outcome';
 import { bool, list, num, str, type Json } from './shared/read';
 import { addDays, compact, isoDate, parseInputsWith } from './shared/scope';
 import { SWAP_PLAN } from './inputFields';
 import { confidenceGate } from './shared/gates';
+import { outcome } from './swapOutcome';
 
 export interface SwapInputs extends JsonObject {
   assignment_id: string;
@@ -104,7 +105,7 @@ export function swapPath(candidates: number): SwapPath {
   return candidates > 0 ? 'manual' : 'escalate';
 }
 
-function candidatesOf(ctx: ResultView): Candidate[] {
+export function candidatesOf(ctx: ResultView): Candidate[] {
   const ranked = ctx.data('ranking')?.['candidates'];
   return Array.isArray(ranked) ? (ranked as Candidate[]) : [];
 }
@@ -255,7 +256,7 @@ export function selectManual(view: ResultView): Selection {
   };
 }
 
-function selectionOf(view: ResultView): Selection | undefined {
+export function selectionOf(view: ResultView): Selection | undefined {
   return (view.data('selection') as Selection | undefined) ?? (view.data('select_automated') as Selection | undefined) ?? (view.data('select_manual') as Selection | undefined);
 }
 
@@ -575,52 +576,5 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
     },
   ],
 };
-
-function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
-  const inputs = view.inputs as SwapInputs;
-  const branch = str(view.data('route'), 'branch');
-  const s = selectionOf(view);
-  const audit = view.data('audit');
-  const candidates = candidatesOf(view);
-  const metrics = [
-    { label: 'Assignment', value: `${inputs.assignment_id} (requester ${inputs.requester})` },
-    {
-      label: 'Candidates',
-      value: view.data('ranking')
-        ? `${candidates.length}${candidates[0] ? `, best ${candidates[0].person} (${candidates[0].matchScore.toFixed(2)}${candidates[0].mutual ? ', mutual' : ''})` : ''}`
-        : 'unknown',
-    },
-  ];
-  if (branch) metrics.push({ label: 'Path', value: branch === 'default' ? 'escalate' : branch });
-  if (s?.candidate) metrics.push({ label: 'Selected', value: `${s.candidate.person}${s.compliant === true ? ' (compliant)' : s.compliant === false ? ' (NOT compliant)' : ''}` });
-  const recs: Recommendation[] = [];
-  if (branch === 'escalate' || branch === 'default')
-    recs.push({ category: 'immediate', text: 'Coordinator: find a swap partner manually or cover the assignment from the backup pool' });
-  for (const f of (s?.findings ?? []).slice(0, 3)) recs.push({ category: 'immediate', text: f.suggestedFix ?? describeFinding(f) });
-  let decision: string;
-  if (audit) decision = `Executed swap ${String(audit['swap_id'])}; rollback possible until ${String(audit['rollback_deadline'])}`;
-  else if (end.status === 'rejected') decision = 'Not executed: an approval was rejected; the schedule is unchanged';
-  else if (branch === 'escalate' || branch === 'default') decision = 'Escalated to the coordinator: no candidates';
-  else decision = `Not executed${end.reason ? `: ${end.reason}` : ''}`;
-  return {
-    headline: audit ? `Swap executed: ${inputs.requester} -> ${String(audit['candidate'])}` : `Swap not executed (${end.status})`,
-    decision,
-    metrics,
-    findings: s?.findings ?? [],
-    alerts: [],
-    recommendations: recs,
-    nextActions: audit
-      ? [
-          {
-            kind: 'call',
-            label: `Roll the swap back (possible until ${String(audit['rollback_deadline'])})`,
-            capability: 'rollback_swap',
-            args: { expected_data_version: audit['data_version'] ?? null, swap_id: String(audit['swap_id'] ?? '') },
-            writes: true,
-          },
-        ]
-      : [],
-  };
-}
 
 export const swap: WorkflowModule<SwapInputs> = { definition: swapWorkflow, safetyTier: 2, outcome, inputSchema: swapInputSchema, inputPlan: SWAP_PLAN };
