@@ -3,7 +3,7 @@ import type { ApprovalContent, RunContext } from '../engine/definition';
 import { describeFinding } from './shared/findings';
 import { type ResultView } from './shared/outcome';
 import type { NextAction } from './shared/nextActions';
-import { count } from './shared/read';
+import { count, round } from './shared/read';
 import { scopeOf } from './shared/scope';
 import { contingencyGaps, signalLevel, unifiedIndex, utilizationLevel } from './shared/signals';
 import {
@@ -53,7 +53,7 @@ export function checklist(view: ResultView): ChecklistItem[] {
     phase: '4',
     item: `Unified risk at most ${RISK_REVIEW_INDEX}`,
     ok: risk !== undefined ? risk <= RISK_REVIEW_INDEX : null,
-    note: risk !== undefined ? String(risk) : 'unknown',
+    note: risk !== undefined ? String(round(risk, 1)) : 'unknown',
   });
   const draft = draftFindings(view);
   const draftValidated = view.result('draft_validate')?.data !== undefined;

@@ -22,9 +22,10 @@ export async function runApprovalStep(env: RunEnv, scope: Scope, info: StepInfo,
   const stepId = scope.prefix + step.id;
   const content = step.request(ctx);
   const def = scope.workflow.definition;
-  const gatedWrites = [...scope.workflow.steps.values()]
-    .filter((s) => s.writes && dependsTransitively(scope.workflow, s.def.id, step.id))
-    .map((s) => capabilityOf(s.def) ?? s.def.id);
+  // Each capability once: a write and its retry with other arguments unlock the same thing.
+  const gatedWrites = [
+    ...new Set([...scope.workflow.steps.values()].filter((s) => s.writes && dependsTransitively(scope.workflow, s.def.id, step.id)).map((s) => capabilityOf(s.def) ?? s.def.id)),
+  ];
   const request = {
     runId,
     workflowId: def.id,
