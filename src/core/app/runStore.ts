@@ -15,6 +15,8 @@ export interface StoredRun {
   snapshot: RunSnapshot;
   /** True while this process runs it; false for runs loaded from history. */
   live: boolean;
+  /** Started (or resumed) by this process, as opposed to listed from the history of an earlier one. */
+  startedHere: boolean;
   /** Recorded in another (earlier) process and left unfinished there: it can be resumed, not watched. */
   interrupted: boolean;
 }
@@ -43,7 +45,7 @@ export class RunStore {
       if (!stored || !stored.live) {
         const previous = stored?.snapshot;
         const snapshot = previous && event.resumed ? previous : emptySnapshot(event, plannedPhases(this.definitionOf(event.workflowId) ?? { phases: [] }));
-        stored = { snapshot, live: true, interrupted: false };
+        stored = { snapshot, live: true, startedHere: true, interrupted: false };
         kind = this.runs.has(event.runId) ? 'changed' : 'added';
         this.runs.set(event.runId, stored);
       }
@@ -64,7 +66,7 @@ export class RunStore {
         const events = await history.read(entry.runId);
         const snapshot = snapshotFromHistory(events, this.definitionOf(entry.workflowId));
         const interrupted = snapshot.state === 'running' || snapshot.state === 'waiting' || snapshot.state === 'queued';
-        this.runs.set(entry.runId, { snapshot, live: false, interrupted });
+        this.runs.set(entry.runId, { snapshot, live: false, startedHere: false, interrupted });
         this.emit({ runId: entry.runId, kind: 'added' });
       } catch (error) {
         this.logger.log('warn', `Run ${entry.runId}: its history could not be read`, { error: String(error) });

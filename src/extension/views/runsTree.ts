@@ -100,7 +100,8 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     const now = Date.now();
     if (node.kind === 'run') {
       const live = stored.live;
-      const item = new vscode.TreeItem(run.title, live ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      // Runs started in this window open expanded (even when they finished before the view drew them).
+      const item = new vscode.TreeItem(run.title, stored.startedHere ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = run.runId;
       item.description = stored.interrupted ? `${run.mode} · interrupted` : runDescription(run, now);
       item.tooltip = new vscode.MarkdownString(runTooltipMarkdown(run));
