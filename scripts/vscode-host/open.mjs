@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnGroup, stopGroup } from './processes.mjs';
-import { CACHE_DIR, CODE_SERVER_ENTRY, NODE_BIN, REPO_ROOT } from './toolchain.mjs';
+import { CACHE_DIR, NODE_BIN, REPO_ROOT, codeServerArgs } from './toolchain.mjs';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' } } });
 const TRY = join(CACHE_DIR, 'try');
@@ -28,18 +28,7 @@ const env = { ...process.env, XDG_CONFIG_HOME: join(dirs.xdg, 'config'), XDG_DAT
 const vsix = join(TRY, 'sched-orch.vsix');
 step('building', process.execPath, ['scripts/build.mjs', '--production']);
 step('packaging', process.execPath, [join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix]);
-const base = [
-  CODE_SERVER_ENTRY,
-  '--auth',
-  'none',
-  '--disable-telemetry',
-  '--disable-update-check',
-  '--disable-workspace-trust',
-  '--user-data-dir',
-  dirs.userData,
-  '--extensions-dir',
-  dirs.extensions,
-];
+const base = codeServerArgs(dirs.userData, dirs.extensions);
 step('installing the extension', NODE_BIN, [...base, '--install-extension', vsix, '--force'], env);
 
 // A workspace with the sample program to look at; the extension's bundled server uses the same program.

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { descendants, endLeftovers, spawnGroup, stopGroup } from './processes.mjs';
-import { CHROMIUM, CODE_SERVER_ENTRY, CODE_SERVER_TOOL, NODE_BIN, NODE_TOOL, REPO_ROOT, isInstalled } from './toolchain.mjs';
+import { CHROMIUM, CODE_SERVER_ENTRY, CODE_SERVER_TOOL, codeServerArgs, NODE_BIN, NODE_TOOL, REPO_ROOT, isInstalled } from './toolchain.mjs';
 
 const { values: options } = parseArgs({ options: { 'skip-build': { type: 'boolean', default: false }, only: { type: 'string' } } });
 if (options.only !== undefined && !['integration', 'ui'].includes(options.only)) {
@@ -122,25 +122,10 @@ function isolatedEnv(dirs) {
   return { ...process.env, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data, XDG_CACHE_HOME: dirs.cache };
 }
 
-function codeServerArgs(dirs, extensionsDir) {
-  return [
-    CODE_SERVER_ENTRY,
-    '--auth',
-    'none',
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    '--user-data-dir',
-    dirs.userData,
-    '--extensions-dir',
-    extensionsDir,
-  ];
-}
-
 function installVsix(vsix, extensionsDir) {
   const dirs = instanceDirs('install');
   const t0 = performance.now();
-  const result = spawnSync(NODE_BIN, [...codeServerArgs(dirs, extensionsDir), '--install-extension', vsix], {
+  const result = spawnSync(NODE_BIN, [...codeServerArgs(dirs.userData, extensionsDir), '--install-extension', vsix], {
     env: isolatedEnv(dirs),
     encoding: 'utf8',
     timeout: 120 * SECOND,
@@ -156,7 +141,7 @@ function installVsix(vsix, extensionsDir) {
 async function startCodeServer(name, { extensionsDir, workspace, smokeTestDriver, settings }) {
   const dirs = instanceDirs(name, settings);
   const args = [
-    ...codeServerArgs(dirs, extensionsDir),
+    ...codeServerArgs(dirs.userData, extensionsDir),
     '--bind-addr',
     '127.0.0.1:0',
     // If this harness dies without stopping it, code-server still ends once no client is left.

@@ -34,6 +34,22 @@ export const NODE_HOME = join(NODE_TOOL.dir, 'node_modules', nodePackage);
 export const NODE_BIN = join(NODE_HOME, 'bin', 'node');
 export const CODE_SERVER_ENTRY = join(CODE_SERVER_TOOL.dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 
+/** code-server's own arguments for a private profile: no auth, no telemetry or update checks, trusted workspace. */
+export function codeServerArgs(userDataDir, extensionsDir) {
+  return [
+    CODE_SERVER_ENTRY,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+  ];
+}
+
 /** Where a tool records the spec it was installed from, written only after a complete install. */
 export function markerPath(tool) {
   return join(tool.dir, '.installed');
