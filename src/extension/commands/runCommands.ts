@@ -53,8 +53,15 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
     const controller = new AbortController();
     return Promise.resolve(start(controller.signal)).then((ticket) => {
       void followRun(app, ticket, controller, title, host.logger).then((result) => result && hooks.onResult(result));
-      // Every run gets its panel as it starts.
-      hooks.openRun(ticket.runId).catch((error: unknown) => host.logger.log('warn', `The panel of run ${ticket.runId} could not open`, { error: String(error) }));
+      // Every run gets its panel once it has started (its snapshot names the workflow for the tab title).
+      let opened = false;
+      const unsubscribe = app.runs.subscribe(ticket.runId, (event) => {
+        if (opened || event.type !== 'run_started') return;
+        opened = true;
+        queueMicrotask(() => unsubscribe());
+        hooks.openRun(ticket.runId).catch((error: unknown) => host.logger.log('warn', `The panel of run ${ticket.runId} could not open`, { error: String(error) }));
+      });
+      void ticket.done.finally(unsubscribe).catch(() => undefined);
       return ticket.runId;
     });
   };
