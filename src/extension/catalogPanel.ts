@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { CatalogMessage, StateMessage } from '../webview/messages';
 
 export class CatalogPanel {
-  private static current?: CatalogPanel;
+  private static current: CatalogPanel | undefined;
   private readonly panel: vscode.WebviewPanel;
 
   private constructor(extensionUri: vscode.Uri) {

@@ -20,8 +20,8 @@ export interface ConnectionStatus {
 }
 
 export class Host implements vscode.Disposable {
-  private current?: SchedulingApp;
-  private creating?: Promise<SchedulingApp>;
+  private current: SchedulingApp | undefined;
+  private creating: Promise<SchedulingApp> | undefined;
   private status: ConnectionStatus = { state: 'disconnected' };
   private readonly appChanged = new vscode.EventEmitter<SchedulingApp | undefined>();
   private readonly stateChanged = new vscode.EventEmitter<ConnectionStatus>();

@@ -27,7 +27,7 @@ const DEFAULT_CHOICE = '\u0000default';
 const CANCELLED = Symbol('cancelled');
 
 async function pick(title: string, placeHolder: string, choices: readonly Choice[], preferred?: string): Promise<string | undefined> {
-  const items = choices.map((c) => ({ label: c.label, description: c.description, value: c.value }));
+  const items = [...choices];
   // The preferred (previous or default) choice first: Enter takes it.
   items.sort((a, b) => Number(b.value === preferred) - Number(a.value === preferred));
   const chosen = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true, matchOnDescription: true });
@@ -115,7 +115,7 @@ export async function askWorkflowInputs(
   const definition = module.definition;
   const asked = module.inputPlan.fields.filter((f) => f.ask);
   const step = (n: number) => `${definition.title} (${n}/${asked.length + 1})`;
-  const modes = Object.entries(definition.modes).map(([value, m]) => ({ value, label: value, description: m.description }));
+  const modes = Object.entries(definition.modes).map(([value, m]) => ({ value, label: value, ...(m.description === undefined ? {} : { description: m.description }) }));
   const mode = await pick(step(1), 'Mode', modes, previous?.mode ?? definition.defaultMode);
   if (!mode) return undefined;
   const ctx: Context = { today: localDate(Date.now()), source: await choices(), inputs: {} };

@@ -34,7 +34,7 @@ import type { ServerConfig } from './config';
 import { Emitter } from './emitter';
 import { endpointFor, type OpenedTransport, type ServerEndpoint } from './endpoints';
 import { httpStatusOf, isTransportRefusal, toOrchestratorError } from './errorMapping';
-import { callToolAsTask, supportsTaskCalls, type TaskCallOptions } from './taskCalls';
+import { callToolAsTask, supportsTaskCalls, toolProgressOf, type TaskCallOptions } from './taskCalls';
 import { TracingTransport } from './tracingTransport';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'error';
@@ -76,7 +76,7 @@ export interface McpConnectionOptions {
 export interface ServerInfo {
   name: string;
   version: string;
-  title?: string;
+  title?: string | undefined;
 }
 
 export interface ConnectionEvents {
@@ -115,21 +115,21 @@ export class McpConnection {
   private readonly requestTimeoutMs: number;
   private readonly clientInfo: { name: string; version: string };
 
-  private session?: Session;
+  private session: Session | undefined;
   /** The client of a handshake in progress, so close() can stop it at once. */
-  private pending?: Client;
+  private pending: Client | undefined;
   private currentState: ConnectionState = 'disconnected';
-  private lastError?: OrchestratorError;
+  private lastError: OrchestratorError | undefined;
   private toolList: readonly Tool[] = [];
-  private server?: ServerInfo;
+  private server: ServerInfo | undefined;
   private wanted = false;
   /** Bumped by every handshake and by close(): a stale handshake or callback sees the change. */
   private generation = 0;
-  private connecting?: Promise<void>;
-  private reconnectLoop?: AbortController;
-  private apiKey?: string;
+  private connecting: Promise<void> | undefined;
+  private reconnectLoop: AbortController | undefined;
+  private apiKey: string | undefined;
   private preferredKind = 0;
-  private refreshing?: Promise<void>;
+  private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
 
   constructor(private readonly options: McpConnectionOptions) {
@@ -267,11 +267,7 @@ export class McpConnection {
         resetTimeoutOnProgress: true,
         onprogress: (p) => {
           this.log.log('debug', `progress from ${name}`, { progress: p.progress, total: p.total, message: p.message });
-          options.onProgress?.({
-            progress: p.progress,
-            ...(p.total !== undefined ? { total: p.total } : {}),
-            ...(p.message !== undefined ? { message: p.message } : {}),
-          });
+          options.onProgress?.(toolProgressOf(p));
         },
       });
       this.log.log('debug', `${name} answered in ${Date.now() - started} ms${result.isError ? ' with an error result' : ''}`);

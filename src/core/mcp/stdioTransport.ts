@@ -40,7 +40,7 @@ export class StdioProcessTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
 
-  private child?: ChildProcessWithoutNullStreams;
+  private child: ChildProcessWithoutNullStreams | undefined;
   private readonly buffer = new ReadBuffer();
   private stderrPartial = '';
   private readonly tail: string[] = [];

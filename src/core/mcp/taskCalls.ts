@@ -11,7 +11,7 @@
  * attempt's inactivity limit does not end a task that is still working.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { CallToolResultSchema, CreateTaskResultSchema, type CallToolResult, type Task } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, CreateTaskResultSchema, type CallToolResult, type Progress, type Task, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolProgress } from '../engine/invoker';
 import { OrchestratorError } from '../errors';
 
@@ -38,7 +38,7 @@ const FIRST_POLL_MS = 25;
 const MAX_POLL_MS = 30_000;
 
 /** Whether the server runs this tool's calls as tasks when asked to. */
-export function supportsTaskCalls(client: Client, tool: { execution?: { taskSupport?: string } } | undefined): boolean {
+export function supportsTaskCalls(client: Client, tool: Pick<Tool, 'execution'> | undefined): boolean {
   const support = tool?.execution?.taskSupport;
   return (support === 'optional' || support === 'required') && client.getServerCapabilities()?.tasks?.requests?.tools?.call !== undefined;
 }
@@ -56,7 +56,7 @@ export async function callToolAsTask(client: Client, name: string, args: Record<
     const created = await client.request({ method: 'tools/call', params: { name, arguments: args, task: { ttl: options.ttlMs ?? DEFAULT_TTL_MS } } }, CreateTaskResultSchema, {
       ...request,
       signal,
-      ...(options.onProgress ? { onprogress: (p: ToolProgress) => options.onProgress?.(p) } : {}),
+      ...(options.onProgress ? { onprogress: (p: Progress) => options.onProgress?.(toolProgressOf(p)) } : {}),
     });
     task = created.task;
     // Durable before waiting: if this host stops now, the next one polls this task.
@@ -91,6 +91,11 @@ export async function callToolAsTask(client: Client, name: string, args: Record<
     }
     throw error;
   }
+}
+
+/** The SDK's progress notification as a ToolProgress: a field the server left out stays absent. */
+export function toolProgressOf(p: Progress): ToolProgress {
+  return { progress: p.progress, ...(p.total !== undefined ? { total: p.total } : {}), ...(p.message !== undefined ? { message: p.message } : {}) };
 }
 
 /** "42% building the model" -> progress 42 of 100 with the message; other text keeps the last number. */

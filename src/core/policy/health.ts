@@ -46,7 +46,7 @@ interface Track {
   tool?: string;
   samples: Sample[];
   breaker: BreakerState;
-  unavailable?: string;
+  unavailable?: string | undefined;
   status: HealthStatus;
   lastSuccessAt?: number;
   lastFailureAt?: number;

@@ -63,8 +63,8 @@ export interface PolicyRuntimeOptions {
 }
 
 interface CallListener {
-  onProgress?: (progress: ToolProgress) => void;
-  onRetry?: (notice: RetryNotice) => void;
+  onProgress?: ((progress: ToolProgress) => void) | undefined;
+  onRetry?: ((notice: RetryNotice) => void) | undefined;
 }
 
 interface Flight {

@@ -127,7 +127,7 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
   title: 'Schedule generation',
   version: 2,
   description: 'Validates the baseline, simulates contingencies, reads early warnings and risk, generates a draft, validates it and publishes it after a coordinator approves.',
-  parseInputs: (raw) => compact(parseInputsWith(generationInputSchema, raw, 'schedule generation')) as GenerationInputs,
+  parseInputs: (raw) => compact(parseInputsWith(generationInputSchema, raw, 'schedule generation')),
   modes: {
     standard: { description: 'Every phase; cached results allowed', cache: 'use', policy: GENERATION_POLICY },
     express: {

@@ -369,7 +369,7 @@ export const swapWorkflow: WorkflowDefinition<SwapInputs> = {
   version: 1,
   description:
     'Validates a swap request, finds and ranks candidates, assesses the impact, asks for consent and coordinator approval, executes with the expected data version and records the audit.',
-  parseInputs: (raw) => compact(parseInputsWith(swapInputSchema, raw, 'the swap')) as SwapInputs,
+  parseInputs: (raw) => compact(parseInputsWith(swapInputSchema, raw, 'the swap')),
   modes: {
     express: {
       description: 'No conflict re-check in the impact assessment; short time limits (the seed auto-approves mutual swaps: here approvals still ask)',

@@ -100,7 +100,7 @@ export function registerServerCommands(context: vscode.ExtensionContext, host: H
         servers.map((s) => ({
           label: s.name,
           description: s.status === 'usable' ? s.summary : 'cannot be used',
-          detail: s.status === 'refused' ? s.reason : undefined,
+          ...(s.status === 'refused' ? { detail: s.reason } : {}),
           server: s,
         })),
         { placeHolder: 'Servers of .vscode/mcp.json' },

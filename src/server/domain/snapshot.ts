@@ -40,7 +40,7 @@ export interface ScheduleInfo {
   start: string;
   end: string;
   status: 'published' | 'draft';
-  lockedThrough?: string;
+  lockedThrough?: string | undefined;
 }
 
 export interface ScheduleSnapshot {
@@ -72,7 +72,7 @@ export interface SnapshotInput {
   coverage: Coverage[];
   absences: Absence[];
   policies: Policies;
-  wellbeing?: Wellbeing;
+  wellbeing?: Wellbeing | undefined;
   schedule: ScheduleInfo;
   dataVersion: number;
   assignments: readonly {
@@ -203,7 +203,7 @@ export function isAbsent(absences: readonly Absence[], personId: string, date: s
 
 /** Everything of a program file but its schedules: what every snapshot is built on. */
 export type ProgramReference = Pick<ProgramFile, 'program' | 'people' | 'shiftTypes' | 'services' | 'coverage' | 'absences' | 'policies'> & {
-  wellbeing?: Wellbeing;
+  wellbeing?: Wellbeing | undefined;
 };
 
 /** A schedule as plain data: the program's reference data plus the given assignments. */

@@ -56,6 +56,6 @@ export type SolverStatus = 'optimal' | 'time_limit' | 'stalled' | 'infeasible' |
 
 export type WorkerMessage =
   | { type: 'incumbent'; objective: number; values: Float64Array; time: number }
-  | { type: 'progress'; time: number; primal?: number; dual?: number; gap?: number }
+  | { type: 'progress'; time: number; primal?: number | undefined; dual?: number | undefined; gap?: number | undefined }
   | { type: 'done'; status: SolverStatus; objective?: number; bound?: number; gap?: number; values?: Float64Array; time: number; startObjective?: number }
   | { type: 'error'; message: string };

@@ -7,7 +7,7 @@ import { ToolError } from '../domain/errors';
 import type { SnapshotQuery } from '../domain/query';
 import { DAY_MS, dateToMs, isIsoDate } from '../domain/time';
 import type { Row, SqliteDb } from './sqlite';
-import type { NewSchedule, StoredSchedule } from './types';
+import type { StoredSchedule } from './types';
 
 export interface ScheduleRow extends Row {
   id: string;
@@ -102,7 +102,7 @@ export function checkRange(start: string, end: string): void {
   if (days > MAX_RANGE_DAYS) throw new ToolError(`the range ${start}..${end} spans ${days} days; at most ${MAX_RANGE_DAYS} are allowed`);
 }
 
-export function checkScheduleFields(s: Pick<NewSchedule, 'name' | 'start' | 'end' | 'lockedThrough'>): void {
+export function checkScheduleFields(s: Pick<StoredSchedule, 'name' | 'start' | 'end' | 'lockedThrough'>): void {
   if (!s.name.trim()) throw new ToolError('a schedule needs a name');
   for (const d of [s.start, s.end, ...(s.lockedThrough !== undefined ? [s.lockedThrough] : [])]) {
     if (!isIsoDate(d)) throw new ToolError(`"${d}" is not a date written as YYYY-MM-DD`);

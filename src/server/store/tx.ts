@@ -49,7 +49,7 @@ export class Tx implements StoreTx {
   readonly swaps: SwapWrites;
   readonly backups: BackupWrites;
   readonly notifications: NotificationWrites;
-  private ref?: ReferenceData;
+  private ref: ReferenceData | undefined;
 
   constructor(
     private readonly db: SqliteDb,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { CallToolResultSchema, CreateTaskResultSchema, type CallToolResult, type Task } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, CreateTaskResultSchema, type CallToolResult, type Progress, type Task } from '@modelcontextprotocol/sdk/types.js';
 import { sampleProgram } from '../../../src/server/program/sample';
 import type { ScheduleStore } from '../../../src/server/store/store';
 import { TestClock, connectedClient, openStore, schedulingServer } from '../../support/generation/fixtures';
@@ -22,7 +22,7 @@ function generateParams(version: number, extra: Record<string, unknown> = {}) {
   return { name: 'generate_schedule_tool', arguments: { actor: 'coordinator', expected_data_version: version, schedule_id: SCHEDULE, algorithm: 'greedy', ...extra } };
 }
 
-async function startTask(client: Client, params: ReturnType<typeof generateParams>, onprogress?: (p: { progress: number; message?: string }) => void): Promise<Task> {
+async function startTask(client: Client, params: ReturnType<typeof generateParams>, onprogress?: (p: Progress) => void): Promise<Task> {
   const created = await client.request({ method: 'tools/call', params: { ...params, task: { ttl: 60_000 } } }, CreateTaskResultSchema, onprogress ? { onprogress } : {});
   return created.task;
 }

@@ -5,6 +5,7 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { silentLogger } from '../../../src/core/util/log';
 import type { Assignment, ProgramFile } from '../../../src/server/domain/program';
@@ -98,7 +99,7 @@ export async function call<T = Record<string, unknown>>(
   client: Client,
   name: string,
   args: Record<string, unknown>,
-  options: { signal?: AbortSignal; onprogress?: (p: { progress: number; total?: number; message?: string }) => void; timeout?: number } = {},
+  options: { signal?: AbortSignal; onprogress?: (p: Progress) => void; timeout?: number } = {},
 ): Promise<ToolOutcome<T>> {
   const response = await client.callTool({ name, arguments: args }, undefined, {
     ...(options.signal ? { signal: options.signal } : {}),

@@ -92,7 +92,8 @@ export async function startHttpTestServer(options: HttpTestServerOptions): Promi
 
     if (options.mode === 'stateless') {
       const server = createTestServer({ naming });
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      // No sessionIdGenerator: a stateless transport, one per request.
+      const transport = new StreamableHTTPServerTransport({});
       res.on('close', () => {
         void transport.close();
         void server.close();

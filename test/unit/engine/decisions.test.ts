@@ -32,7 +32,8 @@ function generation(phases: PhaseDefinition<Inputs>[], extra: Partial<WorkflowDe
   };
 }
 
-const baseline: PhaseDefinition<Inputs> = {
+/** The baseline phase without its decide rule (the gate tests decide by gates alone). */
+const undecided: PhaseDefinition<Inputs> = {
   id: 'baseline',
   title: 'Baseline',
   run: 'parallel',
@@ -40,6 +41,10 @@ const baseline: PhaseDefinition<Inputs> = {
     { kind: 'tool', id: 'validate', capability: 'validate_schedule', critical: true, args: (ctx) => ({ start_date: ctx.inputs.start, weeks: ctx.inputs.weeks, mode: ctx.mode }) },
     { kind: 'tool', id: 'utilization', capability: 'check_utilization_threshold', args: () => ({}) },
   ],
+};
+
+const baseline: PhaseDefinition<Inputs> = {
+  ...undecided,
   decide: (ctx) => {
     const level = ctx.data('utilization')?.['level'];
     if (level === 'BLACK') return { action: 'stop', status: 'blocked', reason: 'utilization BLACK: activate the sacrifice hierarchy first' };
@@ -142,8 +147,7 @@ describe('phase decisions', () => {
 
   it('confidence gates map to proceed, review or block', async () => {
     const gate = (proceed: number, review: number): PhaseDefinition<Inputs> => ({
-      ...baseline,
-      decide: undefined,
+      ...undecided,
       gates: [{ label: 'validate_schedule >= 0.85 required', steps: ['validate'], method: 'minimum', thresholds: { proceed, review } }],
     });
     const outcome = async (p: number, r: number) => {
@@ -169,8 +173,7 @@ describe('phase decisions', () => {
 
   it('a read-only workflow never hides evidence: a gate below its block threshold lowers the decision and the later phases run', async () => {
     const gated = (onBelow?: 'stop' | 'lower'): PhaseDefinition<Inputs> => ({
-      ...baseline,
-      decide: undefined,
+      ...undecided,
       gates: [{ label: 'validate', steps: ['validate'], method: 'minimum', thresholds: { proceed: 0.99, review: 0.95 }, ...(onBelow ? { onBelow } : {}) }],
     });
     const outcome = async (phase: PhaseDefinition<Inputs>, readOnly: boolean) => {

@@ -10,5 +10,6 @@ import './runPanel';
 import './chat';
 
 export function run(): Promise<void> {
-  return runRegisteredTests({ reportFile: process.env['SCHED_ORCH_VSCODE_REPORT'] });
+  const reportFile = process.env['SCHED_ORCH_VSCODE_REPORT'];
+  return runRegisteredTests(reportFile === undefined ? {} : { reportFile });
 }
