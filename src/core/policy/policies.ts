@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { OrchestratorError, type ErrorKind } from '../errors';
+import { compact } from '../util/compact';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (the seed: at most 3). */
@@ -200,23 +201,16 @@ function fromSeed(capability: string, row: SeedRow): CapabilityPolicy {
   };
 }
 
-/** Copies only the fields that are set, so `{ ttlMs: undefined }` changes nothing. */
-function defined<T extends object>(o: T | undefined): Partial<T> {
-  const out: Partial<T> = {};
-  if (o) for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
-}
-
 function applyOverride(p: CapabilityPolicy, o: PolicyOverride | undefined): CapabilityPolicy {
   if (!o) return p;
   const { retry, breaker, cache, confidence, ...scalars } = o;
   return {
     ...p,
-    ...defined(scalars),
-    retry: { ...p.retry, ...defined(retry) },
-    breaker: { ...p.breaker, ...defined(breaker) },
-    cache: { ...p.cache, ...defined(cache) },
-    confidence: { ...p.confidence, ...defined(confidence) },
+    ...compact(scalars),
+    retry: { ...p.retry, ...compact(retry ?? {}) },
+    breaker: { ...p.breaker, ...compact(breaker ?? {}) },
+    cache: { ...p.cache, ...compact(cache ?? {}) },
+    confidence: { ...p.confidence, ...compact(confidence ?? {}) },
   };
 }
 

@@ -22,7 +22,8 @@ import { dedupeRecommendations, type Recommendation, type ResultView, type RunEn
 import type { NextAction } from './shared/nextActions';
 import { ANALYTICS_CONFIDENCE } from './shared/quality';
 import { list, num, pct, str } from './shared/read';
-import { checkRange, compact, parseInputsWith, rangeArgs, scopeInputShape, scopeOf, scopeSteps, type ScopeInputs } from './shared/scope';
+import { checkRange, parseInputsWith, rangeArgs, scopeInputShape, scopeOf, scopeSteps, type ScopeInputs } from './shared/scope';
+import { compact } from '../util/compact';
 import { utilizationLevel, utilizationRate } from './shared/signals';
 import { weightedConfidence, weightedFactors } from './shared/weights';
 import { COMPLIANCE_PLAN } from './inputFields';

@@ -20,7 +20,8 @@ import { describeFinding, findingFrom, mergeFindings, shortFinding, validationFi
 import type { WorkflowModule } from './shared/module';
 import type { ResultView } from './shared/outcome';
 import { bool, list, num, str, type Json } from './shared/read';
-import { addDays, compact, isoDate, parseInputsWith } from './shared/scope';
+import { addDays, isoDate, parseInputsWith } from './shared/scope';
+import { compact } from '../util/compact';
 import { SWAP_PLAN } from './inputFields';
 import { confidenceGate } from './shared/gates';
 import { outcome } from './swapOutcome';

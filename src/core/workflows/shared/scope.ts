@@ -74,16 +74,6 @@ export function parseInputsWith<T>(schema: z.ZodType<T>, raw: unknown, workflowT
   throw new OrchestratorError('validation', `Invalid inputs for ${workflowTitle}: ${issues}`);
 }
 
-/** `T` without undefined values: a field that may be undefined becomes one that may be absent. */
-export type Compact<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
-  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
-};
-
-/** Drops undefined fields so inputs stay plain JSON. */
-export function compact<T extends Record<string, unknown>>(o: T): Compact<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Compact<T>;
-}
-
 export interface Scope extends JsonObject {
   start_date: string;
   end_date: string;
