@@ -3,7 +3,7 @@ import { describeFinding } from './shared/findings';
 import type { Recommendation, ResultView, RunEnd, WorkflowOutcome } from './shared/outcome';
 import { str } from './shared/read';
 import type { SwapInputs } from './swap';
-import { candidatesOf, selectionOf } from './swap';
+import { candidatesOf, selectionOf } from './swapSelection';
 
 export function outcome(view: ResultView, end: RunEnd): WorkflowOutcome {
   const inputs = view.inputs as SwapInputs;

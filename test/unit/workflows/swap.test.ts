@@ -1,7 +1,8 @@
 /** Swap execution: ranking, the three-way branch (each path), approvals and the audit record. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { rankCandidates, swapPath, swapWorkflow } from '../../../src/core/workflows/swap';
+import { swapWorkflow } from '../../../src/core/workflows/swap';
+import { rankCandidates, swapPath } from '../../../src/core/workflows/swapSelection';
 import { harness, load } from '../../support/engine/harness';
 import { candidates, defineScheduler, WRITERS } from '../../support/workflows/fakeScheduler';
 
