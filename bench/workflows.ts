@@ -2,7 +2,8 @@
  * The workflows end to end as a host runs them: SchedulingApp (src/core/app/schedulingApp.ts)
  * over the project's stdio connection to the bundled server (dist/server.js, built by
  * `npm run bench`) holding a generated program, per size: S 12 residents x 4 weeks,
- * M 36 x 13, L 150 x 52 (the same programs as bench/validate.ts).
+ * M 36 x 13, L 150 x 52 (the programs bench/validate.ts checks, written by the server's
+ * `generate-program`).
  *
  * Each workflow gets a fresh server process and a fresh state directory, so nothing is served
  * from an earlier run's cache: compliance and resilience over the whole schedule, and a swap
@@ -19,7 +20,8 @@
  * Targets on M: compliance <= 300 ms, resilience <= 1 s, swap without human time <= 300 ms;
  * on L: compliance <= 1.5 s. BENCH_WORKFLOW_SIZES=S,M runs only those sizes.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { responderOf } from '../src/core/app/approvalBroker';
@@ -32,9 +34,8 @@ import type { StdioProcessTransport } from '../src/core/mcp/stdioTransport';
 import { systemClock } from '../src/core/util/clock';
 import { silentLogger } from '../src/core/util/log';
 import { demoApprovals } from '../src/cli/approvals';
-import { formatProgramJson } from '../src/server/program/export';
-import { generateProgram } from '../src/server/program/generate';
-import { findSwapRequest } from '../test/support/workflows/swapRequest';
+import { str } from '../src/core/workflows/shared/read';
+import { findSwapRequest, withServer } from '../test/support/workflows/swapRequest';
 import type { BenchResult } from './run';
 import { growthExponent, withPeakRss } from './support/measure';
 
@@ -63,6 +64,10 @@ interface Measured {
   connectMs: number;
   serverPeakMb: number | undefined;
   clientPeakMb: number;
+  /** This process's RSS before the run: the loaded modules, not the run. */
+  clientBaseMb: number;
+  /** The three slowest steps, `id ms`. */
+  slowest: string;
 }
 
 /** The server's peak resident set (VmHWM) from /proc; undefined where there is no /proc. */
@@ -117,6 +122,7 @@ async function runOnce(programFile: string, workflow: string, inputs: Record<str
     });
     const events: EngineEvent[] = [];
     global.gc?.();
+    const clientBaseMb = process.memoryUsage().rss / 1e6;
     const started = performance.now();
     const { value: outcome, peakMb } = await withPeakRss<RunOutcome>(() => app.start({ workflow, inputs, onEvent: (e) => events.push(e) }).done);
     const wallMs = performance.now() - started;
@@ -131,6 +137,13 @@ async function runOnce(programFile: string, workflow: string, inputs: Record<str
       connectMs,
       serverPeakMb: serverPeakMb(pid()),
       clientPeakMb: peakMb,
+      clientBaseMb,
+      slowest: [...summary.steps]
+        .filter((step) => step.kind !== 'approval')
+        .sort((a, b) => b.durationMs - a.durationMs)
+        .slice(0, 3)
+        .map((step) => `${step.stepId} ${step.durationMs.toFixed(0)}`)
+        .join(', '),
     };
   } finally {
     await connection.close();
@@ -138,16 +151,28 @@ async function runOnce(programFile: string, workflow: string, inputs: Record<str
   }
 }
 
+/**
+ * Writes the size's program with the server's own generator (`generate-program`, seed 11) in
+ * a child process, so this process, whose memory is the client's, never holds the program.
+ */
+function writeProgram(size: (typeof SIZES)[number], file: string): { shifts: number } {
+  const args = ['generate-program', '--residents-per-pgy', String(size.residentsPerPgy), '--faculty', String(size.faculty), '--weeks', String(size.weeks)];
+  const child = spawnSync(process.execPath, [SERVER, ...args, '--seed', '11', '--out', file], { encoding: 'utf8' });
+  const shifts = /"assignments":(\d+)/.exec(child.stderr)?.[1];
+  if (child.status !== 0 || shifts === undefined) throw new Error(`generate-program failed (${child.status}): ${child.stderr}`);
+  return { shifts: Number(shifts) };
+}
+
 async function measureSize(size: (typeof SIZES)[number], dir: string): Promise<{ label: string; shifts: number; runs: Measured[] }> {
   const programFile = join(dir, `program-${size.label}.json`);
-  const { shifts, start, end } = (() => {
-    const program = generateProgram({ ...size, seed: 11 });
-    writeFileSync(programFile, formatProgramJson(program));
-    const schedule = program.schedules[0]!;
-    return { shifts: schedule.assignments.length, start: schedule.start, end: schedule.end };
-  })();
+  const { shifts } = writeProgram(size, programFile);
+  const serverArgs = ['--program', programFile, '--log-level', 'warn'];
+  const status = await withServer(serverArgs, (call) => call('get_schedule_status', {}));
+  const start = str(status, 'start_date');
+  const end = str(status, 'end_date');
+  if (!start || !end) throw new Error(`get_schedule_status named no schedule range: ${JSON.stringify(status)}`);
   const range = { today: start, start_date: start, end_date: end };
-  const swap = await findSwapRequest(['--program', programFile, '--log-level', 'warn'], 1);
+  const swap = await findSwapRequest(serverArgs, 1);
   const runs = [
     await runOnce(programFile, 'compliance', range),
     await runOnce(programFile, 'resilience', range),
@@ -178,7 +203,7 @@ export async function run(): Promise<BenchResult[]> {
       const targets = TARGETS[sizes[i]!.label] ?? {};
       for (const m of r.runs) {
         const server = m.serverPeakMb !== undefined ? `${m.serverPeakMb.toFixed(0)} MB` : 'n/a';
-        const memory = `server peak ${server}, client ${m.clientPeakMb.toFixed(0)} MB; connect ${m.connectMs.toFixed(0)} ms`;
+        const memory = `server peak ${server}, client ${m.clientPeakMb.toFixed(0)} MB (${m.clientBaseMb.toFixed(0)} before); connect ${m.connectMs.toFixed(0)} ms`;
         const outcome = `${m.status}, confidence ${m.confidence}`;
         const human = m.workflow === 'swap';
         rows.push({
@@ -187,7 +212,7 @@ export async function run(): Promise<BenchResult[]> {
           value: m.wallMs - m.approvalMs,
           unit: 'ms',
           ...(targets[m.workflow] ? { target: targets[m.workflow] } : {}),
-          note: `${outcome}; ${human ? `approvals waited ${m.approvalMs.toFixed(0)} ms; ` : ''}${memory}`,
+          note: `${outcome}; ${human ? `approvals waited ${m.approvalMs.toFixed(0)} ms; ` : ''}${memory}; slowest steps (ms): ${m.slowest}`,
         });
       }
     }
