@@ -20,4 +20,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The extension bundles the core: zod's `z` object cannot be tree-shaken and adds all of zod,
+    // its locales included (about 260 KB), to dist/extension.js.
+    files: ['src/core/**/*.ts', 'src/extension/**/*.ts', 'src/extension/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[importKind!='type'][source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "Import zod as `import * as z from 'zod'`: the `z` object pulls all of zod into the extension's bundle.",
+        },
+      ],
+    },
+  },
 );

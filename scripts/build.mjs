@@ -1,5 +1,7 @@
 // One esbuild build, four bundles: the extension host code, the bundled scheduling
-// server (its own process), the CLI, and the webview's browser code.
+// server (its own process), the CLI, and the webview's browser code. The extension host code
+// is two files: dist/extension.js (loaded on activation) and dist/chat.js (the chat prompt
+// renderer with @vscode/prompt-tsx, required on the first /explain that uses a model).
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,8 +28,18 @@ const nodeCommon = {
   external: ['vscode'],
 };
 
+/** Imports of the chat prompt module resolve, in dist/extension.js, to the separate dist/chat.js. */
+const lazyChat = {
+  name: 'lazy-chat',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/explainPrompt$/ }, () => ({ path: './chat.js', external: true }));
+  },
+};
+
 const builds = [
-  { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  // `import()` becomes `require()`: the extension host loads CommonJS through its own require.
+  { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', plugins: [lazyChat], supported: { 'dynamic-import': false } },
+  { ...nodeCommon, entryPoints: { chat: 'src/extension/chat/explainPrompt.tsx' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { server: 'src/server/main.ts', 'solver-worker': 'src/server/generation/solverWorker.ts' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {

@@ -3,8 +3,11 @@
 //   1. integration: the workbench's smoke-test driver runs test/vscode/suite in the extension
 //      host, with this repository as the extension under development;
 //   2. ui: the packaged VSIX is installed and Playwright works the workbench like a user,
-//      saving screenshots to test-artifacts/vscode/.
-// Run setup.mjs first. Options: --skip-build (use dist/ as it is), --only integration|ui.
+//      saving screenshots to test-artifacts/vscode/;
+//   3. bench (only with --only bench): test/vscode/bench in the extension host, measuring
+//      activation, command-to-tree and panel update times (one JSON line each, printed and
+//      written to $SCHED_ORCH_VSCODE_BENCH when set; bench/extension.ts reads them).
+// Run setup.mjs first. Options: --skip-build (use dist/ as it is), --only integration|ui|bench.
 import { spawnSync } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +20,8 @@ import { descendants, endLeftovers, spawnGroup, stopGroup } from './processes.mj
 import { CHROMIUM, CODE_SERVER_ENTRY, CODE_SERVER_TOOL, codeServerArgs, NODE_BIN, NODE_TOOL, REPO_ROOT, isInstalled } from './toolchain.mjs';
 
 const { values: options } = parseArgs({ options: { 'skip-build': { type: 'boolean', default: false }, only: { type: 'string' } } });
-if (options.only !== undefined && !['integration', 'ui'].includes(options.only)) {
-  console.error('--only takes "integration" or "ui"');
+if (options.only !== undefined && !['integration', 'ui', 'bench'].includes(options.only)) {
+  console.error('--only takes "integration", "ui" or "bench"');
   process.exit(2);
 }
 
@@ -64,8 +67,8 @@ async function compileTests() {
   await esbuild.build({
     ...common,
     format: 'cjs',
-    entryPoints: ['test/vscode/suite/index.ts'],
-    outfile: join(OUT, 'suite.js'),
+    entryPoints: { suite: 'test/vscode/suite/index.ts', bench: 'test/vscode/bench/index.ts' },
+    outdir: OUT,
     external: ['vscode', '@modelcontextprotocol/server-everything/package.json'],
     absWorkingDir: REPO_ROOT,
   });
@@ -273,8 +276,8 @@ async function screenshotOf(page, name, section) {
   }
 }
 
-async function integrationPhase(workspace) {
-  const name = 'integration';
+/** Runs the compiled `suite` (out/vscode-test/<suite>.js) in the extension host, the repository being the extension under development. */
+async function extensionHostPhase(name, suite, workspace, environment) {
   const extensionsDir = join(RUN_DIR, name, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
   const report = join(RUN_DIR, `${name}-report.jsonl`);
@@ -288,8 +291,8 @@ async function integrationPhase(workspace) {
     const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
     const payload = [
       ['extensionDevelopmentPath', remote(REPO_ROOT)],
-      ['extensionTestsPath', remote(join(OUT, 'suite.js'))],
-      ['extensionEnvironment', JSON.stringify({ SCHED_ORCH_VSCODE_REPORT: report, SCHED_ORCH_SCREENSHOTS: '1' })],
+      ['extensionTestsPath', remote(join(OUT, `${suite}.js`))],
+      ['extensionEnvironment', JSON.stringify({ SCHED_ORCH_VSCODE_REPORT: report, ...environment })],
     ];
     let resolveExit;
     const exit = new Promise((resolve) => (resolveExit = resolve));
@@ -302,7 +305,7 @@ async function integrationPhase(workspace) {
     });
     await browser.page.goto(workbenchUrl(server.port, workspace, payload), { timeout: 60 * SECOND });
     code = await within(300 * SECOND, 'the extension-host suite finishing', exit);
-    await browser.page.screenshot({ path: join(ARTIFACTS, 'integration-end.png') });
+    await browser.page.screenshot({ path: join(ARTIFACTS, `${name}-end.png`) });
   } catch (error) {
     runError = error;
   } finally {
@@ -311,10 +314,17 @@ async function integrationPhase(workspace) {
   const results = readReport(report);
   if (results.length === 0 || (code !== 0 && results.every((r) => r.ok))) {
     const why = runError ? String(runError.stack ?? runError) : `the extension host exited with code ${code}`;
-    results.push({ name: 'suite run', ok: false, ms: 0, error: `${why}; see ${relative(REPO_ROOT, ARTIFACTS)}/integration-*` });
+    results.push({ name: 'suite run', ok: false, ms: 0, error: `${why}; see ${relative(REPO_ROOT, ARTIFACTS)}/${name}-*` });
   }
   results.push(cleanExit);
   printResults(name, results);
+  return results;
+}
+
+async function benchPhase(workspace) {
+  const out = process.env.SCHED_ORCH_VSCODE_BENCH ?? join(RUN_DIR, 'bench.jsonl');
+  const results = await extensionHostPhase('bench', 'bench', workspace, { SCHED_ORCH_VSCODE_BENCH: out });
+  for (const m of readReport(out)) say(`bench: ${m.case}: ${m.value.toFixed(1)} ${m.unit}${m.target ? ` (target ${m.target})` : ''}`);
   return results;
 }
 
@@ -362,7 +372,8 @@ async function main() {
   if (!isInstalled(NODE_TOOL, NODE_BIN) || !isInstalled(CODE_SERVER_TOOL, CODE_SERVER_ENTRY) || !existsSync(CHROMIUM)) {
     throw new Error('the VS Code host tool chain is not installed: run node scripts/vscode-host/setup.mjs first');
   }
-  rmSync(ARTIFACTS, { recursive: true, force: true });
+  // A benchmark run keeps the tests' screenshots; its own files are named bench-*.
+  if (options.only !== 'bench') rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
   if (!options['skip-build']) runNode(['scripts/build.mjs'], 'building dist/', 300 * SECOND);
   for (const bundle of ['extension.js', 'webview.js', 'server.js']) {
@@ -375,12 +386,17 @@ async function main() {
   const workspace = join(RUN_DIR, 'workspace');
   mkdirSync(workspace);
   const results = [];
-  if (options.only !== 'ui') {
+  if (options.only === 'bench') {
+    const t0 = performance.now();
+    results.push(...(await benchPhase(workspace)));
+    say(`bench phase: ${elapsed(t0)}`);
+  }
+  if (options.only === undefined || options.only === 'integration') {
     const t1 = performance.now();
-    results.push(...(await integrationPhase(workspace)));
+    results.push(...(await extensionHostPhase('integration', 'suite', workspace, { SCHED_ORCH_SCREENSHOTS: '1' })));
     say(`integration phase: ${elapsed(t1)}`);
   }
-  if (options.only !== 'integration') {
+  if (options.only === undefined || options.only === 'ui') {
     const t2 = performance.now();
     const vsix = packageVsix();
     results.push(...(await uiPhase(workspace, vsix)));

@@ -60,13 +60,15 @@ export type PanelRequest =
   | { type: 'command'; command: PanelCommand }
   /** One of the report's next actions, by its index. */
   | { type: 'nextAction'; index: number }
-  /** The page has drawn the run (after `init` and after `report`): what it shows, for the host's log and tests. */
+  /** The page has drawn the run (after `init`, when the run finishes and after `report`): what it shows, for the host's log, tests and benchmarks. */
   | ({ type: 'shown' } & PanelShown);
 
 export interface PanelShown {
   runId: string;
   state: string;
   steps: number;
+  /** The drawn steps by the state their node shows (`succeeded`, `running`, …). */
+  stepStates: Record<string, number>;
   events: number;
   findings: number;
   pictures: string[];

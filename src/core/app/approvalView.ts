@@ -4,7 +4,7 @@
  * changes, the swap, the findings that block it). Details are read leniently: a field of
  * the wrong shape is left out, never guessed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApprovalRequest } from '../engine/approval';
 import type { Finding } from '../workflows/shared/findings';
 

@@ -10,7 +10,7 @@
  * The result schemas of the bundled server's own tools (generation, drafts, swaps, lookups)
  * are deliberately minimal while those tools are being designed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type ResultSchema = z.ZodType<Record<string, unknown>>;
 

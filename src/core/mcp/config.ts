@@ -2,7 +2,7 @@
  * How to reach a tool server, as plain data a host reads from its settings or flags.
  * Validated with zod so a bad setting becomes one clear message before anything starts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrchestratorError } from '../errors';
 
 export const stdioServerConfigSchema = z.object({

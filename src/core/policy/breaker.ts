@@ -10,7 +10,7 @@
  */
 import { BrokenCircuitError, CircuitState, ExponentialBackoff, circuitBreaker, handleWhen, noJitterGenerator, type CircuitBreakerPolicy, type IBreaker } from 'cockatiel';
 import { OrchestratorError, isTransient } from '../errors';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import type { BreakerPolicy } from './policies';

@@ -4,7 +4,7 @@
  * Everything that decides how a tool is called — time limits, retries, breaker, cache,
  * confidence — is read from here; nothing else hard-codes a number.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrchestratorError, type ErrorKind } from '../errors';
 import { compact } from '../util/compact';
 

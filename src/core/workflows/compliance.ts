@@ -11,7 +11,7 @@
  * caches bypassed, longer limits). The score formula is `complianceScore` below and in
  * docs/workflows.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfidenceFactor } from '../confidence/score';
 import type { JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
 import { UNCLASSIFIED } from './shared/classify';

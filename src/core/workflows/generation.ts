@@ -19,7 +19,7 @@
  *
  * Every server write (the draft, the publish) comes after an approval: the engine enforces it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JsonObject, RunContext, WorkflowDefinition } from '../engine/definition';
 import type { PolicyOverride } from '../policy/policies';
 import { utilizationPlan } from './shared/argPlans';

@@ -14,7 +14,7 @@
  * Modes: quick (tier 1 + synthesis), standard (tiers as far as needed), deep (every tier,
  * cached results refreshed, longer limits).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfidenceFactor } from '../confidence/score';
 import { restsOnDefault } from '../engine/argPlanning';
 import type { JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';

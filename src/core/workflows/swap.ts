@@ -13,7 +13,7 @@
  *
  * Nothing is written before both approvals: rejecting either leaves the schedule untouched.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfidenceFactor } from '../confidence/score';
 import type { ApprovalContent, JsonObject, PhaseVerdict, RunContext, WorkflowDefinition } from '../engine/definition';
 import { describeFinding, shortFinding, validationFindings } from './shared/findings';

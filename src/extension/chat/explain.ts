@@ -4,13 +4,11 @@
  * from the report's facts (explainPrompt.tsx) and every number it quotes is checked against
  * the report: an answer with a number the report does not hold is not shown.
  */
-import { renderPrompt } from '@vscode/prompt-tsx';
 import type * as vscode from 'vscode';
 import type { Report } from '../../core/report/report';
 import { explainFinding, summaryMarkdown, unsupportedNumbers, worstFindings } from '../../core/report/summary';
 import type { Finding } from '../../core/workflows/shared/findings';
 import type { Host } from '../host';
-import { ExplainPrompt } from './explainPrompt';
 
 /** The run the text names by id, else the newest finished one (with findings, when a finding is asked about). */
 async function reportFor(host: Host, text: string): Promise<Report | undefined> {
@@ -57,7 +55,9 @@ export async function explainInChat(
   }
   stream.progress('Asking the language model, then checking its numbers against the report…');
   const facts = `${summaryMarkdown(report, 5)}\n\n${finding ? explainFinding(finding) : ''}`;
-  const { messages } = await renderPrompt(ExplainPrompt, { question: text || `Explain ${subject}.`, facts }, { modelMaxPromptTokens: model.maxInputTokens }, model);
+  // Imported here, not at the top: the build maps this module to the lazily loaded dist/chat.js.
+  const { renderExplainPrompt } = await import('./explainPrompt');
+  const messages = await renderExplainPrompt({ question: text || `Explain ${subject}.`, facts }, model);
   const response = await model.sendRequest(messages, {}, token);
   let answer = '';
   for await (const part of response.text) answer += part;

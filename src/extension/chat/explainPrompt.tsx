@@ -1,5 +1,10 @@
-/** The prompt that asks a language model to explain a run or a finding from the report's facts only. */
-import { PromptElement, UserMessage, type BasePromptElementProps } from '@vscode/prompt-tsx';
+/**
+ * The prompt that asks a language model to explain a run or a finding from the report's facts
+ * only. This module is its own bundle (dist/chat.js, see scripts/build.mjs): prompt-tsx is
+ * loaded on the first /explain with a model, not when the extension activates.
+ */
+import { PromptElement, renderPrompt, UserMessage, type BasePromptElementProps } from '@vscode/prompt-tsx';
+import type * as vscode from 'vscode';
 
 export interface ExplainProps extends BasePromptElementProps {
   /** What the person asked. */
@@ -25,4 +30,10 @@ export class ExplainPrompt extends PromptElement<ExplainProps> {
       </>
     );
   }
+}
+
+/** The chat messages for the model, trimmed to its prompt budget. */
+export async function renderExplainPrompt(props: Pick<ExplainProps, 'question' | 'facts'>, model: vscode.LanguageModelChat): Promise<vscode.LanguageModelChatMessage[]> {
+  const { messages } = await renderPrompt(ExplainPrompt, props, { modelMaxPromptTokens: model.maxInputTokens }, model);
+  return messages;
 }

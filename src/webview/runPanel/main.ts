@@ -22,7 +22,7 @@ import { findingTables, renderAdvice, renderFindings, type FindingHandlers } fro
 import { renderGantt, renderGraph, updatePhaseHead, updateStepNode } from './graph';
 import { renderActions, renderHeader, renderPending } from './header';
 import { appendEvents, renderHistory } from './history';
-import { applyMessage, findStep, restoreUi } from './state';
+import { applyMessage, findStep, isFinished, restoreUi } from './state';
 
 interface VsCodeApi {
   postMessage(message: PanelRequest): void;
@@ -148,11 +148,19 @@ function renderAll(): void {
 function shown(): void {
   const s = state!;
   const pictures = Object.entries(s.pictures).flatMap(([name, value]) => (Array.isArray(value) ? (value.length > 0 ? [name] : []) : value ? [name] : []));
+  const steps = Array.from(document.querySelectorAll('#graph .steps > li'));
+  const stepStates: Record<string, number> = {};
+  for (const li of steps) {
+    const node = li.querySelector('button.step');
+    const state = (node ? Array.from(node.classList) : []).find((c) => c.startsWith('state-'))?.slice('state-'.length) ?? 'unknown';
+    stepStates[state] = (stepStates[state] ?? 0) + 1;
+  }
   vscode.postMessage({
     type: 'shown',
     runId: s.run.runId,
     state: s.run.state,
-    steps: document.querySelectorAll('#graph .steps > li').length,
+    steps: steps.length,
+    stepStates,
     events: s.run.events.length,
     findings: document.querySelectorAll('#finding-tables tbody tr').length,
     pictures,
@@ -197,6 +205,8 @@ function onMessage(message: PanelMessage): void {
       if (message.step && message.step.stepId === ui.selectedStep) replace('drawer', drawer());
       if (message.events.length > 0) appendEvents(message.events, ui.eventFilter, state.run.events.length);
       if (message.pictures) replace('pictures', renderPictures(message.pictures));
+      // The host learns that the last update of the run is drawn (before any report arrives).
+      if (isFinished(state.run) && before && !isFinished(before.run)) shown();
       return;
     }
   }

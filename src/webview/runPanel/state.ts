@@ -8,6 +8,13 @@ import type { RunEvent } from '../../core/engine/events';
 import type { Finding } from '../../core/workflows/shared/findings';
 import type { EventFilter, FindingSortKey, PanelMessage, PanelState, PanelUiState } from '../runMessages';
 
+/** The run states that can still change; every other state is final. */
+const ONGOING: ReadonlySet<PanelState['run']['state']> = new Set(['queued', 'running', 'waiting']);
+
+export function isFinished(run: Pick<PanelState['run'], 'state'>): boolean {
+  return !ONGOING.has(run.state);
+}
+
 export function applyMessage(state: PanelState | null, message: PanelMessage): PanelState | null {
   switch (message.type) {
     case 'init':

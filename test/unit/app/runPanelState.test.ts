@@ -6,7 +6,7 @@ import type { RunSnapshot, StepSnapshot } from '../../../src/core/app/runSnapsho
 import type { RunEvent } from '../../../src/core/engine/events';
 import type { Finding } from '../../../src/core/workflows/shared/findings';
 import { isPanelRequest, type PanelState } from '../../../src/webview/runMessages';
-import { applyMessage, eventMatches, restoreUi, visibleFindings } from '../../../src/webview/runPanel/state';
+import { applyMessage, eventMatches, isFinished, restoreUi, visibleFindings } from '../../../src/webview/runPanel/state';
 
 const step = (stepId: string, phaseId: string, state: StepSnapshot['state'] = 'queued'): StepSnapshot => ({
   stepId,
@@ -166,6 +166,11 @@ describe('run panel reducer', () => {
       }),
       null,
     );
+  });
+
+  it('tells a final run state from one that can still change (the page reports a finished run once drawn)', () => {
+    for (const state of ['queued', 'running', 'waiting'] as const) assert.equal(isFinished({ state }), false, state);
+    for (const state of ['completed', 'needs_review', 'blocked', 'failed', 'cancelled'] as const) assert.equal(isFinished({ state }), true, state);
   });
 
   it('restores a saved UI state leniently', () => {

@@ -4,7 +4,7 @@
  * tools), and a plan of which inputs to ask for, with their defaults and where their choices
  * come from. Quick picks, chat argument parsing and tool schemas all read this.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where a host reads the choices of an input from (never typed ids). */
 export type ChoiceSource =

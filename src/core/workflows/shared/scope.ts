@@ -4,7 +4,7 @@
  * from the server's schedule status, else a default range starting on the date the host
  * passed as `today` (callbacks must be pure, so "today" is an input, never read from a clock).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JsonObject, RunContext, StepDefinition } from '../../engine/definition';
 import { OrchestratorError } from '../../errors';
 import { num, str, type Json } from './read';
