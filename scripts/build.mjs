@@ -36,9 +36,25 @@ const lazyChat = {
   },
 };
 
+/**
+ * The SDK's client falls back to Ajv when no JSON Schema validator is given; ours always gives
+ * one (src/core/mcp/schemaValidator.ts), so in the extension's bundle the fallback is replaced by
+ * a class that says so if it were ever reached, and Ajv (about 130 KB) is not bundled.
+ */
+const withoutAjv = {
+  name: 'without-ajv',
+  setup(build) {
+    build.onResolve({ filter: /\/validation\/ajv-provider\.js$/ }, () => ({ path: 'ajv-provider', namespace: 'without-ajv' }));
+    build.onLoad({ filter: /.*/, namespace: 'without-ajv' }, () => ({
+      contents: "export class AjvJsonSchemaValidator { constructor() { throw new Error('Ajv is not bundled: pass the client a jsonSchemaValidator'); } }",
+      loader: 'js',
+    }));
+  },
+};
+
 const builds = [
   // `import()` becomes `require()`: the extension host loads CommonJS through its own require.
-  { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', plugins: [lazyChat], supported: { 'dynamic-import': false } },
+  { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', plugins: [lazyChat, withoutAjv], supported: { 'dynamic-import': false } },
   { ...nodeCommon, entryPoints: { chat: 'src/extension/chat/explainPrompt.tsx' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { server: 'src/server/main.ts', 'solver-worker': 'src/server/generation/solverWorker.ts' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },

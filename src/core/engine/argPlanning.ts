@@ -2,7 +2,7 @@
  * Argument planning of one tool call: the step's own arguments, plus the arguments it plans
  * (each with where its value came from), fitted to the tool's declared input schema before
  * anything is sent. Fitting maps renamed arguments, drops the ones the tool does not declare,
- * and validates the rest with the JSON Schema validator the MCP SDK ships (Ajv). A call that
+ * and validates the rest with the client's JSON Schema validator (src/core/mcp/schemaValidator.ts). A call that
  * would still miss a required argument, or that the schema rejects, is never sent.
  *
  * Provenance and confidence (documented in docs/workflows.md, "Arguments"):
@@ -13,10 +13,10 @@
  * - `default`: a documented default stood in for a value: never evidence, the step is capped at DEFAULT_CAP
  *   and alerts resting on it are not raised.
  */
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { JsonSchemaType } from '@modelcontextprotocol/sdk/validation/types.js';
 import type { ConfidenceFactor } from '../confidence/score';
 import type { JsonObject } from './definition';
+import { jsonSchemaValidator as validator } from '../mcp/schemaValidator';
 
 export type ArgSource = 'input' | 'derived' | 'user' | 'server' | 'default';
 
@@ -62,7 +62,6 @@ export const USER_PENALTY = 0.1;
 /** A step resting on a default carries no more than this. */
 export const DEFAULT_CAP = 0.3;
 
-const validator = new AjvJsonSchemaValidator();
 const compiled = new WeakMap<object, (input: unknown) => { valid: boolean; errorMessage?: string | undefined }>();
 
 interface SchemaFacts {

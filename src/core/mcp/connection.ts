@@ -36,6 +36,7 @@ import { endpointFor, type OpenedTransport, type ServerEndpoint } from './endpoi
 import { httpStatusOf, isTransportRefusal, toOrchestratorError } from './errorMapping';
 import { callToolAsTask, supportsTaskCalls, toolProgressOf, type TaskCallOptions } from './taskCalls';
 import { TracingTransport } from './tracingTransport';
+import { jsonSchemaValidator } from './schemaValidator';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'error';
 
@@ -409,7 +410,7 @@ export class McpConnection {
   /** Starts the transport, initializes and lists the tools, all within the connect timeout. */
   private async handshake(opened: OpenedTransport, kind: string): Promise<{ client: Client; tools: Tool[] }> {
     const elicit = this.options.elicitation;
-    const client = new Client(this.clientInfo, { capabilities: elicit ? { elicitation: { form: {}, url: {} } } : {} });
+    const client = new Client(this.clientInfo, { capabilities: elicit ? { elicitation: { form: {}, url: {} } } : {}, jsonSchemaValidator });
     if (elicit) client.setRequestHandler(ElicitRequestSchema, (request, extra) => elicit(client.getServerVersion()?.name ?? this.description, request.params, extra.signal));
     this.pending = client;
     client.onclose = () => this.onClientClosed(client);

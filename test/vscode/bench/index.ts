@@ -219,5 +219,6 @@ test(`run panel: ${STEPS}-step run streamed through the panel's message path, no
 }, 120_000);
 
 export function run(): Promise<void> {
-  return runRegisteredTests({ reportFile: process.env['SCHED_ORCH_VSCODE_REPORT'] });
+  const reportFile = process.env['SCHED_ORCH_VSCODE_REPORT'];
+  return runRegisteredTests(reportFile === undefined ? {} : { reportFile });
 }
