@@ -47,13 +47,11 @@ function row(f: Finding): HTMLTableRowElement {
     { cls: `sev-${f.severity}` },
     el('td', { cls: 'nowrap' }, icon(SEVERITY_ICON[f.severity] ?? 'circle-small', `sev-icon sev-${f.severity}`), document.createTextNode(` ${f.severity}`)),
     el('td', { cls: 'nowrap', text: f.person ?? f.subject ?? '' }),
-    el('td', {
-      cls: 'nowrap',
-      text: f.ruleId ? `${f.ruleId} (${f.rule.replace(/_/g, ' ')})` : f.rule.replace(/_/g, ' '),
-    }),
-    el('td', { cls: 'nowrap num', text: measured }),
+    // Rule, measure and window wrap between words: in a panel beside the sidebar the seven columns would not fit on one line each.
+    el('td', { text: f.ruleId ? `${f.ruleId} (${f.rule.replace(/_/g, ' ')})` : f.rule.replace(/_/g, ' ') }),
+    el('td', { cls: 'num', text: measured }),
     el('td', { cls: 'nowrap num', text: number(f.excess) }),
-    el('td', { cls: 'nowrap', text: windowText(f) }),
+    el('td', { cls: 'window', text: windowText(f) }),
     detail,
   );
 }

@@ -4,8 +4,6 @@
  * settings the scenario asks for; run-tests.mjs starts code-server and Chromium for it.
  */
 import type { Page } from 'playwright-core';
-import { apiKeyScenario } from './apiKey';
-import { bundledServerScenario } from './catalog';
 import { runsDarkScenario, runsLightScenario } from './runs';
 
 export interface UiContext {
@@ -24,4 +22,4 @@ export interface UiScenario {
   run(context: UiContext): Promise<void>;
 }
 
-export const scenarios: readonly UiScenario[] = [bundledServerScenario, apiKeyScenario, runsDarkScenario, runsLightScenario];
+export const scenarios: readonly UiScenario[] = [runsDarkScenario, runsLightScenario];
