@@ -4,6 +4,8 @@
  * settings the scenario asks for; run-tests.mjs starts code-server and Chromium for it.
  */
 import type { Page } from 'playwright-core';
+import { apiKeyScenario } from './apiKey';
+import { bundledServerScenario } from './catalog';
 import { runsDarkScenario, runsLightScenario } from './runs';
 
 export interface UiContext {
@@ -22,4 +24,4 @@ export interface UiScenario {
   run(context: UiContext): Promise<void>;
 }
 
-export const scenarios: readonly UiScenario[] = [runsDarkScenario, runsLightScenario];
+export const scenarios: readonly UiScenario[] = [bundledServerScenario, apiKeyScenario, runsDarkScenario, runsLightScenario];
