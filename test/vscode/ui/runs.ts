@@ -209,7 +209,11 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           await diff.waitFor({ timeout: 60_000 });
           assert.match((await diff.locator('figcaption').textContent()) ?? '', /Draft \S+ \(2027-01-04 \.\. 2027-01-10\) against the published schedule: \d+ added, \d+ removed/);
           assert.ok((await diff.locator('tbody tr').count()) > 0, 'the diff lists the people whose hours changed');
-          await diff.evaluate((node) => node.scrollIntoView({ block: 'start' }));
+          await diff.evaluate((node) => {
+            node.scrollIntoView({ block: 'start' });
+            // A little of what is above, so the caption is not cut at the top edge.
+            window.scrollBy(0, -16);
+          });
           await workbench.screenshot(shot('23-generate-approved-diff'));
         }, 300_000);
 
