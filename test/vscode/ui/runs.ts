@@ -169,6 +169,8 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           assert.ok((await findings.count()) > 0);
           // ACGME findings come first, apart from the local-policy ones.
           assert.match((await view.locator('#finding-tables caption').first().textContent()) ?? '', /ACGME/);
+          // The run's toasts would cover the table's right-hand column.
+          await workbench.clearNotifications().catch(() => undefined);
           await scrollTo(view, 'findings');
           await workbench.screenshot(shot('20-compliance-panel-findings'));
           const heat = view.locator('svg.heatmap');
@@ -209,6 +211,7 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           await diff.waitFor({ timeout: 60_000 });
           assert.match((await diff.locator('figcaption').textContent()) ?? '', /Draft \S+ \(2027-01-04 \.\. 2027-01-10\) against the published schedule: \d+ added, \d+ removed/);
           assert.ok((await diff.locator('tbody tr').count()) > 0, 'the diff lists the people whose hours changed');
+          await workbench.clearNotifications().catch(() => undefined);
           await diff.evaluate((node) => {
             node.scrollIntoView({ block: 'start' });
             // A little of what is above, so the caption is not cut at the top edge.
