@@ -343,7 +343,7 @@ async function uiScenario(scenario, workspace, extensionsDir) {
     await browser.page.goto(workbenchUrl(server.port, workspace), { timeout: 60 * SECOND });
     const context = { page: browser.page, artifactsDir: ARTIFACTS, vscodeLogsDir: join(server.dirs.userData, 'logs'), reportFile: report };
     // Failed steps are in the report; an error with no step reported is a failure of its own.
-    await within(300 * SECOND, `UI scenario ${scenario.name} finishing`, scenario.run(context)).catch((error) => (runError = error));
+    await within(600 * SECOND, `UI scenario ${scenario.name} finishing`, scenario.run(context)).catch((error) => (runError = error));
   } catch (error) {
     runError = error;
   } finally {

@@ -2,16 +2,16 @@
  * Asks a person for a workflow's inputs, following the workflow's input plan
  * (src/core/workflows/inputFields.ts): the mode first (with its description), then each field
  * the plan asks for — dates in input boxes with the plan's default (the current schedule's
- * range, read from the server; next week for a new schedule), choices in quick picks (people
+ * range, read from the server; for a new draft the next week to schedule), choices in quick picks (people
  * and a person's assignments come from the server, never typed ids). Fields the plan does not
  * ask for keep their previous value (re-run with edited inputs) or their computed default.
  * The workflow's own parser checks the inputs before anything starts.
  */
 import * as vscode from 'vscode';
-import { defaultValue, localDate, type Choice, type InputChoices, type ScheduleFacts } from '../core/app/inputChoices';
+import { localDate, type Choice, type InputChoices } from '../core/app/inputChoices';
 import { workflowModule } from '../core/app/schedulingApp';
 import type { JsonObject } from '../core/engine/definition';
-import type { DefaultRule, InputField } from '../core/workflows/shared/inputPlan';
+import type { InputField } from '../core/workflows/shared/inputPlan';
 
 export interface WorkflowRequest {
   workflow: string;
@@ -20,7 +20,6 @@ export interface WorkflowRequest {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const RULES: ReadonlySet<string> = new Set<DefaultRule>(['schedule_start', 'schedule_end', 'next_monday', 'next_sunday', 'today']);
 /** A quick-pick answer that leaves an optional input to the workflow's default. */
 const DEFAULT_CHOICE = '\u0000default';
 /** A prompt the person closed: stop asking. */
@@ -52,18 +51,7 @@ function validator(field: InputField): (text: string) => string | undefined {
 interface Context {
   today: string;
   source: InputChoices;
-  schedule?: ScheduleFacts | undefined;
   inputs: Record<string, unknown>;
-}
-
-async function initialValue(field: InputField, ctx: Context, previous: unknown): Promise<string | undefined> {
-  if (previous !== undefined) return String(previous);
-  if (typeof field.default === 'string' && RULES.has(field.default)) {
-    const rule = field.default as DefaultRule;
-    if (rule.startsWith('schedule') && !ctx.schedule) ctx.schedule = await ctx.source.schedule(new AbortController().signal);
-    return defaultValue(rule, ctx.today, ctx.schedule);
-  }
-  return field.default === undefined ? undefined : String(field.default);
 }
 
 async function ask(field: InputField, title: string, ctx: Context, previous: unknown): Promise<unknown> {
@@ -88,7 +76,7 @@ async function ask(field: InputField, title: string, ctx: Context, previous: unk
     if (chosen === DEFAULT_CHOICE) return undefined;
     return field.type === 'boolean' ? chosen === 'true' : chosen;
   }
-  const value = await initialValue(field, ctx, previous);
+  const value = previous !== undefined ? String(previous) : await ctx.source.initialValue(field, ctx.today, signal);
   const text = await vscode.window.showInputBox({
     title,
     prompt: `${field.description}${field.required ? '' : value ? '' : '; leave empty for the default'}`,

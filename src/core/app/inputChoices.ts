@@ -5,8 +5,8 @@
  * Reads go through a ToolInvoker by capability, so any server that has the tools works.
  */
 import type { ToolInvoker } from '../engine/invoker';
-import type { DefaultRule } from '../workflows/shared/inputPlan';
-import { addDays, nextMonday } from '../workflows/shared/scope';
+import { isDefaultRule, type DefaultRule, type InputField } from '../workflows/shared/inputPlan';
+import { addDays, nextWeekToSchedule } from '../workflows/shared/scope';
 
 export interface Choice {
   value: string;
@@ -36,7 +36,17 @@ const rows = (record: Record<string, unknown>, key: string): Record<string, unkn
   Array.isArray(record[key]) ? (record[key] as unknown[]).filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object') : [];
 
 export class InputChoices {
+  /** The current schedule, read once for all the prompts of one request. */
+  private current?: Promise<ScheduleFacts | undefined>;
+
   constructor(private readonly invoker: ToolInvoker) {}
+
+  /** The value a prompt for `field` starts with: its rule's (from today and the current schedule) or its literal default. */
+  async initialValue(field: InputField, today: string, signal: AbortSignal): Promise<string | undefined> {
+    if (!isDefaultRule(field.default)) return field.default === undefined ? undefined : String(field.default);
+    const schedule = field.default === 'today' ? undefined : await (this.current ??= this.schedule(signal));
+    return defaultValue(field.default, today, schedule);
+  }
 
   private async read(capability: string, args: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> {
     return (await this.invoker.invoke(capability, args, { signal, ...READ_LIMITS })).data;
@@ -89,9 +99,9 @@ export function defaultValue(rule: DefaultRule, today: string, schedule: Schedul
       return schedule?.start;
     case 'schedule_end':
       return schedule?.end;
-    case 'next_monday':
-      return nextMonday(today);
-    case 'next_sunday':
-      return addDays(nextMonday(today), 6);
+    case 'next_week_start':
+      return nextWeekToSchedule(today, schedule).start;
+    case 'next_week_end':
+      return nextWeekToSchedule(today, schedule).end;
   }
 }

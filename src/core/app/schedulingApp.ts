@@ -102,8 +102,17 @@ export function stateLayout(stateDir: string): { runs: string; state: string; re
 
 /** The server as reports name it: name and version, and how it was reached. */
 export function serverLabel(connection: McpConnection): string {
+  return `${serverName(connection)} (${connection.description})`;
+}
+
+/** The server as views show it: name and version, and the endpoint without local paths or credentials. */
+export function serverSummary(connection: McpConnection): string {
+  return `${serverName(connection)} (${connection.summary})`;
+}
+
+function serverName(connection: McpConnection): string {
   const info = connection.serverInfo;
-  return `${info ? `${info.name} ${info.version}` : 'unknown server'} (${connection.description})`;
+  return info ? `${info.name} ${info.version}` : 'unknown server';
 }
 
 /**

@@ -41,6 +41,23 @@ export function parseServerConfig(input: unknown): ServerConfig {
 /** Header names whose values are treated as secrets (redacted from logs and errors). */
 export const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie/i;
 
+/** The last segment of a path (either separator): a command or script without the folders it lives in. */
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}
+
+/**
+ * A short description for what people see (a panel's header): the command's name and its
+ * script's (no folders, no other arguments, which may carry tokens or local paths), or the
+ * URL's origin (no credentials, path or query).
+ */
+export function summarizeServer(config: ServerConfig): string {
+  if (config.kind === 'http') return `http: ${new URL(config.url).origin}`;
+  const script = config.args[0];
+  const named = script !== undefined && /^[^-=\s][^=\s]*\.[A-Za-z0-9]{1,5}$/.test(script) ? ` ${baseName(script)}` : '';
+  return `stdio: ${baseName(config.command)}${named}`;
+}
+
 /** A description for logs and identities: never contains header values or URL credentials. */
 export function describeServer(config: ServerConfig): string {
   if (config.kind === 'stdio') return ['stdio:', config.command, ...config.args].join(' ');

@@ -182,6 +182,11 @@ export class McpConnection {
     return this.endpoint.description;
   }
 
+  /** The endpoint in a few words, without local paths or credentials (for what people see). */
+  get summary(): string {
+    return this.endpoint.summary ?? this.endpoint.description;
+  }
+
   /** Server name and version (once known) plus the endpoint: stable across reconnects. */
   identity(): string {
     return this.server ? `${this.server.name}@${this.server.version} (${this.endpoint.description})` : this.endpoint.description;

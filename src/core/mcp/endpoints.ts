@@ -8,7 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { resolve } from 'node:path';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Logger } from '../util/log';
-import { describeServer, SECRET_HEADER, type HttpServerConfig, type ServerConfig, type StdioServerConfig } from './config';
+import { describeServer, SECRET_HEADER, summarizeServer, type HttpServerConfig, type ServerConfig, type StdioServerConfig } from './config';
 import { describeExit, StdioProcessTransport } from './stdioTransport';
 
 export interface OpenedTransport {
@@ -25,6 +25,8 @@ export interface EndpointContext {
 export interface ServerEndpoint {
   /** For logs and the server identity; never contains secrets. */
   readonly description: string;
+  /** A short one for what people see, without local paths (summarizeServer); `description` when absent. */
+  readonly summary?: string;
   /** Transport kinds in the order they are tried, e.g. ['streamable-http', 'sse']. */
   readonly kinds: readonly string[];
   open(kind: string, context: EndpointContext): OpenedTransport;
@@ -46,6 +48,7 @@ function stdioEndpoint(config: StdioServerConfig, options: EndpointOptions): Ser
     // The working folder makes relative paths in the arguments (a --db file) absolute:
     // the same command line in two folders is two servers with different data.
     description: `${describeServer(config)} (in ${resolve(config.cwd ?? process.cwd())})`,
+    summary: summarizeServer(config),
     kinds: ['stdio'],
     secrets: () => [],
     open(_kind, { logger }) {
@@ -73,6 +76,7 @@ function httpEndpoint(config: HttpServerConfig): ServerEndpoint {
   const { url, basicAuth, secrets: urlSecrets } = withoutCredentials(config.url);
   return {
     description: describeServer(config),
+    summary: summarizeServer(config),
     kinds: config.sseFallback ? ['streamable-http', 'sse'] : ['streamable-http'],
     secrets: () => [...urlSecrets, ...Object.entries(config.headers).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [value] : []))],
     open(kind, { apiKey }) {

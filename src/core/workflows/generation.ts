@@ -149,7 +149,7 @@ export const generationWorkflow: WorkflowDefinition<GenerationInputs> = {
   // Generation itself may take up to 320 s; time spent waiting for approvals does not count.
   timeoutMs: 10 * 60_000,
   phases: [
-    { id: 'scope', title: 'Scope', run: 'serial', steps: scopeSteps<GenerationInputs>({ defaultDays: 7, defaultStart: 'next_monday', useScheduleRange: false }) },
+    { id: 'scope', title: 'Scope', run: 'serial', steps: scopeSteps<GenerationInputs>({ defaultRange: { from: 'next_week_to_schedule' }, useScheduleRange: false }) },
     {
       id: 'baseline',
       title: 'Phase 1 · Baseline',

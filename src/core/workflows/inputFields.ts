@@ -17,7 +17,7 @@ export const RESILIENCE_PLAN: InputPlan = { fields: [...SCOPE_FIELDS, TODAY] };
 
 export const GENERATION_PLAN: InputPlan = {
   fields: [
-    ...SCOPE_FIELDS.map((f) => (f.key === 'start_date' ? { ...f, default: 'next_monday' as const } : f.key === 'end_date' ? { ...f, default: 'next_sunday' as const } : f)),
+    ...SCOPE_FIELDS.map((f) => (f.key === 'start_date' ? { ...f, default: 'next_week_start' as const } : f.key === 'end_date' ? { ...f, default: 'next_week_end' as const } : f)),
     {
       key: 'algorithm',
       title: 'Algorithm',

@@ -10,7 +10,7 @@ import { panelPictures, type PanelPictures } from '../../core/app/panelData';
 import type { RunSnapshot } from '../../core/app/runSnapshot';
 import type { StoreChange } from '../../core/app/runStore';
 import type { SchedulingApp } from '../../core/app/schedulingApp';
-import { serverLabel } from '../../core/app/schedulingApp';
+import { serverLabel, serverSummary } from '../../core/app/schedulingApp';
 import type { Report } from '../../core/report/report';
 import type { Logger } from '../../core/util/log';
 import type { NextAction } from '../../core/workflows/shared/nextActions';
@@ -225,8 +225,8 @@ class RunPanel {
         run,
         live: this.isLive(run),
         interrupted: stored.interrupted,
-        server: serverLabel(this.app.connection),
-        report: this.report,
+        server: serverSummary(this.app.connection),
+        report: this.report && this.forPage(this.report),
         pictures,
         pending: this.pending(),
       },
@@ -289,7 +289,7 @@ class RunPanel {
           if (!run) return;
           const pictures = this.pictures(run);
           this.sentPictures = JSON.stringify(pictures);
-          this.post({ type: 'report', report, pictures });
+          this.post({ type: 'report', report: this.forPage(report), pictures });
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, REPORT_POLL_MS));
@@ -298,6 +298,17 @@ class RunPanel {
     } finally {
       this.waitingForReport = false;
     }
+  }
+
+  /**
+   * The report as the page gets it: its server named without local paths (the saved report
+   * keeps the full command). A report of another server keeps only that server's name and
+   * version (serverLabel puts the endpoint in parentheses after them).
+   */
+  private forPage(report: Report): Report {
+    const { connection } = this.app;
+    const server = report.header.server === serverLabel(connection) ? serverSummary(connection) : report.header.server.split(' (')[0]!;
+    return { ...report, header: { ...report.header, server } };
   }
 
   /** The engine's handle outlives the run's last event by a moment: a finished run is never live. */

@@ -30,16 +30,23 @@ function number(value: number | undefined): string {
   return value === undefined ? '' : String(Math.round(value * 100) / 100);
 }
 
-function windowText(f: Finding): string {
-  if (!f.window) return '';
+/** The window's ends, each kept on one line (a date would otherwise break at its hyphens). */
+function windowCell(f: Finding): HTMLTableCellElement {
+  const cell = el('td', { cls: 'window' });
+  if (!f.window) return cell;
   const start = f.window.start.replace('T00:00', '');
   const end = f.window.end.replace('T00:00', '');
-  return start === end ? start : `${start} → ${end}`;
+  if (start === end) cell.append(el('span', { cls: 'nowrap', text: start }));
+  else cell.append(el('span', { cls: 'nowrap', text: `${start} →` }), document.createTextNode(' '), el('span', { cls: 'nowrap', text: end }));
+  return cell;
 }
 
 function row(f: Finding): HTMLTableRowElement {
   const unit = f.unit ? ` ${f.unit.replace(/_/g, ' ')}` : '';
-  const measured = f.measured !== undefined ? `${number(f.measured)}${f.limit !== undefined ? ` / ${number(f.limit)}` : ''}${unit}` : '';
+  // The figures stay on one line; the unit may wrap below them.
+  const measured = el('td', { cls: 'num' });
+  if (f.measured !== undefined)
+    measured.append(el('span', { cls: 'nowrap', text: `${number(f.measured)}${f.limit !== undefined ? ` / ${number(f.limit)}` : ''}` }), document.createTextNode(unit));
   const detail = el('td', { cls: 'wide' }, el('div', { text: f.message }));
   if (f.suggestedFix) detail.append(el('div', { cls: 'fix' }, icon('lightbulb'), document.createTextNode(` ${f.suggestedFix}`)));
   return el(
@@ -47,13 +54,11 @@ function row(f: Finding): HTMLTableRowElement {
     { cls: `sev-${f.severity}` },
     el('td', { cls: 'nowrap' }, icon(SEVERITY_ICON[f.severity] ?? 'circle-small', `sev-icon sev-${f.severity}`), document.createTextNode(` ${f.severity}`)),
     el('td', { cls: 'nowrap', text: f.person ?? f.subject ?? '' }),
-    el('td', {
-      cls: 'nowrap',
-      text: f.ruleId ? `${f.ruleId} (${f.rule.replace(/_/g, ' ')})` : f.rule.replace(/_/g, ' '),
-    }),
-    el('td', { cls: 'nowrap num', text: measured }),
+    // Rule, measure and window wrap between words: in a panel beside the sidebar the seven columns would not fit on one line each.
+    el('td', { text: f.ruleId ? `${f.ruleId} (${f.rule.replace(/_/g, ' ')})` : f.rule.replace(/_/g, ' ') }),
+    measured,
     el('td', { cls: 'nowrap num', text: number(f.excess) }),
-    el('td', { cls: 'nowrap', text: windowText(f) }),
+    windowCell(f),
     detail,
   );
 }

@@ -21,7 +21,7 @@ export class Workbench {
   /**
    * Opens the command palette (F1) and types `title`; resolves once a matching row shows.
    * The palette does not refresh while open, and an extension's commands appear only once the
-   * extension host has registered them, so it is reopened until they do.
+   * extension host has registered them, so it is reopened until they do (or until it opens at all).
    */
   async findCommand(title: string, timeoutMs = 60_000): Promise<Locator> {
     const deadline = Date.now() + timeoutMs;
@@ -29,9 +29,10 @@ export class Workbench {
     for (;;) {
       await this.page.keyboard.press('F1');
       const input = this.quickInput();
-      await input.waitFor();
-      await input.fill(`>${title}`);
       try {
+        // F1 pressed while the previous quick input is still closing finds that one, which then hides.
+        await input.waitFor({ timeout: 10_000 });
+        await input.fill(`>${title}`, { timeout: 5_000 });
         await row.waitFor({ timeout: 2000 });
         return row;
       } catch (error) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultValue, InputChoices, localDate } from '../../../src/core/app/inputChoices';
 import type { InvokeOptions, Resolution, ToolInvoker } from '../../../src/core/engine/invoker';
+import type { InputField } from '../../../src/core/workflows/shared/inputPlan';
 
 function invoker(answers: Record<string, Record<string, unknown>>, calls: { capability: string; args: Record<string, unknown> }[] = []): ToolInvoker {
   return {
@@ -84,10 +85,44 @@ describe('defaultValue', () => {
   it('computes each rule from today and the schedule', () => {
     // 2027-01-06 is a Wednesday: next Monday is the 11th, that week's Sunday the 17th.
     assert.deepEqual(
-      (['today', 'schedule_start', 'schedule_end', 'next_monday', 'next_sunday'] as const).map((r) => defaultValue(r, '2027-01-06', schedule)),
+      (['today', 'schedule_start', 'schedule_end', 'next_week_start', 'next_week_end'] as const).map((r) => defaultValue(r, '2027-01-06', schedule)),
       ['2027-01-06', '2027-01-04', '2027-01-31', '2027-01-11', '2027-01-17'],
     );
     assert.equal(defaultValue('schedule_start', '2027-01-06', undefined), undefined);
+  });
+  it("starts a new draft's week at next week, or at the current schedule's first week when the schedule starts later", () => {
+    const week = (today: string, facts: typeof schedule | undefined) => [defaultValue('next_week_start', today, facts), defaultValue('next_week_end', today, facts)];
+    // Today is long before the schedule (the sample program's January 2027): its first week.
+    assert.deepEqual(week('2026-12-03', schedule), ['2027-01-04', '2027-01-10']);
+    // The schedule starts on a Wednesday of next week: its first seven days.
+    assert.deepEqual(week('2026-12-31', { ...schedule, start: '2027-01-06' }), ['2027-01-06', '2027-01-12']);
+    // Next week starts after the schedule's end (Monday 1 February): the next block, next week.
+    assert.deepEqual(week('2027-01-27', schedule), ['2027-02-01', '2027-02-07']);
+    // A schedule shorter than a week: cut at its end.
+    assert.deepEqual(week('2026-12-03', { ...schedule, end: '2027-01-06' }), ['2027-01-04', '2027-01-06']);
+    // No schedule: next week.
+    assert.deepEqual(week('2026-12-03', undefined), ['2026-12-07', '2026-12-13']);
+  });
+  it("gives a prompt its field's default, reading the current schedule once and only when the rule needs it", async () => {
+    const calls: { capability: string; args: Record<string, unknown> }[] = [];
+    const source = new InputChoices(invoker({ get_schedule_status: { schedule_id: 's1', start_date: '2027-01-04', end_date: '2027-01-31' } }, calls));
+    const field = (fieldDefault: InputField['default']): InputField => ({
+      key: 'k',
+      title: 'K',
+      description: 'k',
+      type: 'date',
+      required: false,
+      ask: true,
+      default: fieldDefault,
+    });
+    assert.equal(await source.initialValue(field('today'), '2026-12-03', signal), '2026-12-03');
+    assert.equal(await source.initialValue(field(7), '2026-12-03', signal), '7');
+    assert.equal(await source.initialValue({ ...field(undefined) }, '2026-12-03', signal), undefined);
+    assert.equal(calls.length, 0);
+    assert.equal(await source.initialValue(field('next_week_start'), '2026-12-03', signal), '2027-01-04');
+    assert.equal(await source.initialValue(field('next_week_end'), '2026-12-03', signal), '2027-01-10');
+    assert.equal(await source.initialValue(field('schedule_end'), '2026-12-03', signal), '2027-01-31');
+    assert.equal(calls.length, 1);
   });
   it('reads the local date', () => assert.equal(localDate(new Date(2027, 0, 4, 23, 59).getTime()), '2027-01-04'));
 });

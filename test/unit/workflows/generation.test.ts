@@ -199,4 +199,10 @@ describe('generation workflow', () => {
     const args = h.tools.callsTo('generate_schedule')[0]!.args;
     assert.deepEqual([args['start_date'], args['end_date']], ['2026-03-30', '2026-04-05']);
   });
+
+  it("defaults to the current schedule's first week when that schedule starts after next week (a program set up ahead)", async () => {
+    const { h } = await run({}, undefined, undefined, { today: '2026-02-18' });
+    const args = h.tools.callsTo('generate_schedule')[0]!.args;
+    assert.deepEqual([args['start_date'], args['end_date']], ['2026-03-02', '2026-03-08']);
+  });
 });

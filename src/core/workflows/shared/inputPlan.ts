@@ -15,8 +15,18 @@ export type ChoiceSource =
   /** Stored schedules (the current one and drafts). */
   | 'schedules';
 
-/** A default a host computes when it asks (the range of the current schedule, next week …). */
-export type DefaultRule = 'schedule_start' | 'schedule_end' | 'next_monday' | 'next_sunday' | 'today';
+/**
+ * A default a host computes when it asks: the range of the current schedule, the next week to
+ * schedule (next week, or the current schedule's first week when it starts later; see
+ * nextWeekToSchedule in ./scope.ts), today.
+ */
+export type DefaultRule = 'schedule_start' | 'schedule_end' | 'next_week_start' | 'next_week_end' | 'today';
+
+const DEFAULT_RULES: ReadonlySet<unknown> = new Set<DefaultRule>(['schedule_start', 'schedule_end', 'next_week_start', 'next_week_end', 'today']);
+
+export function isDefaultRule(value: unknown): value is DefaultRule {
+  return DEFAULT_RULES.has(value);
+}
 
 export interface InputField {
   key: string;

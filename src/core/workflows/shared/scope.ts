@@ -113,19 +113,34 @@ function statusFacts(status: Json | undefined) {
 }
 
 export interface ScopeOptions {
-  /** Length of the default range (28: one ACGME averaging window). */
-  defaultDays: number;
-  /** Where the default range starts: `today`, or the Monday after it (the next week to schedule). */
-  defaultStart: 'today' | 'next_monday';
+  /**
+   * The range when neither the inputs nor (with `useScheduleRange`) the current schedule give
+   * one: `days` from today (28: one ACGME averaging window), or the next week to schedule
+   * (next week, or the current schedule's first week when it starts later: nextWeekToSchedule).
+   */
+  defaultRange: { from: 'today'; days: number } | { from: 'next_week_to_schedule' };
   /** Whether the current schedule's range is the default (false when making a new schedule). */
   useScheduleRange: boolean;
 }
 
-export const READ_SCOPE: ScopeOptions = { defaultDays: 28, defaultStart: 'today', useScheduleRange: true };
+export const READ_SCOPE: ScopeOptions = { defaultRange: { from: 'today', days: 28 }, useScheduleRange: true };
 
 export function nextMonday(date: string): string {
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
   return addDays(date, (8 - weekday) % 7 || 7);
+}
+
+/**
+ * The week a new draft covers by default: next week (Monday to Sunday after `today`), unless
+ * the current schedule starts after that Monday (a program set up ahead of time, as the
+ * bundled sample is): then the schedule's first seven days, cut at its end. A week after the
+ * schedule's end stays next week: that is the next block to make.
+ */
+export function nextWeekToSchedule(today: string, schedule?: { start: string; end: string }): { start: string; end: string } {
+  const monday = nextMonday(today);
+  if (!schedule || schedule.start > schedule.end || monday >= schedule.start) return { start: monday, end: addDays(monday, 6) };
+  const end = addDays(schedule.start, 6);
+  return { start: schedule.start, end: end < schedule.end ? end : schedule.end };
 }
 
 /** Settles the range (inputs, else the current schedule's, else a default from `today`), schedule id and capacity figures. */
@@ -135,8 +150,12 @@ export function computeScope(inputs: ScopeInputs, status: Json | undefined, opti
   if (inputs.start_date && inputs.end_date) range = { start: inputs.start_date, end: inputs.end_date, source: 'inputs' };
   else if (options.useScheduleRange && facts.start && facts.end && facts.start <= facts.end) range = { start: facts.start, end: facts.end, source: 'schedule' };
   else if (inputs.today) {
-    const start = options.defaultStart === 'next_monday' ? nextMonday(inputs.today) : inputs.today;
-    range = { start, end: addDays(start, options.defaultDays - 1), source: 'default' };
+    const fallback = options.defaultRange;
+    const schedule = facts.start && facts.end ? { start: facts.start, end: facts.end } : undefined;
+    range = {
+      ...(fallback.from === 'today' ? { start: inputs.today, end: addDays(inputs.today, fallback.days - 1) } : nextWeekToSchedule(inputs.today, schedule)),
+      source: 'default',
+    };
   } else throw new OrchestratorError('validation', 'No date range: give start_date and end_date (the server reported no current schedule)');
   const scheduleId = inputs.schedule_id ?? facts.scheduleId ?? null;
   return {
