@@ -113,7 +113,7 @@ describe('defaultValue', () => {
       type: 'date',
       required: false,
       ask: true,
-      default: fieldDefault,
+      ...(fieldDefault === undefined ? {} : { default: fieldDefault }),
     });
     assert.equal(await source.initialValue(field('today'), '2026-12-03', signal), '2026-12-03');
     assert.equal(await source.initialValue(field(7), '2026-12-03', signal), '7');
