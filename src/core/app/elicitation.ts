@@ -58,6 +58,11 @@ export interface ElicitationRecord {
 
 const SECRET_NAME = /pass|secret|token|key|credential|pin|ssn/i;
 
+/** Fields whose answers are never recorded (and that hosts ask for without echoing them). */
+export function isSecretField(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
 export class ElicitationBroker {
   private readonly listeners = new Set<(record: ElicitationRecord) => void>();
 
@@ -203,5 +208,5 @@ function inRange(value: number, field: ElicitField): boolean {
 }
 
 function redacted(content: Record<string, FieldValue>): Record<string, FieldValue> {
-  return Object.fromEntries(Object.entries(content).map(([k, v]) => [k, SECRET_NAME.test(k) ? '[redacted]' : v]));
+  return Object.fromEntries(Object.entries(content).map(([k, v]) => [k, isSecretField(k) ? '[redacted]' : v]));
 }
