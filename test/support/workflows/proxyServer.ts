@@ -177,6 +177,8 @@ async function main(): Promise<void> {
   const transport = new StdioServerTransport();
   transport.onclose = () => void inner.close();
   await server.connect(transport);
+  // The client closing stdin ends the proxy and the server behind it, as a stdio server should.
+  process.stdin.on('end', () => void inner.close().finally(() => process.exit(0)));
 }
 
 main().catch((error: unknown) => {
