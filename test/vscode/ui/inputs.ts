@@ -3,8 +3,9 @@
  * elicitation) as VS Code's modal dialog and quick inputs, and a step that needs an argument
  * as an input box that validates as the user types. The server is our degrading proxy in
  * front of the bundled server (test/support/workflows/proxyServer.ts): it asks for a form
- * before validating, and declares the real server's schemas, so the resilience assessment
- * cannot derive `required_blocks`. Run in the dark and the light theme; screenshots of each.
+ * before validating, and declares the real server's schemas, so the compliance check's
+ * utilization step cannot derive `required_blocks`. Run in the dark and the light theme;
+ * screenshots of each.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -41,16 +42,28 @@ function proxySettings(): Record<string, unknown> {
   const scenario: ProxyScenario = { server: join(ROOT, 'dist', 'server.js'), contract: 'real', elicit: { validate_schedule_tool: 'form' }, log: callLog };
   const file = join(dir, 'scenario.json');
   writeFileSync(file, JSON.stringify(scenario));
-  return { 'schedOrch.server.kind': 'stdio', 'schedOrch.server.command': process.execPath, 'schedOrch.server.args': [bundle, file] };
+  return {
+    'schedOrch.server.kind': 'stdio',
+    'schedOrch.server.command': process.execPath,
+    'schedOrch.server.args': [bundle, file],
+    // The form is answered while validate_schedule's call is open: its time limits must allow for that.
+    'schedOrch.policies': { validate_schedule: { timeoutMs: 120_000, maxTotalTimeoutMs: 120_000, stepTimeoutMs: 120_000 } },
+  };
 }
 
 function widget(workbench: Workbench, title: RegExp): Locator {
   return workbench.page.locator('.quick-input-widget', { has: workbench.page.locator('.quick-input-title', { hasText: title }) });
 }
 
-/** Waits for the quick input whose title and prompt match, types `text` (if any), presses Enter. */
-async function answer(workbench: Workbench, title: RegExp, prompt: RegExp, text?: string): Promise<void> {
-  const box = widget(workbench, title).filter({ hasText: prompt });
+/** The quick input whose title matches and whose prompt (an input box's message, a pick's placeholder) contains `prompt`. */
+function question(workbench: Workbench, title: RegExp, prompt: string): Locator {
+  const base = widget(workbench, title);
+  return base.filter({ hasText: prompt }).or(base.filter({ has: workbench.page.locator(`input[placeholder*="${prompt}"]`) }));
+}
+
+/** Waits for that quick input, types `text` (if any), presses Enter and waits for the next question. */
+async function answer(workbench: Workbench, title: RegExp, prompt: string, text?: string): Promise<void> {
+  const box = question(workbench, title, prompt);
   await box.waitFor({ timeout: 60_000 });
   if (text !== undefined) await workbench.quickInput().fill(text);
   await workbench.page.keyboard.press('Enter');
@@ -60,7 +73,12 @@ async function answer(workbench: Workbench, title: RegExp, prompt: RegExp, text?
 /** Presses Enter on the workflow's own quick inputs (mode, range: their defaults). */
 async function startWorkflow(workbench: Workbench, command: string, title: string, steps: number): Promise<void> {
   await workbench.runCommand(`Schedule Orchestrator: ${command}`);
-  for (let n = 1; n <= steps; n++) await answer(workbench, new RegExp(`${title} \\(${n}/${steps}\\)`), /./);
+  for (let n = 1; n <= steps; n++) {
+    const box = widget(workbench, new RegExp(`${title} \\(${n}/${steps}\\)`));
+    await box.waitFor({ timeout: 60_000 });
+    await workbench.page.keyboard.press('Enter');
+    await box.waitFor({ state: 'hidden', timeout: 30_000 });
+  }
 }
 
 function runsRow(workbench: Workbench, text: RegExp): Locator {
@@ -97,31 +115,27 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
         }, 180_000);
 
         test('each field is a quick input that validates as the user types; choices show their titles', async () => {
-          const first = widget(workbench, server).filter({ hasText: /On-call resident/ });
+          const first = question(workbench, server, 'On-call resident');
           await first.waitFor({ timeout: 30_000 });
           await workbench.quickInput().fill('Al');
           await first.getByText('On-call resident needs at least 3 characters').waitFor({ timeout: 10_000 });
           await workbench.screenshot(shot('31-elicitation-field-invalid'));
-          await answer(workbench, server, /On-call resident/, 'Dr. Ada Lovelace');
-          await answer(workbench, server, /Contact email/, 'ada@example.org');
-          await answer(workbench, server, /Pager token/, 'tok-ui-4242');
-          await answer(workbench, server, /Weekly hour limit/);
-          await answer(workbench, server, /Notify the program director/, 'No');
-          const site = widget(workbench, server).filter({ hasText: /Site/ });
+          await answer(workbench, server, 'On-call resident', 'Dr. Ada Lovelace');
+          await answer(workbench, server, 'Contact email', 'ada@example.org');
+          await answer(workbench, server, 'Pager token', 'tok-ui-4242');
+          await answer(workbench, server, 'Weekly hour limit');
+          await answer(workbench, server, 'Notify the program director', 'No');
+          const site = question(workbench, server, 'Site');
           await site.getByText('South campus').waitFor({ timeout: 30_000 });
           await workbench.screenshot(shot('32-elicitation-enum-titles'));
-          await answer(workbench, server, /Site/, 'South');
-          const many = widget(workbench, server).filter({ hasText: /Rotations covered/ });
+          await answer(workbench, server, 'Site', 'South');
+          const many = question(workbench, server, 'Rotations covered');
           await many.waitFor({ timeout: 30_000 });
           await many.locator('.monaco-list-row', { hasText: 'Intensive care' }).click();
           await workbench.screenshot(shot('33-elicitation-multi-select'));
           await page.keyboard.press('Enter');
           await many.waitFor({ state: 'hidden', timeout: 30_000 });
-          await answer(workbench, server, /Comment/);
-          await runsRow(workbench, /Compliance check/)
-            .first()
-            .locator('.label-description', { hasText: /completed|needs review|blocked/ })
-            .waitFor({ timeout: 120_000 });
+          await answer(workbench, server, 'Comment');
           const log = readFileSync(callLog ?? '', 'utf8');
           assert.match(
             log,
@@ -130,8 +144,7 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
         }, 180_000);
 
         test('a step that needs an argument asks in an input box with its meaning, where it could come from, and validation', async () => {
-          await workbench.clearNotifications().catch(() => undefined);
-          await startWorkflow(workbench, 'Assess Resilience', 'Resilience assessment', 3);
+          // The same run's Faculty utilization step: the real contract requires required_blocks, which no read gives.
           const title = /Input needed: check_utilization_threshold \(step utilization\)/;
           const box = widget(workbench, title);
           await box.waitFor({ timeout: 120_000 });
@@ -143,7 +156,7 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           await workbench.screenshot(shot('35-needs-input-box'));
           await page.keyboard.press('Enter');
           await box.waitFor({ state: 'hidden', timeout: 30_000 });
-          const run = runsRow(workbench, /Resilience assessment/).first();
+          const run = runsRow(workbench, /Compliance check/).first();
           await run.locator('.label-description', { hasText: /completed|needs review|blocked/ }).waitFor({ timeout: 120_000 });
           assert.match(readFileSync(callLog ?? '', 'utf8'), /args check_utilization_threshold_tool \{[^}]*"required_blocks":120/);
         }, 240_000);
@@ -156,6 +169,16 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           await hover.waitFor({ timeout: 15_000 });
           assert.match((await hover.textContent()) ?? '', /required_blocks 120 answered during the run/);
           await workbench.screenshot(shot('36-step-tooltip-provenance'));
+        }, 60_000);
+
+        test("the run panel's step drawer lists the arguments with their provenance", async () => {
+          // The run's panel opened when it started.
+          const view = workbench.webview();
+          await view.locator('[data-step$="utilization"]').first().click();
+          const drawer = view.locator('#drawer');
+          await drawer.getByText('required_blocks 120 answered during the run').waitFor({ timeout: 30_000 });
+          await drawer.getByText(/available_faculty \d+ from /).waitFor();
+          await workbench.screenshot(shot('37-step-drawer-provenance'));
         }, 60_000);
       }),
   };
