@@ -108,7 +108,13 @@ async function askMany(field: ElicitField, context: FieldContext): Promise<Field
   }));
   const picked = await vscode.window.showQuickPick(
     items,
-    { title: context.title, placeHolder: `${promptOf(field)} — choose any number`, ignoreFocusOut: true, canPickMany: true, matchOnDescription: true },
+    {
+      title: context.title,
+      placeHolder: `${promptOf({ ...field, required: true })} — choose any number${field.required ? '' : ', or none'}`,
+      ignoreFocusOut: true,
+      canPickMany: true,
+      matchOnDescription: true,
+    },
     context.token,
   );
   if (picked === undefined) return CANCELLED;
