@@ -6,12 +6,16 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ElicitationBroker } from '../core/app/elicitation';
 import { InputChoices } from '../core/app/inputChoices';
 import { SchedulingApp } from '../core/app/schedulingApp';
 import { McpConnection, type ConnectionState } from '../core/mcp/connection';
 import { McpToolInvoker } from '../core/mcp/invoker';
 import type { OrchestratorError } from '../core/errors';
 import type { Logger } from '../core/util/log';
+import { PromptQueue } from './inputs/fieldInput';
+import { nativeElicitation } from './inputs/elicitationPrompt';
+import { nativeInputResponder } from './inputs/needsInput';
 import { connectionLimits, policyOverrides, secretApiKeySource, serverConfigFromSettings } from './settings';
 
 export interface ConnectionStatus {
@@ -25,6 +29,8 @@ export class Host implements vscode.Disposable {
   private status: ConnectionStatus = { state: 'disconnected' };
   private readonly appChanged = new vscode.EventEmitter<SchedulingApp | undefined>();
   private readonly stateChanged = new vscode.EventEmitter<ConnectionStatus>();
+  /** Server requests for input and "needs input" questions share one queue: one quick input at a time. */
+  private readonly prompts = new PromptQueue();
   /** Fires with the new application (undefined after a reset). */
   readonly onDidChangeApp = this.appChanged.event;
   readonly onDidChangeConnection = this.stateChanged.event;
@@ -83,18 +89,23 @@ export class Host implements vscode.Disposable {
     await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
     const server = await serverConfigFromSettings(this.context);
     const policies = policyOverrides();
+    // One responder for runs from the palette, the tree and chat alike.
+    const elicitation = new ElicitationBroker(nativeElicitation(this.prompts), this.logger);
     const connection = new McpConnection({
       server,
       logger: this.logger,
       apiKey: secretApiKeySource(this.context.secrets),
       ...connectionLimits(),
       clientInfo: { name: 'sched-orch-vscode', version: String((this.context.extension.packageJSON as { version?: string }).version ?? '0') },
+      elicitation: (serverName, params, signal) => elicitation.handle(serverName, params, signal),
     });
     connection.on('state', ({ state, error }) => this.setStatus({ state, ...(error ? { error } : {}) }));
     const app = await SchedulingApp.create({
       connection,
       stateDir: path.join(this.context.globalStorageUri.fsPath, 'state'),
       logger: this.logger,
+      elicitation,
+      defaultInputResponder: nativeInputResponder(this.prompts),
       ...(policies ? { policies } : {}),
     });
     this.current = app;

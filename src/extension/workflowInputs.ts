@@ -12,6 +12,7 @@ import { localDate, type Choice, type InputChoices } from '../core/app/inputChoi
 import { workflowModule } from '../core/app/schedulingApp';
 import type { JsonObject } from '../core/engine/definition';
 import type { InputField } from '../core/workflows/shared/inputPlan';
+import { numberProblem } from './inputs/fieldInput';
 
 export interface WorkflowRequest {
   workflow: string;
@@ -38,12 +39,11 @@ function validator(field: InputField): (text: string) => string | undefined {
     const text = raw.trim();
     if (text === '') return field.required ? `${field.title} is required` : undefined;
     if (field.type === 'date') return ISO_DATE.test(text) ? undefined : 'Use the form YYYY-MM-DD';
-    if (field.type === 'integer' || field.type === 'number') {
-      const n = Number(text);
-      if (!Number.isFinite(n) || (field.type === 'integer' && !Number.isInteger(n))) return `${field.title} must be ${field.type === 'integer' ? 'a whole number' : 'a number'}`;
-      if ((field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max))
-        return `${field.title} must be between ${field.min ?? '-∞'} and ${field.max ?? '∞'}`;
-    }
+    if (field.type === 'integer' || field.type === 'number')
+      return numberProblem(
+        { title: field.title, type: field.type, ...(field.min !== undefined ? { minimum: field.min } : {}), ...(field.max !== undefined ? { maximum: field.max } : {}) },
+        text,
+      );
     return undefined;
   };
 }

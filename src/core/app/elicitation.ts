@@ -29,6 +29,8 @@ export interface ElicitField {
   maximum?: number;
   /** String formats the server named (email, uri, date, date-time). */
   format?: string;
+  minLength?: number;
+  maxLength?: number;
 }
 
 export type ElicitationRequest =
@@ -55,6 +57,11 @@ export interface ElicitationRecord {
 }
 
 const SECRET_NAME = /pass|secret|token|key|credential|pin|ssn/i;
+
+/** Fields whose answers are never recorded (and that hosts ask for without echoing them). */
+export function isSecretField(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
 
 export class ElicitationBroker {
   private readonly listeners = new Set<(record: ElicitationRecord) => void>();
@@ -141,6 +148,8 @@ export function toRequest(server: string, params: ElicitRequest['params']): Elic
       ...(typeof def['minimum'] === 'number' ? { minimum: def['minimum'] } : {}),
       ...(typeof def['maximum'] === 'number' ? { maximum: def['maximum'] } : {}),
       ...(typeof def['format'] === 'string' ? { format: def['format'] } : {}),
+      ...(typeof def['minLength'] === 'number' ? { minLength: def['minLength'] } : {}),
+      ...(typeof def['maxLength'] === 'number' ? { maxLength: def['maxLength'] } : {}),
     };
   });
   return { mode: 'form', server, message: params.message, fields };
@@ -171,11 +180,27 @@ export function checkContent(fields: readonly ElicitField[], content: Record<str
             ? typeof value === 'string' && (field.options ?? []).some((o) => o.value === value)
             : field.type === 'multi-enum'
               ? Array.isArray(value) && value.every((v) => (field.options ?? []).some((o) => o.value === v))
-              : typeof value === 'string';
+              : typeof value === 'string' && stringProblem(field, value) === undefined;
     if (!ok) return `${field.title}: ${JSON.stringify(value)} does not fit the requested ${field.type}`;
   }
   const unknown = Object.keys(content).find((k) => !fields.some((f) => f.name === k));
   return unknown ? `${unknown} was not asked for` : undefined;
+}
+
+const FORMATS: Record<string, { test(text: string): boolean; example: string }> = {
+  email: { test: (t) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t), example: 'name@example.org' },
+  uri: { test: (t) => URL.canParse(t) && /^[a-z][a-z0-9+.-]*:/i.test(t), example: 'https://example.org/page' },
+  date: { test: (t) => /^\d{4}-\d{2}-\d{2}$/.test(t) && !Number.isNaN(Date.parse(`${t}T00:00:00Z`)), example: '2027-01-04' },
+  'date-time': { test: (t) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(t) && !Number.isNaN(Date.parse(t)), example: '2027-01-04T08:00:00Z' },
+};
+
+/** Why a text does not fit a string field (length, format), or undefined when it does. */
+export function stringProblem(field: Pick<ElicitField, 'title' | 'format' | 'minLength' | 'maxLength'>, text: string): string | undefined {
+  if (field.minLength !== undefined && text.length < field.minLength) return `${field.title} needs at least ${field.minLength} characters`;
+  if (field.maxLength !== undefined && text.length > field.maxLength) return `${field.title} takes at most ${field.maxLength} characters`;
+  const format = field.format ? FORMATS[field.format] : undefined;
+  if (format && !format.test(text)) return `${field.title} must be ${field.format === 'email' ? 'an' : 'a'} ${field.format} (e.g. ${format.example})`;
+  return undefined;
 }
 
 function inRange(value: number, field: ElicitField): boolean {
@@ -183,5 +208,5 @@ function inRange(value: number, field: ElicitField): boolean {
 }
 
 function redacted(content: Record<string, FieldValue>): Record<string, FieldValue> {
-  return Object.fromEntries(Object.entries(content).map(([k, v]) => [k, SECRET_NAME.test(k) ? '[redacted]' : v]));
+  return Object.fromEntries(Object.entries(content).map(([k, v]) => [k, isSecretField(k) ? '[redacted]' : v]));
 }

@@ -5,6 +5,7 @@
  */
 import type { Confidence } from '../confidence/score';
 import { confidenceLevel } from '../confidence/levels';
+import { describeProvenance } from '../engine/provenance';
 import { formatMs } from '../report/markdown';
 import { stepSource } from '../report/report';
 import type { PhaseSnapshot, RunSnapshot, StepSnapshot } from './runSnapshot';
@@ -64,7 +65,7 @@ function factorLines(confidence: Confidence): string[] {
   );
 }
 
-/** A step's tooltip as Markdown: confidence factors, source, attempts, note, error. Server text is escaped. */
+/** A step's tooltip as Markdown: arguments with their provenance, confidence factors, source, attempts, note, error. Server text is escaped. */
 export function stepTooltipMarkdown(step: StepSnapshot): string {
   const r = step.result;
   const lines = [`**${escapeMarkdown(step.title)}**${step.capability ? ` — ${code(step.capability)}` : ''}${r?.tool ? ` → ${code(r.tool)}` : ''}`, ''];
@@ -74,6 +75,11 @@ export function stepTooltipMarkdown(step: StepSnapshot): string {
   if (source) facts.push(`Source: ${escapeMarkdown(source)}`);
   if (r) facts.push(`Attempts: ${r.attempts}; duration ${formatMs(r.durationMs)}`);
   lines.push(facts.join('  \n'));
+  const args = r?.argProvenance ?? [];
+  if (args.length > 0) {
+    lines.push('', 'Arguments:');
+    for (const p of args) lines.push(`- ${escapeMarkdown(describeProvenance(p))}`);
+  }
   if (r) {
     if (r.status !== 'skipped') {
       lines.push('', `Confidence **${confidenceText(r.confidence.value)}**`);

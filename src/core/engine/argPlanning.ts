@@ -17,18 +17,10 @@ import type { JsonSchemaType } from '@modelcontextprotocol/sdk/validation/types.
 import type { ConfidenceFactor } from '../confidence/score';
 import type { JsonObject } from './definition';
 import { jsonSchemaValidator as validator } from '../mcp/schemaValidator';
+import type { ArgProvenance, ArgSource } from './provenance';
 
-export type ArgSource = 'input' | 'derived' | 'user' | 'server' | 'default';
-
-/** Where one argument of a call came from, as recorded in the step result and shown to people. */
-export interface ArgProvenance {
-  arg: string;
-  /** The value sent (null when left to the server). */
-  value: unknown;
-  source: ArgSource;
-  /** The capability or input whose result gave it, e.g. "validate_schedule", "--coverage-rate". */
-  from?: string;
-}
+export type { ArgProvenance, ArgSource } from './provenance';
+export { describeProvenance } from './provenance';
 
 /** What an argument means and where it could come from: the text of a "needs input" question. */
 export interface ArgNeed {
@@ -169,20 +161,6 @@ export function provenanceFactors(provenance: readonly ArgProvenance[]): Confide
 /** True when a result rests on a default for one of its arguments: alerts from it are not raised. */
 export function restsOnDefault(provenance: readonly ArgProvenance[] | undefined): boolean {
   return provenance?.some((p) => p.source === 'default') ?? false;
-}
-
-/** "coverage_rate 0.94 from validate_schedule": one line per argument, for reports and tooltips. */
-export function describeProvenance(p: ArgProvenance): string {
-  if (p.source === 'server') return `${p.arg} left to the server (computed from its own data)`;
-  const where =
-    p.source === 'input'
-      ? `given${p.from ? ` (${p.from})` : ''}`
-      : p.source === 'user'
-        ? 'answered during the run'
-        : p.source === 'default'
-          ? 'default'
-          : `from ${p.from ?? 'earlier results'}`;
-  return `${p.arg} ${String(p.value)} ${where}`;
 }
 
 /** How the flag is written with its value, e.g. "--coverage-rate <0-1>". */

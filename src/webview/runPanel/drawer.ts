@@ -1,11 +1,12 @@
 /**
- * The step drawer: everything recorded about one step (what it called, where the answer came
- * from, attempts and retries with their timings, the cache entry's age, the confidence
+ * The step drawer: everything recorded about one step (what it called, where each argument
+ * and the answer came from, attempts and retries with their timings, the cache entry's age, the confidence
  * factors, the error, the raw result as collapsible JSON) and its events.
  */
 import type { ConfidenceFactor } from '../../core/confidence/score';
 import type { StepSnapshot } from '../../core/app/runSnapshot';
 import type { RunEvent } from '../../core/engine/events';
+import { describeProvenance } from '../../core/engine/provenance';
 import { age, clock, custom, duration, el, icon, levelColourClass, section } from './dom';
 import { sourceText } from './graph';
 import { stateLabel } from './header';
@@ -52,7 +53,12 @@ export function renderDrawer(step: StepSnapshot | undefined, events: readonly Ru
     row('Duration', r ? duration(r.durationMs) : '—'),
     row('Attempts', r ? String(r.attempts) : '—'),
     row('Cache age', r?.cacheAgeMs !== undefined ? age(r.cacheAgeMs) : '—'),
-    row('Arguments', 'not recorded (the run history keeps results, not the arguments sent)'),
+  );
+  const args = r?.argProvenance ?? [];
+  facts.append(
+    args.length > 0
+      ? el('div', { cls: 'fact' }, el('dt', { text: 'Arguments' }), el('dd', {}, el('ul', { cls: 'provenance' }, ...args.map((p) => el('li', { text: describeProvenance(p) })))))
+      : row('Arguments', r ? 'no planned arguments recorded' : '—'),
   );
   const body: (HTMLElement | null)[] = [closeButton, facts];
   if (step.note || r?.label) body.push(el('p', { cls: 'muted', text: step.note ?? r?.label ?? '' }));

@@ -41,6 +41,12 @@ export function describeEvent(e: RunEvent): string {
       return `${e.stepId} waits for approval: ${e.request.title}`;
     case 'approval_answered':
       return `${e.stepId} ${e.answer.approved ? 'approved' : 'rejected'} by ${e.answer.approver}${e.answer.reason ? `: ${e.answer.reason}` : ''}`;
+    case 'input_requested':
+      return `${e.stepId} needs input: ${e.request.need.arg}`;
+    case 'input_answered':
+      return `${e.stepId} got ${e.arg} = ${e.answer.value} from ${e.answer.by}`;
+    case 'elicitation_answered':
+      return `${e.stepId}: ${e.server} asked for input (${e.mode === 'url' ? `a page on ${e.domain ?? 'an unknown site'}` : 'a form'}): ${e.action}`;
     case 'decision':
       return `decision in ${e.phaseId}: ${e.decision}: ${e.reason}`;
     default:

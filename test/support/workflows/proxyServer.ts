@@ -18,7 +18,16 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  ElicitResultSchema,
+  ListToolsRequestSchema,
+  type CallToolResult,
+  type ElicitRequest,
+  type ServerNotification,
+  type ServerRequest,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { z } from 'zod';
 import { DEFAULT_ANSWERS, DEFAULTS_CONTRACT, REAL_CONTRACT } from './realContract';
@@ -27,6 +36,49 @@ import type { ProxyScenario } from './scenario';
 function log(scenario: ProxyScenario, line: string): void {
   if (scenario.log) appendFileSync(scenario.log, `${line}\n`);
 }
+
+/** A form with one field of every kind the spec allows (string limits and format, numbers, boolean, titled enums, multi-select). */
+export const ELICIT_FORM: ElicitRequest['params'] = {
+  message: 'Before validating, tell the rota system who is on call tonight.',
+  requestedSchema: {
+    type: 'object',
+    properties: {
+      on_call: { type: 'string', title: 'On-call resident', minLength: 3, maxLength: 40 },
+      contact: { type: 'string', title: 'Contact email', format: 'email' },
+      pager_token: { type: 'string', title: 'Pager token' },
+      max_hours: { type: 'integer', title: 'Weekly hour limit', minimum: 40, maximum: 80, default: 80 },
+      notify: { type: 'boolean', title: 'Notify the program director' },
+      site: {
+        type: 'string',
+        title: 'Site',
+        oneOf: [
+          { const: 'north', title: 'North campus' },
+          { const: 'south', title: 'South campus' },
+        ],
+      },
+      rotations: {
+        type: 'array',
+        title: 'Rotations covered',
+        items: {
+          anyOf: [
+            { const: 'icu', title: 'Intensive care' },
+            { const: 'ed', title: 'Emergency' },
+            { const: 'wards', title: 'Wards' },
+          ],
+        },
+      },
+      comment: { type: 'string', title: 'Comment' },
+    },
+    required: ['on_call', 'contact', 'pager_token', 'max_hours', 'notify', 'site'],
+  },
+};
+
+const ELICIT_URL: ElicitRequest['params'] = {
+  mode: 'url',
+  message: 'Sign in to the rota system to continue.',
+  url: 'https://login.rota.example.org/authorize?session=s3cr3t-session-value',
+  elicitationId: 'proxy-sign-in',
+};
 
 function placeholderOf(result: CallToolResult): CallToolResult {
   const data = { ...(result.structuredContent ?? {}), is_valid: true, compliance_rate: 1, total_issues: 0, issues: [], metadata: { source: 'placeholder' } };
@@ -74,9 +126,14 @@ async function main(): Promise<void> {
     server.registerTool(
       tool.name,
       { ...(tool.description ? { description: tool.description } : {}), inputSchema: z.looseObject({}), ...(tool.annotations ? { annotations: tool.annotations } : {}) },
-      async (args: Record<string, unknown>, extra: { signal: AbortSignal }): Promise<CallToolResult> => {
+      async (args: Record<string, unknown>, extra: RequestHandlerExtra<ServerRequest, ServerNotification>): Promise<CallToolResult> => {
         log(scenario, `call ${tool.name}`);
         log(scenario, `args ${tool.name} ${JSON.stringify(args)}`);
+        const elicit = scenario.elicit?.[tool.name];
+        if (elicit) {
+          const answer = await extra.sendRequest({ method: 'elicitation/create', params: elicit === 'url' ? ELICIT_URL : ELICIT_FORM }, ElicitResultSchema);
+          log(scenario, `elicited ${tool.name} ${JSON.stringify(answer)}`);
+        }
         const verdict = check?.(args);
         if (verdict && !verdict.valid && scenario.contract === 'real') {
           log(scenario, `rejected ${tool.name}`);
@@ -120,6 +177,8 @@ async function main(): Promise<void> {
   const transport = new StdioServerTransport();
   transport.onclose = () => void inner.close();
   await server.connect(transport);
+  // The client closing stdin ends the proxy and the server behind it, as a stdio server should.
+  process.stdin.on('end', () => void inner.close().finally(() => process.exit(0)));
 }
 
 main().catch((error: unknown) => {

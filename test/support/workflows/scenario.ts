@@ -27,6 +27,12 @@ export interface ProxyScenario {
    * when a capacity figure is missing. Without it the bundled server's own schemas are listed.
    */
   contract?: 'real' | 'defaults';
+  /**
+   * Tools before which the proxy asks the client for input (MCP elicitation): `form` requests
+   * one field of every kind (ELICIT_FORM in proxyServer.ts), `url` asks to open a sign-in page.
+   * The answer is logged as "elicited <tool> <json>"; the call then goes through unchanged.
+   */
+  elicit?: Record<string, 'form' | 'url'>;
 }
 
 /** The real server's tools that exist only with ARMORY_DOMAINS set, and the ones it never registers. */

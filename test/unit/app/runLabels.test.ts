@@ -62,6 +62,21 @@ describe('run labels', () => {
     assert.ok(md.includes('\\[link\\]\\(http://x\\)'));
   });
 
+  it("lists each argument's provenance in the step tooltip", () => {
+    const md = stepTooltipMarkdown(
+      step({
+        result: result({
+          argProvenance: [
+            { arg: 'coverage_rate', value: 0.94, source: 'derived', from: 'validate_schedule' },
+            { arg: 'required_blocks', value: 120, source: 'user' },
+          ],
+        }),
+      }),
+    );
+    assert.match(md, /Arguments:\n- coverage\\_rate 0\.94 from validate\\_schedule\n- required\\_blocks 120 answered during the run/);
+    assert.doesNotMatch(stepTooltipMarkdown(step({ result: result({}) })), /Arguments:/);
+  });
+
   it('shows a phase confidence and any state other than completed', () => {
     assert.equal(phaseDescription({ phaseId: 'p', title: 'P', state: 'completed', confidence: 0.5, warnings: [], steps: [] }), '0.50 Moderate');
     assert.equal(phaseDescription({ phaseId: 'p', title: 'P', state: 'skipped', warnings: [], steps: [] }), 'skipped');

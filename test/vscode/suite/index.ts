@@ -8,6 +8,7 @@ import './catalog';
 import './workflows';
 import './runPanel';
 import './chat';
+import './inputs';
 
 export function run(): Promise<void> {
   const reportFile = process.env['SCHED_ORCH_VSCODE_REPORT'];

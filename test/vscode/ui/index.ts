@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { apiKeyScenario } from './apiKey';
 import { bundledServerScenario } from './catalog';
+import { inputsDarkScenario, inputsLightScenario } from './inputs';
 import { runsDarkScenario, runsLightScenario } from './runs';
 
 export interface UiContext {
@@ -24,4 +25,4 @@ export interface UiScenario {
   run(context: UiContext): Promise<void>;
 }
 
-export const scenarios: readonly UiScenario[] = [bundledServerScenario, apiKeyScenario, runsDarkScenario, runsLightScenario];
+export const scenarios: readonly UiScenario[] = [bundledServerScenario, apiKeyScenario, runsDarkScenario, runsLightScenario, inputsDarkScenario, inputsLightScenario];
