@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { apiKeyScenario } from './apiKey';
 import { bundledServerScenario } from './catalog';
 import { runsDarkScenario, runsLightScenario } from './runs';
+import { taskReloadScenario } from './taskReload';
 
 export interface UiContext {
   page: Page;
@@ -24,4 +25,4 @@ export interface UiScenario {
   run(context: UiContext): Promise<void>;
 }
 
-export const scenarios: readonly UiScenario[] = [bundledServerScenario, apiKeyScenario, runsDarkScenario, runsLightScenario];
+export const scenarios: readonly UiScenario[] = [bundledServerScenario, apiKeyScenario, runsDarkScenario, runsLightScenario, taskReloadScenario];
