@@ -17,6 +17,8 @@ import { channelLogger } from './log';
 import { registerLanguageModelTools } from './lm/registerTools';
 import { MCP_PROVIDER_ID, SchedulingServerProvider } from './mcpProvider';
 import { RECONNECT_SECTIONS } from './settings';
+import { registerResources } from './resources';
+import { resumeTaskRuns, trackTaskRuns } from './taskRuns';
 import { RunsTree, type RunsNode } from './views/runsTree';
 import { ServerTree } from './views/serverTree';
 
@@ -120,6 +122,8 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
     vscode.commands.registerCommand(COMMAND.refreshRuns, () => current.app?.loadHistory()),
     registerChatParticipant(context, current),
     ...registerLanguageModelTools(current),
+    ...registerResources(current),
+    trackTaskRuns(context, current),
     mcpProvider,
     vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, mcpProvider),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -127,6 +131,8 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
       if (RECONNECT_SECTIONS.some((s) => e.affectsConfiguration(s))) void current.reset();
     }),
   );
+  // Runs an earlier host of this window left on server tasks go on (after activation: nothing connects here).
+  setTimeout(() => void resumeTaskRuns(context, current).catch((error: unknown) => logger.log('error', 'Interrupted runs could not be resumed', { error: String(error) })), 0);
   // The activation budget is 50 ms (nothing connects or reads files here).
   const activationMs = performance.now() - started;
   logger.log('info', `activated in ${activationMs.toFixed(1)} ms`);
@@ -134,6 +140,6 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
 }
 
 export async function deactivate(): Promise<void> {
-  await host?.reset();
+  await host?.shutdown();
   host = undefined;
 }

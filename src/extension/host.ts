@@ -79,6 +79,21 @@ export class Host implements vscode.Disposable {
     this.setStatus({ state: 'disconnected' });
   }
 
+  /**
+   * The extension host is stopping (window closed or reloaded): runs on server tasks are left
+   * to the next activation (see taskRuns.ts), the others are cancelled. With runs left, the
+   * connection stays open: closing it would stop the server and fail their tasks, while a
+   * stdio server finishes them once this process has exited and its input has closed.
+   */
+  async shutdown(): Promise<void> {
+    const app = this.current ?? (await this.creating?.catch(() => undefined));
+    this.current = undefined;
+    if (!app) return;
+    const left = await app.shutdown();
+    if (left.length > 0) this.logger.log('info', `Left run(s) ${left.join(', ')} to the next window: their server tasks go on`);
+    else await app.connection.close();
+  }
+
   dispose(): void {
     void this.reset();
     this.appChanged.dispose();

@@ -6,7 +6,11 @@ export function channelLogger(channel: vscode.LogOutputChannel): Logger {
   return {
     log(level, message, fields) {
       const line = fields ? `${message} ${JSON.stringify(fields)}` : message;
-      channel[level](line);
+      try {
+        channel[level](line);
+      } catch {
+        // The channel is closed while the extension deactivates: a log line must not fail the shutdown.
+      }
     },
   };
 }

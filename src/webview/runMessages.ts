@@ -60,6 +60,8 @@ export type PanelRequest =
   | { type: 'command'; command: PanelCommand }
   /** One of the report's next actions, by its index. */
   | { type: 'nextAction'; index: number }
+  /** A link of a step's result (a `schedule://` resource), to open as a document. */
+  | { type: 'openResource'; uri: string }
   /** The page has drawn the run (after `init`, when the run finishes and after `report`): what it shows, for the host's log, tests and benchmarks. */
   | ({ type: 'shown' } & PanelShown);
 
@@ -92,6 +94,7 @@ export function isPanelRequest(value: unknown): value is PanelRequest {
   if (m['type'] === 'ready') return true;
   if (m['type'] === 'command') return typeof m['command'] === 'string' && (PANEL_COMMANDS as readonly string[]).includes(m['command']);
   if (m['type'] === 'nextAction') return Number.isInteger(m['index']) && (m['index'] as number) >= 0;
+  if (m['type'] === 'openResource') return typeof m['uri'] === 'string' && m['uri'].startsWith('schedule://') && m['uri'].length <= 2000;
   if (m['type'] === 'shown') {
     const counts = ['steps', 'events', 'findings'].every((k) => Number.isInteger(m[k]));
     return typeof m['runId'] === 'string' && typeof m['state'] === 'string' && counts && Array.isArray(m['pictures']) && m['pictures'].every((p) => typeof p === 'string');

@@ -283,6 +283,17 @@ export class SchedulingApp {
     });
   }
 
+  /**
+   * The host is going away (a VS Code window closing or reloading): runs that have used a
+   * server task are left to the next process, which resumes them by polling the task (their
+   * ids are returned); the others are cancelled as `dispose()` cancels them.
+   */
+  async shutdown(): Promise<string[]> {
+    const detached = [...this.handles.keys()].filter((runId) => this.runs.snapshot(runId)?.events.some((e) => e.type === 'task_started') === true && this.engine.detach(runId));
+    await this.dispose();
+    return detached;
+  }
+
   /** Cancels live runs and saves breaker and cache state; the connection stays the caller's. */
   async dispose(): Promise<void> {
     await this.engine.dispose();

@@ -59,7 +59,7 @@ export class Engine {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly locks = new ScheduleLocks();
-  private readonly active = new Map<string, { workflowId: string; scheduleId: string; handle: RunHandle }>();
+  private readonly active = new Map<string, { workflowId: string; scheduleId: string; handle: RunHandle; execution: RunExecution }>();
 
   private readonly unsubscribePolicy: () => void;
 
@@ -85,6 +85,19 @@ export class Engine {
 
   health(): ToolHealth[] {
     return this.options.policy.health();
+  }
+
+  /**
+   * Leaves an active run to the next process (see RunExecution.detach): its history stays as
+   * it is now, `dispose()` no longer waits for it, and its result never settles. False when
+   * the run is not active here.
+   */
+  detach(runId: string): boolean {
+    const run = this.active.get(runId);
+    if (!run) return false;
+    run.execution.detach();
+    this.active.delete(runId);
+    return true;
   }
 
   activeRuns(): { runId: string; workflowId: string; scheduleId: string }[] {
@@ -196,7 +209,7 @@ export class Engine {
           if ('runId' in event && event.runId === spec.runId) listener(event);
         }),
     };
-    this.active.set(spec.runId, { workflowId: workflow.definition.id, scheduleId: spec.scheduleId, handle });
+    this.active.set(spec.runId, { workflowId: workflow.definition.id, scheduleId: spec.scheduleId, handle, execution });
     return handle;
   }
 }

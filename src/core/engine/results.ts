@@ -3,6 +3,7 @@ import type { Confidence } from '../confidence/score';
 import type { ConfidenceDecision } from '../confidence/thresholds';
 import type { ErrorKind } from '../errors';
 import type { ArgNeed, ArgProvenance } from './argPlanning';
+import type { ResourceLink } from './invoker';
 
 export type StepStatus = 'succeeded' | 'failed' | 'skipped';
 
@@ -60,6 +61,8 @@ export interface StepResult {
   warnings: string[];
   /** Where the planned arguments of the call came from (argPlanning.ts). */
   argProvenance?: ArgProvenance[];
+  /** Stored things the result links to (MCP resource_link content: a draft, a swap, a person's schedule). */
+  links?: ResourceLink[];
   /** The arguments a `needs_input` step is missing, with the flag that supplies each next time. */
   missingArgs?: Pick<ArgNeed, 'arg' | 'meaning' | 'where' | 'flag' | 'kind'>[];
 }

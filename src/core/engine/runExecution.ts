@@ -58,6 +58,7 @@ export class RunExecution implements RunEnv {
   private readonly root: Scope;
   private log: RunLog | undefined;
   private fatal: string | undefined;
+  private detached = false;
   private readonly startedAt: number;
 
   constructor(
@@ -177,7 +178,18 @@ export class RunExecution implements RunEnv {
     };
   }
 
+  /**
+   * Leaves the run to the next process (its host is going away while a server task works for
+   * it): nothing more is emitted or recorded, and the run stops at its next durable record, so
+   * no approval is asked and no write is sent that the history would not show. Resuming the
+   * run from its history picks up where the record ends.
+   */
+  detach(): void {
+    this.detached = true;
+  }
+
   async record(event: RunEvent): Promise<void> {
+    if (this.detached) return isRecorded(event) && mustBeDurable(event) ? new Promise<void>(() => undefined) : undefined;
     this.hub.emit(event);
     if (!this.log || !isRecorded(event)) return;
     const durable = mustBeDurable(event);

@@ -21,6 +21,7 @@ import {
   type CallToolResult,
   type ElicitRequest,
   type ElicitResult,
+  type ReadResourceResult,
   type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -345,6 +346,18 @@ export class McpConnection {
       throw withDetails(this.requestFailed(session, raw, `calling ${name}`, name), { requestSent: true, ...(taskId !== undefined ? { taskId } : {}) });
     } finally {
       options.signal.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  /** One `resources/read` (a resource a result linked to); throws OrchestratorError. */
+  async readResource(uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
+    await this.connect(signal);
+    const session = this.session;
+    if (!session) throw new OrchestratorError('connection', `reading ${uri} failed: the connection closed`);
+    try {
+      return await session.client.readResource({ uri }, { timeout: this.requestTimeoutMs, ...(signal ? { signal } : {}) });
+    } catch (raw) {
+      throw this.requestFailed(session, raw, `reading ${uri}`);
     }
   }
 

@@ -7,7 +7,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { OrchestratorError } from '../errors';
-import type { ArgumentSchema, InvokeResult, Resolution, ToolInvoker, ToolProgress } from '../engine/invoker';
+import type { ArgumentSchema, InvokeResult, Resolution, ResourceLink, ToolInvoker, ToolProgress } from '../engine/invoker';
 import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import { TIMER_DONE, childController, raceAbort } from './abort';
@@ -45,6 +45,8 @@ export type CallResult =
       ageMs?: number;
       /** True when this caller joined an identical request already in flight. */
       shared: boolean;
+      /** Stored things the live result links to (cached results keep none). */
+      links?: ResourceLink[];
     }
   | { ok: false; error: OrchestratorError; attempts: number; durationMs: number; shared: boolean };
 
@@ -379,7 +381,16 @@ export class PolicyRuntime {
         },
       );
       this.afterSuccess(request, server, result, epoch, key);
-      return { ok: true, tool: result.tool, data: result.data, source: 'live', attempts, durationMs: this.clock.now() - started, shared: false };
+      return {
+        ok: true,
+        tool: result.tool,
+        data: result.data,
+        source: 'live',
+        attempts,
+        durationMs: this.clock.now() - started,
+        shared: false,
+        ...(result.links ? { links: result.links } : {}),
+      };
     } catch (error) {
       // A failed write may still have landed: treat the schedule as changed.
       if (request.writes) this.noteWrite();

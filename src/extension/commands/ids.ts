@@ -23,6 +23,7 @@ export const COMMAND = {
   openProgramFile: 'schedOrch.openProgramFile',
   selectMcpJsonServer: 'schedOrch.selectMcpJsonServer',
   refreshRuns: 'schedOrch.refreshRuns',
+  openResource: 'schedOrch.openResource',
 } as const;
 
 export type CommandId = (typeof COMMAND)[keyof typeof COMMAND];

@@ -14,6 +14,7 @@ import { serverLabel, serverSummary } from '../../core/app/schedulingApp';
 import type { Report } from '../../core/report/report';
 import type { Logger } from '../../core/util/log';
 import type { NextAction } from '../../core/workflows/shared/nextActions';
+import { COMMAND } from '../commands/ids';
 import { isPanelRequest, type PanelMessage, type PanelRequest, type PanelShown, type PendingApprovalView, type RunHead } from '../../webview/runMessages';
 import { runPanelHtml, webviewOptions } from './page';
 
@@ -191,6 +192,9 @@ class RunPanel {
         this.notify.shown(info);
         return;
       }
+      case 'openResource':
+        await vscode.commands.executeCommand(COMMAND.openResource, message.uri);
+        return;
       case 'nextAction': {
         const action = this.report?.nextActions[message.index];
         const run = this.app.runs.snapshot(this.runId);

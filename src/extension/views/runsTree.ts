@@ -13,7 +13,12 @@ import type { StoreChange } from '../../core/app/runStore';
 import { COMMAND } from '../commands/ids';
 import type { Host } from '../host';
 
-export type RunsNode = { kind: 'run'; runId: string } | { kind: 'phase'; runId: string; phaseId: string } | { kind: 'step'; runId: string; phaseId: string; stepId: string };
+export type RunsNode =
+  | { kind: 'run'; runId: string }
+  | { kind: 'phase'; runId: string; phaseId: string }
+  | { kind: 'step'; runId: string; phaseId: string; stepId: string }
+  /** A stored thing the step's result links to (a draft, a swap): opens as a document. */
+  | { kind: 'link'; runId: string; phaseId: string; stepId: string; uri: string };
 
 const icon = (id: string, colour?: string) => new vscode.ThemeIcon(id, colour ? new vscode.ThemeColor(colour) : undefined);
 
@@ -84,12 +89,14 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     if (node.kind === 'run') return run.phases.map((p) => this.node({ kind: 'phase', runId: run.runId, phaseId: p.phaseId }));
     if (node.kind === 'phase')
       return (run.phases.find((p) => p.phaseId === node.phaseId)?.steps ?? []).map((s) => this.node({ kind: 'step', runId: run.runId, phaseId: s.phaseId, stepId: s.stepId }));
+    if (node.kind === 'step') return (this.stepOf(run, node)?.result?.links ?? []).map((l) => this.node({ ...node, kind: 'link', uri: l.uri }));
     return [];
   }
 
   getParent(node: RunsNode): RunsNode | undefined {
     if (node.kind === 'run') return undefined;
     if (node.kind === 'phase') return this.node({ kind: 'run', runId: node.runId });
+    if (node.kind === 'link') return this.node({ kind: 'step', runId: node.runId, phaseId: node.phaseId, stepId: node.stepId });
     return this.node({ kind: 'phase', runId: node.runId, phaseId: node.phaseId });
   }
 
@@ -126,7 +133,19 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       return item;
     }
     const step = phase?.steps.find((s) => s.stepId === node.stepId);
-    const item = new vscode.TreeItem(step?.title ?? node.stepId, vscode.TreeItemCollapsibleState.None);
+    if (node.kind === 'link') {
+      const link = step?.result?.links?.find((l) => l.uri === node.uri);
+      const item = new vscode.TreeItem(link?.title ?? link?.name ?? node.uri, vscode.TreeItemCollapsibleState.None);
+      item.id = `${run.runId}/${node.stepId}/${node.uri}`;
+      item.description = node.uri;
+      item.tooltip = link?.description ?? `Open ${node.uri} (read from the server)`;
+      item.iconPath = icon('link');
+      item.contextValue = 'link';
+      item.command = { command: COMMAND.openResource, title: 'Open Resource', arguments: [node.uri] };
+      return item;
+    }
+    const hasLinks = (step?.result?.links?.length ?? 0) > 0;
+    const item = new vscode.TreeItem(step?.title ?? node.stepId, hasLinks ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = `${run.runId}/${node.phaseId}/${node.stepId}`;
     if (step) {
       item.description = stepDescription(step, now);
@@ -176,8 +195,19 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     this.view.badge = waiting > 0 ? { value: waiting, tooltip: `${waiting} run(s) waiting for approval` } : undefined;
   }
 
+  private stepOf(run: RunSnapshot, node: { phaseId: string; stepId: string }): StepSnapshot | undefined {
+    return run.phases.find((p) => p.phaseId === node.phaseId)?.steps.find((s) => s.stepId === node.stepId);
+  }
+
   private node(node: RunsNode): RunsNode {
-    const key = node.kind === 'run' ? `run:${node.runId}` : node.kind === 'phase' ? `phase:${node.runId}/${node.phaseId}` : `step:${node.runId}/${node.stepId}`;
+    const key =
+      node.kind === 'run'
+        ? `run:${node.runId}`
+        : node.kind === 'phase'
+          ? `phase:${node.runId}/${node.phaseId}`
+          : node.kind === 'step'
+            ? `step:${node.runId}/${node.stepId}`
+            : `link:${node.runId}/${node.stepId}/${node.uri}`;
     const existing = this.nodes.get(key);
     if (existing) return existing;
     this.nodes.set(key, node);

@@ -7,6 +7,7 @@ import type { ConfidenceFactor } from '../../core/confidence/score';
 import type { StepSnapshot } from '../../core/app/runSnapshot';
 import type { RunEvent } from '../../core/engine/events';
 import { describeProvenance } from '../../core/engine/provenance';
+import type { ResourceLink } from '../../core/engine/invoker';
 import { age, clock, custom, duration, el, icon, levelColourClass, section } from './dom';
 import { sourceText } from './graph';
 import { stateLabel } from './header';
@@ -27,7 +28,20 @@ function row(label: string, value: string): HTMLElement {
   return el('div', { cls: 'fact' }, el('dt', { text: label }), el('dd', { text: value }));
 }
 
-export function renderDrawer(step: StepSnapshot | undefined, events: readonly RunEvent[], close: () => void): HTMLElement {
+/** The stored things the step's result links to: each opens as a document in the editor. */
+function renderLinks(links: readonly ResourceLink[], open: (uri: string) => void): HTMLElement[] {
+  const items = links.map((link) => {
+    const anchor = el('a', { text: link.title ?? link.name, attrs: { href: '#', title: link.uri } });
+    anchor.addEventListener('click', (event) => {
+      event.preventDefault();
+      open(link.uri);
+    });
+    return el('li', {}, anchor, link.description ? document.createTextNode(` — ${link.description}`) : null);
+  });
+  return [el('h3', { text: 'Links' }), el('ul', { cls: 'links' }, ...items)];
+}
+
+export function renderDrawer(step: StepSnapshot | undefined, events: readonly RunEvent[], close: () => void, openLink: (uri: string) => void): HTMLElement {
   if (!step)
     return section(
       'drawer',
@@ -64,6 +78,7 @@ export function renderDrawer(step: StepSnapshot | undefined, events: readonly Ru
   if (step.note || r?.label) body.push(el('p', { cls: 'muted', text: step.note ?? r?.label ?? '' }));
   if (r?.error) body.push(el('div', { cls: 'error', attrs: { role: 'alert' } }, icon('error'), document.createTextNode(` ${r.error.kind}: ${r.error.message}`)));
   if (r?.skip) body.push(el('p', { text: `Skipped (${r.skip.cause}): ${r.skip.reason}` }));
+  if (r?.links && r.links.length > 0) body.push(...renderLinks(r.links, openLink));
   if (step.retries.length > 0) {
     body.push(
       el('h3', { text: 'Retries' }),

@@ -66,7 +66,12 @@ function select(stepId: string | null): void {
 
 function drawer(): HTMLElement {
   const s = state!;
-  return renderDrawer(ui.selectedStep ? findStep(s, ui.selectedStep) : undefined, s.run.events, () => select(null));
+  return renderDrawer(
+    ui.selectedStep ? findStep(s, ui.selectedStep) : undefined,
+    s.run.events,
+    () => select(null),
+    (uri) => vscode.postMessage({ type: 'openResource', uri }),
+  );
 }
 
 function header(): HTMLElement {

@@ -44,6 +44,8 @@ export function applyMessage(state: PanelState | null, message: PanelMessage): P
       return {
         ...state,
         live: message.live,
+        // A run resumed in this window (after a reload) is no longer interrupted.
+        interrupted: state.interrupted && !message.live,
         run: {
           ...state.run,
           ...message.head,

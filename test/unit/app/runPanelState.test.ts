@@ -173,6 +173,14 @@ describe('run panel reducer', () => {
     for (const state of ['completed', 'needs_review', 'blocked', 'failed', 'cancelled'] as const) assert.equal(isFinished({ state }), true, state);
   });
 
+  it('a run resumed in this window is no longer shown as interrupted; an update of a run not live here keeps it so', () => {
+    const s0 = { ...initial(), live: false, interrupted: true };
+    const idle = applyMessage(s0, { type: 'update', head: head(s0), live: false, events: [] })!;
+    assert.equal(idle.interrupted, true);
+    const resumed = applyMessage(s0, { type: 'update', head: head(s0, { state: 'running' }), live: true, events: [] })!;
+    assert.deepEqual([resumed.live, resumed.interrupted], [true, false]);
+  });
+
   it('restores a saved UI state leniently', () => {
     assert.deepEqual(
       restoreUi(
@@ -355,5 +363,8 @@ describe('run panel selections', () => {
     assert.equal(isPanelRequest({ type: 'nextAction', index: -1 }), false);
     assert.equal(isPanelRequest({ type: 'nextAction', index: 2 }), true);
     assert.equal(isPanelRequest('ready'), false);
+    assert.equal(isPanelRequest({ type: 'openResource', uri: 'schedule://schedules/draft-1' }), true);
+    assert.equal(isPanelRequest({ type: 'openResource', uri: 'file:///etc/passwd' }), false, 'only schedule:// resources');
+    assert.equal(isPanelRequest({ type: 'openResource', uri: 42 }), false);
   });
 });

@@ -8,6 +8,7 @@ import { apiKeyScenario } from './apiKey';
 import { bundledServerScenario } from './catalog';
 import { inputsDarkScenario, inputsLightScenario } from './inputs';
 import { runsDarkScenario, runsLightScenario } from './runs';
+import { taskReloadScenario } from './taskReload';
 
 export interface UiContext {
   page: Page;
@@ -25,4 +26,12 @@ export interface UiScenario {
   run(context: UiContext): Promise<void>;
 }
 
-export const scenarios: readonly UiScenario[] = [bundledServerScenario, apiKeyScenario, runsDarkScenario, runsLightScenario, inputsDarkScenario, inputsLightScenario];
+export const scenarios: readonly UiScenario[] = [
+  bundledServerScenario,
+  apiKeyScenario,
+  runsDarkScenario,
+  runsLightScenario,
+  inputsDarkScenario,
+  inputsLightScenario,
+  taskReloadScenario,
+];

@@ -114,6 +114,7 @@ export async function runToolLadder(env: RunEnv, scope: Scope, info: StepInfo, c
         confidence,
         ...(outcome.source === 'cache' ? { label: `fresh cached result from ${formatAge(outcome.ageMs ?? 0)} ago`, cacheAgeMs: outcome.ageMs ?? 0 } : {}),
         ...(outcome.shared ? { shared: true } : {}),
+        ...(outcome.links ? { links: outcome.links } : {}),
         attempts,
         durationMs: finishedAt - started,
         finishedAt,
