@@ -181,8 +181,8 @@ export class HealthMonitor {
     const now = this.options.clock.now();
     const all = track.samples;
     const inWindow = track.ordered && (all.length === 0 || now - all[0]!.at <= this.windowMs) ? all : all.filter((s) => now - s.at <= this.windowMs);
-    const recent = inWindow.slice(-2);
-    const repeatedTimeouts = recent.length === 2 && recent.every((s) => s.outcome === 'timeout');
+    const n = inWindow.length;
+    const repeatedTimeouts = n >= 2 && inWindow[n - 1]!.outcome === 'timeout' && inWindow[n - 2]!.outcome === 'timeout';
     if (inWindow === all) return { count: all.length, sorted: track.sorted, outcomes: track.outcomes, repeatedTimeouts };
     const outcomes = noOutcomes();
     for (const s of inWindow) outcomes[s.outcome]++;

@@ -434,9 +434,9 @@ export class PolicyRuntime {
     const start = this.clock.now();
     const hardDeadline = start + policy.maxTotalTimeoutMs;
     let deadline = Math.min(start + policy.timeoutMs, hardDeadline);
-    // No timer for a limit that never comes (and none of its controller).
-    const timerStop = Number.isFinite(deadline) ? new AbortController() : undefined;
-    if (timerStop)
+    // No timer for a limit that never comes. The timer waits on the attempt's own signal,
+    // aborted once the attempt is over, so it needs no controller of its own.
+    if (Number.isFinite(deadline))
       void (async () => {
         for (;;) {
           const wait = deadline - this.clock.now();
@@ -446,7 +446,7 @@ export class PolicyRuntime {
             return;
           }
           try {
-            await this.clock.sleep(wait, timerStop.signal);
+            await this.clock.sleep(wait, controller.signal);
           } catch {
             return;
           }
@@ -475,8 +475,8 @@ export class PolicyRuntime {
       else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', this.clock.now() - start);
       throw error;
     } finally {
-      timerStop?.abort(TIMER_DONE);
       dispose();
+      controller.abort(TIMER_DONE);
     }
   }
 }
