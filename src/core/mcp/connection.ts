@@ -259,11 +259,14 @@ export class McpConnection {
     const onCallerAbort = () => call.abort(options.signal.reason);
     options.signal.addEventListener('abort', onCallerAbort, { once: true });
     // The SDK enforces maxTotalTimeout only when progress arrives; this enforces it always.
+    // No timer without a limit (setTimeout would fire an unbounded one at once).
     let capped = false;
-    const cap = setTimeout(() => {
-      capped = true;
-      call.abort(new Error(`total time limit of ${options.maxTotalTimeoutMs} ms exceeded`));
-    }, options.maxTotalTimeoutMs);
+    const cap = Number.isFinite(options.maxTotalTimeoutMs)
+      ? setTimeout(() => {
+          capped = true;
+          call.abort(new Error(`total time limit of ${options.maxTotalTimeoutMs} ms exceeded`));
+        }, options.maxTotalTimeoutMs)
+      : undefined;
     const started = Date.now();
     this.log.log('debug', `calling ${name}`);
     try {

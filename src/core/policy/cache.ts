@@ -36,17 +36,30 @@ export interface CachedResult {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const record = value as Record<string, unknown>;
+    let out = '';
+    // Default sort order: by UTF-16 code units.
+    for (const k of Object.keys(record).sort()) {
+      const v = record[k];
+      if (v !== undefined) out += `${out === '' ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    }
+    return `{${out}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
 
+/** What identifies a call, for single flight and the cache: equal for equal arguments in any key order. */
+export function callIdentity(serverIdentity: string, capability: string, args: Record<string, unknown>, dataVersion: string | null): string {
+  return canonicalJson({ serverIdentity, capability, args, dataVersion });
+}
+
+/** The cache key of a call identity: a digest, so saved keys stay short. */
+export function cacheKeyOf(capability: string, identity: string): string {
+  return `${capability}:${createHash('sha256').update(identity).digest('hex').slice(0, 32)}`;
+}
+
 export function cacheKey(serverIdentity: string, capability: string, args: Record<string, unknown>, dataVersion: string | null): string {
-  const digest = createHash('sha256').update(canonicalJson({ serverIdentity, capability, args, dataVersion })).digest('hex').slice(0, 32);
-  return `${capability}:${digest}`;
+  return cacheKeyOf(capability, callIdentity(serverIdentity, capability, args, dataVersion));
 }
 
 const entrySchema = z

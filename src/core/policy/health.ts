@@ -45,12 +45,30 @@ interface Sample {
 interface Track {
   tool?: string;
   samples: Sample[];
+  /** The latencies of `samples`, ascending, kept in step with it so a call costs no sort. */
+  sorted: number[];
+  /** How many of `samples` ended each way. */
+  outcomes: Record<CallOutcomeKind, number>;
+  /** False once a sample was timed before the one ahead of it (the clock went back). */
+  ordered: boolean;
   breaker: BreakerState;
   unavailable?: string | undefined;
   status: HealthStatus;
   lastSuccessAt?: number;
   lastFailureAt?: number;
 }
+
+/** The samples inside the window, as the status needs them. */
+interface WindowStats {
+  count: number;
+  /** Their latencies, ascending. */
+  sorted: readonly number[];
+  outcomes: Readonly<Record<CallOutcomeKind, number>>;
+  /** Whether the last two of them timed out. */
+  repeatedTimeouts: boolean;
+}
+
+type Figures = Pick<ToolHealth, 'p50Ms' | 'p95Ms' | 'successRate' | 'errorRate' | 'timeoutRate'>;
 
 export interface HealthOptions {
   clock: Clock;
@@ -64,6 +82,22 @@ export interface HealthOptions {
 function percentile(sorted: readonly number[], p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length) - 1;
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
+}
+
+/** Index of the first value in ascending `sorted` above `value` (`orEqual`: at or above it). */
+function firstAbove(sorted: readonly number[], value: number, orEqual: boolean): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid]! > value || (orEqual && sorted[mid] === value)) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+function noOutcomes(): Record<CallOutcomeKind, number> {
+  return { success: 0, error: 0, timeout: 0 };
 }
 
 export class HealthMonitor {
@@ -81,8 +115,16 @@ export class HealthMonitor {
     const at = this.options.clock.now();
     if (tool) track.tool = tool;
     track.unavailable = undefined;
+    const last = track.samples[track.samples.length - 1];
+    if (last && at < last.at) track.ordered = false;
     track.samples.push({ at, latencyMs, outcome });
-    if (track.samples.length > this.maxSamples) track.samples.shift();
+    track.sorted.splice(firstAbove(track.sorted, latencyMs, false), 0, latencyMs);
+    track.outcomes[outcome]++;
+    if (track.samples.length > this.maxSamples) {
+      const dropped = track.samples.shift()!;
+      track.sorted.splice(firstAbove(track.sorted, dropped.latencyMs, true), 1);
+      track.outcomes[dropped.outcome]--;
+    }
     if (outcome === 'success') track.lastSuccessAt = at;
     else track.lastFailureAt = at;
     this.refresh(capability, track);
@@ -101,7 +143,8 @@ export class HealthMonitor {
   }
 
   get(capability: string): ToolHealth {
-    return this.compute(capability, this.track(capability));
+    const track = this.track(capability);
+    return this.compute(capability, track, this.windowStats(track));
   }
 
   all(): ToolHealth[] {
@@ -111,66 +154,94 @@ export class HealthMonitor {
   private track(capability: string): Track {
     let track = this.tracks.get(capability);
     if (!track) {
-      track = { samples: [], breaker: 'closed', status: 'HEALTHY' };
+      track = { samples: [], sorted: [], outcomes: noOutcomes(), ordered: true, breaker: 'closed', status: 'HEALTHY' };
       this.tracks.set(capability, track);
     }
     return track;
   }
 
+  /** Only a change of status builds the whole health (and is reported). */
   private refresh(capability: string, track: Track): void {
-    const health = this.compute(capability, track);
-    if (health.status !== track.status) {
+    const stats = this.windowStats(track);
+    const slaMs = this.options.slaOf(capability);
+    const { status } = this.judge(track, figuresOf(stats), stats, slaMs);
+    if (status !== track.status) {
       const from = track.status;
-      track.status = health.status;
-      this.options.onChange({ capability, from, to: health.status, health, at: this.options.clock.now() });
+      track.status = status;
+      this.options.onChange({ capability, from, to: status, health: this.compute(capability, track, stats), at: this.options.clock.now() });
     }
   }
 
-  private compute(capability: string, track: Track): ToolHealth {
+  /**
+   * The samples no older than the window. While the clock has only gone forward and the
+   * oldest sample is inside the window, that is every sample, counted as they arrived;
+   * otherwise they are filtered and counted again.
+   */
+  private windowStats(track: Track): WindowStats {
     const now = this.options.clock.now();
-    const samples = track.samples.filter((s) => now - s.at <= this.windowMs);
+    const all = track.samples;
+    const inWindow = track.ordered && (all.length === 0 || now - all[0]!.at <= this.windowMs) ? all : all.filter((s) => now - s.at <= this.windowMs);
+    const n = inWindow.length;
+    const repeatedTimeouts = n >= 2 && inWindow[n - 1]!.outcome === 'timeout' && inWindow[n - 2]!.outcome === 'timeout';
+    if (inWindow === all) return { count: all.length, sorted: track.sorted, outcomes: track.outcomes, repeatedTimeouts };
+    const outcomes = noOutcomes();
+    for (const s of inWindow) outcomes[s.outcome]++;
+    const sorted = inWindow.map((s) => s.latencyMs).sort((a, b) => a - b);
+    return { count: inWindow.length, sorted, outcomes, repeatedTimeouts };
+  }
+
+  private compute(capability: string, track: Track, stats: WindowStats): ToolHealth {
     const slaMs = this.options.slaOf(capability);
-    const base: ToolHealth = {
+    const figures = figuresOf(stats);
+    const { status, reasons } = this.judge(track, figures, stats, slaMs);
+    return {
       capability,
       ...(track.tool ? { tool: track.tool } : {}),
-      status: 'HEALTHY',
-      reasons: [],
-      samples: samples.length,
+      status,
+      reasons,
+      samples: stats.count,
       slaMs,
       breaker: track.breaker,
       ...(track.lastSuccessAt !== undefined ? { lastSuccessAt: track.lastSuccessAt } : {}),
       ...(track.lastFailureAt !== undefined ? { lastFailureAt: track.lastFailureAt } : {}),
+      ...figures,
     };
-    if (samples.length > 0) {
-      const latencies = samples.map((s) => s.latencyMs).sort((a, b) => a - b);
-      const count = (o: CallOutcomeKind) => samples.filter((s) => s.outcome === o).length;
-      base.p50Ms = percentile(latencies, 50);
-      base.p95Ms = percentile(latencies, 95);
-      base.successRate = count('success') / samples.length;
-      base.errorRate = count('error') / samples.length;
-      base.timeoutRate = count('timeout') / samples.length;
-    }
+  }
+
+  /** The seed's thresholds: the status and why it is not HEALTHY. */
+  private judge(track: Track, figures: Figures, stats: WindowStats, slaMs: number): { status: HealthStatus; reasons: string[] } {
+    if (track.unavailable) return { status: 'UNAVAILABLE', reasons: [track.unavailable] };
+    if (track.breaker === 'open' || track.breaker === 'isolated') return { status: 'UNAVAILABLE', reasons: [`circuit breaker ${track.breaker}`] };
     const critical: string[] = [];
     const degraded: string[] = [];
-    if (track.unavailable) return { ...base, status: 'UNAVAILABLE', reasons: [track.unavailable] };
-    if (track.breaker === 'open' || track.breaker === 'isolated') return { ...base, status: 'UNAVAILABLE', reasons: [`circuit breaker ${track.breaker}`] };
     if (track.breaker === 'half_open') degraded.push('circuit breaker half-open (trial call)');
-    if (base.p95Ms !== undefined) {
-      if (base.p95Ms > 1.5 * slaMs) critical.push(`p95 ${Math.round(base.p95Ms)} ms > 150% of SLA ${slaMs} ms`);
-      else if (base.p95Ms >= 0.8 * slaMs) degraded.push(`p95 ${Math.round(base.p95Ms)} ms >= 80% of SLA ${slaMs} ms`);
+    const { p95Ms, successRate, errorRate } = figures;
+    if (p95Ms !== undefined) {
+      if (p95Ms > 1.5 * slaMs) critical.push(`p95 ${Math.round(p95Ms)} ms > 150% of SLA ${slaMs} ms`);
+      else if (p95Ms >= 0.8 * slaMs) degraded.push(`p95 ${Math.round(p95Ms)} ms >= 80% of SLA ${slaMs} ms`);
     }
-    if (base.successRate !== undefined) {
+    if (successRate !== undefined && errorRate !== undefined) {
       const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-      if (base.successRate < 0.85) critical.push(`success ${pct(base.successRate)} < 85%`);
-      else if (base.successRate <= 0.95) degraded.push(`success ${pct(base.successRate)} <= 95%`);
-      if (base.errorRate! > 0.05) critical.push(`errors ${pct(base.errorRate!)} > 5%`);
-      else if (base.errorRate! >= 0.01) degraded.push(`errors ${pct(base.errorRate!)} >= 1%`);
-      const recent = samples.slice(-2);
-      if (recent.length === 2 && recent.every((s) => s.outcome === 'timeout')) critical.push('repeated timeouts');
-      else if (base.timeoutRate! > 0) degraded.push('recent timeout');
+      if (successRate < 0.85) critical.push(`success ${pct(successRate)} < 85%`);
+      else if (successRate <= 0.95) degraded.push(`success ${pct(successRate)} <= 95%`);
+      if (errorRate > 0.05) critical.push(`errors ${pct(errorRate)} > 5%`);
+      else if (errorRate >= 0.01) degraded.push(`errors ${pct(errorRate)} >= 1%`);
+      if (stats.repeatedTimeouts) critical.push('repeated timeouts');
+      else if (stats.outcomes.timeout > 0) degraded.push('recent timeout');
     }
-    if (critical.length > 0) return { ...base, status: 'CRITICAL', reasons: [...critical, ...degraded] };
-    if (degraded.length > 0) return { ...base, status: 'DEGRADED', reasons: degraded };
-    return base;
+    if (critical.length > 0) return { status: 'CRITICAL', reasons: [...critical, ...degraded] };
+    if (degraded.length > 0) return { status: 'DEGRADED', reasons: degraded };
+    return { status: 'HEALTHY', reasons: [] };
   }
+}
+
+function figuresOf(stats: WindowStats): Figures {
+  if (stats.count === 0) return {};
+  return {
+    p50Ms: percentile(stats.sorted, 50),
+    p95Ms: percentile(stats.sorted, 95),
+    successRate: stats.outcomes.success / stats.count,
+    errorRate: stats.outcomes.error / stats.count,
+    timeoutRate: stats.outcomes.timeout / stats.count,
+  };
 }

@@ -12,7 +12,7 @@ import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import { TIMER_DONE, childController, raceAbort } from './abort';
 import { BreakerRegistry, type BreakerChange, type BreakerState } from './breaker';
-import { ResultCache, cacheKey, type CachedResult } from './cache';
+import { ResultCache, cacheKey, cacheKeyOf, callIdentity, type CachedResult } from './cache';
 import { HealthMonitor, type HealthChange, type ToolHealth } from './health';
 import { PolicyTable, type CapabilityPolicy } from './policies';
 import { asOrchestratorError, withRetry, type RetryNotice } from './retry';
@@ -206,27 +206,28 @@ export class PolicyRuntime {
   async call(request: CallRequest): Promise<CallResult> {
     const server = this.invoker.serverIdentity();
     const started = this.clock.now();
-    const key = cacheKey(server, request.capability, request.args, this.lookupVersion(server));
+    // Flights are keyed by the call's identity; its digest (the cache key) only when the cache is used.
+    const identity = callIdentity(server, request.capability, request.args, this.lookupVersion(server));
     if (!request.writes && request.cacheMode === 'use') {
-      const hit = this.cache.get(key, request.policy.cache.ttlMs);
+      const hit = this.cache.get(cacheKeyOf(request.capability, identity), request.policy.cache.ttlMs);
       if (hit && this.provenFresh(server, hit, request.policy.cache.acrossRuns))
         return { ok: true, tool: hit.tool, data: hit.data, source: 'cache', attempts: 0, durationMs: 0, ageMs: started - hit.storedAt, shared: false };
     }
     const listener: CallListener = { onProgress: request.onProgress, onRetry: request.onRetry };
-    if (request.writes) return this.live(request, server, request.signal, new Set([listener]), key, () => undefined);
-    let flight = this.flights.get(key);
+    if (request.writes) return this.live(request, server, request.signal, new Set([listener]), identity, () => undefined);
+    let flight = this.flights.get(identity);
     const shared = flight !== undefined;
     if (!flight) {
       const controller = new AbortController();
       const listeners = new Set<CallListener>();
       const state = { controller, waiters: 0, listeners, attempts: 0 };
-      const promise = this.live(request, server, controller.signal, listeners, key, (n) => (state.attempts = n));
+      const promise = this.live(request, server, controller.signal, listeners, identity, (n) => (state.attempts = n));
       const created: Flight = Object.assign(state, { promise });
-      this.flights.set(key, created);
-      void promise.finally(() => this.forget(key, created));
+      this.flights.set(identity, created);
+      void promise.finally(() => this.forget(identity, created));
       flight = created;
     }
-    return this.join(flight, request, listener, shared, started, key);
+    return this.join(flight, request, listener, shared, started, identity);
   }
 
   /**
@@ -358,7 +359,7 @@ export class PolicyRuntime {
     server: string,
     signal: AbortSignal,
     listeners: Set<CallListener>,
-    key: string,
+    identity: string,
     onAttempt: (attempt: number) => void,
   ): Promise<CallResult> {
     const started = this.clock.now();
@@ -380,7 +381,7 @@ export class PolicyRuntime {
           onRetry: (notice) => listeners.forEach((l) => l.onRetry?.(notice)),
         },
       );
-      this.afterSuccess(request, server, result, epoch, key);
+      this.afterSuccess(request, server, result, epoch, identity);
       return {
         ok: true,
         tool: result.tool,
@@ -399,7 +400,7 @@ export class PolicyRuntime {
     }
   }
 
-  private afterSuccess(request: CallRequest, server: string, result: InvokeResult, epoch: number, key: string): void {
+  private afterSuccess(request: CallRequest, server: string, result: InvokeResult, epoch: number, identity: string): void {
     const stamp = this.observe(server, result.data);
     if (request.writes) {
       this.noteWrite();
@@ -409,7 +410,7 @@ export class PolicyRuntime {
     const now = this.clock.now();
     const keepFor = Math.max(request.policy.cache.ttlMs, request.policy.cache.maxAgeMs);
     // A result that reports no version is taken to be of the data seen last in this run.
-    const storeKey = stamp ? cacheKey(server, request.capability, request.args, stamp.dataVersion) : key;
+    const storeKey = stamp ? cacheKey(server, request.capability, request.args, stamp.dataVersion) : cacheKeyOf(request.capability, identity);
     const of = stamp ?? { dataVersion: null, dataIdentity: null };
     this.cache.set(storeKey, { serverIdentity: server, capability: request.capability, tool: result.tool, ...of, runId: this.runId, data: result.data, storedAt: now }, keepFor);
   }
@@ -444,22 +445,24 @@ export class PolicyRuntime {
     const start = this.clock.now();
     const hardDeadline = start + policy.maxTotalTimeoutMs;
     let deadline = Math.min(start + policy.timeoutMs, hardDeadline);
-    const timerStop = new AbortController();
-    void (async () => {
-      for (;;) {
-        const wait = deadline - this.clock.now();
-        if (wait <= 0) {
-          const limit = deadline === hardDeadline ? policy.maxTotalTimeoutMs : policy.timeoutMs;
-          controller.abort(new OrchestratorError('timeout', `${capability} did not answer within ${limit} ms`, { tool: capability }));
-          return;
+    // No timer for a limit that never comes. The timer waits on the attempt's own signal,
+    // aborted once the attempt is over, so it needs no controller of its own.
+    if (Number.isFinite(deadline))
+      void (async () => {
+        for (;;) {
+          const wait = deadline - this.clock.now();
+          if (wait <= 0) {
+            const limit = deadline === hardDeadline ? policy.maxTotalTimeoutMs : policy.timeoutMs;
+            controller.abort(new OrchestratorError('timeout', `${capability} did not answer within ${limit} ms`, { tool: capability }));
+            return;
+          }
+          try {
+            await this.clock.sleep(wait, controller.signal);
+          } catch {
+            return;
+          }
         }
-        try {
-          await this.clock.sleep(wait, timerStop.signal);
-        } catch {
-          return;
-        }
-      }
-    })();
+      })();
     try {
       const result = await this.breakers.execute(server, capability, () =>
         raceAbort(
@@ -483,8 +486,8 @@ export class PolicyRuntime {
       else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', this.clock.now() - start);
       throw error;
     } finally {
-      timerStop.abort(TIMER_DONE);
       dispose();
+      controller.abort(TIMER_DONE);
     }
   }
 }
