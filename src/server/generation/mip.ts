@@ -73,8 +73,6 @@ export interface MipOutcome {
   /** Values of the assignment columns of the best solution, when one was found. */
   assignment?: Float64Array;
   objective?: number;
-  /** The start schedule's objective (the greedy one's cost), when a start was given. */
-  startObjective?: number;
   bound?: number;
   gap?: number;
   elapsedMs: number;
@@ -96,7 +94,8 @@ export interface MipOptions {
   relGap?: number;
   /** Seconds without a better schedule after which the solver stops (default: never). */
   stallSec?: number;
-  start?: number[];
+  /** A feasible schedule's value for every column of the model (objective.ts completes one). */
+  start?: Float64Array;
   /** Decision columns to free together in the neighbourhood search (none: tree search only). */
   neighbourhoods?: number[][];
   /** The neighbourhood search's stopping rule (solverProtocol.ts; default 0: never stop early). */
@@ -176,7 +175,6 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
               status: message.status,
               ...(values ? { assignment: values.slice(0, numAssign) } : {}),
               ...(message.objective !== undefined ? { objective: message.objective } : best ? { objective: best.objective } : {}),
-              ...(message.startObjective !== undefined ? { startObjective: message.startObjective } : {}),
               ...(message.bound !== undefined && Number.isFinite(message.bound) ? { bound: message.bound } : {}),
               ...(message.gap !== undefined && Number.isFinite(message.gap) ? { gap: message.gap } : {}),
               elapsedMs: now() - began,
@@ -203,7 +201,7 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
       minGain: options.minGain ?? 0,
       gainWindowSec: options.gainWindowSec ?? Infinity,
       numAssign,
-      ...(options.start ? { start: { indices: Int32Array.from(options.start.keys()), values: Float64Array.from(options.start) } } : {}),
+      ...(options.start ? { start: options.start } : {}),
     };
     worker.postMessage(request);
   });
