@@ -5,16 +5,17 @@
  * carried forward so equity is judged over the whole range.
  *
  * Per block: supply checks that can prove infeasibility cheaply, the greedy constructor,
- * then (algorithm "optimal") a local search on it (localSearch.ts) and HiGHS started from
- * the result: branch and bound until
- * it stalls, then a large-neighbourhood search (weeks, and fortnights within one PGY level,
- * re-solved with the rest fixed). The stopping rule: the tree search ends when its gap
- * closes or no better schedule came for TREE_STALL_SEC, the neighbourhood search when a pass
- * over all its neighbourhoods (a local optimum for every one of them), or the last
- * GAIN_WINDOW_SEC (a quarter of the time so far, if longer), gained under MIN_GAIN of the
- * objective. When the time limit stops HiGHS the best incumbent is
- * used; when it found none, or failed, the greedy schedule is (the seed's "retry with
- * greedy"). Nothing here touches the store.
+ * then (algorithm "optimal") a local search on the greedy schedule (localSearch.ts: moves
+ * weighed in JS in milliseconds) and HiGHS started from its result: a large-neighbourhood
+ * search (days, weeks, and fortnights within one PGY level, re-solved with the rest fixed),
+ * bounded by the linear relaxation; branch and bound first only when there is no complete
+ * start. The stopping rule: the local search ends at a local optimum that a few kicks do
+ * not escape, the tree search when its gap closes or no better schedule came for
+ * TREE_STALL_SEC, the neighbourhood search when a pass over all its neighbourhoods (a local
+ * optimum for every one of them), or the last GAIN_WINDOW_SEC (a quarter of the time so
+ * far, if longer), gained under MIN_GAIN of the objective. When the time limit stops
+ * HiGHS the best incumbent is used; when it found none, or failed, the local search's
+ * schedule is (the seed's "retry with greedy"). Nothing here touches the store.
  */
 import type { ScheduleSnapshot } from '../domain/snapshot';
 import { addDays, daysBetween, eachDate } from '../domain/time';

@@ -16,7 +16,7 @@ import type { Problem } from './problem';
 const IMPROVEMENT = 1e-6;
 /** Forced changes per kick of the iterated search, and kicks in a row without a gain before it stops. */
 const KICK_SIZE = 3;
-const KICKS_WITHOUT_GAIN = 20;
+const KICKS_WITHOUT_GAIN = 5;
 
 export interface LocalSearchResult {
   chosen: number[];
