@@ -114,6 +114,8 @@ const MIN_GAIN = 0.001;
 const GAIN_WINDOW_SEC = 2;
 /** Most of a block's budget the local search may use (it usually stops far sooner, at a local optimum). */
 const LOCAL_SHARE = 0.15;
+/** ...and it ends by this share of the budget, whatever the greedy start used, so the solver keeps its part. */
+const LOCAL_UNTIL = 0.7;
 /** Below this the solver cannot even load a model: keep the greedy schedule instead. */
 const MIN_SOLVER_MS = 250;
 
@@ -178,7 +180,9 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
     let chosen: number[] | undefined = greedy.unfilled.length === 0 ? greedy.chosen : undefined;
     // Local moves first: they take a fraction of a second where the solver needs seconds.
     const polished =
-      chosen && request.algorithm === 'optimal' ? improveSchedule(problem, model, chosen, { seed: request.seed + b, deadline: now() + budget * LOCAL_SHARE, now }) : undefined;
+      chosen && request.algorithm === 'optimal'
+        ? improveSchedule(problem, model, chosen, { seed: request.seed + b, deadline: Math.min(now() + budget * LOCAL_SHARE, blockBegan + budget * LOCAL_UNTIL), now })
+        : undefined;
     const greedyObjective = polished ? new ScheduleObjective(model, greedy.chosen).value() : undefined;
     if (polished) chosen = polished.chosen;
     const blockReport: BlockReport = {
