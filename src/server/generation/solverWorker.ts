@@ -5,7 +5,7 @@
  * The build bundles this file to dist/solver-worker.js next to dist/highs.wasm.
  */
 import type highsLoaderType from 'highs';
-import type { Highs, Model } from 'highs';
+import type { Model } from 'highs';
 import { parentPort } from 'node:worker_threads';
 import type { SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
 import { Progress } from './stoppingRule';
@@ -53,97 +53,60 @@ async function solve(request: SolveRequest): Promise<void> {
       mip_rel_gap: request.relGap,
       random_seed: request.seed % 2147483647,
     });
-    const startObjective = request.start ? m.colCost.reduce((sum, cost, j) => sum + cost * request.start![j]!, m.offset) : undefined;
-    // A complete feasible start (objective.ts fills in every column): the service holds it
-    // even if the worker has to be stopped early.
-    if (request.start && startObjective !== undefined) post({ type: 'incumbent', objective: startObjective, values: request.start, time: elapsed() });
-    let status: SolverStatus;
-    let bound: number;
-    let best: { objective: number; values: Float64Array };
-    if (request.start && startObjective !== undefined && withNeighbourhoods) {
-      // From a good start the neighbourhood search improves faster than the tree search,
-      // whose bound stays weak (equity): the linear relaxation gives the bound instead.
-      bound = relaxationBound(model, m.integrality);
-      best = { objective: startObjective, values: request.start };
-      status = gapOf(best.objective, bound) <= request.relGap ? 'optimal' : 'stalled';
-    } else {
-      if (request.start) model.setSolution({ colValue: request.start });
-      const tree = treeSearch(model, highs, request, limit, elapsed);
-      if (!tree.best) {
-        post({ type: 'done', status: tree.status, time: elapsed() });
-        return;
-      }
-      status = tree.status;
-      bound = tree.bound;
-      best = tree.best;
+    // A complete feasible start (objective.ts fills in every column): HiGHS takes it as its
+    // first incumbent, and the service holds it even if the worker has to be stopped early.
+    if (request.start) {
+      model.setSolution({ colValue: request.start });
+      const objective = m.colCost.reduce((sum, cost, j) => sum + cost * request.start![j]!, m.offset);
+      post({ type: 'incumbent', objective, values: request.start, time: elapsed() });
     }
+    model.options.set({ time_limit: withNeighbourhoods ? Math.max(0.1, limit * TREE_SHARE - elapsed()) : Math.max(0.1, limit - elapsed()) });
+    let lastProgress = -Infinity;
+    let lastImprovement = 0;
+    let incumbents = 0;
+    // The stall clock starts once the root relaxation is solved (a finite dual bound):
+    // before that, no improvement is expected.
+    let searching = Infinity;
+    const progress = new Progress(request.minGain, request.gainWindowSec);
+    const { callbackType } = highs.constants;
+    const result = model.run({
+      [callbackType.mipImprovingSolution](event) {
+        const values = event.data.mip_solution;
+        lastImprovement = event.data.running_time ?? 0;
+        incumbents += 1;
+        progress.record(lastImprovement, event.data.objective_function_value ?? Infinity);
+        if (values) post({ type: 'incumbent', objective: event.data.objective_function_value ?? NaN, values, time: elapsed() });
+        return undefined;
+      },
+      [callbackType.mipInterrupt](event) {
+        const time = event.data.running_time ?? 0;
+        if (time - lastProgress >= PROGRESS_EVERY_SEC) {
+          lastProgress = time;
+          post({ type: 'progress', time: elapsed(), primal: event.data.mip_primal_bound, dual: event.data.mip_dual_bound, gap: event.data.mip_gap });
+        }
+        if (searching === Infinity && Number.isFinite(event.data.mip_dual_bound ?? NaN)) searching = time;
+        const stalled = time - Math.max(lastImprovement, searching) > request.stallSec;
+        if (incumbents > 0 && (stalled || (time > searching && progress.flat(time, searching)))) event.interrupt();
+        return undefined;
+      },
+    });
+    let status = statusName(result.modelStatus, highs.constants.modelStatus);
+    const feasible = Number(model.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
+    if (!feasible) {
+      post({ type: 'done', status, time: elapsed() });
+      return;
+    }
+    const bound = Number(model.info.get('mip_dual_bound'));
+    let best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
     if (status !== 'optimal' && status !== 'infeasible' && withNeighbourhoods) {
       best = neighbourhoodSearch(model, highs.constants.solutionStatus.feasible, request, best, limit, elapsed);
       status = 'stalled';
     }
-    post({ type: 'done', status, time: elapsed(), objective: best.objective, bound, gap: gapOf(best.objective, bound), values: best.values });
+    const gap = Math.abs(best.objective) > 1e-9 ? Math.max(0, (best.objective - bound) / Math.abs(best.objective)) : 0;
+    post({ type: 'done', status, time: elapsed(), objective: best.objective, bound, gap, values: best.values });
   } finally {
     model.dispose();
   }
-}
-
-/** Branch and bound until the gap closes, the time limit, or the stopping rule (no better schedule for request.stallSec, or too little gain). */
-function treeSearch(
-  model: Model,
-  highs: Highs,
-  request: SolveRequest,
-  limit: number,
-  elapsed: () => number,
-): { status: SolverStatus; bound: number; best?: { objective: number; values: Float64Array } } {
-  const withNeighbourhoods = request.neighbourhoods.length > 0;
-  model.options.set({ time_limit: withNeighbourhoods ? Math.max(0.1, limit * TREE_SHARE - elapsed()) : Math.max(0.1, limit - elapsed()) });
-  let lastProgress = -Infinity;
-  let lastImprovement = 0;
-  let incumbents = 0;
-  // The stall clock starts once the root relaxation is solved (a finite dual bound):
-  // before that, no improvement is expected.
-  let searching = Infinity;
-  const progress = new Progress(request.minGain, request.gainWindowSec);
-  const { callbackType } = highs.constants;
-  const result = model.run({
-    [callbackType.mipImprovingSolution](event) {
-      const values = event.data.mip_solution;
-      lastImprovement = event.data.running_time ?? 0;
-      incumbents += 1;
-      progress.record(lastImprovement, event.data.objective_function_value ?? Infinity);
-      if (values) post({ type: 'incumbent', objective: event.data.objective_function_value ?? NaN, values, time: elapsed() });
-      return undefined;
-    },
-    [callbackType.mipInterrupt](event) {
-      const time = event.data.running_time ?? 0;
-      if (time - lastProgress >= PROGRESS_EVERY_SEC) {
-        lastProgress = time;
-        post({ type: 'progress', time: elapsed(), primal: event.data.mip_primal_bound, dual: event.data.mip_dual_bound, gap: event.data.mip_gap });
-      }
-      if (searching === Infinity && Number.isFinite(event.data.mip_dual_bound ?? NaN)) searching = time;
-      const stalled = time - Math.max(lastImprovement, searching) > request.stallSec;
-      if (incumbents > 0 && (stalled || (time > searching && progress.flat(time, searching)))) event.interrupt();
-      return undefined;
-    },
-  });
-  const status = statusName(result.modelStatus, highs.constants.modelStatus);
-  const feasible = Number(model.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
-  const bound = Number(model.info.get('mip_dual_bound'));
-  return { status, bound, ...(feasible ? { best: { objective: model.getObjectiveValue(), values: model.getSolution().colValue } } : {}) };
-}
-
-/** The linear relaxation's optimum: a lower bound on every schedule's objective. */
-function relaxationBound(model: Model, integrality: Int32Array): number {
-  model.clearIntegrality();
-  model.run();
-  const bound = model.getObjectiveValue();
-  model.changeColsIntegrality({ kind: 'range', from: 0, to: integrality.length - 1 }, integrality);
-  model.clearSolver();
-  return bound;
-}
-
-function gapOf(objective: number, bound: number): number {
-  return Math.abs(objective) > 1e-9 ? Math.max(0, (objective - bound) / Math.abs(objective)) : 0;
 }
 
 /**
