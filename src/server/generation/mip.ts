@@ -129,6 +129,8 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
   return new Promise<MipOutcome>((resolve, reject) => {
     let best: { values: Float64Array; objective: number } | undefined;
     let incumbents = 0;
+    /** The best bound the tree search reported, for an answer without the worker's own. */
+    let dual: number | undefined;
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
@@ -146,6 +148,7 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
           resolve({
             status: 'time_limit',
             ...(best ? { assignment: best.values.slice(0, numAssign), objective: best.objective } : {}),
+            ...(best && dual !== undefined ? { bound: dual, gap: Math.abs(best.objective) > 1e-9 ? Math.max(0, (best.objective - dual) / Math.abs(best.objective)) : 0 } : {}),
             elapsedMs: now() - began,
             terminated: true,
           }),
@@ -160,6 +163,7 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
           options.onProgress?.({ elapsedMs: now() - began, primal: message.objective, incumbents });
           break;
         case 'progress':
+          if (message.dual !== undefined && Number.isFinite(message.dual)) dual = message.dual;
           options.onProgress?.({
             elapsedMs: now() - began,
             ...(message.gap !== undefined && Number.isFinite(message.gap) ? { gap: message.gap } : {}),

@@ -96,8 +96,10 @@ async function solve(request: SolveRequest): Promise<void> {
       post({ type: 'done', status, time: elapsed() });
       return;
     }
-    const bound = Number(model.info.get('mip_dual_bound'));
     let best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
+    // A tree search stopped before its root relaxation leaves no bound: the linear relaxation gives one.
+    const treeBound = Number(model.info.get('mip_dual_bound'));
+    const bound = Number.isFinite(treeBound) ? treeBound : relaxationBound(model, m.integrality);
     if (status !== 'optimal' && status !== 'infeasible' && withNeighbourhoods) {
       best = neighbourhoodSearch(model, highs.constants.solutionStatus.feasible, request, best, limit, elapsed);
       status = 'stalled';
@@ -107,6 +109,16 @@ async function solve(request: SolveRequest): Promise<void> {
   } finally {
     model.dispose();
   }
+}
+
+/** The linear relaxation's optimum: a lower bound on every schedule's objective. */
+function relaxationBound(model: Model, integrality: Int32Array): number {
+  model.clearIntegrality();
+  model.run();
+  const bound = model.getObjectiveValue();
+  model.changeColsIntegrality({ kind: 'range', from: 0, to: integrality.length - 1 }, integrality);
+  model.clearSolver();
+  return bound;
 }
 
 /**
