@@ -5,20 +5,24 @@
  * carried forward so equity is judged over the whole range.
  *
  * Per block: supply checks that can prove infeasibility cheaply, the greedy constructor,
- * then (algorithm "optimal") HiGHS started from the greedy schedule: branch and bound until
- * it stalls, then a large-neighbourhood search (weeks, and fortnights within one PGY level,
- * re-solved with the rest fixed). The stopping rule: the tree search ends when its gap
- * closes or no better schedule came for TREE_STALL_SEC, the neighbourhood search when a pass
- * over all its neighbourhoods (a local optimum for every one of them), or the last
- * GAIN_WINDOW_SEC (a quarter of the time so far, if longer), gained under MIN_GAIN of the
- * objective. When the time limit stops HiGHS the best incumbent is
- * used; when it found none, or failed, the greedy schedule is (the seed's "retry with
- * greedy"). Nothing here touches the store.
+ * then (algorithm "optimal") a local search on the greedy schedule (localSearch.ts: moves
+ * weighed in JS in milliseconds) and HiGHS started from its result: a large-neighbourhood
+ * search (days, weeks, and fortnights within one PGY level, re-solved with the rest fixed),
+ * bounded by the linear relaxation; branch and bound first only when there is no complete
+ * start. The stopping rule: the local search ends at a local optimum that a few kicks do
+ * not escape, the tree search when its gap closes or no better schedule came for
+ * TREE_STALL_SEC, the neighbourhood search when a pass over all its neighbourhoods (a local
+ * optimum for every one of them), or the last GAIN_WINDOW_SEC (a quarter of the time so
+ * far, if longer), gained under MIN_GAIN of the objective. When the time limit stops
+ * HiGHS the best incumbent is used; when it found none, or failed, the local search's
+ * schedule is (the seed's "retry with greedy"). Nothing here touches the store.
  */
 import type { ScheduleSnapshot } from '../domain/snapshot';
 import { addDays, daysBetween, eachDate } from '../domain/time';
 import { supplyFindings, unfilledFindings, type Finding } from './diagnose';
 import { RowState, runGreedy } from './greedy';
+import { improveSchedule, type LocalSearchResult } from './localSearch';
+import { ScheduleObjective } from './objective';
 import { SolveCancelledError, solveMip, type MipOutcome } from './mip';
 import { buildModel, metricOf, type LinearModel, type ObjectiveWeights } from './model';
 import { buildProblem, type Candidate, type Duty, type Problem } from './problem';
@@ -64,7 +68,7 @@ export interface BlockReport {
   producedBy: Algorithm;
   solverStatus: SolverStatus | 'not_run';
   objective?: number;
-  /** Objective of the greedy schedule the solver started from (same terms as `objective`). */
+  /** Objective of the greedy schedule, before the local search and the solver improved it (same terms as `objective`). */
   greedyObjective?: number;
   bound?: number;
   gap?: number;
@@ -108,6 +112,10 @@ const LOOKAHEAD_DAYS = 7;
 const TREE_STALL_SEC = 1;
 const MIN_GAIN = 0.001;
 const GAIN_WINDOW_SEC = 2;
+/** Most of a block's budget the local search may use (it usually stops far sooner, at a local optimum). */
+const LOCAL_SHARE = 0.15;
+/** ...and it ends by this share of the budget, whatever the greedy start used, so the solver keeps its part. */
+const LOCAL_UNTIL = 0.7;
 /** Below this the solver cannot even load a model: keep the greedy schedule instead. */
 const MIN_SOLVER_MS = 250;
 
@@ -170,10 +178,19 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
     report(0.2, greedy.unfilled.length === 0 ? 'greedy schedule complete' : `greedy left ${greedy.unfilled.length} slots short`);
 
     let chosen: number[] | undefined = greedy.unfilled.length === 0 ? greedy.chosen : undefined;
+    // Local moves first: they take a fraction of a second where the solver needs seconds.
+    const polished =
+      chosen && request.algorithm === 'optimal'
+        ? improveSchedule(problem, model, chosen, { seed: request.seed + b, deadline: Math.min(now() + budget * LOCAL_SHARE, blockBegan + budget * LOCAL_UNTIL), now })
+        : undefined;
+    const greedyObjective = polished ? new ScheduleObjective(model, greedy.chosen).value() : undefined;
+    if (polished) chosen = polished.chosen;
     const blockReport: BlockReport = {
       ...block,
       producedBy: 'greedy',
       solverStatus: 'not_run',
+      ...(greedyObjective !== undefined ? { greedyObjective } : {}),
+      ...(polished ? { objective: polished.objective } : {}),
       timeMs: 0,
       variables: model.colKind.length,
       constraints: model.rowLower.length,
@@ -183,7 +200,7 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
     if (request.algorithm === 'optimal' && chosen && solverMs < MIN_SOLVER_MS) {
       blockReport.fallbackReason = 'the time limit was reached before the solver could start';
     } else if (request.algorithm === 'optimal') {
-      const outcome = await runMip(problem, model, request, chosen, Math.max(MIN_SOLVER_MS, solverMs), (fraction, message) => report(0.2 + 0.8 * fraction, message));
+      const outcome = await runMip(problem, model, request, polished, Math.max(MIN_SOLVER_MS, solverMs), (fraction, message) => report(0.2 + 0.8 * fraction, message));
       blockReport.solverStatus = outcome.status;
       if (outcome.status === 'infeasible') {
         const findings = explain(snapshot, problem, model, greedy.chosen, greedy.unfilled);
@@ -243,12 +260,10 @@ async function runMip(
   problem: Problem,
   model: LinearModel,
   request: GenerateRequest,
-  start: number[] | undefined,
+  start: LocalSearchResult | undefined,
   timeLimitMs: number,
   report: (fraction: number, message: string) => void,
 ): Promise<MipOutcome> {
-  const startValues = start ? Array.from({ length: model.numAssign }, () => 0) : undefined;
-  if (start && startValues) for (const j of start) startValues[j] = 1;
   try {
     return await solveMip(model, {
       timeLimitMs,
@@ -258,7 +273,7 @@ async function runMip(
       // stalls, the neighbourhood search improves the schedule faster.
       stallSec: request.untilTimeLimit ? Math.max(1.5, (timeLimitMs / 1000) * 0.1) : TREE_STALL_SEC,
       ...(request.untilTimeLimit ? {} : { minGain: MIN_GAIN, gainWindowSec: GAIN_WINDOW_SEC }),
-      ...(startValues ? { start: startValues, neighbourhoods: neighbourhoods(problem) } : {}),
+      ...(start ? { start: start.values, neighbourhoods: neighbourhoods(problem) } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       now: request.now,
       onProgress: (p) =>
@@ -297,10 +312,9 @@ function neighbourhoods(problem: Problem): number[][] {
   return out;
 }
 
-function numbers(outcome: MipOutcome): Pick<BlockReport, 'objective' | 'greedyObjective' | 'bound' | 'gap'> {
+function numbers(outcome: MipOutcome): Pick<BlockReport, 'objective' | 'bound' | 'gap'> {
   return {
     ...(outcome.objective !== undefined ? { objective: outcome.objective } : {}),
-    ...(outcome.startObjective !== undefined ? { greedyObjective: outcome.startObjective } : {}),
     ...(outcome.bound !== undefined ? { bound: outcome.bound } : {}),
     ...(outcome.gap !== undefined ? { gap: outcome.gap } : {}),
   };

@@ -145,6 +145,19 @@ export class RowState {
     return out;
   }
 
+  /** Whether every hard row that assignment j feeds, directly or through an aggregate, meets its lower bound. */
+  meetsLowerAround(j: number): boolean {
+    const check = (col: number) => {
+      const { rows } = this.colRows[col]!;
+      for (let k = 0; k < rows.length; k++) {
+        const r = rows[k]!;
+        if (this.activity[r]! < this.model.rowLower[r]! - EPS) return false;
+      }
+      return true;
+    };
+    return check(j) && this.aggOf[j]!.every(({ agg }) => check(agg));
+  }
+
   /** Rows whose lower bound is not met (coverage minimums, supervision). */
   unmetRows(): number[] {
     const out: number[] = [];

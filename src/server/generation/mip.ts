@@ -73,8 +73,6 @@ export interface MipOutcome {
   /** Values of the assignment columns of the best solution, when one was found. */
   assignment?: Float64Array;
   objective?: number;
-  /** The start schedule's objective (the greedy one's cost), when a start was given. */
-  startObjective?: number;
   bound?: number;
   gap?: number;
   elapsedMs: number;
@@ -96,7 +94,8 @@ export interface MipOptions {
   relGap?: number;
   /** Seconds without a better schedule after which the solver stops (default: never). */
   stallSec?: number;
-  start?: number[];
+  /** A feasible schedule's value for every column of the model (objective.ts completes one). */
+  start?: Float64Array;
   /** Decision columns to free together in the neighbourhood search (none: tree search only). */
   neighbourhoods?: number[][];
   /** The neighbourhood search's stopping rule (solverProtocol.ts; default 0: never stop early). */
@@ -130,6 +129,8 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
   return new Promise<MipOutcome>((resolve, reject) => {
     let best: { values: Float64Array; objective: number } | undefined;
     let incumbents = 0;
+    /** The best bound the tree search reported, for an answer without the worker's own. */
+    let dual: number | undefined;
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
@@ -147,6 +148,7 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
           resolve({
             status: 'time_limit',
             ...(best ? { assignment: best.values.slice(0, numAssign), objective: best.objective } : {}),
+            ...(best && dual !== undefined ? { bound: dual, gap: Math.abs(best.objective) > 1e-9 ? Math.max(0, (best.objective - dual) / Math.abs(best.objective)) : 0 } : {}),
             elapsedMs: now() - began,
             terminated: true,
           }),
@@ -161,6 +163,7 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
           options.onProgress?.({ elapsedMs: now() - began, primal: message.objective, incumbents });
           break;
         case 'progress':
+          if (message.dual !== undefined && Number.isFinite(message.dual)) dual = message.dual;
           options.onProgress?.({
             elapsedMs: now() - began,
             ...(message.gap !== undefined && Number.isFinite(message.gap) ? { gap: message.gap } : {}),
@@ -176,7 +179,6 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
               status: message.status,
               ...(values ? { assignment: values.slice(0, numAssign) } : {}),
               ...(message.objective !== undefined ? { objective: message.objective } : best ? { objective: best.objective } : {}),
-              ...(message.startObjective !== undefined ? { startObjective: message.startObjective } : {}),
               ...(message.bound !== undefined && Number.isFinite(message.bound) ? { bound: message.bound } : {}),
               ...(message.gap !== undefined && Number.isFinite(message.gap) ? { gap: message.gap } : {}),
               elapsedMs: now() - began,
@@ -203,7 +205,7 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
       minGain: options.minGain ?? 0,
       gainWindowSec: options.gainWindowSec ?? Infinity,
       numAssign,
-      ...(options.start ? { start: { indices: Int32Array.from(options.start.keys()), values: Float64Array.from(options.start) } } : {}),
+      ...(options.start ? { start: options.start } : {}),
     };
     worker.postMessage(request);
   });

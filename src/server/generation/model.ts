@@ -74,6 +74,22 @@ export interface LinearModel {
   rowValue: number[];
   rowTag: RowTag[];
   objectiveOffset: number;
+  /** Short-rest penalty columns: penalty >= x_i + x_j - 1 (objective.ts evaluates them without a solver). */
+  shortRest: { penalty: number; i: number; j: number }[];
+  /** Equity terms, one per group and metric (see equityTerms). */
+  equity: EquityTerm[];
+}
+
+/**
+ * One group's deviation cost for one metric: weight * sum over members of
+ * max(0, |carried + load - centre| - band), with a free centre. Loads are listed over
+ * assignment columns.
+ */
+export interface EquityTerm {
+  weight: number;
+  band: number;
+  centre: number;
+  members: { dev: number; carried: number; cols: number[]; coefs: number[] }[];
 }
 
 const PERIODS_PER_WINDOW_SCALE = 28;
@@ -96,6 +112,8 @@ class ModelBuilder {
       rowValue: [],
       rowTag: [],
       objectiveOffset: 0,
+      shortRest: [],
+      equity: [],
     };
   }
 
@@ -157,6 +175,7 @@ export function buildModel(problem: Problem, weights: ObjectiveWeights, seed: nu
     for (const [i, j] of problem.shortRestPairs) {
       // penalty >= x_i + x_j - 1
       const penalty = b.column('aux', 0, Infinity, weights.shortRest);
+      b.m.shortRest.push({ penalty, i, j });
       b.row(
         { kind: 'short_rest', personId: candidates[i]!.personId },
         new Map([
@@ -494,6 +513,8 @@ function equityTerms(b: ModelBuilder, problem: Problem, weights: ObjectiveWeight
       if (units.length === 0) continue;
       const band = (median(units) / 2) * (PERIODS_PER_WINDOW_SCALE / daysSoFar);
       const centre = b.column('aux', -Infinity, Infinity);
+      const term: EquityTerm = { weight: weightOf[metric], band, centre, members: [] };
+      b.m.equity.push(term);
       for (const id of ids) {
         const scale = PERIODS_PER_WINDOW_SCALE / problem.availableSoFar.get(id)!;
         const carried = (problem.carried.get(id)?.[metric] ?? 0) * scale;
@@ -502,6 +523,13 @@ function equityTerms(b: ModelBuilder, problem: Problem, weights: ObjectiveWeight
         const hours = metric === 'hours' ? hoursCols.get(id) : undefined;
         if (hours) for (const col of hours.keys()) load.set(col, scale);
         else for (const c of byPerson.get(id) ?? []) if (metricOf(c, metric) > 0) load.set(c.index, metricOf(c, metric) * scale);
+        const counted = (byPerson.get(id) ?? []).filter((c) => metricOf(c, metric) > 0);
+        term.members.push({
+          dev,
+          carried,
+          cols: counted.map((c) => c.index),
+          coefs: counted.map((c) => metricOf(c, metric) * scale),
+        });
         // dev >= carried + load - centre - band  and  dev >= centre - carried - load - band
         const above = new Map([...load].map(([col, coef]) => [col, -coef]));
         above.set(dev, 1);

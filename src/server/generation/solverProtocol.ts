@@ -28,8 +28,8 @@ export interface SolveRequest {
   seed: number;
   /** Stop when no better schedule has been found for this long (seconds) since the last one. */
   stallSec: number;
-  /** A feasible (or nearly feasible) assignment to start from: column index and value. */
-  start?: { indices: Int32Array; values: Float64Array };
+  /** A feasible schedule to start from: every column's value. */
+  start?: Float64Array;
   /**
    * Large-neighbourhood search after the tree search stops: each neighbourhood lists the
    * decision columns (all below `numAssign`) left free while the others stay fixed at the
@@ -57,5 +57,5 @@ export type SolverStatus = 'optimal' | 'time_limit' | 'stalled' | 'infeasible' |
 export type WorkerMessage =
   | { type: 'incumbent'; objective: number; values: Float64Array; time: number }
   | { type: 'progress'; time: number; primal?: number | undefined; dual?: number | undefined; gap?: number | undefined }
-  | { type: 'done'; status: SolverStatus; objective?: number; bound?: number; gap?: number; values?: Float64Array; time: number; startObjective?: number }
+  | { type: 'done'; status: SolverStatus; objective?: number; bound?: number; gap?: number; values?: Float64Array; time: number }
   | { type: 'error'; message: string };

@@ -53,7 +53,13 @@ async function solve(request: SolveRequest): Promise<void> {
       mip_rel_gap: request.relGap,
       random_seed: request.seed % 2147483647,
     });
-    const startObjective = request.start ? completeStart(model, request, highs.constants.solutionStatus.feasible) : undefined;
+    // A complete feasible start (objective.ts fills in every column): HiGHS takes it as its
+    // first incumbent, and the service holds it even if the worker has to be stopped early.
+    if (request.start) {
+      model.setSolution({ colValue: request.start });
+      const objective = m.colCost.reduce((sum, cost, j) => sum + cost * request.start![j]!, m.offset);
+      post({ type: 'incumbent', objective, values: request.start, time: elapsed() });
+    }
     model.options.set({ time_limit: withNeighbourhoods ? Math.max(0.1, limit * TREE_SHARE - elapsed()) : Math.max(0.1, limit - elapsed()) });
     let lastProgress = -Infinity;
     let lastImprovement = 0;
@@ -87,43 +93,32 @@ async function solve(request: SolveRequest): Promise<void> {
     let status = statusName(result.modelStatus, highs.constants.modelStatus);
     const feasible = Number(model.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
     if (!feasible) {
-      post({ type: 'done', status, time: elapsed(), ...(startObjective !== undefined ? { startObjective } : {}) });
+      post({ type: 'done', status, time: elapsed() });
       return;
     }
-    const bound = Number(model.info.get('mip_dual_bound'));
     let best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
+    // A tree search stopped before its root relaxation leaves no bound: the linear relaxation gives one.
+    const treeBound = Number(model.info.get('mip_dual_bound'));
+    const bound = Number.isFinite(treeBound) ? treeBound : relaxationBound(model, m.integrality);
     if (status !== 'optimal' && status !== 'infeasible' && withNeighbourhoods) {
       best = neighbourhoodSearch(model, highs.constants.solutionStatus.feasible, request, best, limit, elapsed);
       status = 'stalled';
     }
     const gap = Math.abs(best.objective) > 1e-9 ? Math.max(0, (best.objective - bound) / Math.abs(best.objective)) : 0;
-    post({ type: 'done', status, time: elapsed(), objective: best.objective, bound, gap, values: best.values, ...(startObjective !== undefined ? { startObjective } : {}) });
+    post({ type: 'done', status, time: elapsed(), objective: best.objective, bound, gap, values: best.values });
   } finally {
     model.dispose();
   }
 }
 
-/**
- * Completes the start (decisions only) into a full solution by solving the model with
- * every decision fixed, and hands that to HiGHS: it accepts a complete feasible start at
- * once, and its objective is the start schedule's exact cost. Returns that cost.
- */
-function completeStart(model: Model, request: SolveRequest, feasibleStatus: number): number | undefined {
-  const start = request.start!;
-  const n = request.numAssign;
-  const full = { kind: 'range' as const, from: 0, to: n - 1 };
-  const fixed = new Float64Array(n);
-  start.indices.forEach((j, k) => {
-    if (j < n) fixed[j] = start.values[k]!;
-  });
-  model.changeColsBounds(full, fixed, fixed);
+/** The linear relaxation's optimum: a lower bound on every schedule's objective. */
+function relaxationBound(model: Model, integrality: Int32Array): number {
+  model.clearIntegrality();
   model.run();
-  const ok = Number(model.info.get('primal_solution_status')) === feasibleStatus;
-  const result = ok ? { objective: model.getObjectiveValue(), values: model.getSolution().colValue } : undefined;
-  model.changeColsBounds(full, new Float64Array(n), new Float64Array(n).fill(1));
+  const bound = model.getObjectiveValue();
+  model.changeColsIntegrality({ kind: 'range', from: 0, to: integrality.length - 1 }, integrality);
   model.clearSolver();
-  model.setSolution(result ? { colValue: result.values } : { indices: start.indices, values: start.values });
-  return result?.objective;
+  return bound;
 }
 
 /**
