@@ -68,7 +68,7 @@ export function registerGenerateTool(server: McpServer, deps: ServiceDeps): void
             produced_by: z.enum(['optimal', 'greedy']),
             solver_status: z.string(),
             objective: z.number().nullable(),
-            greedy_objective: z.number().nullable().describe('Objective of the greedy schedule the solver started from: compare with objective.'),
+            greedy_objective: z.number().nullable().describe('Objective of the greedy schedule, before the local search and the solver improved it: compare with objective.'),
             bound: z.number().nullable(),
             gap: z.number().nullable(),
             time_ms: z.number(),
