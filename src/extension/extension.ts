@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { SchedulingApp } from '../core/app/schedulingApp';
-import type { ConnectionState } from '../core/mcp/connection';
+import type { ConnectionState } from '../core/mcp/connectionTypes';
 import { CatalogPanel } from './catalogPanel';
 import { chatHandler, registerChatParticipant } from './chat/participant';
 import { COMMAND, VIEW } from './commands/ids';

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { readMcpJson, type McpJsonServer } from '../core/app/mcpJson';
 import type { ApiKeySource } from '../core/mcp/apiKey';
 import { parseServerConfig, type ServerConfig } from '../core/mcp/config';
-import type { McpConnectionOptions } from '../core/mcp/connection';
+import type { McpConnectionOptions } from '../core/mcp/connectionTypes';
 import { OrchestratorError } from '../core/errors';
 import { parsePolicyOverrides, type PolicyOverrides } from '../core/policy/policies';
 

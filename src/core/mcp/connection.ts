@@ -19,19 +19,14 @@ import {
   McpError,
   ToolListChangedNotificationSchema,
   type CallToolResult,
-  type ElicitRequest,
-  type ElicitResult,
   type ReadResourceResult,
   type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolProgress } from '../engine/invoker';
 import { OrchestratorError } from '../errors';
 import { raceAbort } from '../policy/abort';
 import { systemClock, type Clock } from '../util/clock';
 import { redactingLogger, silentLogger, type Logger } from '../util/log';
-import type { ApiKeySource } from './apiKey';
-import type { ServerConfig } from './config';
 import { Emitter } from './emitter';
 import { endpointFor, type OpenedTransport, type ServerEndpoint } from './endpoints';
 import { httpStatusOf, isTransportRefusal, toOrchestratorError } from './errorMapping';
@@ -39,65 +34,15 @@ import { callToolAsTask, supportsTaskCalls, toolProgressOf, type TaskCallOptions
 import { TracingTransport } from './tracingTransport';
 import { jsonSchemaValidator } from './schemaValidator';
 
-export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'error';
-
-export interface ReconnectPolicy {
-  initialDelayMs: number;
-  multiplier: number;
-  maxDelayMs: number;
-  /** Background attempts after a drop; a later call still tries once more on its own. */
-  maxAttempts: number;
-}
-
-export const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 500, multiplier: 2, maxDelayMs: 30_000, maxAttempts: 8 };
-
-export interface McpConnectionOptions {
-  /** A validated server setting (see parseServerConfig), or an endpoint of your own. */
-  server: ServerConfig | ServerEndpoint;
-  /** Wrapped so the API key and secret headers can never leave through it. */
-  logger?: Logger;
-  apiKey?: ApiKeySource;
-  /** Limit on starting the transport, `initialize` and the first `tools/list` together. */
-  connectTimeoutMs?: number;
-  /** Limit on the connection's own requests (`tools/list`); tool calls carry their own. */
-  requestTimeoutMs?: number;
-  /** Background reconnects after the connection drops; `false` turns them off. */
-  reconnect?: Partial<ReconnectPolicy> | false;
-  /** Drives reconnect delays and the connect timeout (inject a fake one in tests). */
-  clock?: Clock;
-  clientInfo?: { name: string; version: string };
-  /** Grace period for a stdio server to exit on close before it is signalled. */
-  closeGraceMs?: number;
-  /**
-   * Answers the server's `elicitation/create` (form and URL mode are declared only with it;
-   * src/core/app/elicitation.ts builds one over the host's input port).
-   */
-  elicitation?: (server: string, params: ElicitRequest['params'], signal: AbortSignal) => Promise<ElicitResult>;
-}
-
-export interface ServerInfo {
-  name: string;
-  version: string;
-  title?: string | undefined;
-}
-
-export interface ConnectionEvents {
-  state: { state: ConnectionState; error?: OrchestratorError };
-  /** The tool list changed (after connecting and after each refresh). */
-  tools: { tools: readonly Tool[] };
-  /** A background reconnect attempt is scheduled after `delayMs`. */
-  reconnecting: { attempt: number; delayMs: number };
-}
-
-export interface CallOptions {
-  /** Aborting sends `notifications/cancelled` to the server and rejects with kind 'cancelled'. */
-  signal: AbortSignal;
-  /** No response and no progress for this long -> 'timeout' (progress resets it). */
-  timeoutMs: number;
-  /** Hard cap whatever progress arrives -> 'timeout'. */
-  maxTotalTimeoutMs: number;
-  onProgress?: (progress: ToolProgress) => void;
-}
+import {
+  DEFAULT_RECONNECT,
+  type CallOptions,
+  type ConnectionEvents,
+  type ConnectionState,
+  type McpConnectionOptions,
+  type ReconnectPolicy,
+  type ServerInfo,
+} from './connectionTypes';
 
 interface Session {
   client: Client;

@@ -16,7 +16,7 @@ const FILE = `{
 }`;
 
 describe('readMcpJson', () => {
-  const servers = readMcpJson(FILE, { DB_FILE: '/data/s.db', HOME_DIR: '/home/u' }, '/ws');
+  const servers = readMcpJson(FILE, { DB_FILE: '/data/s.db', HOME_DIR: '/srv/u' }, '/ws');
   const byName = new Map(servers.map((s) => [s.name, s]));
 
   it('reads stdio entries with ${env:...} and ${workspaceFolder} replaced', () => {
@@ -26,7 +26,7 @@ describe('readMcpJson', () => {
       kind: 'stdio',
       command: 'node',
       args: ['/ws/server.js', '--db', '/data/s.db'],
-      env: { HOME_DIR: '/home/u' },
+      env: { HOME_DIR: '/srv/u' },
     });
   });
 

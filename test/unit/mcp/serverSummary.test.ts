@@ -9,7 +9,7 @@ describe('summarizeServer', () => {
     const bundled = parseServerConfig({
       kind: 'stdio',
       command: '/opt/node-24/bin/node',
-      args: ['/home/ada/.vscode/extensions/x/dist/server.js', '--db', '/home/ada/state/schedule.db'],
+      args: ['/srv/ada/.vscode/extensions/x/dist/server.js', '--db', '/srv/ada/state/schedule.db'],
     });
     assert.equal(summarizeServer(bundled), 'stdio: node server.js');
     assert.equal(summarizeServer(parseServerConfig({ kind: 'stdio', command: 'C:\\Tools\\python.exe', args: ['C:\\srv\\mcp_server.py'] })), 'stdio: python.exe mcp_server.py');
