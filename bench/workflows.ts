@@ -80,7 +80,9 @@ function serverPeakMb(pid: number | undefined): number | undefined {
 
 /** The bundled server's stdio endpoint, keeping its transport so the process can be measured. */
 function measuredEndpoint(programFile: string): { endpoint: ServerEndpoint; pid: () => number | undefined } {
-  const inner = endpointFor(parseServerConfig({ kind: 'stdio', command: process.execPath, args: [SERVER, '--program', programFile, '--log-level', 'warn'] }));
+  // BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=DIR`) profiles the server processes.
+  const nodeArgs = process.env['BENCH_SERVER_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
+  const inner = endpointFor(parseServerConfig({ kind: 'stdio', command: process.execPath, args: [...nodeArgs, SERVER, '--program', programFile, '--log-level', 'warn'] }));
   let transport: StdioProcessTransport | undefined;
   const endpoint: ServerEndpoint = {
     description: inner.description,
