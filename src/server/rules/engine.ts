@@ -136,11 +136,20 @@ function* validationSteps(snapshot: ScheduleSnapshot, options: ValidationOptions
   }
   const fills = slotFills(snapshot, focus);
   findings.push(...memoised(snapshot, `${runKey}|slots`, () => [...checkCoverage(snapshot, fills, rules), ...checkSupervision(snapshot, focus, rules)]));
-  // Copies: the memoised findings are shared, and suggestFixes writes into a report's own.
-  const kept = sortFindings(findings.filter((f) => overlapsDates(f, focus)).map((f) => ({ ...f, details: { ...f.details } })));
+  // Each report gets copies: the memoised findings are shared, and suggestFixes writes into them.
+  const copies = (list: readonly Finding[]) => list.map((f) => ({ ...f, details: { ...f.details } }));
+  let kept = sortFindings(copies(findings.filter((f) => overlapsDates(f, focus))));
   if (options.suggestions ?? true) {
     yield { done: people.length, total };
-    suggestFixes(new EligibilityIndex(snapshot), kept, options.maxSuggestions ?? 50);
+    const max = options.maxSuggestions ?? 50;
+    const unfixed = kept;
+    const fixedKey = `${runKey}|fixed|${max}|${only ? [...only].sort().join(',') : '*'}`;
+    kept = copies(
+      memoised(snapshot, fixedKey, () => {
+        suggestFixes(new EligibilityIndex(snapshot), unfixed, max);
+        return unfixed;
+      }),
+    );
   }
   const critical = new Set(kept.filter((f) => f.severity === 'critical' && f.personId && snapshot.peopleById.get(f.personId)?.role === 'resident').map((f) => f.personId));
   return {

@@ -31,15 +31,17 @@ describe('rule engine: shared and incremental runs equal the full run', () => {
           // The first run fills the memo, possibly with other options; the second reads it.
           validateSnapshot(shared, { focus, rules, suggestions: !suggestions });
           const reused = validateSnapshot(shared, { focus, rules, suggestions });
+          const again = validateSnapshot(shared, { focus, rules, suggestions });
           const fresh = validateSnapshot(snapshotOf(program), { focus, rules, suggestions });
           assert.deepEqual(reused, fresh);
+          assert.deepEqual(again, fresh);
         },
       ),
       { numRuns: 25 },
     );
   });
 
-  it('suggestions written into one report do not reach a later report without them', () => {
+  it('suggestions and edits written into one report do not reach a later report', () => {
     const program = programOf(7, 3);
     const shared = snapshotOf(program);
     const withFixes = validateSnapshot(shared, { suggestions: true });
@@ -47,8 +49,10 @@ describe('rule engine: shared and incremental runs equal the full run', () => {
       withFixes.findings.some((f) => Array.isArray(f.details['substitutes'])),
       'the planted findings get substitutes',
     );
+    withFixes.findings.forEach((f) => (f.suggestedFix = 'changed by a caller'));
     const without = validateSnapshot(shared, { suggestions: false });
     assert.deepEqual(without, validateSnapshot(snapshotOf(program), { suggestions: false }));
+    assert.deepEqual(validateSnapshot(shared, { suggestions: true }), validateSnapshot(snapshotOf(program), { suggestions: true }));
   });
 
   it('checking only some people gives exactly their findings and the slot findings of the full run', () => {
