@@ -12,7 +12,8 @@
  * the demo's approver. Generation is left out: bench/generate.ts measures it per size.
  *
  * Reports the run's wall time (start to report written; the swap also without the time its
- * approvals waited, which is the human's), the connect time (server start with the program
+ * approvals waited, which is the human's), the server's CPU time during the run (from /proc,
+ * steadier than wall time on a loaded machine), the connect time (server start with the program
  * import, handshake, tool list), the peak RSS of the server (its VmHWM, Linux) and of this
  * client process (sampled), and the growth exponent of run time over shifts fitted by least
  * squares over the sizes run. Latency penalties are off (slowAfterMs 600 s, as the workflow
@@ -68,6 +69,8 @@ interface Measured {
   clientBaseMb: number;
   /** The three slowest steps, `id ms`. */
   slowest: string;
+  /** CPU time the server used during the run: unlike wall time, barely changed by the machine's load. */
+  serverCpuMs: number | undefined;
 }
 
 /** The server's peak resident set (VmHWM) from /proc; undefined where there is no /proc. */
@@ -80,7 +83,9 @@ function serverPeakMb(pid: number | undefined): number | undefined {
 
 /** The bundled server's stdio endpoint, keeping its transport so the process can be measured. */
 function measuredEndpoint(programFile: string): { endpoint: ServerEndpoint; pid: () => number | undefined } {
-  const inner = endpointFor(parseServerConfig({ kind: 'stdio', command: process.execPath, args: [SERVER, '--program', programFile, '--log-level', 'warn'] }));
+  // BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=DIR`) profiles the server processes.
+  const nodeArgs = process.env['BENCH_SERVER_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
+  const inner = endpointFor(parseServerConfig({ kind: 'stdio', command: process.execPath, args: [...nodeArgs, SERVER, '--program', programFile, '--log-level', 'warn'] }));
   let transport: StdioProcessTransport | undefined;
   const endpoint: ServerEndpoint = {
     description: inner.description,
@@ -93,6 +98,16 @@ function measuredEndpoint(programFile: string): { endpoint: ServerEndpoint; pid:
     },
   };
   return { endpoint, pid: () => transport?.pid };
+}
+
+/** CPU time (user + system) the server process has used so far, from /proc (Linux); undefined elsewhere. */
+function serverCpuMs(pid: number | undefined): number | undefined {
+  const stat = pid !== undefined ? `/proc/${pid}/stat` : undefined;
+  if (!stat || !existsSync(stat)) return undefined;
+  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks (100 a second on Linux).
+  const text = readFileSync(stat, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function approvalWaitMs(events: readonly EngineEvent[]): number {
@@ -123,9 +138,11 @@ async function runOnce(programFile: string, workflow: string, inputs: Record<str
     const events: EngineEvent[] = [];
     global.gc?.();
     const clientBaseMb = process.memoryUsage().rss / 1e6;
+    const cpuBefore = serverCpuMs(pid());
     const started = performance.now();
     const { value: outcome, peakMb } = await withPeakRss<RunOutcome>(() => app.start({ workflow, inputs, onEvent: (e) => events.push(e) }).done);
     const wallMs = performance.now() - started;
+    const cpuAfter = serverCpuMs(pid());
     await app.dispose();
     const { summary } = outcome;
     return {
@@ -136,6 +153,7 @@ async function runOnce(programFile: string, workflow: string, inputs: Record<str
       approvalMs: approvalWaitMs(events),
       connectMs,
       serverPeakMb: serverPeakMb(pid()),
+      serverCpuMs: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined,
       clientPeakMb: peakMb,
       clientBaseMb,
       slowest: [...summary.steps]
@@ -204,6 +222,7 @@ export async function run(): Promise<BenchResult[]> {
       for (const m of r.runs) {
         const server = m.serverPeakMb !== undefined ? `${m.serverPeakMb.toFixed(0)} MB` : 'n/a';
         const memory = `server peak ${server}, client ${m.clientPeakMb.toFixed(0)} MB (${m.clientBaseMb.toFixed(0)} before); connect ${m.connectMs.toFixed(0)} ms`;
+        const cpu = m.serverCpuMs !== undefined ? `server CPU ${m.serverCpuMs} ms; ` : '';
         const outcome = `${m.status}, confidence ${m.confidence}`;
         const human = m.workflow === 'swap';
         rows.push({
@@ -212,7 +231,7 @@ export async function run(): Promise<BenchResult[]> {
           value: m.wallMs - m.approvalMs,
           unit: 'ms',
           ...(targets[m.workflow] ? { target: targets[m.workflow] } : {}),
-          note: `${outcome}; ${human ? `approvals waited ${m.approvalMs.toFixed(0)} ms; ` : ''}${memory}; slowest steps (ms): ${m.slowest}`,
+          note: `${outcome}; ${cpu}${human ? `approvals waited ${m.approvalMs.toFixed(0)} ms; ` : ''}${memory}; slowest steps (ms): ${m.slowest}`,
         });
       }
     }

@@ -140,9 +140,10 @@ export function consecutiveDays(
   out: FindingInput[],
 ): void {
   const days = [...new Set(shifts.filter(counts).map((s) => s.date))].sort();
+  const dayMs = days.map(dateToMs);
   let runStart = 0;
   for (let i = 1; i <= days.length; i++) {
-    const continues = i < days.length && dateToMs(days[i]!) - dateToMs(days[i - 1]!) === DAY_MS;
+    const continues = i < days.length && dayMs[i]! - dayMs[i - 1]! === DAY_MS;
     if (continues) continue;
     const length = i - runStart;
     if (length > limit) {

@@ -8,7 +8,7 @@ import type { Person } from '../domain/program';
 import { expandShift, isAbsent, type ScheduleSnapshot, type Shift } from '../domain/snapshot';
 import { DAY_MS, HOUR_MS, addDays, dateToMs } from '../domain/time';
 import { WINDOW_DAYS } from './findings';
-import { checkPerson, type PersonRuleContext } from './person';
+import { personFindingInputs, type PersonRuleContext } from './person';
 import { ineligibility } from './personConflicts';
 import { RULE_KEYS, type RuleKey } from './ruleIds';
 import { coverageLookup } from './slots';
@@ -71,7 +71,8 @@ export class EligibilityIndex {
       focus,
       rules: PERSON_RULES,
     };
-    const problems = checkPerson(ctx, person, after).filter((f) => f.severity === 'critical' || BLOCKING_WARNINGS.has(f.key));
+    // The unformatted findings: only their severity, rule and message decide here.
+    const problems = personFindingInputs(ctx, person, after).filter((f) => f.severity === 'critical' || BLOCKING_WARNINGS.has(f.key));
     if (problems.length > 0) return { ok: false, reason: problems[0]!.message };
     return { ok: true };
   }

@@ -41,6 +41,9 @@ export interface ValidationOptions {
   suggestions?: boolean;
   /** At most this many findings get substitute-naming fixes. Default 50. */
   maxSuggestions?: number;
+  /** Check only these people (default everyone); the slot rules still run in full. A
+   * person's findings depend on nobody else's shifts, so theirs equal a full run's. */
+  people?: ReadonlySet<string>;
 }
 
 export interface ValidationReport {
@@ -100,12 +103,27 @@ export function personRuleContext(snapshot: ScheduleSnapshot, focus: DateRange, 
   };
 }
 
+// The store hands out one snapshot object per data version and range, so the findings for a
+// focus and rule set are computed once per snapshot and shared, person by person: tools run
+// in parallel over the same data (validate_schedule, validate_schedule_by_id) reuse them.
+const memo = new WeakMap<ScheduleSnapshot, Map<string, Finding[]>>();
+
+function memoised(snapshot: ScheduleSnapshot, key: string, build: () => Finding[]): Finding[] {
+  let perKey = memo.get(snapshot);
+  if (!perKey) memo.set(snapshot, (perKey = new Map()));
+  let found = perKey.get(key);
+  if (!found) perKey.set(key, (found = build()));
+  return found;
+}
+
 function* validationSteps(snapshot: ScheduleSnapshot, options: ValidationOptions, chunk: number): Generator<{ done: number; total: number }, ValidationReport> {
   const focus = options.focus ?? snapshot.range;
   const rules = options.rules ?? ALL_RULES;
   const ctx = personRuleContext(snapshot, focus, rules);
+  const runKey = `${focus.start}|${focus.end}|${[...rules].sort().join(',')}`;
   const findings: Finding[] = [];
-  const people = snapshot.people;
+  const only = options.people;
+  const people = only ? snapshot.people.filter((p) => only.has(p.id)) : snapshot.people;
   const total = people.length + 1;
   let residentsScheduled = 0;
   const inFocus = (d: string) => d >= focus.start && d <= focus.end;
@@ -113,16 +131,25 @@ function* validationSteps(snapshot: ScheduleSnapshot, options: ValidationOptions
     const p = people[i]!;
     const shifts = snapshot.byPerson.get(p.id) ?? [];
     if (p.role === 'resident' && shifts.some((s) => inFocus(s.date))) residentsScheduled++;
-    findings.push(...checkPerson(ctx, p, shifts));
+    findings.push(...memoised(snapshot, `${runKey}|person|${p.id}`, () => checkPerson(ctx, p, shifts)));
     if ((i + 1) % chunk === 0) yield { done: i + 1, total };
   }
   const fills = slotFills(snapshot, focus);
-  findings.push(...checkCoverage(snapshot, fills, rules));
-  findings.push(...checkSupervision(snapshot, focus, rules));
-  const kept = sortFindings(findings.filter((f) => overlapsDates(f, focus)));
+  findings.push(...memoised(snapshot, `${runKey}|slots`, () => [...checkCoverage(snapshot, fills, rules), ...checkSupervision(snapshot, focus, rules)]));
+  // Each report gets copies: the memoised findings are shared, and suggestFixes writes into them.
+  const copies = (list: readonly Finding[]) => list.map((f) => ({ ...f, details: { ...f.details } }));
+  let kept = sortFindings(copies(findings.filter((f) => overlapsDates(f, focus))));
   if (options.suggestions ?? true) {
     yield { done: people.length, total };
-    suggestFixes(new EligibilityIndex(snapshot), kept, options.maxSuggestions ?? 50);
+    const max = options.maxSuggestions ?? 50;
+    const unfixed = kept;
+    const fixedKey = `${runKey}|fixed|${max}|${only ? [...only].sort().join(',') : '*'}`;
+    kept = copies(
+      memoised(snapshot, fixedKey, () => {
+        suggestFixes(new EligibilityIndex(snapshot), unfixed, max);
+        return unfixed;
+      }),
+    );
   }
   const critical = new Set(kept.filter((f) => f.severity === 'critical' && f.personId && snapshot.peopleById.get(f.personId)?.role === 'resident').map((f) => f.personId));
   return {

@@ -55,6 +55,11 @@ export interface PersonRuleContext {
 }
 
 export function checkPerson(ctx: PersonRuleContext, person: Person, shifts: readonly Shift[]): Finding[] {
+  return personFindingInputs(ctx, person, shifts).map((f) => makeFinding(f, ctx.policies));
+}
+
+/** checkPerson's findings before they are formatted: enough for a yes/no on a change (EligibilityIndex.check). */
+export function personFindingInputs(ctx: PersonRuleContext, person: Person, shifts: readonly Shift[]): FindingInput[] {
   const out: FindingInput[] = [];
   const on = (k: RuleKey) => ctx.rules.has(k);
   const resident = person.role === 'resident';
@@ -82,5 +87,5 @@ export function checkPerson(ctx: PersonRuleContext, person: Person, shifts: read
       consecutiveDays(person, shifts, (s) => s.kind === 'night_float', ctx.policies.maxConsecutiveNights.limit, 'local_max_consecutive_nights', out);
     }
   }
-  return out.filter(touchesFocus).map((f) => makeFinding(f, ctx.policies));
+  return out.filter(touchesFocus);
 }

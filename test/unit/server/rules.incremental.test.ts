@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { addDays } from '../../../src/server/domain/time';
+import { selectRules, validateSnapshot, type RuleFamily } from '../../../src/server/rules/engine';
+import { generateProgram } from '../../../src/server/program/generate';
+import { snapshotOf } from '../../support/server/fixtures';
+
+const FAMILIES: RuleFamily[] = ['work_hours', 'rest', 'consecutive_duty', 'supervision', 'coverage', 'conflicts'];
+
+/** A random program with planted findings, its snapshot built afresh on every call. */
+function programOf(seed: number, perPgy: number) {
+  return generateProgram({ residentsPerPgy: perPgy, faculty: 5 + (seed % 4), weeks: 6, seed, findings: 'few' });
+}
+
+describe('rule engine: shared and incremental runs equal the full run', () => {
+  it('a second run over the same snapshot (memoised findings) equals a run over a fresh snapshot', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 3, max: 5 }),
+        fc.subarray(FAMILIES, { minLength: 1 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.boolean(),
+        (seed, perPgy, families, offset, suggestions) => {
+          const program = programOf(seed, perPgy);
+          const s = program.schedules[0]!;
+          const focus = { start: addDays(s.start, offset), end: addDays(s.end, -offset) };
+          const rules = selectRules(families);
+          const shared = snapshotOf(program);
+          // The first run fills the memo, possibly with other options; the second reads it.
+          validateSnapshot(shared, { focus, rules, suggestions: !suggestions });
+          const reused = validateSnapshot(shared, { focus, rules, suggestions });
+          const again = validateSnapshot(shared, { focus, rules, suggestions });
+          const fresh = validateSnapshot(snapshotOf(program), { focus, rules, suggestions });
+          assert.deepEqual(reused, fresh);
+          assert.deepEqual(again, fresh);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('suggestions and edits written into one report do not reach a later report', () => {
+    const program = programOf(7, 3);
+    const shared = snapshotOf(program);
+    const withFixes = validateSnapshot(shared, { suggestions: true });
+    assert.ok(
+      withFixes.findings.some((f) => Array.isArray(f.details['substitutes'])),
+      'the planted findings get substitutes',
+    );
+    withFixes.findings.forEach((f) => (f.suggestedFix = 'changed by a caller'));
+    const without = validateSnapshot(shared, { suggestions: false });
+    assert.deepEqual(without, validateSnapshot(snapshotOf(program), { suggestions: false }));
+    assert.deepEqual(validateSnapshot(shared, { suggestions: true }), validateSnapshot(snapshotOf(program), { suggestions: true }));
+  });
+
+  it('checking only some people gives exactly their findings and the slot findings of the full run', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 3, max: 5 }), fc.integer({ min: 1, max: 2 ** 30 }), (seed, perPgy, pickBits) => {
+        const program = programOf(seed, perPgy);
+        const ids = program.people.map((p) => p.id);
+        const people = new Set(ids.filter((_, i) => (pickBits >> (i % 30)) & 1));
+        const full = validateSnapshot(snapshotOf(program), { suggestions: false }).findings;
+        const only = validateSnapshot(snapshotOf(program), { suggestions: false, people }).findings;
+        // The slot rules (coverage, supervision) may name a person but always run in full.
+        const slotKeys = new Set(['coverage_minimum', 'coverage_maximum', 'supervision_pgy1', 'local_supervision_ratio']);
+        const ofPerson = (f: (typeof full)[number]) => f.personId !== null && !slotKeys.has(f.key);
+        assert.deepEqual(
+          only.filter(ofPerson),
+          full.filter((f) => ofPerson(f) && people.has(f.personId!)),
+        );
+        assert.deepEqual(
+          only.filter((f) => !ofPerson(f)),
+          full.filter((f) => !ofPerson(f)),
+        );
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
