@@ -26,6 +26,8 @@ export interface StepSnapshot {
   capability?: string;
   writes: boolean;
   state: StepState;
+  /** While `state` is `waiting`: what a person is asked for (an approval, or an argument's value). */
+  waitingFor?: 'approval' | 'input';
   startedAt?: number;
   progress?: { progress: number; total?: number; message?: string };
   /** Retries scheduled so far, newest last. */
@@ -191,7 +193,11 @@ export function foldEvent(run: RunSnapshot, event: RunEvent): SnapshotChange {
       // Whatever was still running when the run ended did not finish.
       for (const p of run.phases) {
         if (p.state === 'running') p.state = 'stopped';
-        for (const s of p.steps) if (s.state === 'running' || s.state === 'waiting') s.state = 'failed';
+        for (const s of p.steps)
+          if (s.state === 'running' || s.state === 'waiting') {
+            s.state = 'failed';
+            delete s.waitingFor;
+          }
       }
       return { runId };
     case 'phase_started': {
@@ -261,6 +267,7 @@ export function foldEvent(run: RunSnapshot, event: RunEvent): SnapshotChange {
     case 'step_finished': {
       const step = stepOf(run, event.phaseId, event.stepId, { kind: event.result.kind, writes: event.result.writes });
       step.state = event.result.status;
+      delete step.waitingFor;
       step.result = event.result;
       if (event.result.title) step.title = event.result.title;
       if (event.result.label) step.note = event.result.label;
@@ -271,7 +278,7 @@ export function foldEvent(run: RunSnapshot, event: RunEvent): SnapshotChange {
       run.approvals.push({ stepId: event.stepId, request: event.request });
       run.state = 'waiting';
       const step = findStep(run, event.stepId);
-      if (step) step.state = 'waiting';
+      if (step) waitFor(step, 'approval');
       return step ? { runId, phaseId: step.phaseId, stepId: step.stepId } : { runId };
     }
     case 'approval_answered': {
@@ -282,26 +289,37 @@ export function foldEvent(run: RunSnapshot, event: RunEvent): SnapshotChange {
       }
       if (run.state === 'waiting') run.state = 'running';
       const step = findStep(run, event.stepId);
-      if (step && step.state === 'waiting') step.state = 'running';
+      if (step) stopWaiting(step);
       return step ? { runId, phaseId: step.phaseId, stepId: step.stepId } : { runId };
     }
     case 'input_requested': {
       run.questions.push({ stepId: event.stepId, request: event.request });
       const step = findStep(run, event.stepId);
-      if (step) step.state = 'waiting';
+      if (step) waitFor(step, 'input');
       return step ? { runId, phaseId: step.phaseId, stepId: step.stepId } : { runId };
     }
     case 'input_answered': {
       const open = [...run.questions].reverse().find((q) => q.stepId === event.stepId && q.request.need.arg === event.arg && !q.answer);
       if (open) open.answer = event.answer;
       const step = findStep(run, event.stepId);
-      if (step && step.state === 'waiting') step.state = 'running';
+      if (step) stopWaiting(step);
       return step ? { runId, phaseId: step.phaseId, stepId: step.stepId } : { runId };
     }
     case 'decision':
       run.decisions.push(event);
       return { runId, phaseId: event.phaseId };
   }
+}
+
+function waitFor(step: StepSnapshot, what: 'approval' | 'input'): void {
+  step.state = 'waiting';
+  step.waitingFor = what;
+}
+
+function stopWaiting(step: StepSnapshot): void {
+  if (step.state !== 'waiting') return;
+  step.state = 'running';
+  delete step.waitingFor;
 }
 
 /** A run's snapshot rebuilt from its recorded events (a history file). */

@@ -47,7 +47,7 @@ function stepIcon(step: StepSnapshot): vscode.ThemeIcon {
   const r = step.result;
   if (step.state === 'queued') return icon('circle-outline');
   if (step.state === 'running') return icon('loading~spin');
-  if (step.state === 'waiting') return icon('bell-dot', 'charts.yellow');
+  if (step.state === 'waiting') return step.waitingFor === 'input' ? icon('question', 'charts.yellow') : icon('bell-dot', 'charts.yellow');
   if (!r) return icon('circle-outline');
   if (r.status === 'failed') return icon('error', 'testing.iconFailed');
   if (r.status === 'skipped') return r.skip?.cause === 'rejected' ? icon('thumbsdown', 'charts.orange') : icon('debug-step-over', 'disabledForeground');

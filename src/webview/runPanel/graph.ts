@@ -8,10 +8,12 @@ import type { PhaseHead } from '../runMessages';
 import { age, duration, el, levelColourClass, section, svg } from './dom';
 import { stateIcon, stateLabel } from './header';
 
+const WAITING_TEXT = { approval: 'waiting for approval', input: 'waiting for an answer' } as const;
+
 /** Where a step's result came from, in a few words (live, cache from 3 min ago, fallback, skipped and why). */
 export function sourceText(step: StepSnapshot): string {
   const r = step.result;
-  if (!r) return step.state === 'running' ? 'running' : step.state === 'waiting' ? 'waiting for approval' : 'not started';
+  if (!r) return step.state === 'running' ? 'running' : step.state === 'waiting' ? WAITING_TEXT[step.waitingFor ?? 'approval'] : 'not started';
   if (r.status === 'skipped') return `skipped${r.skip ? `: ${r.skip.reason}` : ''}`;
   if (r.status === 'failed') return `failed${r.error ? `: ${r.error.kind}` : ''}`;
   switch (r.source) {
