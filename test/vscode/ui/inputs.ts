@@ -169,6 +169,9 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           await hover.waitFor({ timeout: 15_000 });
           assert.match((await hover.textContent()) ?? '', /required_blocks 120 answered during the run/);
           await workbench.screenshot(shot('36-step-tooltip-provenance'));
+          // Away from the tree, so the tooltip does not cover the next screenshot.
+          await page.mouse.move(700, 10);
+          await hover.waitFor({ state: 'hidden', timeout: 15_000 });
         }, 60_000);
 
         test("the run panel's step drawer lists the arguments with their provenance", async () => {
