@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import type { Measurement } from '../test/vscode/bench/index';
 import type { BenchResult } from './run';
 
 const ROOT = join(__dirname, '..');
@@ -40,14 +41,6 @@ interface Toolchain {
   NODE_BIN: string;
   CHROMIUM: string;
   isInstalled(tool: unknown, binary: string): boolean;
-}
-
-interface Measurement {
-  case: string;
-  value: number;
-  unit: string;
-  target?: string;
-  note?: string;
 }
 
 async function inVsCode(): Promise<BenchResult[]> {

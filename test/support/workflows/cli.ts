@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Report } from '../../../src/core/report/report';
+import { proxyBuildOptions } from './proxyBundle';
 import type { ProxyScenario } from './scenario';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
@@ -107,15 +108,7 @@ let proxyBundle: string | undefined;
 function bundledProxy(): string {
   if (!proxyBundle) {
     const out = join(scratch('proxy'), 'proxy.cjs');
-    buildSync({
-      entryPoints: [join(ROOT, 'test', 'support', 'workflows', 'proxyServer.ts')],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      outfile: out,
-      logLevel: 'error',
-    });
+    buildSync(proxyBuildOptions(ROOT, out));
     proxyBundle = out;
   }
   return proxyBundle;

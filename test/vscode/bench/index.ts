@@ -28,7 +28,8 @@ import { scriptPrompts } from '../suite/stubs';
 const EXTENSION_ID = 'sched-orch.sched-orch';
 const STEPS = 100;
 
-interface Measurement {
+/** One benchmark figure, written as a JSON line for bench/extension.ts. */
+export interface Measurement {
   case: string;
   value: number;
   unit: string;

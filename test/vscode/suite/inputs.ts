@@ -18,6 +18,7 @@ import type { RunSnapshot } from '../../../src/core/app/runSnapshot';
 import type { SchedulingApp } from '../../../src/core/app/schedulingApp';
 import type { RunEvent } from '../../../src/core/engine/events';
 import type { SchedOrchApi } from '../../../src/extension/extension';
+import { proxyBuildOptions } from '../../support/workflows/proxyBundle';
 import type { ProxyScenario } from '../../support/workflows/scenario';
 import { eventually } from '../../support/mcp/wait';
 import { afterEach, test } from '../../support/vscode/runner';
@@ -53,15 +54,7 @@ function bundledProxy(root: string): string {
   if (!proxyBundle) {
     const esbuild = createRequire(join(root, 'package.json'))('esbuild') as typeof Esbuild;
     const out = join(mkdtempSync(join(tmpdir(), 'sched-orch-proxy-')), 'proxy.cjs');
-    esbuild.buildSync({
-      entryPoints: [join(root, 'test', 'support', 'workflows', 'proxyServer.ts')],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      outfile: out,
-      logLevel: 'error',
-    });
+    esbuild.buildSync(proxyBuildOptions(root, out));
     proxyBundle = out;
   }
   return proxyBundle;

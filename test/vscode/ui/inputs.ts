@@ -15,6 +15,7 @@ import { buildSync } from 'esbuild';
 import type { Locator } from 'playwright-core';
 import type { Workbench } from '../../support/vscode/workbench';
 import { test } from '../../support/vscode/runner';
+import { proxyBuildOptions } from '../../support/workflows/proxyBundle';
 import type { ProxyScenario } from '../../support/workflows/scenario';
 import type { UiScenario } from './index';
 import { runSteps } from './scenario';
@@ -28,15 +29,7 @@ function proxySettings(): Record<string, unknown> {
   assert.ok(existsSync(join(ROOT, 'dist', 'server.js')), 'run the UI tests from the repository root, after npm run build');
   const dir = mkdtempSync(join(tmpdir(), 'sched-orch-ui-inputs-'));
   const bundle = join(dir, 'proxy.cjs');
-  buildSync({
-    entryPoints: [join(ROOT, 'test', 'support', 'workflows', 'proxyServer.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: bundle,
-    logLevel: 'error',
-  });
+  buildSync(proxyBuildOptions(ROOT, bundle));
   callLog = join(dir, 'calls.log');
   writeFileSync(callLog, '');
   const scenario: ProxyScenario = { server: join(ROOT, 'dist', 'server.js'), contract: 'real', elicit: { validate_schedule_tool: 'form' }, log: callLog };
