@@ -68,7 +68,7 @@ export function checklist(view: ResultView): ChecklistItem[] {
     phase: '6',
     item: 'Unified index no worse than phase 4',
     ok: risk !== undefined && after !== undefined ? after <= risk : null,
-    note: after !== undefined ? `${risk ?? '?'} -> ${after}` : 'unknown',
+    note: after !== undefined ? `${risk !== undefined ? round(risk, 1) : '?'} -> ${round(after, 1)}` : 'unknown',
   });
   return items;
 }

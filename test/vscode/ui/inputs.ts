@@ -146,6 +146,8 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           await box.getByText('required_blocks must be a whole number').waitFor({ timeout: 10_000 });
           await workbench.screenshot(shot('34-needs-input-invalid'));
           await workbench.quickInput().fill('120');
+          // Validation runs a moment after typing: photograph the box once it accepts the answer.
+          await box.getByText('required_blocks must be a whole number').waitFor({ state: 'hidden', timeout: 10_000 });
           await workbench.screenshot(shot('35-needs-input-box'));
           await page.keyboard.press('Enter');
           await box.waitFor({ state: 'hidden', timeout: 30_000 });
