@@ -70,13 +70,19 @@ async function useProxy(a: SchedOrchApi, root: string, scenario: ProxyScenario):
   const settings = vscode.workspace.getConfiguration('schedOrch.server');
   const before = a.app();
   const values: Record<string, unknown> = { kind: 'stdio', command: process.execPath, args: [bundledProxy(root), file], env: { ELECTRON_RUN_AS_NODE: '1' } };
+  // Each update's change event drops the application; connecting before the last one has been
+  // handled would see its connection dropped (the extension's listener runs before this one).
+  const expected = Object.entries(values).filter(([key, value]) => JSON.stringify(settings.inspect(key)?.globalValue) !== JSON.stringify(value)).length;
+  let changes = 0;
+  const counting = vscode.workspace.onDidChangeConfiguration((e) => void (e.affectsConfiguration('schedOrch.server') && changes++));
   for (const [key, value] of Object.entries(values)) await settings.update(key, value, vscode.ConfigurationTarget.Global);
   cleanups.push(async () => {
     // Closes the proxy's connection (the proxy and its server end with it) before the settings go back.
     await vscode.commands.executeCommand('schedOrch.disconnect');
     for (const key of Object.keys(values)) await settings.update(key, undefined, vscode.ConfigurationTarget.Global);
   });
-  await eventually(() => before === undefined || a.app() !== before, 'the application to be dropped', 10_000);
+  await eventually(() => changes >= expected && (before === undefined || a.app() !== before), 'every settings change to reach the extension', 10_000);
+  counting.dispose();
   assert.equal(await vscode.commands.executeCommand('schedOrch.connect'), true);
   assert.equal(app(a).connection.serverInfo?.name, 'degrading-proxy');
   return log;
