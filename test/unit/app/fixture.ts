@@ -1,5 +1,4 @@
 /** A small writing workflow (check, approve, write, post-check) on fake tools, driven through an ApprovalBroker. */
-import type { WorkflowDefinition } from '../../../src/core/engine/definition';
 import { Engine } from '../../../src/core/engine/engine';
 import type { EngineEvent } from '../../../src/core/engine/events';
 import { RunHistory } from '../../../src/core/engine/history';
@@ -9,36 +8,22 @@ import { ApprovalBroker } from '../../../src/core/app/approvalBroker';
 import { RunStore } from '../../../src/core/app/runStore';
 import { FakeClock } from '../../support/engine/fakeClock';
 import { FakeToolServer } from '../../support/engine/fakeTools';
-import { anyInputs } from '../../support/engine/harness';
+import { writeFlow } from '../../support/engine/writeFlow';
 
-export const swapFlow: WorkflowDefinition = {
+export const swapFlow = writeFlow({
   id: 'swap',
   title: 'Swap',
-  version: 1,
-  parseInputs: anyInputs,
-  modes: { standard: {} },
-  defaultMode: 'standard',
-  timeoutMs: 600_000,
-  phases: [
-    { id: 'check', title: 'Check', run: 'parallel', steps: [{ kind: 'tool', id: 'validate', capability: 'validate_schedule', critical: true, args: () => ({}) }] },
-    {
-      id: 'apply',
-      title: 'Apply',
-      run: 'serial',
-      steps: [
-        {
-          kind: 'approval',
-          id: 'approve',
-          title: 'Apply the swap?',
-          dependsOn: ['validate'],
-          request: (ctx) => ({
-            summary: `swap ${String(ctx.inputs['swap'])}`,
-            details: { checklist: [{ phase: '1', item: 'Baseline compliant', ok: true, note: '0 finding(s)' }] },
-          }),
-        },
-        { kind: 'tool', id: 'write', capability: 'apply_swap', writes: true, critical: true, dependsOn: ['approve'], args: (ctx) => ({ swap: ctx.inputs['swap'] }) },
-      ],
-    },
+  checkRun: 'parallel',
+  critical: true,
+  approval: {
+    title: 'Apply the swap?',
+    request: (ctx) => ({
+      summary: `swap ${String(ctx.inputs['swap'])}`,
+      details: { checklist: [{ phase: '1', item: 'Baseline compliant', ok: true, note: '0 finding(s)' }] },
+    }),
+  },
+  write: { capability: 'apply_swap', args: (ctx) => ({ swap: ctx.inputs['swap'] }) },
+  after: [
     {
       id: 'post',
       title: 'Post-check',
@@ -46,7 +31,7 @@ export const swapFlow: WorkflowDefinition = {
       steps: [{ kind: 'tool', id: 'post_validate', capability: 'validate_schedule', dependsOn: ['write'], args: () => ({ after: true }) }],
     },
   ],
-};
+});
 
 export interface Rig {
   clock: FakeClock;

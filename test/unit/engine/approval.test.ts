@@ -6,38 +6,23 @@ import type { WorkflowDefinition } from '../../../src/core/engine/definition';
 import type { RunEvent } from '../../../src/core/engine/events';
 import { FakeClock } from '../../support/engine/fakeClock';
 import { FakeToolServer } from '../../support/engine/fakeTools';
-import { anyInputs, eventsOf, harness, load, tempDir } from '../../support/engine/harness';
+import { eventsOf, harness, load, tempDir } from '../../support/engine/harness';
+import { writeFlow } from '../../support/engine/writeFlow';
 
 const HOUR = 3_600_000;
 
-const deploy = (issues: string[] = [], timeoutMs?: number): WorkflowDefinition => ({
-  id: 'deploy',
-  title: 'Deploy',
-  version: 1,
-  parseInputs: anyInputs,
-  modes: { standard: {} },
-  defaultMode: 'standard',
-  timeoutMs: 48 * HOUR,
-  phases: [
-    { id: 'check', title: 'Check', run: 'serial', steps: [{ kind: 'tool', id: 'validate', capability: 'validate_schedule', args: () => ({}) }] },
-    {
-      id: 'apply',
-      title: 'Apply',
-      run: 'serial',
-      steps: [
-        {
-          kind: 'approval',
-          id: 'approve',
-          title: 'Deploy the new schedule?',
-          dependsOn: ['validate'],
-          request: (ctx) => ({ summary: `valid: ${String(ctx.require('validate')['is_valid'])}`, details: { weeks: 4 }, blockingIssues: issues }),
-          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-        },
-        { kind: 'tool', id: 'publish', capability: 'publish_schedule', writes: true, dependsOn: ['approve'], args: () => ({}) },
-      ],
+const deploy = (issues: string[] = [], timeoutMs?: number): WorkflowDefinition =>
+  writeFlow({
+    id: 'deploy',
+    title: 'Deploy',
+    timeoutMs: 48 * HOUR,
+    approval: {
+      title: 'Deploy the new schedule?',
+      request: (ctx) => ({ summary: `valid: ${String(ctx.require('validate')['is_valid'])}`, details: { weeks: 4 }, blockingIssues: issues }),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     },
-  ],
-});
+    write: { id: 'publish', capability: 'publish_schedule' },
+  });
 
 function server(clock: FakeClock, onPublish?: () => void): FakeToolServer {
   return new FakeToolServer(clock).define('validate_schedule', { respond: () => ({ is_valid: true }) }).define('publish_schedule', {

@@ -6,33 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { WorkflowDefinition } from '../../../src/core/engine/definition';
 import type { ToolInvoker } from '../../../src/core/engine/invoker';
 import { FakeClock } from '../../support/engine/fakeClock';
 import { FakeToolServer } from '../../support/engine/fakeTools';
-import { anyInputs, harness, load, tempDir } from '../../support/engine/harness';
+import { harness, load, tempDir } from '../../support/engine/harness';
+import { writeFlow } from '../../support/engine/writeFlow';
 
-const generate: WorkflowDefinition = {
+const generate = writeFlow({
   id: 'generate',
   title: 'Generate',
-  version: 1,
-  parseInputs: anyInputs,
-  modes: { standard: {} },
-  defaultMode: 'standard',
-  timeoutMs: 600_000,
-  phases: [
-    { id: 'check', title: 'Check', run: 'serial', steps: [{ kind: 'tool', id: 'validate', capability: 'validate_schedule', args: () => ({}) }] },
-    {
-      id: 'apply',
-      title: 'Apply',
-      run: 'serial',
-      steps: [
-        { kind: 'approval', id: 'approve', title: 'Write?', dependsOn: ['validate'], request: () => ({ summary: 'write the draft' }) },
-        { kind: 'tool', id: 'write', capability: 'generate_schedule', writes: true, dependsOn: ['approve'], args: () => ({}) },
-      ],
-    },
-  ],
-};
+  approval: { title: 'Write?', request: () => ({ summary: 'write the draft' }) },
+  write: { capability: 'generate_schedule' },
+});
 
 function tools(clock: FakeClock): FakeToolServer {
   return new FakeToolServer(clock)

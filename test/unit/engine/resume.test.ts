@@ -11,27 +11,17 @@ import type { RunEvent } from '../../../src/core/engine/events';
 import { RunHistory, rebuildRun } from '../../../src/core/engine/history';
 import { FakeClock } from '../../support/engine/fakeClock';
 import { FakeToolServer } from '../../support/engine/fakeTools';
-import { anyInputs, harness, load, tempDir } from '../../support/engine/harness';
+import { harness, load, tempDir } from '../../support/engine/harness';
+import { writeFlow } from '../../support/engine/writeFlow';
 
-const swap: WorkflowDefinition = {
+const swap = writeFlow({
   id: 'swap',
   title: 'Swap',
-  version: 1,
-  parseInputs: anyInputs,
-  modes: { standard: {} },
-  defaultMode: 'standard',
-  timeoutMs: 600_000,
-  phases: [
-    { id: 'check', title: 'Check', run: 'parallel', steps: [{ kind: 'tool', id: 'validate', capability: 'validate_schedule', critical: true, args: () => ({}) }] },
-    {
-      id: 'apply',
-      title: 'Apply',
-      run: 'serial',
-      steps: [
-        { kind: 'approval', id: 'approve', title: 'Apply the swap?', dependsOn: ['validate'], request: () => ({ summary: 'swap r1 <-> r2' }) },
-        { kind: 'tool', id: 'write', capability: 'apply_swap', writes: true, critical: true, dependsOn: ['approve'], args: (ctx) => ({ swap: ctx.inputs['swap'] }) },
-      ],
-    },
+  checkRun: 'parallel',
+  critical: true,
+  approval: { title: 'Apply the swap?', request: () => ({ summary: 'swap r1 <-> r2' }) },
+  write: { capability: 'apply_swap', args: (ctx) => ({ swap: ctx.inputs['swap'] }) },
+  after: [
     {
       id: 'post',
       title: 'Post-validation',
@@ -42,7 +32,7 @@ const swap: WorkflowDefinition = {
       ],
     },
   ],
-};
+});
 
 function tools(clock: FakeClock): FakeToolServer {
   return new FakeToolServer(clock)
