@@ -1,8 +1,5 @@
 /** Small helpers that make every wait in the engine stop as soon as its signal aborts. */
-import type { Clock } from '../util/clock';
-
-/** Reason used to stop internal timers: aborting without one builds a costly DOMException. */
-export const TIMER_DONE = Symbol('timer done');
+import { TIMER_DONE, type Clock } from '../util/clock';
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -36,6 +33,46 @@ export function childController(parent: AbortSignal): { controller: AbortControl
   const onAbort = () => controller.abort(parent.reason);
   parent.addEventListener('abort', onAbort, { once: true });
   return { controller, dispose: () => parent.removeEventListener('abort', onAbort) };
+}
+
+/**
+ * One operation's abort scope under `parent`: its controller aborts when the parent does or
+ * when abort() is called (a time limit), and race() settles like the operation or rejects
+ * with the abort reason at once. Only the parent is listened to, so ending the scope needs
+ * no abort of its own: dispose() unlinks it.
+ */
+export class AbortScope {
+  readonly controller = new AbortController();
+  private rejectRace: ((reason: unknown) => void) | undefined;
+  private readonly onParentAbort = (): void => this.abort(this.parent.reason);
+
+  constructor(private readonly parent: AbortSignal) {
+    if (parent.aborted) this.controller.abort(parent.reason);
+    else parent.addEventListener('abort', this.onParentAbort, { once: true });
+  }
+
+  abort(reason: unknown): void {
+    if (this.controller.signal.aborted) return;
+    this.controller.abort(reason);
+    this.rejectRace?.(reason);
+  }
+
+  /** Settles like `operation`, or rejects with the abort reason as soon as the scope aborts. */
+  race<T>(operation: Promise<T>): Promise<T> {
+    const { signal } = this.controller;
+    if (signal.aborted) {
+      operation.catch(() => undefined);
+      return Promise.reject(signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.rejectRace = reject;
+      operation.then(resolve, reject);
+    });
+  }
+
+  dispose(): void {
+    this.parent.removeEventListener('abort', this.onParentAbort);
+  }
 }
 
 /**

@@ -8,9 +8,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { OrchestratorError } from '../errors';
 import type { ArgumentSchema, InvokeResult, Resolution, ResourceLink, ToolInvoker, ToolProgress } from '../engine/invoker';
-import { systemClock, type Clock } from '../util/clock';
+import { startTimer, systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
-import { TIMER_DONE, childController, raceAbort } from './abort';
+import { AbortScope, raceAbort } from './abort';
 import { BreakerRegistry, type BreakerChange, type BreakerState } from './breaker';
 import { ResultCache, cacheKey, cacheKeyOf, callIdentity, type CachedResult } from './cache';
 import { HealthMonitor, type HealthChange, type ToolHealth } from './health';
@@ -441,33 +441,28 @@ export class PolicyRuntime {
 
   private async attempt(request: CallRequest, server: string, parent: AbortSignal, listeners: Set<CallListener>): Promise<InvokeResult> {
     const { capability, policy } = request;
-    const { controller, dispose } = childController(parent);
+    const scope = new AbortScope(parent);
     const start = this.clock.now();
     const hardDeadline = start + policy.maxTotalTimeoutMs;
     let deadline = Math.min(start + policy.timeoutMs, hardDeadline);
-    // No timer for a limit that never comes. The timer waits on the attempt's own signal,
-    // aborted once the attempt is over, so it needs no controller of its own.
-    if (Number.isFinite(deadline))
-      void (async () => {
-        for (;;) {
-          const wait = deadline - this.clock.now();
-          if (wait <= 0) {
-            const limit = deadline === hardDeadline ? policy.maxTotalTimeoutMs : policy.timeoutMs;
-            controller.abort(new OrchestratorError('timeout', `${capability} did not answer within ${limit} ms`, { tool: capability }));
-            return;
-          }
-          try {
-            await this.clock.sleep(wait, controller.signal);
-          } catch {
-            return;
-          }
-        }
-      })();
+    // No timer for a limit that never comes. Progress moves the deadline; the timer, when it
+    // fires early, waits the rest.
+    let stopTimer: (() => void) | undefined;
+    const onTimer = (): void => {
+      const wait = deadline - this.clock.now();
+      if (wait > 0) {
+        stopTimer = startTimer(this.clock, wait, onTimer);
+        return;
+      }
+      const limit = deadline === hardDeadline ? policy.maxTotalTimeoutMs : policy.timeoutMs;
+      scope.abort(new OrchestratorError('timeout', `${capability} did not answer within ${limit} ms`, { tool: capability }));
+    };
+    if (Number.isFinite(deadline)) stopTimer = startTimer(this.clock, deadline - start, onTimer);
     try {
       const result = await this.breakers.execute(server, capability, () =>
-        raceAbort(
+        scope.race(
           this.invoker.invoke(capability, request.args, {
-            signal: controller.signal,
+            signal: scope.controller.signal,
             timeoutMs: policy.timeoutMs,
             maxTotalTimeoutMs: policy.maxTotalTimeoutMs,
             onProgress: (progress) => {
@@ -475,7 +470,6 @@ export class PolicyRuntime {
               listeners.forEach((l) => l.onProgress?.(progress));
             },
           }),
-          controller.signal,
         ),
       );
       this.healthMonitor.record(capability, result.tool, 'success', this.clock.now() - start);
@@ -486,8 +480,8 @@ export class PolicyRuntime {
       else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', this.clock.now() - start);
       throw error;
     } finally {
-      dispose();
-      controller.abort(TIMER_DONE);
+      stopTimer?.();
+      scope.dispose();
     }
   }
 }
