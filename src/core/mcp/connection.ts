@@ -69,6 +69,7 @@ export class McpConnection {
   private lastError: OrchestratorError | undefined;
   private toolList: readonly Tool[] = [];
   private server: ServerInfo | undefined;
+  private identityOf: { server: ServerInfo | undefined; text: string } | undefined;
   private wanted = false;
   /** Bumped by every handshake and by close(): a stale handshake or callback sees the change. */
   private generation = 0;
@@ -135,7 +136,14 @@ export class McpConnection {
 
   /** Server name and version (once known) plus the endpoint: stable across reconnects. */
   identity(): string {
-    return this.server ? `${this.server.name}@${this.server.version} (${this.endpoint.description})` : this.endpoint.description;
+    // Asked on every call (cache and single-flight keys): built once per server seen.
+    const server = this.server;
+    let known = this.identityOf;
+    if (!known || known.server !== server) {
+      known = { server, text: server ? `${server.name}@${server.version} (${this.endpoint.description})` : this.endpoint.description };
+      this.identityOf = known;
+    }
+    return known.text;
   }
 
   on<K extends keyof ConnectionEvents>(event: K, listener: (payload: ConnectionEvents[K]) => void): () => void {

@@ -36,19 +36,76 @@ export function childController(parent: AbortSignal): { controller: AbortControl
 }
 
 /**
+ * A cancellation that builds an AbortSignal only when something must wait on one (a retry's
+ * backoff): in Node 20 creating a signal and adding its first listener cost microseconds,
+ * and most calls need neither. onAbort() takes plain callbacks.
+ */
+export class LazyAbort {
+  private state: { reason: unknown } | undefined;
+  private controller: AbortController | undefined;
+  private readonly callbacks = new Set<(reason: unknown) => void>();
+
+  get aborted(): boolean {
+    return this.state !== undefined;
+  }
+
+  get reason(): unknown {
+    return this.state?.reason;
+  }
+
+  /** A signal in step with this cancellation (built on first use). */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.state) this.controller.abort(this.state.reason);
+    }
+    return this.controller.signal;
+  }
+
+  throwIfAborted(): void {
+    if (this.state) throw this.state.reason;
+  }
+
+  abort(reason: unknown): void {
+    if (this.state) return;
+    this.state = { reason };
+    this.controller?.abort(reason);
+    for (const callback of [...this.callbacks]) callback(reason);
+  }
+
+  /** Calls `callback` when this aborts (not when it has already); returns the unsubscribe. */
+  onAbort(callback: (reason: unknown) => void): () => void {
+    this.callbacks.add(callback);
+    return () => this.callbacks.delete(callback);
+  }
+
+  /** A cancellation that aborts when `signal` does; `dispose()` stops following it. */
+  static following(signal: AbortSignal): { cancel: LazyAbort; dispose: () => void } {
+    const cancel = new LazyAbort();
+    if (signal.aborted) {
+      cancel.abort(signal.reason);
+      return { cancel, dispose: () => undefined };
+    }
+    const onAbort = () => cancel.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    return { cancel, dispose: () => signal.removeEventListener('abort', onAbort) };
+  }
+}
+
+/**
  * One operation's abort scope under `parent`: its controller aborts when the parent does or
  * when abort() is called (a time limit), and race() settles like the operation or rejects
- * with the abort reason at once. Only the parent is listened to, so ending the scope needs
- * no abort of its own: dispose() unlinks it.
+ * with the abort reason at once. Nothing listens on the scope's own signal, so ending the
+ * scope needs no abort of its own: dispose() unlinks it from the parent.
  */
 export class AbortScope {
   readonly controller = new AbortController();
   private rejectRace: ((reason: unknown) => void) | undefined;
-  private readonly onParentAbort = (): void => this.abort(this.parent.reason);
+  private readonly unlink: (() => void) | undefined;
 
-  constructor(private readonly parent: AbortSignal) {
+  constructor(parent: LazyAbort) {
     if (parent.aborted) this.controller.abort(parent.reason);
-    else parent.addEventListener('abort', this.onParentAbort, { once: true });
+    else this.unlink = parent.onAbort((reason) => this.abort(reason));
   }
 
   abort(reason: unknown): void {
@@ -71,7 +128,7 @@ export class AbortScope {
   }
 
   dispose(): void {
-    this.parent.removeEventListener('abort', this.onParentAbort);
+    this.unlink?.();
   }
 }
 

@@ -7,6 +7,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { OrchestratorError } from '../errors';
 import type { Clock } from '../util/clock';
+import type { LazyAbort } from './abort';
 import type { RetryPolicy } from './policies';
 
 /** Delay before retry number `retry` (1-based): exponential, capped, minus random jitter. */
@@ -25,7 +26,8 @@ export interface RetryNotice {
 export interface RetryOptions {
   policy: RetryPolicy;
   clock: Clock;
-  signal: AbortSignal;
+  /** A LazyAbort builds its signal only if a retry has to wait. */
+  signal: AbortSignal | LazyAbort;
   random: () => number;
   /** False for writes: a write is never sent twice. */
   retryable: boolean;
@@ -58,6 +60,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     if (!retriable(error, options) || policy.maxRetries < 1) throw error;
     await beforeRetry(1, error, options);
   }
+  const waitSignal = realSignal(signal);
   return pRetry(
     async (attempt) => {
       try {
@@ -70,7 +73,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     {
       retries: policy.maxRetries - 1,
       minTimeout: 0,
-      signal,
+      signal: waitSignal,
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         if (retriesLeft > 0) await beforeRetry(attemptNumber + 1, asOrchestratorError(error), options);
       },
@@ -86,5 +89,9 @@ function retriable(error: OrchestratorError, options: RetryOptions): boolean {
 async function beforeRetry(attempt: number, error: OrchestratorError, options: RetryOptions): Promise<void> {
   const delayMs = backoffDelay(options.policy, attempt, options.random);
   options.onRetry?.({ attempt, delayMs, error });
-  await options.clock.sleep(delayMs, options.signal);
+  await options.clock.sleep(delayMs, realSignal(options.signal));
+}
+
+function realSignal(signal: AbortSignal | LazyAbort): AbortSignal {
+  return signal instanceof AbortSignal ? signal : signal.signal;
 }
