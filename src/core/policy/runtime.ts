@@ -147,6 +147,8 @@ export class PolicyRuntime {
   private readonly cacheSaver: CoalescingSaver;
   /** Bumped by every write, so a read that started before it is not cached after it. */
   private writeEpoch = 0;
+  /** Each capability's SLA, read from the (immutable) table once: health asks on every call. */
+  private readonly slas = new Map<string, number>();
 
   /** Loads persisted breaker and cache state, then returns a ready runtime. */
   static async create(options: PolicyRuntimeOptions): Promise<PolicyRuntime> {
@@ -171,7 +173,7 @@ export class PolicyRuntime {
     this.cacheSaver = new CoalescingSaver(options.stateStore, 'result-cache', () => ({ ...this.cache.snapshot(), versions: Object.fromEntries(this.versions) }), this.logger);
     this.healthMonitor = new HealthMonitor({
       clock: this.clock,
-      slaOf: (c) => this.policies.get(c).slaMs,
+      slaOf: (c) => this.slaOf(c),
       onChange: (change) => this.emit({ type: 'health_changed', ...change }),
     });
     this.breakers = new BreakerRegistry({
@@ -309,6 +311,15 @@ export class PolicyRuntime {
   /** Waits until breaker and cache state are saved. */
   async flush(): Promise<void> {
     await Promise.all([this.breakerSaver.flush(), this.cacheSaver.flush()]);
+  }
+
+  private slaOf(capability: string): number {
+    let sla = this.slas.get(capability);
+    if (sla === undefined) {
+      sla = this.policies.get(capability).slaMs;
+      this.slas.set(capability, sla);
+    }
+    return sla;
   }
 
   private emit(event: PolicyEvent): void {
