@@ -6,6 +6,8 @@
  *   - runtime: the full per-call path of a workflow step: PolicyRuntime (single flight,
  *     breaker, retry, attempt timeouts, health; cache off, as a no-op read must not be served
  *     from it) over McpToolInvoker (resolution, result validation), then the step's confidence.
+ * Each call has its own arguments; ours also get an abort signal of their own per call (made
+ * inside the timed call, as each workflow step has one), which the sdk client is not given.
  * At concurrency 1, 8 and 64: p50, p99 and calls/s per client, and the ratio to the SDK's.
  * The clients take turns in round-robin batches, the first one rotating each round, so the
  * shared machine's noise falls on all of them alike. Target: at most 1.10x the SDK at p50.

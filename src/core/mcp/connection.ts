@@ -26,7 +26,7 @@ import {
 import { OrchestratorError } from '../errors';
 import { raceAbort } from '../policy/abort';
 import { systemClock, type Clock } from '../util/clock';
-import { redactingLogger, silentLogger, type Logger } from '../util/log';
+import { logs, redactingLogger, silentLogger, type Logger } from '../util/log';
 import { Emitter } from './emitter';
 import { endpointFor, type OpenedTransport, type ServerEndpoint } from './endpoints';
 import { httpStatusOf, isTransportRefusal, toOrchestratorError } from './errorMapping';
@@ -69,6 +69,7 @@ export class McpConnection {
   private lastError: OrchestratorError | undefined;
   private toolList: readonly Tool[] = [];
   private server: ServerInfo | undefined;
+  private identityOf: { server: ServerInfo | undefined; text: string } | undefined;
   private wanted = false;
   /** Bumped by every handshake and by close(): a stale handshake or callback sees the change. */
   private generation = 0;
@@ -135,7 +136,14 @@ export class McpConnection {
 
   /** Server name and version (once known) plus the endpoint: stable across reconnects. */
   identity(): string {
-    return this.server ? `${this.server.name}@${this.server.version} (${this.endpoint.description})` : this.endpoint.description;
+    // Asked on every call (cache and single-flight keys): built once per server seen.
+    const server = this.server;
+    let known = this.identityOf;
+    if (!known || known.server !== server) {
+      known = { server, text: server ? `${server.name}@${server.version} (${this.endpoint.description})` : this.endpoint.description };
+      this.identityOf = known;
+    }
+    return known.text;
   }
 
   on<K extends keyof ConnectionEvents>(event: K, listener: (payload: ConnectionEvents[K]) => void): () => void {
@@ -187,13 +195,16 @@ export class McpConnection {
    * received the request (false only when connecting failed first).
    */
   async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
-    const cancelled = (requestSent: boolean) => new OrchestratorError('cancelled', `calling ${name} was cancelled`, { tool: name, details: { requestSent } });
-    if (options.signal.aborted) throw cancelled(false);
-    try {
-      await this.connect(options.signal);
-    } catch (error) {
-      if (options.signal.aborted) throw cancelled(false);
-      throw withDetails(error, { requestSent: false });
+    const { signal } = options;
+    if (signal.aborted) throw cancelledCall(name, false);
+    // Connected already: no wait at all (connect() would still cost an await).
+    if (!this.session || this.currentState !== 'connected') {
+      try {
+        await this.connect(signal);
+      } catch (error) {
+        if (signal.aborted) throw cancelledCall(name, false);
+        throw withDetails(error, { requestSent: false });
+      }
     }
     const session = this.session;
     if (!session) throw new OrchestratorError('connection', `calling ${name} failed: the connection closed`, { tool: name, details: { requestSent: false } });
@@ -201,19 +212,15 @@ export class McpConnection {
     // A call-local controller: the SDK never removes its abort listener, so the caller's
     // (possibly long-lived) signal must not be handed to it directly.
     const call = new AbortController();
-    const onCallerAbort = () => call.abort(options.signal.reason);
-    options.signal.addEventListener('abort', onCallerAbort, { once: true });
-    // The SDK enforces maxTotalTimeout only when progress arrives; this enforces it always.
-    // No timer without a limit (setTimeout would fire an unbounded one at once).
-    let capped = false;
-    const cap = Number.isFinite(options.maxTotalTimeoutMs)
-      ? setTimeout(() => {
-          capped = true;
-          call.abort(new Error(`total time limit of ${options.maxTotalTimeoutMs} ms exceeded`));
-        }, options.maxTotalTimeoutMs)
-      : undefined;
-    const started = Date.now();
-    this.log.log('debug', `calling ${name}`);
+    const onCallerAbort = () => call.abort(signal.reason);
+    signal.addEventListener('abort', onCallerAbort, { once: true });
+    const limit = new TotalLimit(call, options.maxTotalTimeoutMs);
+    // Without progress the SDK's per-request timeout ends the call first unless the cap is
+    // shorter, so the cap's timer starts with the call only then, else at the first progress.
+    if (!(options.timeoutMs < options.maxTotalTimeoutMs)) limit.arm();
+    const debug = logs(this.log, 'debug');
+    const started = debug ? Date.now() : 0;
+    if (debug) this.log.log('debug', `calling ${name}`);
     try {
       const result = await session.client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, {
         signal: call.signal,
@@ -221,17 +228,18 @@ export class McpConnection {
         maxTotalTimeout: options.maxTotalTimeoutMs,
         resetTimeoutOnProgress: true,
         onprogress: (p) => {
-          this.log.log('debug', `progress from ${name}`, { progress: p.progress, total: p.total, message: p.message });
+          limit.arm();
+          if (logs(this.log, 'debug')) this.log.log('debug', `progress from ${name}`, { progress: p.progress, total: p.total, message: p.message });
           options.onProgress?.(toolProgressOf(p));
         },
       });
-      this.log.log('debug', `${name} answered in ${Date.now() - started} ms${result.isError ? ' with an error result' : ''}`);
+      if (debug) this.log.log('debug', `${name} answered in ${Date.now() - started} ms${result.isError ? ' with an error result' : ''}`);
       return result;
     } catch (raw) {
-      if (options.signal.aborted) throw cancelled(true);
+      if (signal.aborted) throw cancelledCall(name, true);
       // The host closed the connection under the call: that ends the call, it is not a failure to recover from.
       if (!this.wanted) throw new OrchestratorError('cancelled', `calling ${name} was cancelled: the connection was closed`, { tool: name, details: { requestSent: true } });
-      if (capped) {
+      if (limit.exceeded) {
         throw new OrchestratorError('timeout', `calling ${name} failed: it exceeded its total time limit of ${options.maxTotalTimeoutMs} ms`, {
           tool: name,
           details: { requestSent: true },
@@ -245,8 +253,8 @@ export class McpConnection {
       }
       throw this.requestFailed(session, raw, `calling ${name}`, name);
     } finally {
-      clearTimeout(cap);
-      options.signal.removeEventListener('abort', onCallerAbort);
+      limit.dispose();
+      signal.removeEventListener('abort', onCallerAbort);
     }
   }
 
@@ -531,6 +539,43 @@ export class McpConnection {
       }
     }
     this.log.log('warn', `gave up reconnecting to ${this.description} after ${policy.maxAttempts} attempts; the next call will try again`);
+  }
+}
+
+function cancelledCall(name: string, requestSent: boolean): OrchestratorError {
+  return new OrchestratorError('cancelled', `calling ${name} was cancelled`, { tool: name, details: { requestSent } });
+}
+
+/**
+ * A call's hard cap on its total time, which the SDK enforces only when progress arrives:
+ * aborts the call's controller once the limit has passed since the call started. The timer
+ * is armed on demand (see callTool); no limit, no timer (setTimeout would fire at once).
+ */
+class TotalLimit {
+  exceeded = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private over = false;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly call: AbortController,
+    private readonly limitMs: number,
+  ) {}
+
+  arm(): void {
+    if (this.timer !== undefined || this.over || !Number.isFinite(this.limitMs)) return;
+    this.timer = setTimeout(
+      () => {
+        this.exceeded = this.over = true;
+        this.call.abort(new Error(`total time limit of ${this.limitMs} ms exceeded`));
+      },
+      Math.max(0, this.limitMs - (Date.now() - this.started)),
+    );
+  }
+
+  dispose(): void {
+    this.over = true;
+    clearTimeout(this.timer);
   }
 }
 

@@ -10,7 +10,7 @@
  * server offers the tool as a task, the call runs as one (taskCalls.ts); a task recorded by a
  * host that stopped is polled instead of calling again. Otherwise nothing changes.
  */
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ArgumentSchema, InvokeOptions, InvokeResult, Resolution, ResourceLink, ToolInvoker } from '../engine/invoker';
 import { taskHooks } from '../engine/toolTasks';
 import { OrchestratorError } from '../errors';
@@ -32,29 +32,36 @@ export interface McpToolInvokerOptions {
 export class McpToolInvoker implements ToolInvoker {
   private readonly connection: McpConnection;
   private readonly specs: readonly CapabilitySpec[];
+  private readonly catalog: CatalogOptions;
+  /** Resolutions against one tool list (a call resolves its capability every time). */
+  private resolved: { tools: readonly Tool[]; byCapability: Map<string, Resolution> } = { tools: [], byCapability: new Map() };
 
-  constructor(private readonly options: McpToolInvokerOptions) {
+  constructor(options: McpToolInvokerOptions) {
     this.connection = options.connection;
     this.specs = options.specs ?? CAPABILITIES;
+    this.catalog = {
+      specs: this.specs,
+      ...(options.aliases ? { aliases: options.aliases } : {}),
+      ...(options.writeTools ? { writeTools: options.writeTools } : {}),
+    };
   }
 
   resolve(capability: string): Resolution {
-    if (this.connection.tools.length === 0 && this.connection.state !== 'connected') {
+    const tools = this.connection.tools;
+    if (tools.length === 0 && this.connection.state !== 'connected') {
       return { status: 'unavailable', capability, reason: `not connected to ${this.connection.description}` };
     }
-    return resolveCapability(capability, this.connection.tools, this.catalogOptions());
+    if (this.resolved.tools !== tools) this.resolved = { tools, byCapability: new Map() };
+    let resolution = this.resolved.byCapability.get(capability);
+    if (!resolution) {
+      resolution = resolveCapability(capability, tools, this.catalog);
+      this.resolved.byCapability.set(capability, resolution);
+    }
+    return resolution;
   }
 
   argumentSchema(capability: string): ArgumentSchema | undefined {
-    return argumentSchemaOf(capability, this.connection.tools, this.catalogOptions());
-  }
-
-  private catalogOptions(): CatalogOptions {
-    return {
-      specs: this.specs,
-      ...(this.options.aliases ? { aliases: this.options.aliases } : {}),
-      ...(this.options.writeTools ? { writeTools: this.options.writeTools } : {}),
-    };
+    return argumentSchemaOf(capability, this.connection.tools, this.catalog);
   }
 
   serverIdentity(): string {

@@ -2,10 +2,12 @@
  * Wraps a transport so every JSON-RPC message in either direction reaches the log at
  * trace level. The SDK's Protocol installs its callbacks on this wrapper; the wrapper
  * forwards the inner transport's events to whatever callbacks are installed at that moment.
+ * The logger is asked per message whether it wants trace lines (a host may change its level
+ * at any time); when it does not, a message costs one check.
  */
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
-import type { Logger } from '../util/log';
+import { logs, type Logger } from '../util/log';
 
 export class TracingTransport implements Transport {
   onclose?: () => void;
@@ -20,7 +22,7 @@ export class TracingTransport implements Transport {
     inner.onclose = () => this.onclose?.();
     inner.onerror = (error) => this.onerror?.(error);
     inner.onmessage = (message, extra) => {
-      this.logger.log('trace', `<- ${this.label}`, { message });
+      if (logs(this.logger, 'trace')) this.logger.log('trace', `<- ${this.label}`, { message });
       this.onmessage?.(message, extra);
     };
   }
@@ -38,7 +40,7 @@ export class TracingTransport implements Transport {
   }
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-    this.logger.log('trace', `-> ${this.label}`, { message });
+    if (logs(this.logger, 'trace')) this.logger.log('trace', `-> ${this.label}`, { message });
     return this.inner.send(message, options);
   }
 

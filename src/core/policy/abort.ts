@@ -1,8 +1,5 @@
 /** Small helpers that make every wait in the engine stop as soon as its signal aborts. */
-import type { Clock } from '../util/clock';
-
-/** Reason used to stop internal timers: aborting without one builds a costly DOMException. */
-export const TIMER_DONE = Symbol('timer done');
+import { TIMER_DONE, type Clock } from '../util/clock';
 
 /** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -36,6 +33,103 @@ export function childController(parent: AbortSignal): { controller: AbortControl
   const onAbort = () => controller.abort(parent.reason);
   parent.addEventListener('abort', onAbort, { once: true });
   return { controller, dispose: () => parent.removeEventListener('abort', onAbort) };
+}
+
+/**
+ * A cancellation that builds an AbortSignal only when something must wait on one (a retry's
+ * backoff): in Node 20 creating a signal and adding its first listener cost microseconds,
+ * and most calls need neither. onAbort() takes plain callbacks.
+ */
+export class LazyAbort {
+  private state: { reason: unknown } | undefined;
+  private controller: AbortController | undefined;
+  private readonly callbacks = new Set<(reason: unknown) => void>();
+
+  get aborted(): boolean {
+    return this.state !== undefined;
+  }
+
+  get reason(): unknown {
+    return this.state?.reason;
+  }
+
+  /** A signal in step with this cancellation (built on first use). */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.state) this.controller.abort(this.state.reason);
+    }
+    return this.controller.signal;
+  }
+
+  throwIfAborted(): void {
+    if (this.state) throw this.state.reason;
+  }
+
+  abort(reason: unknown): void {
+    if (this.state) return;
+    this.state = { reason };
+    this.controller?.abort(reason);
+    for (const callback of [...this.callbacks]) callback(reason);
+  }
+
+  /** Calls `callback` when this aborts (not when it has already); returns the unsubscribe. */
+  onAbort(callback: (reason: unknown) => void): () => void {
+    this.callbacks.add(callback);
+    return () => this.callbacks.delete(callback);
+  }
+
+  /** A cancellation that aborts when `signal` does; `dispose()` stops following it. */
+  static following(signal: AbortSignal): { cancel: LazyAbort; dispose: () => void } {
+    const cancel = new LazyAbort();
+    if (signal.aborted) {
+      cancel.abort(signal.reason);
+      return { cancel, dispose: () => undefined };
+    }
+    const onAbort = () => cancel.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    return { cancel, dispose: () => signal.removeEventListener('abort', onAbort) };
+  }
+}
+
+/**
+ * One operation's abort scope under `parent`: its controller aborts when the parent does or
+ * when abort() is called (a time limit), and race() settles like the operation or rejects
+ * with the abort reason at once. Nothing listens on the scope's own signal, so ending the
+ * scope needs no abort of its own: dispose() unlinks it from the parent.
+ */
+export class AbortScope {
+  readonly controller = new AbortController();
+  private rejectRace: ((reason: unknown) => void) | undefined;
+  private readonly unlink: (() => void) | undefined;
+
+  constructor(parent: LazyAbort) {
+    if (parent.aborted) this.controller.abort(parent.reason);
+    else this.unlink = parent.onAbort((reason) => this.abort(reason));
+  }
+
+  abort(reason: unknown): void {
+    if (this.controller.signal.aborted) return;
+    this.controller.abort(reason);
+    this.rejectRace?.(reason);
+  }
+
+  /** Settles like `operation`, or rejects with the abort reason as soon as the scope aborts. */
+  race<T>(operation: Promise<T>): Promise<T> {
+    const { signal } = this.controller;
+    if (signal.aborted) {
+      operation.catch(() => undefined);
+      return Promise.reject(signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.rejectRace = reject;
+      operation.then(resolve, reject);
+    });
+  }
+
+  dispose(): void {
+    this.unlink?.();
+  }
 }
 
 /**

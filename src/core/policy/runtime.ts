@@ -8,9 +8,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { OrchestratorError } from '../errors';
 import type { ArgumentSchema, InvokeResult, Resolution, ResourceLink, ToolInvoker, ToolProgress } from '../engine/invoker';
-import { systemClock, type Clock } from '../util/clock';
+import { startTimer, systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
-import { TIMER_DONE, childController, raceAbort } from './abort';
+import { AbortScope, LazyAbort } from './abort';
 import { BreakerRegistry, type BreakerChange, type BreakerState } from './breaker';
 import { ResultCache, cacheKey, cacheKeyOf, callIdentity, type CachedResult } from './cache';
 import { HealthMonitor, type HealthChange, type ToolHealth } from './health';
@@ -71,7 +71,8 @@ interface CallListener {
 
 interface Flight {
   promise: Promise<CallResult>;
-  controller: AbortController;
+  /** Aborted when every caller has left. */
+  cancel: LazyAbort;
   waiters: number;
   listeners: Set<CallListener>;
   /** Attempts started so far (a caller that leaves early still reports them). */
@@ -146,6 +147,8 @@ export class PolicyRuntime {
   private readonly cacheSaver: CoalescingSaver;
   /** Bumped by every write, so a read that started before it is not cached after it. */
   private writeEpoch = 0;
+  /** Each capability's SLA, read from the (immutable) table once: health asks on every call. */
+  private readonly slas = new Map<string, number>();
 
   /** Loads persisted breaker and cache state, then returns a ready runtime. */
   static async create(options: PolicyRuntimeOptions): Promise<PolicyRuntime> {
@@ -170,7 +173,7 @@ export class PolicyRuntime {
     this.cacheSaver = new CoalescingSaver(options.stateStore, 'result-cache', () => ({ ...this.cache.snapshot(), versions: Object.fromEntries(this.versions) }), this.logger);
     this.healthMonitor = new HealthMonitor({
       clock: this.clock,
-      slaOf: (c) => this.policies.get(c).slaMs,
+      slaOf: (c) => this.slaOf(c),
       onChange: (change) => this.emit({ type: 'health_changed', ...change }),
     });
     this.breakers = new BreakerRegistry({
@@ -214,14 +217,14 @@ export class PolicyRuntime {
         return { ok: true, tool: hit.tool, data: hit.data, source: 'cache', attempts: 0, durationMs: 0, ageMs: started - hit.storedAt, shared: false };
     }
     const listener: CallListener = { onProgress: request.onProgress, onRetry: request.onRetry };
-    if (request.writes) return this.live(request, server, request.signal, new Set([listener]), identity, () => undefined);
+    if (request.writes) return this.write(request, server, listener, identity);
     let flight = this.flights.get(identity);
     const shared = flight !== undefined;
     if (!flight) {
-      const controller = new AbortController();
+      const cancel = new LazyAbort();
       const listeners = new Set<CallListener>();
-      const state = { controller, waiters: 0, listeners, attempts: 0 };
-      const promise = this.live(request, server, controller.signal, listeners, identity, (n) => (state.attempts = n));
+      const state = { cancel, waiters: 0, listeners, attempts: 0 };
+      const promise = this.live(request, server, cancel, listeners, identity, (n) => (state.attempts = n));
       const created: Flight = Object.assign(state, { promise });
       this.flights.set(identity, created);
       void promise.finally(() => this.forget(identity, created));
@@ -310,6 +313,15 @@ export class PolicyRuntime {
     await Promise.all([this.breakerSaver.flush(), this.cacheSaver.flush()]);
   }
 
+  private slaOf(capability: string): number {
+    let sla = this.slas.get(capability);
+    if (sla === undefined) {
+      sla = this.policies.get(capability).slaMs;
+      this.slas.set(capability, sla);
+    }
+    return sla;
+  }
+
   private emit(event: PolicyEvent): void {
     for (const listener of [...this.listeners]) {
       try {
@@ -324,40 +336,62 @@ export class PolicyRuntime {
     if (this.flights.get(key) === flight) this.flights.delete(key);
   }
 
-  private async join(flight: Flight, request: CallRequest, listener: CallListener, shared: boolean, started: number, key: string): Promise<CallResult> {
+  /** Waits for the flight's result, or leaves as soon as the caller's signal aborts. */
+  private join(flight: Flight, request: CallRequest, listener: CallListener, shared: boolean, started: number, key: string): Promise<CallResult> {
+    const { signal } = request;
     flight.waiters++;
     flight.listeners.add(listener);
-    let left = false;
-    const leave = () => {
-      if (left) return;
-      left = true;
-      flight.listeners.delete(listener);
-      // The shared request is cancelled only when every caller has gone.
-      if (--flight.waiters === 0) {
-        this.forget(key, flight);
-        flight.controller.abort(request.signal.reason);
-      }
-    };
-    request.signal.addEventListener('abort', leave, { once: true });
-    try {
-      const result = await raceAbort(flight.promise, request.signal);
-      return { ...result, shared, durationMs: this.clock.now() - started };
-    } catch (error) {
-      return { ok: false, error: asOrchestratorError(error), attempts: flight.attempts, durationMs: this.clock.now() - started, shared };
-    } finally {
-      request.signal.removeEventListener('abort', leave);
-      if (!left) {
+    const failed = (error: unknown): CallResult => ({ ok: false, error: asOrchestratorError(error), attempts: flight.attempts, durationMs: this.clock.now() - started, shared });
+    return new Promise<CallResult>((resolve) => {
+      let left = false;
+      const leave = (): boolean => {
+        if (left) return false;
         left = true;
+        signal.removeEventListener('abort', onAbort);
         flight.listeners.delete(listener);
         flight.waiters--;
+        return true;
+      };
+      const onAbort = () => {
+        if (!leave()) return;
+        // The shared request is cancelled only when every caller has gone.
+        if (flight.waiters === 0) {
+          this.forget(key, flight);
+          flight.cancel.abort(signal.reason);
+        }
+        resolve(failed(signal.reason));
+      };
+      if (signal.aborted) {
+        leave();
+        resolve(failed(signal.reason));
+        return;
       }
+      signal.addEventListener('abort', onAbort, { once: true });
+      flight.promise.then(
+        (result) => {
+          if (leave()) resolve({ ...result, shared, durationMs: this.clock.now() - started });
+        },
+        (error: unknown) => {
+          if (leave()) resolve(failed(error));
+        },
+      );
+    });
+  }
+
+  /** A write: never shared, cancelled by its own caller alone. */
+  private async write(request: CallRequest, server: string, listener: CallListener, identity: string): Promise<CallResult> {
+    const { cancel, dispose } = LazyAbort.following(request.signal);
+    try {
+      return await this.live(request, server, cancel, new Set([listener]), identity, () => undefined);
+    } finally {
+      dispose();
     }
   }
 
   private async live(
     request: CallRequest,
     server: string,
-    signal: AbortSignal,
+    signal: LazyAbort,
     listeners: Set<CallListener>,
     identity: string,
     onAttempt: (attempt: number) => void,
@@ -439,35 +473,30 @@ export class PolicyRuntime {
     return next;
   }
 
-  private async attempt(request: CallRequest, server: string, parent: AbortSignal, listeners: Set<CallListener>): Promise<InvokeResult> {
+  private async attempt(request: CallRequest, server: string, parent: LazyAbort, listeners: Set<CallListener>): Promise<InvokeResult> {
     const { capability, policy } = request;
-    const { controller, dispose } = childController(parent);
+    const scope = new AbortScope(parent);
     const start = this.clock.now();
     const hardDeadline = start + policy.maxTotalTimeoutMs;
     let deadline = Math.min(start + policy.timeoutMs, hardDeadline);
-    // No timer for a limit that never comes. The timer waits on the attempt's own signal,
-    // aborted once the attempt is over, so it needs no controller of its own.
-    if (Number.isFinite(deadline))
-      void (async () => {
-        for (;;) {
-          const wait = deadline - this.clock.now();
-          if (wait <= 0) {
-            const limit = deadline === hardDeadline ? policy.maxTotalTimeoutMs : policy.timeoutMs;
-            controller.abort(new OrchestratorError('timeout', `${capability} did not answer within ${limit} ms`, { tool: capability }));
-            return;
-          }
-          try {
-            await this.clock.sleep(wait, controller.signal);
-          } catch {
-            return;
-          }
-        }
-      })();
+    // No timer for a limit that never comes. Progress moves the deadline; the timer, when it
+    // fires early, waits the rest.
+    let stopTimer: (() => void) | undefined;
+    const onTimer = (): void => {
+      const wait = deadline - this.clock.now();
+      if (wait > 0) {
+        stopTimer = startTimer(this.clock, wait, onTimer);
+        return;
+      }
+      const limit = deadline === hardDeadline ? policy.maxTotalTimeoutMs : policy.timeoutMs;
+      scope.abort(new OrchestratorError('timeout', `${capability} did not answer within ${limit} ms`, { tool: capability }));
+    };
+    if (Number.isFinite(deadline)) stopTimer = startTimer(this.clock, deadline - start, onTimer);
     try {
       const result = await this.breakers.execute(server, capability, () =>
-        raceAbort(
+        scope.race(
           this.invoker.invoke(capability, request.args, {
-            signal: controller.signal,
+            signal: scope.controller.signal,
             timeoutMs: policy.timeoutMs,
             maxTotalTimeoutMs: policy.maxTotalTimeoutMs,
             onProgress: (progress) => {
@@ -475,7 +504,6 @@ export class PolicyRuntime {
               listeners.forEach((l) => l.onProgress?.(progress));
             },
           }),
-          controller.signal,
         ),
       );
       this.healthMonitor.record(capability, result.tool, 'success', this.clock.now() - start);
@@ -486,8 +514,8 @@ export class PolicyRuntime {
       else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', this.clock.now() - start);
       throw error;
     } finally {
-      dispose();
-      controller.abort(TIMER_DONE);
+      stopTimer?.();
+      scope.dispose();
     }
   }
 }

@@ -3,7 +3,15 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `fn` after `ms` unless the returned function is called first. Optional: without
+   * it, startTimer() builds one from sleep(). A per-call timer this way costs no abort signal.
+   */
+  timer?(ms: number, fn: () => void): () => void;
 }
+
+/** Reason used to stop internal timers: aborting without one builds a costly DOMException. */
+export const TIMER_DONE = Symbol('timer done');
 
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -20,4 +28,16 @@ export const systemClock: Clock = {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
+  timer: (ms, fn) => {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
 };
+
+/** Calls `fn` after `ms` on `clock` unless the returned function is called first. */
+export function startTimer(clock: Clock, ms: number, fn: () => void): () => void {
+  if (clock.timer) return clock.timer(ms, fn);
+  const stop = new AbortController();
+  clock.sleep(ms, stop.signal).then(fn, () => undefined);
+  return () => stop.abort(TIMER_DONE);
+}

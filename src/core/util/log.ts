@@ -6,9 +6,19 @@ export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn'
 /** The one logging port every core component takes; hosts decide where lines go. */
 export interface Logger {
   log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+  /**
+   * Whether a line at `level` would go anywhere; absent means yes. Hot paths (per-message
+   * tracing) ask first, so building a line nobody reads costs nothing.
+   */
+  enabled?(level: LogLevel): boolean;
 }
 
-export const silentLogger: Logger = { log() {} };
+export const silentLogger: Logger = { log() {}, enabled: () => false };
+
+/** Whether `logger` wants lines at `level` (see Logger.enabled). */
+export function logs(logger: Logger, level: LogLevel): boolean {
+  return logger.enabled?.(level) ?? true;
+}
 
 /** A logger that drops lines below `min` before handing them on. */
 export function filteredLogger(inner: Logger, min: LogLevel): Logger {
@@ -17,6 +27,7 @@ export function filteredLogger(inner: Logger, min: LogLevel): Logger {
     log(level, message, fields) {
       if (LOG_LEVELS.indexOf(level) >= floor) inner.log(level, message, fields);
     },
+    enabled: (level) => LOG_LEVELS.indexOf(level) >= floor && logs(inner, level),
   };
 }
 
@@ -31,6 +42,7 @@ export function redactingLogger(inner: Logger, secrets: () => readonly string[])
       if (list.length === 0) return inner.log(level, message, fields);
       inner.log(level, redact(message, list), fields ? (JSON.parse(redact(JSON.stringify(fields), list)) as Record<string, unknown>) : undefined);
     },
+    enabled: (level) => logs(inner, level),
   };
 }
 

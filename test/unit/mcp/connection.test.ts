@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { OrchestratorError } from '../../../src/core/errors';
 import { McpConnection } from '../../../src/core/mcp/connection';
@@ -178,6 +179,37 @@ describe('McpConnection lifecycle', () => {
       return error instanceof OrchestratorError && error.kind === 'cancelled' && error.details?.['requestSent'] === false;
     });
     assert.equal(endpoint.servers.length, 0);
+  });
+
+  it('ends a call at its total time limit when progress has pushed its timeout past it', async () => {
+    // Progress at 400 ms moves the 1 s timeout to 1.4 s; the total limit (1.2 s) must end
+    // the call first, with a timer that starts only then.
+    const endpoint = new InMemoryEndpoint(() => {
+      const server = new McpServer({ name: 'late-progress', version: '1.0.0' });
+      server.registerTool('late_progress', { description: 'One progress notification after 400 ms, then no answer until cancelled', inputSchema: {} }, async (_args, extra) => {
+        const aborted = new Promise<void>((resolve) => extra.signal.addEventListener('abort', () => resolve(), { once: true }));
+        await Promise.race([aborted, new Promise((resolve) => setTimeout(resolve, 400))]);
+        const token = extra._meta?.progressToken;
+        if (token !== undefined && !extra.signal.aborted) await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: 1 } });
+        await aborted;
+        return { content: [] };
+      });
+      return server;
+    });
+    const connection = new McpConnection({ server: endpoint, reconnect: false });
+    open.push(connection);
+    const progress: number[] = [];
+    const call = connection.callTool(
+      'late_progress',
+      {},
+      { signal: new AbortController().signal, timeoutMs: 1000, maxTotalTimeoutMs: 1200, onProgress: (p) => progress.push(p.progress) },
+    );
+    await assert.rejects(
+      call,
+      (error: unknown) => error instanceof OrchestratorError && error.kind === 'timeout' && error.message.includes('exceeded its total time limit of 1200 ms'),
+    );
+    assert.deepEqual(progress, [1]);
+    await eventually(() => endpoint.receivedMethods().includes('notifications/cancelled'), 'the cancellation to reach the server');
   });
 
   it('closing while connecting cancels the connect', async () => {
