@@ -10,6 +10,7 @@ import type { RunTicket, SchedulingApp } from '../../core/app/schedulingApp';
 import { workflowModule } from '../../core/app/schedulingApp';
 import type { JsonObject } from '../../core/engine/definition';
 import { renderMarkdown } from '../../core/report/markdown';
+import { runStateLabel } from '../../core/report/runState';
 import { answerPending, modalResponder } from '../approvals';
 import type { Host } from '../host';
 import { followRun } from '../runProgress';
@@ -84,7 +85,7 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
       .filter((r) => filter(r.live, r.interrupted))
       .map((r) => ({
         label: r.snapshot.title,
-        description: `${r.snapshot.mode} · ${r.snapshot.state} · ${new Date(r.snapshot.startedAt).toLocaleString()}`,
+        description: `${r.snapshot.mode} · ${runStateLabel(r.snapshot.state)} · ${new Date(r.snapshot.startedAt).toLocaleString()}`,
         runId: r.snapshot.runId,
       }));
     if (items.length === 0) {

@@ -1,5 +1,6 @@
 /** The run's event history, filterable (failed / waiting / retried / from cache); new events are appended in place. */
 import type { RunEvent } from '../../core/engine/events';
+import { runStateLabel } from '../../core/report/runState';
 import type { EventFilter } from '../runMessages';
 import { age, clock, custom, el, icon, section } from './dom';
 import { eventMatches } from './state';
@@ -20,7 +21,7 @@ export function describeEvent(e: RunEvent): string {
     case 'run_queued':
       return `queued behind ${e.behindRunId}`;
     case 'run_finished':
-      return `run ${e.status}${e.reason ? `: ${e.reason}` : ''}`;
+      return `run ${runStateLabel(e.status)}${e.reason ? `: ${e.reason}` : ''}`;
     case 'phase_started':
       return `phase ${e.title} started`;
     case 'phase_finished':

@@ -187,6 +187,11 @@ test('Generate Schedule: rejecting in the modal leaves the published schedule un
   assert.ok(modal?.modal, `no modal approval; the run ended ${run.state}: ${run.reason ?? ''}`);
   assert.match(modal.detail ?? '', /Approving allows: /);
   assert.equal(run.approvals[0]?.answer?.approved, false);
+  // One word for the run's state: the tree and the end-of-run notification both say "rejected".
+  assert.equal(run.state, 'rejected');
+  assert.match(String((await treeOf(a, runId)).run.description), / · rejected · /);
+  await eventually(() => asked.some((q) => q.kind === 'information' && q.title.startsWith(`${run.title}: `)), 'the end-of-run notification', 30_000);
+  assert.match(asked.find((q) => q.kind === 'information' && q.title.startsWith(`${run.title}: `))?.title ?? '', /: rejected( \(confidence [^)]*\))?$/);
   const after = await schedule(a);
   assert.equal(after['schedule_id'], before['schedule_id']);
   assert.deepEqual(after['last_change'] === null ? null : (after['last_change'] as Record<string, unknown>)['action'] !== 'publish_draft', true);
