@@ -63,6 +63,8 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
   /** Nodes handed to the view, by key: a refresh must name the same object. */
   private readonly nodes = new Map<string, RunsNode>();
   private unsubscribe: (() => void)[] = [];
+  /** Runs drawn as listed from the history (not started here): their item id changes once they are resumed. */
+  private readonly listed = new Set<string>();
   private view?: vscode.TreeView<RunsNode>;
   private readonly appListener: vscode.Disposable;
 
@@ -109,7 +111,11 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       const live = stored.live;
       // Runs started in this window open expanded (even when they finished before the view drew them).
       const item = new vscode.TreeItem(run.title, stored.startedHere ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = run.runId;
+      // VS Code keeps an item's first collapsible state for its id: a listed run resumed here (after a
+      // window reload) gets another id, so it opens expanded as it was before the reload.
+      item.id = stored.startedHere ? run.runId : `${run.runId}~listed`;
+      if (stored.startedHere) this.listed.delete(run.runId);
+      else this.listed.add(run.runId);
       item.description = stored.interrupted ? `${run.mode} · interrupted` : runDescription(run, now);
       item.tooltip = new vscode.MarkdownString(runTooltipMarkdown(run));
       item.iconPath = stored.interrupted ? icon('debug-pause', 'charts.orange') : RUN_ICONS[run.state];
@@ -165,13 +171,15 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
   private bind(app: SchedulingApp | undefined): void {
     for (const u of this.unsubscribe) u();
     this.nodes.clear();
+    this.listed.clear();
     this.unsubscribe = app ? [app.runs.onDidChange((c) => this.refresh(c)), app.approvals.onDidChange((c) => this.refresh({ runId: c.runId, kind: 'changed' }))] : [];
     this.changed.fire(undefined);
     this.updateBadge();
   }
 
   private refresh(change: StoreChange): void {
-    if (change.kind !== 'changed') {
+    // A listed run resumed here changes its item's id: the whole tree is drawn again (a node's refresh keeps its id).
+    if (change.kind !== 'changed' || (this.listed.has(change.runId) && this.host.app?.runs.get(change.runId)?.startedHere === true)) {
       this.changed.fire(undefined);
     } else {
       // The most specific node the view already has (a step first seen mid-run refreshes its phase).
