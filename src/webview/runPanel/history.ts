@@ -47,7 +47,7 @@ export function describeEvent(e: RunEvent): string {
     case 'input_answered':
       return `${e.stepId} got ${e.arg} = ${e.answer.value} from ${e.answer.by}`;
     case 'elicitation_answered':
-      return `${e.stepId}: ${e.server} asked for input (${e.mode === 'url' ? `a page on ${e.domain ?? 'an unknown site'}` : 'a form'}): ${e.action}`;
+      return `${e.stepId ?? `one of ${(e.inFlight ?? []).join(', ')}`}: ${e.server} asked for input (${e.mode === 'url' ? `a page on ${e.domain ?? 'an unknown site'}` : 'a form'}): ${e.action}`;
     case 'decision':
       return `decision in ${e.phaseId}: ${e.decision}: ${e.reason}`;
     default:
