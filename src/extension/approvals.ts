@@ -8,8 +8,9 @@
  */
 import * as vscode from 'vscode';
 import type { ApprovalResponder, PendingApproval } from '../core/app/approvalBroker';
-import { describeApproval, type ApprovalView } from '../core/app/approvalView';
+import type { ApprovalView } from '../core/app/approvalView';
 import type { ApprovalAnswer } from '../core/engine/approval';
+import { loadRuntime } from './loadRuntime';
 import { approverName } from './settings';
 
 const APPROVE = 'Approve…';
@@ -60,7 +61,7 @@ function noticeWhileWaiting(view: ApprovalView, signal: AbortSignal): void {
 
 /** The modal dialog; resolves with an answer, or undefined to leave the request pending (`signal` aborts once it no longer is). */
 async function askInModal(view: ApprovalView, signal: AbortSignal): Promise<ApprovalAnswer | undefined> {
-  const [headline, ...rest] = describeApproval(view);
+  const [headline, ...rest] = (await loadRuntime()).describeApproval(view);
   const approve = view.blockingIssues.length > 0 ? OVERRIDE : APPROVE;
   const choice = await vscode.window.showWarningMessage(headline ?? view.title, { modal: true, detail: rest.join('\n') }, approve, REJECT);
   if (choice === undefined) return answer(false, 'dismissed the approval dialog in VS Code');

@@ -8,7 +8,7 @@ import { confidenceLevel } from '../confidence/levels';
 import { describeProvenance } from '../engine/provenance';
 import { formatMs } from '../report/markdown';
 import { runStateLabel } from '../report/runState';
-import { stepSource } from '../report/report';
+import { stepSource } from '../report/stepSource';
 import type { PhaseSnapshot, RunSnapshot, StepSnapshot } from './runSnapshot';
 
 /** "0.82 High", the way every host names a confidence. */

@@ -33,6 +33,7 @@ import { activeCalls, requestOwner, type ActiveCall } from '../engine/activeCall
 import { ApprovalBroker, type ApprovalResponder } from './approvalBroker';
 import { InputBroker, type InputResponder } from './inputBroker';
 import type { ElicitationBroker } from './elicitation';
+import { serverLabel } from './serverLabel';
 import { RunStore } from './runStore';
 
 export interface AppOptions {
@@ -98,21 +99,6 @@ export type CapabilityRow =
 
 export function stateLayout(stateDir: string): { runs: string; state: string; reports: string } {
   return { runs: join(stateDir, 'runs'), state: join(stateDir, 'state'), reports: join(stateDir, 'reports') };
-}
-
-/** The server as reports name it: name and version, and how it was reached. */
-export function serverLabel(connection: McpConnection): string {
-  return `${serverName(connection)} (${connection.description})`;
-}
-
-/** The server as views show it: name and version, and the endpoint without local paths or credentials. */
-export function serverSummary(connection: McpConnection): string {
-  return `${serverName(connection)} (${connection.summary})`;
-}
-
-function serverName(connection: McpConnection): string {
-  const info = connection.serverInfo;
-  return info ? `${info.name} ${info.version}` : 'unknown server';
 }
 
 /**
