@@ -65,6 +65,8 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
   private unsubscribe: (() => void)[] = [];
   /** Runs drawn as listed from the history (not started here): their item id changes once they are resumed. */
   private readonly listed = new Set<string>();
+  /** Steps drawn without links (`runId/stepId`): once links come, their item's id changes too. */
+  private readonly withoutLinks = new Set<string>();
   private view?: vscode.TreeView<RunsNode>;
   private readonly appListener: vscode.Disposable;
 
@@ -152,7 +154,10 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     }
     const hasLinks = (step?.result?.links?.length ?? 0) > 0;
     const item = new vscode.TreeItem(step?.title ?? node.stepId, hasLinks ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    item.id = `${run.runId}/${node.phaseId}/${node.stepId}`;
+    // As for runs: a step that gets links once it finishes is another item, so it opens expanded.
+    item.id = `${run.runId}/${node.phaseId}/${node.stepId}${hasLinks ? '#links' : ''}`;
+    if (hasLinks) this.withoutLinks.delete(`${run.runId}/${node.stepId}`);
+    else this.withoutLinks.add(`${run.runId}/${node.stepId}`);
     if (step) {
       item.description = stepDescription(step, now);
       item.tooltip = new vscode.MarkdownString(stepTooltipMarkdown(step));
@@ -172,6 +177,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     for (const u of this.unsubscribe) u();
     this.nodes.clear();
     this.listed.clear();
+    this.withoutLinks.clear();
     this.unsubscribe = app ? [app.runs.onDidChange((c) => this.refresh(c)), app.approvals.onDidChange((c) => this.refresh({ runId: c.runId, kind: 'changed' }))] : [];
     this.changed.fire(undefined);
     this.updateBadge();
@@ -182,9 +188,9 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     if (change.kind !== 'changed' || (this.listed.has(change.runId) && this.host.app?.runs.get(change.runId)?.startedHere === true)) {
       this.changed.fire(undefined);
     } else {
-      // The most specific node the view already has (a step first seen mid-run refreshes its phase).
+      // The most specific node the view already has (a step first seen mid-run, or one whose item's id changes, refreshes its phase).
       const keys = [
-        change.stepId !== undefined ? `step:${change.runId}/${change.stepId}` : undefined,
+        change.stepId !== undefined && !this.gainedLinks(change.runId, change.stepId) ? `step:${change.runId}/${change.stepId}` : undefined,
         change.phaseId !== undefined ? `phase:${change.runId}/${change.phaseId}` : undefined,
         `run:${change.runId}`,
       ].filter((k): k is string => k !== undefined);
@@ -201,6 +207,15 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     if (!this.view) return;
     const waiting = new Set(this.host.app?.approvals.pending().map((p) => p.runId) ?? []).size;
     this.view.badge = waiting > 0 ? { value: waiting, tooltip: `${waiting} run(s) waiting for approval` } : undefined;
+  }
+
+  private gainedLinks(runId: string, stepId: string): boolean {
+    if (!this.withoutLinks.has(`${runId}/${stepId}`)) return false;
+    const step = this.host.app?.runs
+      .snapshot(runId)
+      ?.phases.flatMap((p) => p.steps)
+      .find((s) => s.stepId === stepId);
+    return (step?.result?.links?.length ?? 0) > 0;
   }
 
   private stepOf(run: RunSnapshot, node: { phaseId: string; stepId: string }): StepSnapshot | undefined {
