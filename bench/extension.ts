@@ -16,8 +16,11 @@ import type { Measurement } from '../test/vscode/bench/index';
 import type { BenchResult } from './run';
 
 const ROOT = join(__dirname, '..');
-/** The webview targets apply to each page's bundle: the catalog page and the run panel. dist/chat.js loads on the first /explain with a model. */
-const TARGETS: Record<string, number | undefined> = { 'extension.js': 600, 'chat.js': undefined, 'webview.js': 250, 'runPanel.js': 250 };
+/**
+ * The webview targets apply to each page's bundle: the catalog page and the run panel.
+ * dist/runtime.js loads when the application is first needed, dist/chat.js on the first /explain with a model.
+ */
+const TARGETS: Record<string, number | undefined> = { 'extension.js': 600, 'runtime.js': undefined, 'chat.js': undefined, 'webview.js': 250, 'runPanel.js': 250 };
 
 function sizes(): BenchResult[] {
   const rows: BenchResult[] = [];

@@ -1,7 +1,9 @@
 // One esbuild build, four bundles: the extension host code, the bundled scheduling
 // server (its own process), the CLI, and the webview's browser code. The extension host code
-// is two files: dist/extension.js (loaded on activation) and dist/chat.js (the chat prompt
-// renderer with @vscode/prompt-tsx, required on the first /explain that uses a model).
+// is three files: dist/extension.js (loaded on activation: views and commands), dist/runtime.js
+// (the application, its MCP connection and the workflows, required on first use) and
+// dist/chat.js (the chat prompt renderer with @vscode/prompt-tsx, required on the first
+// /explain that uses a model).
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,6 +38,14 @@ const lazyChat = {
   },
 };
 
+/** loadRuntime.ts's import of the runtime module resolves, in dist/extension.js, to the separate dist/runtime.js. */
+const lazyRuntime = {
+  name: 'lazy-runtime',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/runtime$/, namespace: 'file' }, (args) => (args.importer.endsWith('loadRuntime.ts') ? { path: './runtime.js', external: true } : undefined));
+  },
+};
+
 /**
  * The SDK's client falls back to Ajv when no JSON Schema validator is given; ours always gives
  * one (src/core/mcp/schemaValidator.ts), so in the extension's bundle the fallback is replaced by
@@ -54,7 +64,8 @@ const withoutAjv = {
 
 const builds = [
   // `import()` becomes `require()`: the extension host loads CommonJS through its own require.
-  { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', plugins: [lazyChat, withoutAjv], supported: { 'dynamic-import': false } },
+  { ...nodeCommon, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', plugins: [lazyChat, lazyRuntime], supported: { 'dynamic-import': false } },
+  { ...nodeCommon, entryPoints: { runtime: 'src/extension/runtime.ts' }, outdir: 'dist', plugins: [withoutAjv] },
   { ...nodeCommon, entryPoints: { chat: 'src/extension/chat/explainPrompt.tsx' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { server: 'src/server/main.ts', 'solver-worker': 'src/server/generation/solverWorker.ts' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },

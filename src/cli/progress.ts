@@ -6,7 +6,7 @@
 import { formatAge } from '../core/confidence/score';
 import type { EngineEvent } from '../core/engine/events';
 import { BY_DESIGN, type StepResult } from '../core/engine/results';
-import { stepSource } from '../core/report/report';
+import { stepSource } from '../core/report/stepSource';
 import { formatMs } from '../core/report/markdown';
 import { confidenceStyle, statusStyle, type Paint } from './style';
 

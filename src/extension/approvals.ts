@@ -4,12 +4,13 @@
  * describeApproval). Dismissing is a rejection. Approving asks for the reason (required);
  * blocking issues need "Approve with override" and a justification (the engine keeps an
  * exception record). A request whose reason prompt is left stays pending: the run waits and
- * can be approved later from its tree node or its panel.
+ * can be approved later from its tree node or its panel, and a notification says so until then.
  */
 import * as vscode from 'vscode';
 import type { ApprovalResponder, PendingApproval } from '../core/app/approvalBroker';
-import { describeApproval, type ApprovalView } from '../core/app/approvalView';
+import type { ApprovalView } from '../core/app/approvalView';
 import type { ApprovalAnswer } from '../core/engine/approval';
+import { loadRuntime } from './loadRuntime';
 import { approverName } from './settings';
 
 const APPROVE = 'Approve…';
@@ -45,19 +46,32 @@ export async function rejectWithReason(view: ApprovalView): Promise<ApprovalAnsw
   return answer(false, reason.trim() || 'rejected in VS Code');
 }
 
-/** The modal dialog; resolves with an answer, or undefined to leave the request pending. */
-export async function askInModal(view: ApprovalView): Promise<ApprovalAnswer | undefined> {
-  const [headline, ...rest] = describeApproval(view);
+/**
+ * Says a request still waits until it no longer does (answered from the tree or the panel, or
+ * withdrawn with its cancelled run). A message cannot be closed by the extension; a progress
+ * notification closes when its task ends.
+ */
+function noticeWhileWaiting(view: ApprovalView, signal: AbortSignal): void {
+  if (signal.aborted) return;
+  void vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `"${view.title}" is still waiting for approval: approve or reject it from the Runs view.` },
+    () => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+  );
+}
+
+/** The modal dialog; resolves with an answer, or undefined to leave the request pending (`signal` aborts once it no longer is). */
+async function askInModal(view: ApprovalView, signal: AbortSignal): Promise<ApprovalAnswer | undefined> {
+  const [headline, ...rest] = (await loadRuntime()).describeApproval(view);
   const approve = view.blockingIssues.length > 0 ? OVERRIDE : APPROVE;
   const choice = await vscode.window.showWarningMessage(headline ?? view.title, { modal: true, detail: rest.join('\n') }, approve, REJECT);
   if (choice === undefined) return answer(false, 'dismissed the approval dialog in VS Code');
   if (choice === REJECT) return answer(false, 'rejected in VS Code');
   const given = await approveWithReason(view);
-  if (!given) void vscode.window.showInformationMessage(`"${view.title}" is still waiting for approval: approve or reject it from the Runs view.`);
+  if (!given) noticeWhileWaiting(view, signal);
   return given;
 }
 
-export const modalResponder: ApprovalResponder = (_request, view) => askInModal(view);
+export const modalResponder: ApprovalResponder = (_request, view, signal) => askInModal(view, signal);
 
 /** A pending approval answered later (from the tree or the panel). */
 export async function answerPending(pending: PendingApproval, approved: boolean): Promise<ApprovalAnswer | undefined> {

@@ -4,20 +4,16 @@
  * next command makes them afresh: no reload). Views listen here to learn when the
  * application or the connection state changed.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ElicitationBroker } from '../core/app/elicitation';
-import { InputChoices } from '../core/app/inputChoices';
-import { SchedulingApp } from '../core/app/schedulingApp';
-import { McpConnection } from '../core/mcp/connection';
+import type { InputChoices } from '../core/app/inputChoices';
+import type { SchedulingApp } from '../core/app/schedulingApp';
 import type { ConnectionState } from '../core/mcp/connectionTypes';
-import { McpToolInvoker } from '../core/mcp/invoker';
 import type { OrchestratorError } from '../core/errors';
 import type { Logger } from '../core/util/log';
 import { PromptQueue } from './inputs/fieldInput';
 import { nativeElicitation } from './inputs/elicitationPrompt';
 import { nativeInputResponder } from './inputs/needsInput';
-import { connectionLimits, policyOverrides, secretApiKeySource, serverConfigFromSettings } from './settings';
+import { loadRuntime } from './loadRuntime';
 
 export interface ConnectionStatus {
   state: ConnectionState;
@@ -66,7 +62,7 @@ export class Host implements vscode.Disposable {
   /** Reads for input prompts (schedule range, people, assignments) over the same connection. */
   async choices(): Promise<InputChoices> {
     const app = await this.connected();
-    return new InputChoices(new McpToolInvoker({ connection: app.connection }));
+    return (await loadRuntime()).inputChoices(app);
   }
 
   /** Drops the application and its connection: live runs are cancelled, state is saved. */
@@ -103,26 +99,14 @@ export class Host implements vscode.Disposable {
 
   private async create(): Promise<SchedulingApp> {
     await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
-    const server = await serverConfigFromSettings(this.context);
-    const policies = policyOverrides();
-    // One responder for runs from the palette, the tree and chat alike.
-    const elicitation = new ElicitationBroker(nativeElicitation(this.prompts), this.logger);
-    const connection = new McpConnection({
-      server,
+    const runtime = await loadRuntime();
+    const app = await runtime.createApp({
+      context: this.context,
       logger: this.logger,
-      apiKey: secretApiKeySource(this.context.secrets),
-      ...connectionLimits(),
-      clientInfo: { name: 'sched-orch-vscode', version: String((this.context.extension.packageJSON as { version?: string }).version ?? '0') },
-      elicitation: (serverName, params, signal) => elicitation.handle(serverName, params, signal),
-    });
-    connection.on('state', ({ state, error }) => this.setStatus({ state, ...(error ? { error } : {}) }));
-    const app = await SchedulingApp.create({
-      connection,
-      stateDir: path.join(this.context.globalStorageUri.fsPath, 'state'),
-      logger: this.logger,
-      elicitation,
-      defaultInputResponder: nativeInputResponder(this.prompts),
-      ...(policies ? { policies } : {}),
+      // One responder for runs from the palette, the tree and chat alike.
+      elicitation: nativeElicitation(this.prompts),
+      inputs: nativeInputResponder(this.prompts),
+      onState: (state, error) => this.setStatus({ state, ...(error ? { error } : {}) }),
     });
     this.current = app;
     this.appChanged.fire(app);

@@ -5,8 +5,8 @@
  * definitions change when the server settings or the key change.
  */
 import * as vscode from 'vscode';
-import { describeServer } from '../core/mcp/config';
-import { API_KEY_SECRET, RECONNECT_SECTIONS, serverConfigFromSettings } from './settings';
+import { loadRuntime } from './loadRuntime';
+import { API_KEY_SECRET, RECONNECT_SECTIONS } from './settings';
 
 export const MCP_PROVIDER_ID = 'schedOrch.schedulingServer';
 const LABEL = 'Scheduling server (Schedule Orchestrator)';
@@ -24,6 +24,7 @@ export class SchedulingServerProvider implements vscode.McpServerDefinitionProvi
   }
 
   async provideMcpServerDefinitions(): Promise<vscode.McpServerDefinition[]> {
+    const { describeServer, serverConfigFromSettings } = await loadRuntime();
     const config = await serverConfigFromSettings(this.context);
     const version = String((this.context.extension.packageJSON as { version?: string }).version ?? '0');
     if (config.kind === 'stdio') return [new vscode.McpStdioServerDefinition(LABEL, config.command, config.args, config.env, version)];

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { RunTicket, SchedulingApp } from '../core/app/schedulingApp';
 import { confidenceText } from '../core/app/runLabels';
+import { runStateLabel } from '../core/report/runState';
 import type { Logger } from '../core/util/log';
 import { COMMAND } from './commands/ids';
 
@@ -26,7 +27,7 @@ export function followRun(app: SchedulingApp, ticket: RunTicket, controller: Abo
       try {
         const outcome = await ticket.done;
         const h = outcome.report.header;
-        const status = h.status.replace('_', ' ');
+        const status = runStateLabel(h.engineStatus);
         void vscode.window
           .showInformationMessage(`${h.workflow.title}: ${status}${h.confidence ? ` (confidence ${confidenceText(h.confidence.value)})` : ''}`, 'Open Run', 'Export Report')
           .then((choice) => {

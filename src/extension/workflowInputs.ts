@@ -8,11 +8,12 @@
  * The workflow's own parser checks the inputs before anything starts.
  */
 import * as vscode from 'vscode';
-import { localDate, type Choice, type InputChoices } from '../core/app/inputChoices';
-import { workflowModule } from '../core/app/schedulingApp';
+import type { Choice, InputChoices } from '../core/app/inputChoices';
+import { localDate } from '../core/util/clock';
 import type { JsonObject } from '../core/engine/definition';
 import type { InputField } from '../core/workflows/shared/inputPlan';
 import { numberProblem } from './inputs/fieldInput';
+import { loadRuntime } from './loadRuntime';
 
 export interface WorkflowRequest {
   workflow: string;
@@ -99,7 +100,7 @@ export async function askWorkflowInputs(
   choices: () => Promise<InputChoices>,
   previous?: { mode: string; inputs: JsonObject },
 ): Promise<WorkflowRequest | undefined> {
-  const module = workflowModule(workflow);
+  const module = (await loadRuntime()).workflowModule(workflow);
   const definition = module.definition;
   const asked = module.inputPlan.fields.filter((f) => f.ask);
   const step = (n: number) => `${definition.title} (${n}/${asked.length + 1})`;

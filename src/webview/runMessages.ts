@@ -68,6 +68,8 @@ export type PanelRequest =
 export interface PanelShown {
   runId: string;
   state: string;
+  /** The run's state as the header words it. */
+  status: string;
   steps: number;
   /** The drawn steps by the state their node shows (`succeeded`, `running`, …). */
   stepStates: Record<string, number>;
@@ -97,7 +99,14 @@ export function isPanelRequest(value: unknown): value is PanelRequest {
   if (m['type'] === 'openResource') return typeof m['uri'] === 'string' && m['uri'].startsWith('schedule://') && m['uri'].length <= 2000;
   if (m['type'] === 'shown') {
     const counts = ['steps', 'events', 'findings'].every((k) => Number.isInteger(m[k]));
-    return typeof m['runId'] === 'string' && typeof m['state'] === 'string' && counts && Array.isArray(m['pictures']) && m['pictures'].every((p) => typeof p === 'string');
+    return (
+      typeof m['runId'] === 'string' &&
+      typeof m['state'] === 'string' &&
+      typeof m['status'] === 'string' &&
+      counts &&
+      Array.isArray(m['pictures']) &&
+      m['pictures'].every((p) => typeof p === 'string')
+    );
   }
   return false;
 }

@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import { responderOf } from '../../core/app/approvalBroker';
 import type { InputResponder } from '../../core/app/inputBroker';
-import { localDate } from '../../core/app/inputChoices';
 import { SchedulingApp, writeReport, type ResumeRequest, type RunOutcome, type RunTicket } from '../../core/app/schedulingApp';
 import { checkOutputFile, OutputFileError } from '../../core/util/outputFile';
 import { OrchestratorError } from '../../core/errors';
@@ -14,7 +13,7 @@ import { parsePolicyOverrides, type PolicyOverrides } from '../../core/policy/po
 import type { Report } from '../../core/report/report';
 import { findWorkflow, WORKFLOWS } from '../../core/workflows/catalog';
 import type { WorkflowModule } from '../../core/workflows/shared/module';
-import { systemClock } from '../../core/util/clock';
+import { localDate, systemClock } from '../../core/util/clock';
 import { filteredLogger } from '../../core/util/log';
 import { cliApprovals, safeUserName } from '../approvals';
 import { promptInputs } from '../inputPrompt';
@@ -145,7 +144,7 @@ function number(value: string | undefined, option: string, integer: boolean): nu
 }
 
 // Every host computes "today" the same way.
-export { localDate } from '../../core/app/inputChoices';
+export { localDate } from '../../core/util/clock';
 
 /** Workflow inputs from the command line; usage errors for options of another workflow. */
 export function inputsFrom(module: WorkflowModule, values: Values, today: string): Record<string, unknown> {

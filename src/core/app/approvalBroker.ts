@@ -12,7 +12,11 @@ import type { Logger } from '../util/log';
 import { silentLogger } from '../util/log';
 import { approvalView, type ApprovalView } from './approvalView';
 
-/** Resolves with an answer, or with `undefined` to leave the request pending for a later `answer()`. */
+/**
+ * Resolves with an answer, or with `undefined` to leave the request pending for a later `answer()`.
+ * `signal` aborts once the request no longer waits (answered from anywhere, or withdrawn when the
+ * run is cancelled), so whatever the responder still shows about it can close.
+ */
 export type ApprovalResponder = (request: ApprovalRequest, view: ApprovalView, signal: AbortSignal) => Promise<ApprovalAnswer | undefined>;
 
 /** A port that always answers (a CLI flag, a prompt, a test) as a responder. */
@@ -91,10 +95,12 @@ export class ApprovalBroker implements ApprovalPort {
     }
     if (signal.aborted) return Promise.reject(abortError(signal));
     const view = approvalView(request);
+    const asking = new AbortController();
     return new Promise<ApprovalAnswer>((resolve, reject) => {
       const settle = (kind: ApprovalChange['kind']) => {
         signal.removeEventListener('abort', onAbort);
         this.waiting.delete(k);
+        asking.abort(kind === 'withdrawn' ? abortError(signal) : new OrchestratorError('cancelled', 'the approval was answered'));
         this.emit({ runId: request.runId, stepId: request.stepId, kind });
       };
       const onAbort = () => {
@@ -116,7 +122,7 @@ export class ApprovalBroker implements ApprovalPort {
       signal.addEventListener('abort', onAbort, { once: true });
       this.emit({ runId: request.runId, stepId: request.stepId, kind: 'pending' });
       const responder = this.routes.get(request.runId) ?? this.defaultResponder;
-      responder?.(request, view, signal).then(
+      responder?.(request, view, asking.signal).then(
         (answer) => {
           if (answer) this.answer(request.runId, request.stepId, answer);
         },

@@ -4,7 +4,7 @@
  * (flat fields from the requested schema, or the URL's domain), asks the host's
  * ElicitationPort, checks the answer against the schema, and reports the outcome (answers of
  * secret-looking fields redacted, never a URL's path or query) so the app records it in the
- * history of the runs whose calls were in flight.
+ * history of the run whose call it came during (see requestOwner in engine/activeCalls.ts).
  *
  * Hosts implement ElicitationPort: the CLI asks on a terminal and declines without one
  * (src/cli/elicitation.ts); VS Code shows native dialogs and quick inputs built from `fields`.
@@ -56,6 +56,21 @@ export interface ElicitationRecord {
   note?: string;
 }
 
+/** What is known of a request when it arrives. */
+export interface ElicitationArrival {
+  /** The server task whose work asked (MCP tasks: the request's related-task metadata). */
+  taskId?: string;
+}
+
+/** The MCP tasks metadata key that names the task a server request belongs to (the SDK's RELATED_TASK_META_KEY; its module is not loaded for one string). */
+const RELATED_TASK = 'io.modelcontextprotocol/related-task';
+
+function relatedTask(params: ElicitRequest['params']): string | undefined {
+  const related = params._meta?.[RELATED_TASK];
+  const taskId = typeof related === 'object' && related !== null ? (related as { taskId?: unknown }).taskId : undefined;
+  return typeof taskId === 'string' ? taskId : undefined;
+}
+
 const SECRET_NAME = /pass|secret|token|key|credential|pin|ssn/i;
 
 /** Fields whose answers are never recorded (and that hosts ask for without echoing them). */
@@ -64,22 +79,41 @@ export function isSecretField(name: string): boolean {
 }
 
 export class ElicitationBroker {
-  private readonly listeners = new Set<(record: ElicitationRecord) => void>();
+  private readonly listeners = new Set<(arrived: ElicitationArrival) => (record: ElicitationRecord) => void>();
 
   constructor(
     private readonly port: ElicitationPort,
     private readonly logger: Logger,
   ) {}
 
-  /** Sees the record of every answered request (the app writes it into run histories). */
-  onAnswered(listener: (record: ElicitationRecord) => void): () => void {
+  /**
+   * Sees each request as it arrives (with the server task it belongs to, when the server names
+   * one) and, through the function it returns, the request's record once answered: the app
+   * notes which calls were in flight on arrival to record the answer in the right run.
+   */
+  onRequest(listener: (arrived: ElicitationArrival) => (record: ElicitationRecord) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Sees the record of every answered request. */
+  onAnswered(listener: (record: ElicitationRecord) => void): () => void {
+    return this.onRequest(() => listener);
   }
 
   /** The connection's handler for `elicitation/create`. */
   async handle(server: string, params: ElicitRequest['params'], signal: AbortSignal): Promise<ElicitResult> {
     const request = toRequest(server, params);
+    const taskId = relatedTask(params);
+    const arrival: ElicitationArrival = taskId !== undefined ? { taskId } : {};
+    const answered = [...this.listeners].flatMap((listener) => {
+      try {
+        return [listener(arrival)];
+      } catch (error) {
+        this.logger.log('warn', `an elicitation listener failed: ${String(error)}`);
+        return [];
+      }
+    });
     let answer: ElicitationAnswer;
     let note: string | undefined;
     try {
@@ -105,7 +139,7 @@ export class ElicitationBroker {
       ...(request.mode === 'url' ? { domain: request.domain } : {}),
       ...(note ? { note } : {}),
     };
-    for (const listener of [...this.listeners]) {
+    for (const listener of answered) {
       try {
         listener(record);
       } catch (error) {

@@ -25,12 +25,6 @@ const READ_LIMITS = { timeoutMs: 15_000, maxTotalTimeoutMs: 30_000 };
 /** How far ahead a swap's assignments are offered. */
 export const SWAP_HORIZON_DAYS = 56;
 
-/** The local date (the program's "today" for default ranges and a swap's "not in the past"). */
-export function localDate(now: number): string {
-  const d = new Date(now);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
 const text = (record: Record<string, unknown>, key: string): string | undefined => (typeof record[key] === 'string' ? record[key] : undefined);
 const rows = (record: Record<string, unknown>, key: string): Record<string, unknown>[] =>
   Array.isArray(record[key]) ? (record[key] as unknown[]).filter((r): r is Record<string, unknown> => r !== null && typeof r === 'object') : [];

@@ -7,7 +7,8 @@ import type { Confidence } from '../confidence/score';
 import { confidenceLevel } from '../confidence/levels';
 import { describeProvenance } from '../engine/provenance';
 import { formatMs } from '../report/markdown';
-import { stepSource } from '../report/report';
+import { runStateLabel } from '../report/runState';
+import { stepSource } from '../report/stepSource';
 import type { PhaseSnapshot, RunSnapshot, StepSnapshot } from './runSnapshot';
 
 /** "0.82 High", the way every host names a confidence. */
@@ -21,7 +22,7 @@ function join(parts: (string | undefined)[]): string {
 
 export function runDescription(run: RunSnapshot, now: number): string {
   const elapsed = run.durationMs ?? (run.state === 'running' || run.state === 'waiting' || run.state === 'queued' ? now - run.startedAt : undefined);
-  return join([run.mode, run.state.replace('_', ' '), run.confidence ? confidenceText(run.confidence.value) : undefined, elapsed !== undefined ? formatMs(elapsed) : undefined]);
+  return join([run.mode, runStateLabel(run.state), run.confidence ? confidenceText(run.confidence.value) : undefined, elapsed !== undefined ? formatMs(elapsed) : undefined]);
 }
 
 export function phaseDescription(phase: PhaseSnapshot): string {
@@ -96,7 +97,7 @@ export function stepTooltipMarkdown(step: StepSnapshot): string {
 }
 
 export function runTooltipMarkdown(run: RunSnapshot): string {
-  const lines = [`**${escapeMarkdown(run.title)}** (${run.mode}) — ${run.state.replace('_', ' ')}`, '', `Run ${code(run.runId)}, started ${new Date(run.startedAt).toISOString()}`];
+  const lines = [`**${escapeMarkdown(run.title)}** (${run.mode}) — ${runStateLabel(run.state)}`, '', `Run ${code(run.runId)}, started ${new Date(run.startedAt).toISOString()}`];
   if (run.reason) lines.push('', escapeMarkdown(run.reason));
   if (run.confidence) {
     lines.push('', `Confidence **${confidenceText(run.confidence.value)}**: ${escapeMarkdown(run.confidence.reason)}`);

@@ -246,7 +246,8 @@ export function foldEvent(run: RunSnapshot, event: RunEvent): SnapshotChange {
       return { runId, phaseId: step.phaseId, stepId: step.stepId };
     }
     case 'elicitation_answered': {
-      const step = findStep(run, event.stepId);
+      // Not knowing which call asked, no step is marked.
+      const step = event.stepId !== undefined ? findStep(run, event.stepId) : undefined;
       if (!step) return { runId };
       step.note = `input requested by ${event.server}: ${event.action}`;
       return { runId, phaseId: step.phaseId, stepId: step.stepId };

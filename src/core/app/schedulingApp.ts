@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { Engine, type RunHandle } from '../engine/engine';
-import type { EngineEvent } from '../engine/events';
+import type { EngineEvent, RunEvent } from '../engine/events';
 import { RunHistory, type RunRecord } from '../engine/history';
 import type { ApprovalAnswer } from '../engine/approval';
 import type { RunSummary } from '../engine/results';
@@ -29,10 +29,11 @@ import { writeOutputFile, type OutputOptions } from '../util/outputFile';
 import { findWorkflow, loadModule } from '../workflows/catalog';
 import type { WorkflowModule } from '../workflows/shared/module';
 import type { NextAction } from '../workflows/shared/nextActions';
-import { activeCalls } from '../engine/activeCalls';
+import { activeCalls, requestOwner, type ActiveCall } from '../engine/activeCalls';
 import { ApprovalBroker, type ApprovalResponder } from './approvalBroker';
 import { InputBroker, type InputResponder } from './inputBroker';
 import type { ElicitationBroker } from './elicitation';
+import { serverLabel } from './serverLabel';
 import { RunStore } from './runStore';
 
 export interface AppOptions {
@@ -49,7 +50,7 @@ export interface AppOptions {
   renderAction?: (action: NextAction) => string;
   /** Answers "needs input" questions of runs that bring no input responder; without one they are declined. */
   defaultInputResponder?: InputResponder;
-  /** The broker the connection hands elicitations to: its answers are recorded in the runs whose calls were in flight. */
+  /** The broker the connection hands elicitations to: its answers are recorded on the step whose call the request came during. */
   elicitation?: ElicitationBroker;
 }
 
@@ -100,21 +101,6 @@ export function stateLayout(stateDir: string): { runs: string; state: string; re
   return { runs: join(stateDir, 'runs'), state: join(stateDir, 'state'), reports: join(stateDir, 'reports') };
 }
 
-/** The server as reports name it: name and version, and how it was reached. */
-export function serverLabel(connection: McpConnection): string {
-  return `${serverName(connection)} (${connection.description})`;
-}
-
-/** The server as views show it: name and version, and the endpoint without local paths or credentials. */
-export function serverSummary(connection: McpConnection): string {
-  return `${serverName(connection)} (${connection.summary})`;
-}
-
-function serverName(connection: McpConnection): string {
-  const info = connection.serverInfo;
-  return info ? `${info.name} ${info.version}` : 'unknown server';
-}
-
 /**
  * Writes the report as Markdown and JSON; returns the two paths. With `output` the paths are
  * a user's (checked, never through a symlink, replaced only when `overwrite` says so).
@@ -157,13 +143,23 @@ export class SchedulingApp {
     this.inputs = inputs;
     this.runs = new RunStore((id) => findWorkflow(id)?.definition, options.logger);
     const unsubscribeRuns = engine.subscribe((event) => this.runs.apply(event));
-    const unsubscribeInputs = options.elicitation?.onAnswered((answer) => {
-      // Which call a server request belongs to is not on the wire: every call in flight on this connection gets the record.
-      for (const call of activeCalls(runtime)) {
-        void call
-          .record({ type: 'elicitation_answered', runId: call.runId, stepId: call.stepId, ...answer, at: options.clock?.now() ?? Date.now() })
-          .catch((error: unknown) => options.logger.log('warn', `could not record an input answer: ${String(error)}`));
-      }
+    const unsubscribeInputs = options.elicitation?.onRequest(({ taskId }) => {
+      const arrived = activeCalls(runtime);
+      return (answer) => {
+        const at = options.clock?.now() ?? Date.now();
+        const found = requestOwner(arrived, activeCalls(runtime), taskId);
+        if (!found) return;
+        const record = (call: ActiveCall, event: RunEvent) =>
+          void call.record(event).catch((error: unknown) => options.logger.log('warn', `could not record an input answer: ${String(error)}`));
+        if ('owner' in found) {
+          record(found.owner, { type: 'elicitation_answered', runId: found.owner.runId, stepId: found.owner.stepId, ...answer, at });
+          return;
+        }
+        // Which of several calls asked is not known: each run they belong to records it once, naming them.
+        const byRun = new Map<string, ActiveCall[]>();
+        for (const call of found.candidates) byRun.set(call.runId, [...(byRun.get(call.runId) ?? []), call]);
+        for (const [runId, calls] of byRun) record(calls[0]!, { type: 'elicitation_answered', runId, inFlight: calls.map((c) => c.stepId), ...answer, at });
+      };
     });
     this.unsubscribe = () => {
       unsubscribeRuns();

@@ -9,6 +9,8 @@ export interface ActiveCall {
   runId: string;
   stepId: string;
   capability: string;
+  /** The server task the call runs as, once started (MCP tasks). */
+  taskId?: string;
   record(event: RunEvent): Promise<void>;
 }
 
@@ -27,4 +29,25 @@ export function trackCall(owner: object, call: ActiveCall): () => void {
 
 export function activeCalls(owner: object): ActiveCall[] {
   return [...(byOwner.get(owner) ?? [])];
+}
+
+/**
+ * The calls a server request belongs to, from the calls in flight when it arrived and those
+ * still in flight when it was answered. A request naming its server task belongs to that task's
+ * call. Otherwise nothing on the wire says which call made it, but that call was in flight from
+ * the request's arrival to its answer: when one call was, `owner` is it; else `candidates` are
+ * the calls it may belong to.
+ */
+export function requestOwner(
+  arrived: readonly ActiveCall[],
+  answered: readonly ActiveCall[],
+  taskId: string | undefined,
+): { owner: ActiveCall } | { candidates: ActiveCall[] } | undefined {
+  const byTask = taskId !== undefined ? [...arrived, ...answered].find((c) => c.taskId === taskId) : undefined;
+  if (byTask) return { owner: byTask };
+  const throughout = arrived.filter((c) => answered.includes(c));
+  // A call cancelled before the answer (its run stopped) may still be the one that asked.
+  const candidates = throughout.length > 0 ? throughout : [...arrived];
+  if (candidates.length === 0) return undefined;
+  return candidates.length === 1 ? { owner: candidates[0]! } : { candidates };
 }

@@ -34,11 +34,17 @@ export type EngineEvent =
   | { type: 'step_started'; runId: string; phaseId: string; stepId: string; kind: StepResult['kind']; capability?: string; writes: boolean; at: number }
   /** A call runs as a server task (MCP tasks): recorded before waiting, so a resumed run polls it instead of calling again. */
   | { type: 'task_started'; runId: string; stepId: string; capability: string; taskId: string; at: number }
-  /** A server asked for user input (MCP elicitation) during this step's call; no secret values, no URL beyond its domain. */
+  /**
+   * A server asked for user input (MCP elicitation) during a call of this run; no secret values,
+   * no URL beyond its domain. `stepId` names the step whose call asked; when that is not known
+   * (several calls were in flight throughout and the request named no task), `inFlight` lists
+   * the steps of this run whose calls it may belong to.
+   */
   | {
       type: 'elicitation_answered';
       runId: string;
-      stepId: string;
+      stepId?: string;
+      inFlight?: string[];
       server: string;
       mode: 'form' | 'url';
       message: string;

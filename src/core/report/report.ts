@@ -14,6 +14,7 @@ import { PLACEHOLDER_PENALTY, type ResultSource, type RunStatus, type RunSummary
 import type { Finding } from '../workflows/shared/findings';
 import type { WorkflowModule } from '../workflows/shared/module';
 import type { NextAction } from '../workflows/shared/nextActions';
+import { stepSource, type StepSource } from './stepSource';
 import { uncertainView, uncertainWrites } from './uncertain';
 import { viewOf, type Alert, type Metric, type Recommendation } from '../workflows/shared/outcome';
 import { missingInputs } from '../workflows/shared/signals';
@@ -37,15 +38,6 @@ export function reportStatus(status: RunStatus): ReportStatus {
     case 'running':
       return 'failed';
   }
-}
-
-/** Where a step's result came from, in the four words hosts show. */
-export type StepSource = 'live' | 'cache' | 'fallback' | 'skipped';
-
-export function stepSource(result: Pick<StepResult, 'status' | 'source'>): StepSource {
-  if (result.status !== 'succeeded') return 'skipped';
-  const map: Record<ResultSource, StepSource> = { live: 'live', cache: 'cache', fallback: 'fallback', compute: 'live', human: 'live', none: 'skipped' };
-  return map[result.source];
 }
 
 export type ConfidenceView = { value: number; level: number; levelName: string; colour: string; reason: string };

@@ -6,6 +6,7 @@
 import { RULE_LABELS, SEVERITY_RANK, type Finding } from '../workflows/shared/findings';
 import { cell, formatMs, table, windowText } from './markdown';
 import type { Report } from './report';
+import { runStateLabel } from './runState';
 
 export function worstFindings(report: Report, limit: number): Finding[] {
   return [...report.findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (b.excess ?? 0) - (a.excess ?? 0)).slice(0, limit);
@@ -15,7 +16,7 @@ export function summaryMarkdown(report: Report, maxFindings = 8): string {
   const h = report.header;
   const c = h.confidence;
   const lines = [
-    `**${cell(h.workflow.title)}: ${h.status.replace('_', ' ')}** (${h.mode}, ${formatMs(h.durationMs)})`,
+    `**${cell(h.workflow.title)}: ${runStateLabel(h.engineStatus)}** (${h.mode}, ${formatMs(h.durationMs)})`,
     '',
     `- Decision: ${cell(h.decision)}`,
     `- Confidence: ${c ? `${c.value.toFixed(2)}, level ${c.level} ${c.levelName} (${c.colour})` : 'not computed'}`,

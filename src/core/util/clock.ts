@@ -41,3 +41,9 @@ export function startTimer(clock: Clock, ms: number, fn: () => void): () => void
   clock.sleep(ms, stop.signal).then(fn, () => undefined);
   return () => stop.abort(TIMER_DONE);
 }
+
+/** The local date (the program's "today" for default ranges and a swap's "not in the past"). */
+export function localDate(now: number): string {
+  const d = new Date(now);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}

@@ -5,9 +5,10 @@
  * run through the same application as the palette commands (runInChat.ts).
  */
 import * as vscode from 'vscode';
-import { CHAT_COMMANDS, parseChatRequest, pickAssignment, resolvePerson, type ChatCommand } from '../../core/app/chatRequest';
-import { localDate } from '../../core/app/inputChoices';
+import type { ChatCommand } from '../../core/app/chatRequest';
+import { localDate } from '../../core/util/clock';
 import type { Host } from '../host';
+import { loadRuntime } from '../loadRuntime';
 import { explainInChat } from './explain';
 import { healthMarkdown } from './health';
 import { followupsFor, runInChat, type ChatRunMetadata } from './runInChat';
@@ -42,6 +43,7 @@ export function commandByKeyword(text: string): ChatCommand | undefined {
 
 /** With a model: the command and its arguments from free text, in the deterministic syntax. */
 async function commandByModel(model: vscode.LanguageModelChat, text: string, token: vscode.CancellationToken): Promise<{ command: ChatCommand; args: string } | undefined> {
+  const { CHAT_COMMANDS } = await loadRuntime();
   const instruction =
     `Map the request to one command of a residency-scheduling assistant: ${CHAT_COMMANDS.join(', ')}. ` +
     'Answer with JSON only: {"command": "<command>", "args": "<arguments>"}. Arguments use YYYY-MM-DD dates, ranges as YYYY-MM-DD..YYYY-MM-DD, ' +
@@ -64,6 +66,7 @@ type Workflow = Exclude<ChatCommand, 'health' | 'explain'>;
 
 async function runWorkflow(host: Host, command: Workflow, text: string, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
   const choices = await host.choices();
+  const { parseChatRequest, pickAssignment, resolvePerson } = await loadRuntime();
   const controller = new AbortController();
   const cancel = token.onCancellationRequested(() => controller.abort());
   try {
@@ -105,6 +108,7 @@ async function runWorkflow(host: Host, command: Workflow, text: string, stream: 
 
 export function chatHandler(host: Host): vscode.ChatRequestHandler {
   return async (request, _context, stream, token) => {
+    const { CHAT_COMMANDS } = await loadRuntime();
     let command = CHAT_COMMANDS.find((c) => c === request.command);
     let text = request.prompt;
     if (!command) {

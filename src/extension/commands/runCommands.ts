@@ -7,11 +7,12 @@
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { RunTicket, SchedulingApp } from '../../core/app/schedulingApp';
-import { workflowModule } from '../../core/app/schedulingApp';
 import type { JsonObject } from '../../core/engine/definition';
 import { renderMarkdown } from '../../core/report/markdown';
+import { runStateLabel } from '../../core/report/runState';
 import { answerPending, modalResponder } from '../approvals';
 import type { Host } from '../host';
+import { loadRuntime } from '../loadRuntime';
 import { followRun } from '../runProgress';
 import { askWorkflowInputs, type WorkflowRequest } from '../workflowInputs';
 import { COMMAND, WORKFLOW_COMMANDS } from './ids';
@@ -69,6 +70,7 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
   const startWorkflow = (workflow: string) =>
     guarded(async (args?: StartArgs): Promise<string | undefined> => {
       const app = await host.connected();
+      const { workflowModule } = await loadRuntime();
       const request = args?.inputs
         ? { workflow, mode: args.mode ?? workflowModule(workflow).definition.defaultMode, inputs: args.inputs }
         : await askWorkflowInputs(workflow, () => host.choices());
@@ -84,7 +86,7 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
       .filter((r) => filter(r.live, r.interrupted))
       .map((r) => ({
         label: r.snapshot.title,
-        description: `${r.snapshot.mode} · ${r.snapshot.state} · ${new Date(r.snapshot.startedAt).toLocaleString()}`,
+        description: `${r.snapshot.mode} · ${runStateLabel(r.snapshot.state)} · ${new Date(r.snapshot.startedAt).toLocaleString()}`,
         runId: r.snapshot.runId,
       }));
     if (items.length === 0) {
@@ -136,6 +138,7 @@ export function registerRunCommands(host: Host, hooks: RunCommandHooks): vscode.
         const runId = runIdOf(arg);
         if (!runId) throw new Error('Re-run needs a run');
         const app = await host.connected();
+        const { workflowModule } = await loadRuntime();
         const previous = app.runs.snapshot(runId);
         if (!previous) throw new Error(`Run ${runId} is not listed`);
         // A next action may suggest another workflow (or other inputs): its inputs pre-fill the prompts.

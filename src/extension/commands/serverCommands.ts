@@ -4,15 +4,17 @@
  * choice of a `.vscode/mcp.json` server.
  */
 import * as vscode from 'vscode';
-import { OrchestratorError } from '../../core/errors';
+import type { OrchestratorError } from '../../core/errors';
 import { CatalogPanel } from '../catalogPanel';
 import type { Host } from '../host';
-import { API_KEY_SECRET, bundledFiles, workspaceMcpServers } from '../settings';
+import { loadRuntime } from '../loadRuntime';
+import { API_KEY_SECRET, bundledFiles } from '../settings';
 import { COMMAND, VIEW } from './ids';
 
 /** The cause first: a collapsed notification shows only its beginning. */
 export function describeConnectError(error: unknown, hasKey?: boolean): string {
-  if (error instanceof OrchestratorError && error.kind === 'auth') {
+  // By kind, not class: the connection's errors come from the runtime bundle (loadRuntime.ts), which has its own copy of the class.
+  if (error instanceof Error && (error as Partial<OrchestratorError>).kind === 'auth') {
     const what = hasKey === false ? 'requires an API key' : 'refused the API key';
     return `Scheduling server ${what} (authentication failed). Set it with "Set Server API Key".`;
   }
@@ -91,7 +93,7 @@ export function registerServerCommands(context: vscode.ExtensionContext, host: H
       if (file) await vscode.workspace.getConfiguration('schedOrch.bundled').update('programFile', file.fsPath, vscode.ConfigurationTarget.Global);
     }),
     vscode.commands.registerCommand(COMMAND.selectMcpJsonServer, async () => {
-      const servers = await workspaceMcpServers();
+      const servers = await (await loadRuntime()).workspaceMcpServers();
       if (!servers || servers.length === 0) {
         void vscode.window.showInformationMessage('This workspace has no servers in .vscode/mcp.json.');
         return undefined;

@@ -1,6 +1,6 @@
 /** Language-model tool: a person's upcoming assignments (ids for the swap workflow's arguments). */
 import * as vscode from 'vscode';
-import { localDate } from '../../core/app/inputChoices';
+import { localDate } from '../../core/util/clock';
 import type { Host } from '../host';
 
 export const LIST_ASSIGNMENTS_TOOL = 'schedOrch_listAssignments';

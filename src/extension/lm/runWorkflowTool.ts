@@ -4,10 +4,10 @@
  * first, and every write still waits for the native approval dialog.
  */
 import * as vscode from 'vscode';
-import { workflowModule } from '../../core/app/schedulingApp';
 import { summaryMarkdown } from '../../core/report/summary';
 import { modalResponder } from '../approvals';
 import type { Host } from '../host';
+import { loadRuntime } from '../loadRuntime';
 
 export const RUN_WORKFLOW_TOOL = 'schedOrch_runWorkflow';
 
@@ -20,8 +20,8 @@ export interface RunWorkflowInput {
 export class RunWorkflowTool implements vscode.LanguageModelTool<RunWorkflowInput> {
   constructor(private readonly host: Host) {}
 
-  prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<RunWorkflowInput>): vscode.PreparedToolInvocation {
-    const module = workflowModule(options.input.workflow);
+  async prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<RunWorkflowInput>): Promise<vscode.PreparedToolInvocation> {
+    const module = (await loadRuntime()).workflowModule(options.input.workflow);
     const title = module.definition.title;
     const what = `${title}${options.input.mode ? ` (${options.input.mode})` : ''}`;
     if (module.safetyTier === 1) return { invocationMessage: `Running the ${what} (read-only)` };

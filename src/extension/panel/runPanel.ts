@@ -10,7 +10,7 @@ import { panelPictures, type PanelPictures } from '../../core/app/panelData';
 import type { RunSnapshot } from '../../core/app/runSnapshot';
 import type { StoreChange } from '../../core/app/runStore';
 import type { SchedulingApp } from '../../core/app/schedulingApp';
-import { serverLabel, serverSummary } from '../../core/app/schedulingApp';
+import { serverLabel, serverSummary } from '../../core/app/serverLabel';
 import type { Report } from '../../core/report/report';
 import type { Logger } from '../../core/util/log';
 import type { NextAction } from '../../core/workflows/shared/nextActions';

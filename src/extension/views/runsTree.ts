@@ -63,6 +63,10 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
   /** Nodes handed to the view, by key: a refresh must name the same object. */
   private readonly nodes = new Map<string, RunsNode>();
   private unsubscribe: (() => void)[] = [];
+  /** Runs drawn as listed from the history (not started here): their item id changes once they are resumed. */
+  private readonly listed = new Set<string>();
+  /** Steps drawn without links (`runId/stepId`): once links come, their item's id changes too. */
+  private readonly withoutLinks = new Set<string>();
   private view?: vscode.TreeView<RunsNode>;
   private readonly appListener: vscode.Disposable;
 
@@ -109,7 +113,11 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       const live = stored.live;
       // Runs started in this window open expanded (even when they finished before the view drew them).
       const item = new vscode.TreeItem(run.title, stored.startedHere ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = run.runId;
+      // VS Code keeps an item's first collapsible state for its id: a listed run resumed here (after a
+      // window reload) gets another id, so it opens expanded as it was before the reload.
+      item.id = stored.startedHere ? run.runId : `${run.runId}~listed`;
+      if (stored.startedHere) this.listed.delete(run.runId);
+      else this.listed.add(run.runId);
       item.description = stored.interrupted ? `${run.mode} · interrupted` : runDescription(run, now);
       item.tooltip = new vscode.MarkdownString(runTooltipMarkdown(run));
       item.iconPath = stored.interrupted ? icon('debug-pause', 'charts.orange') : RUN_ICONS[run.state];
@@ -146,7 +154,10 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     }
     const hasLinks = (step?.result?.links?.length ?? 0) > 0;
     const item = new vscode.TreeItem(step?.title ?? node.stepId, hasLinks ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    item.id = `${run.runId}/${node.phaseId}/${node.stepId}`;
+    // As for runs: a step that gets links once it finishes is another item, so it opens expanded.
+    item.id = `${run.runId}/${node.phaseId}/${node.stepId}${hasLinks ? '#links' : ''}`;
+    if (hasLinks) this.withoutLinks.delete(`${run.runId}/${node.stepId}`);
+    else this.withoutLinks.add(`${run.runId}/${node.stepId}`);
     if (step) {
       item.description = stepDescription(step, now);
       item.tooltip = new vscode.MarkdownString(stepTooltipMarkdown(step));
@@ -165,18 +176,21 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
   private bind(app: SchedulingApp | undefined): void {
     for (const u of this.unsubscribe) u();
     this.nodes.clear();
+    this.listed.clear();
+    this.withoutLinks.clear();
     this.unsubscribe = app ? [app.runs.onDidChange((c) => this.refresh(c)), app.approvals.onDidChange((c) => this.refresh({ runId: c.runId, kind: 'changed' }))] : [];
     this.changed.fire(undefined);
     this.updateBadge();
   }
 
   private refresh(change: StoreChange): void {
-    if (change.kind !== 'changed') {
+    // A listed run resumed here changes its item's id: the whole tree is drawn again (a node's refresh keeps its id).
+    if (change.kind !== 'changed' || (this.listed.has(change.runId) && this.host.app?.runs.get(change.runId)?.startedHere === true)) {
       this.changed.fire(undefined);
     } else {
-      // The most specific node the view already has (a step first seen mid-run refreshes its phase).
+      // The most specific node the view already has (a step first seen mid-run, or one whose item's id changes, refreshes its phase).
       const keys = [
-        change.stepId !== undefined ? `step:${change.runId}/${change.stepId}` : undefined,
+        change.stepId !== undefined && !this.gainedLinks(change.runId, change.stepId) ? `step:${change.runId}/${change.stepId}` : undefined,
         change.phaseId !== undefined ? `phase:${change.runId}/${change.phaseId}` : undefined,
         `run:${change.runId}`,
       ].filter((k): k is string => k !== undefined);
@@ -193,6 +207,15 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     if (!this.view) return;
     const waiting = new Set(this.host.app?.approvals.pending().map((p) => p.runId) ?? []).size;
     this.view.badge = waiting > 0 ? { value: waiting, tooltip: `${waiting} run(s) waiting for approval` } : undefined;
+  }
+
+  private gainedLinks(runId: string, stepId: string): boolean {
+    if (!this.withoutLinks.has(`${runId}/${stepId}`)) return false;
+    const step = this.host.app?.runs
+      .snapshot(runId)
+      ?.phases.flatMap((p) => p.steps)
+      .find((s) => s.stepId === stepId);
+    return (step?.result?.links?.length ?? 0) > 0;
   }
 
   private stepOf(run: RunSnapshot, node: { phaseId: string; stepId: string }): StepSnapshot | undefined {

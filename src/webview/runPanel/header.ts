@@ -1,4 +1,5 @@
 /** The header (what ran, how it ended, how sure), the run's action buttons and an approval waiting inline. */
+import { runStateLabel } from '../../core/report/runState';
 import type { PanelCommand, PanelState, PendingApprovalView } from '../runMessages';
 import { custom, duration, el, icon, levelColourClass, svg } from './dom';
 
@@ -11,7 +12,7 @@ const STATE_ICON: Readonly<Record<string, string>> = {
   skipped: 'debug-step-over',
   needs_review: 'warning',
   blocked: 'circle-slash',
-  rejected: 'circle-slash',
+  rejected: 'thumbsdown',
   refused: 'circle-slash',
   failed: 'error',
   cancelled: 'stop-circle',
@@ -77,9 +78,9 @@ export function renderHeader(state: PanelState): HTMLElement {
           colour: run.confidence.colour,
         }
       : undefined);
-  const shownState = report ? report.header.status : run.state;
   const decision = report?.header.decision ?? run.reason ?? run.decisions[run.decisions.length - 1]?.reason ?? '';
-  const status = el('span', { cls: `status status-${shownState}` }, stateIcon(shownState), document.createTextNode(` ${stateLabel(shownState)}`));
+  // The run's own state, in the word every host uses (not the report's status for scripts).
+  const status = el('span', { cls: `status status-${run.state}` }, stateIcon(run.state), document.createTextNode(` ${runStateLabel(run.state)}`));
   const elapsed = run.durationMs ?? (run.finishedAt ?? Date.now()) - run.startedAt;
   const facts = el(
     'dl',

@@ -1,5 +1,6 @@
 /** The run's event history, filterable (failed / waiting / retried / from cache); new events are appended in place. */
 import type { RunEvent } from '../../core/engine/events';
+import { runStateLabel } from '../../core/report/runState';
 import type { EventFilter } from '../runMessages';
 import { age, clock, custom, el, icon, section } from './dom';
 import { eventMatches } from './state';
@@ -20,7 +21,7 @@ export function describeEvent(e: RunEvent): string {
     case 'run_queued':
       return `queued behind ${e.behindRunId}`;
     case 'run_finished':
-      return `run ${e.status}${e.reason ? `: ${e.reason}` : ''}`;
+      return `run ${runStateLabel(e.status)}${e.reason ? `: ${e.reason}` : ''}`;
     case 'phase_started':
       return `phase ${e.title} started`;
     case 'phase_finished':
@@ -46,7 +47,7 @@ export function describeEvent(e: RunEvent): string {
     case 'input_answered':
       return `${e.stepId} got ${e.arg} = ${e.answer.value} from ${e.answer.by}`;
     case 'elicitation_answered':
-      return `${e.stepId}: ${e.server} asked for input (${e.mode === 'url' ? `a page on ${e.domain ?? 'an unknown site'}` : 'a form'}): ${e.action}`;
+      return `${e.stepId ?? `one of ${(e.inFlight ?? []).join(', ')}`}: ${e.server} asked for input (${e.mode === 'url' ? `a page on ${e.domain ?? 'an unknown site'}` : 'a form'}): ${e.action}`;
     case 'decision':
       return `decision in ${e.phaseId}: ${e.decision}: ${e.reason}`;
     default:

@@ -164,6 +164,7 @@ function shown(): void {
     type: 'shown',
     runId: s.run.runId,
     state: s.run.state,
+    status: document.querySelector('#header .status')?.textContent?.trim() ?? '',
     steps: steps.length,
     stepStates,
     events: s.run.events.length,

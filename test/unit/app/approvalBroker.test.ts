@@ -66,6 +66,27 @@ describe('approval broker', () => {
     assert.equal(r.tools.calls.filter((x) => x.capability === 'apply_swap').length, 0);
   });
 
+  it("the responder's signal aborts once the request no longer waits: answered from another host, or withdrawn on cancel", async () => {
+    const r = await rig(tempDir('broker'));
+    const signals: AbortSignal[] = [];
+    r.broker.setDefaultResponder(async (_request, _view, signal) => {
+      signals.push(signal);
+      return undefined;
+    });
+    const loaded = load(swapFlow, ['apply_swap']);
+    const answered = r.engine.start(loaded, { inputs: { swap: 'S-1' } });
+    await until(r.clock, () => signals.length === 1, 'the first request');
+    assert.equal(signals[0]!.aborted, false, 'the request still waits');
+    r.broker.answer(answered.runId, 'approve', { approved: true, approver: 'pat', reason: 'ok', at: r.clock.now() });
+    assert.equal(signals[0]!.aborted, true, 'answered elsewhere: what the responder shows can close');
+    await settle(r.clock, answered.result);
+    const cancelled = r.engine.start(loaded, { inputs: { swap: 'S-2' } });
+    await until(r.clock, () => signals.length === 2, 'the second request');
+    cancelled.cancel('Stop pressed');
+    assert.equal((await settle(r.clock, cancelled.result)).status, 'cancelled');
+    assert.equal(signals[1]!.aborted, true, 'withdrawn: what the responder shows can close');
+  });
+
   it('answers after a host restart: the waiting run, resumed from its history, gets the answer given for it', async () => {
     const dir = tempDir('broker');
     const first = await rig(dir);

@@ -1,7 +1,8 @@
 /** The choices a host offers, read from a server through a tool invoker. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultValue, InputChoices, localDate } from '../../../src/core/app/inputChoices';
+import { defaultValue, InputChoices } from '../../../src/core/app/inputChoices';
+import { localDate } from '../../../src/core/util/clock';
 import type { InvokeOptions, Resolution, ToolInvoker } from '../../../src/core/engine/invoker';
 import type { InputField } from '../../../src/core/workflows/shared/inputPlan';
 

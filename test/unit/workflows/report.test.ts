@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cell, renderMarkdown } from '../../../src/core/report/markdown';
-import { buildReport, reportStatus, stepSource } from '../../../src/core/report/report';
+import { buildReport, reportStatus } from '../../../src/core/report/report';
+import { stepSource } from '../../../src/core/report/stepSource';
 import { compliance } from '../../../src/core/workflows/compliance';
 import { generation } from '../../../src/core/workflows/generation';
 import { harness, load } from '../../support/engine/harness';

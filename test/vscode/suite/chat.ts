@@ -180,9 +180,9 @@ test('free text is mapped to a workflow by the model, else by keyword', async ()
 test('language-model tools: reads run without confirmation, writes are confirmed first; results are compact text', async () => {
   await api();
   const tool = new RunWorkflowTool(undefined as never);
-  const read = tool.prepareInvocation({ input: { workflow: 'compliance' } } as vscode.LanguageModelToolInvocationPrepareOptions<never>);
+  const read = await tool.prepareInvocation({ input: { workflow: 'compliance' } } as vscode.LanguageModelToolInvocationPrepareOptions<never>);
   assert.equal((read as vscode.PreparedToolInvocation).confirmationMessages, undefined);
-  const write = tool.prepareInvocation({ input: { workflow: 'generate', inputs: { start_date: '2027-01-11' } } } as vscode.LanguageModelToolInvocationPrepareOptions<never>);
+  const write = await tool.prepareInvocation({ input: { workflow: 'generate', inputs: { start_date: '2027-01-11' } } } as vscode.LanguageModelToolInvocationPrepareOptions<never>);
   assert.match(String((write as vscode.PreparedToolInvocation).confirmationMessages?.title), /Schedule generation/);
   for (const name of ['schedOrch_runWorkflow', 'schedOrch_getRun', 'schedOrch_explainFinding', 'schedOrch_listPeople', 'schedOrch_listAssignments']) {
     assert.ok(

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ApprovalResponder } from '../../../src/core/app/approvalBroker';
+import { runDescription } from '../../../src/core/app/runLabels';
 import { SchedulingApp } from '../../../src/core/app/schedulingApp';
 import { parseServerConfig } from '../../../src/core/mcp/config';
 import { McpConnection } from '../../../src/core/mcp/connection';
@@ -190,4 +191,18 @@ test('a generation run: the panel shows the draft against the published schedule
   assert.equal(info.state, outcome.summary.status);
   assert.ok(info.pictures.includes('unified'), `the unified index is drawn (${info.pictures.join(', ')})`);
   await photograph('generation', ['header', 'graph', 'pictures']);
+}, 240_000);
+
+test('a rejected generation: the panel header says "rejected", the word the Runs tree uses', async () => {
+  const f = await fixture(undefined, PATIENT);
+  const reject: ApprovalResponder = () => Promise.resolve({ approved: false, approver: 'integration test', reason: 'panel test: not this week', at: Date.now() });
+  const ticket = f.app.start({ workflow: 'generate', inputs: { today: TODAY, start_date: TODAY, end_date: '2027-01-10' }, responder: reject });
+  const ended = shown(f.panels, ticket.runId, (i) => i.state !== 'running' && i.state !== 'waiting', 'the ended run', 200_000);
+  f.panels.open(ticket.runId);
+  const outcome = await ticket.done;
+  assert.equal(outcome.summary.status, 'rejected', outcome.summary.reason);
+  const info = await ended;
+  assert.equal(info.status, 'rejected');
+  assert.match(runDescription(f.app.runs.snapshot(ticket.runId)!, Date.now()), / · rejected · /);
+  await photograph('rejected', ['header']);
 }, 240_000);

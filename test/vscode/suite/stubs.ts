@@ -88,3 +88,30 @@ export function scriptPrompts(script: Script): { asked: Asked[]; restore(): void
     restore: () => Object.assign(window, originals),
   };
 }
+
+export interface ProgressShown {
+  title: string;
+  location: vscode.ProgressOptions['location'];
+  /** True once its task ended (VS Code closes the notification then). */
+  closed: boolean;
+}
+
+/** Records every progress notification the extension shows (they still show) and when each closes. */
+export function recordProgress(): { shown: ProgressShown[]; restore(): void } {
+  const window = vscode.window as unknown as { withProgress: typeof vscode.window.withProgress };
+  const original = window.withProgress;
+  const shown: ProgressShown[] = [];
+  window.withProgress = <R>(options: vscode.ProgressOptions, task: Parameters<typeof vscode.window.withProgress<R>>[1]) => {
+    const entry: ProgressShown = { title: options.title ?? '', location: options.location, closed: false };
+    shown.push(entry);
+    return original(options, (progress, token) => {
+      const running = task(progress, token);
+      void Promise.resolve(running).then(
+        () => (entry.closed = true),
+        () => (entry.closed = true),
+      );
+      return running;
+    });
+  };
+  return { shown, restore: () => (window.withProgress = original) };
+}

@@ -15,7 +15,7 @@ import type { SchedOrchApi } from '../../../src/extension/extension';
 import type { RunsNode } from '../../../src/extension/views/runsTree';
 import { eventually } from '../../support/mcp/wait';
 import { afterEach, test } from '../../support/vscode/runner';
-import { scriptPrompts } from './stubs';
+import { recordProgress, scriptPrompts } from './stubs';
 
 let restore: (() => void) | undefined;
 afterEach(() => {
@@ -147,10 +147,14 @@ test('Execute Swap picks the requester and one of their assignments from server 
 // Keys match the input boxes' prompts (the fields' descriptions).
 const GENERATE_RANGE = { 'First day': '2027-01-04', 'Last day': '2027-01-10' };
 
-test('Cancel Run stops a generation waiting for its approval; the tree shows it cancelled', async () => {
+test('Cancel Run stops a generation waiting for its approval; the tree shows it cancelled and the "still waiting" notification closes', async () => {
   const a = await api();
   // "Approve…" then leaving the reason prompt: the request stays pending and the run waits.
   script({ picks: { Mode: 'express' }, inputs: GENERATE_RANGE, warning: 'Approve with override…' });
+  const progress = recordProgress();
+  const restorePrompts = restore;
+  restore = () => (progress.restore(), restorePrompts?.());
+  const stillWaiting = () => progress.shown.find((p) => /is still waiting for approval/.test(p.title));
   const window = vscode.window as unknown as { showInputBox: (o?: vscode.InputBoxOptions) => Thenable<string | undefined> };
   const scripted = window.showInputBox;
   window.showInputBox = (o) => (/Why approve|Reason for approving/.test(`${o?.title ?? ''} ${o?.prompt ?? ''}`) ? Promise.resolve(undefined) : scripted(o));
@@ -165,6 +169,8 @@ test('Cancel Run stops a generation waiting for its approval; the tree shows it 
     60_000,
   );
   assert.equal(app(a).runs.snapshot(runId)?.state, 'waiting');
+  await eventually(() => stillWaiting() !== undefined, 'the "still waiting for approval" notification', 10_000);
+  assert.equal(stillWaiting()?.closed, false, 'the notification shows while the request waits');
   const badge = (await treeOf(a, runId)).run.contextValue ?? '';
   assert.match(badge, /\bwaiting\b/);
   // Tree menus pass the node, as here.
@@ -174,6 +180,7 @@ test('Cancel Run stops a generation waiting for its approval; the tree shows it 
   assert.equal(run.state, 'cancelled');
   assert.equal(app(a).approvals.pending().length, 0, 'the cancelled run left its approval pending');
   assert.match(String((await treeOf(a, runId)).run.description), /cancelled/);
+  await eventually(() => stillWaiting()?.closed === true, 'the "still waiting for approval" notification to close', 10_000);
 }, 120_000);
 
 test('Generate Schedule: rejecting in the modal leaves the published schedule unchanged', async () => {
@@ -187,6 +194,11 @@ test('Generate Schedule: rejecting in the modal leaves the published schedule un
   assert.ok(modal?.modal, `no modal approval; the run ended ${run.state}: ${run.reason ?? ''}`);
   assert.match(modal.detail ?? '', /Approving allows: /);
   assert.equal(run.approvals[0]?.answer?.approved, false);
+  // One word for the run's state: the tree and the end-of-run notification both say "rejected".
+  assert.equal(run.state, 'rejected');
+  assert.match(String((await treeOf(a, runId)).run.description), / · rejected · /);
+  await eventually(() => asked.some((q) => q.kind === 'information' && q.title.startsWith(`${run.title}: `)), 'the end-of-run notification', 30_000);
+  assert.match(asked.find((q) => q.kind === 'information' && q.title.startsWith(`${run.title}: `))?.title ?? '', /: rejected( \(confidence [^)]*\))?$/);
   const after = await schedule(a);
   assert.equal(after['schedule_id'], before['schedule_id']);
   assert.deepEqual(after['last_change'] === null ? null : (after['last_change'] as Record<string, unknown>)['action'] !== 'publish_draft', true);

@@ -167,6 +167,8 @@ export const taskReloadScenario: UiScenario = {
         await page.locator('.activitybar a.action-label[aria-label^="Schedule Orchestrator"]').waitFor({ timeout: 60_000 });
         const row = generationRow();
         await row.locator('.label-description', { hasText: /standard · (running|waiting)/ }).waitFor({ timeout: 60_000 });
+        // As before the reload: a run going on in this window shows expanded, its phases under it.
+        await runsView(workbench).locator('.monaco-list-row[aria-expanded="true"]', { hasText: 'Schedule generation' }).first().waitFor({ timeout: 15_000 });
         await workbench.screenshot('reload-2-run-continues-after-reload');
       }, 180_000);
 
@@ -196,9 +198,8 @@ export const taskReloadScenario: UiScenario = {
 
       test("the draft's link in the Runs tree opens the draft, read from the server, as a read-only JSON document", async () => {
         const draftId = storedSchedules().find((s) => s.status === 'draft')!.id;
-        // Listed from the history before it was resumed, the run's node starts collapsed: expand it (Phase 5 and its step with links open expanded).
-        const run = generationRow();
-        if ((await run.getAttribute('aria-expanded')) !== 'true') await run.locator('.monaco-tl-twistie').click();
+        // The resumed run's node is expanded (Phase 5 and its step with links open expanded).
+        assert.equal(await generationRow().getAttribute('aria-expanded'), 'true');
         const link = runsView(workbench)
           .locator('.monaco-list-row', { hasText: `Draft ${draftId}` })
           .first();

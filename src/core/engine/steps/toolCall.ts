@@ -10,7 +10,7 @@ import type { JsonObject } from '../definition';
 import type { RunEnv } from '../runEnv';
 import type { Scope } from '../scope';
 import { errorInfo } from '../stepResults';
-import { trackCall } from '../activeCalls';
+import { trackCall, type ActiveCall } from '../activeCalls';
 import { withTaskHooks } from '../toolTasks';
 
 /** A capability whose SLA is at least this long may run as a server task (MCP tasks). */
@@ -39,11 +39,15 @@ export async function invokeTool(env: RunEnv, scope: Scope, call: ToolCall): Pro
   // Writes (never sent twice: a task makes them resumable) and calls expected to take a while run
   // as server tasks when the server offers that; a fast read would only pay the polling delay.
   const taskMode = resumeTaskId !== undefined || call.writes || policy.slaMs >= TASK_MODE_MIN_SLA_MS;
+  const active: ActiveCall = { runId: env.runId, stepId, capability, record: (event) => env.record(event) };
   const hooks = {
-    onStarted: (taskId: string) => env.record({ type: 'task_started', runId: env.runId, stepId, capability, taskId, at: env.clock.now() }),
+    onStarted: (taskId: string) => {
+      active.taskId = taskId;
+      return env.record({ type: 'task_started', runId: env.runId, stepId, capability, taskId, at: env.clock.now() });
+    },
     ...(resumeTaskId !== undefined ? { resumeTaskId } : {}),
   };
-  const untrack = trackCall(env.options.policy, { runId: env.runId, stepId, capability, record: (event) => env.record(event) });
+  const untrack = trackCall(env.options.policy, active);
   try {
     const request: CallRequest = {
       capability,
