@@ -1,6 +1,9 @@
 /** The core's Logger port over VS Code's LogOutputChannel (one channel, levels honoured). */
 import type * as vscode from 'vscode';
-import type { Logger } from '../core/util/log';
+import type { Logger, LogLevel } from '../core/util/log';
+
+/** vscode.LogLevel's values (Off 0 … Error 5); the channel's `logLevel` is the lowest it shows. */
+const CHANNEL_LEVEL: Record<LogLevel, number> = { trace: 1, debug: 2, info: 3, warn: 4, error: 5 };
 
 export function channelLogger(channel: vscode.LogOutputChannel): Logger {
   return {
@@ -12,5 +15,7 @@ export function channelLogger(channel: vscode.LogOutputChannel): Logger {
         // The channel is closed while the extension deactivates: a log line must not fail the shutdown.
       }
     },
+    // Tracing every MCP message costs nothing while the channel is not at Trace.
+    enabled: (level) => channel.logLevel !== 0 && CHANNEL_LEVEL[level] >= channel.logLevel,
   };
 }
