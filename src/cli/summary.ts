@@ -5,6 +5,7 @@
  */
 import { formatMs } from '../core/report/markdown';
 import type { Report } from '../core/report/report';
+import { runStateLabel } from '../core/report/runState';
 import { RULE_LABELS } from '../core/workflows/shared/findings';
 import { resumeLine } from './nextActions';
 import { confidenceStyle, statusStyle, type Paint } from './style';
@@ -22,7 +23,7 @@ export function renderSummary(report: Report, paint: Paint, files: { markdown: s
   const out: string[] = [];
   const rule = '─'.repeat(78);
   out.push(paint('dim', rule));
-  out.push(`${paint('bold', h.workflow.title)}  ${paint(statusStyle(h.status), h.status.toUpperCase().replace('_', ' '))}  mode ${h.mode}  ${formatMs(h.durationMs)}`);
+  out.push(`${paint('bold', h.workflow.title)}  ${paint(statusStyle(h.status), runStateLabel(h.engineStatus).toUpperCase())}  mode ${h.mode}  ${formatMs(h.durationMs)}`);
   out.push(`  ${h.headline}`);
   out.push(`  Decision:   ${paint('bold', h.decision)}`);
   if (h.confidence) {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { McpConnection } from '../../core/mcp/connection';
 import { McpToolInvoker } from '../../core/mcp/invoker';
 import { formatMs } from '../../core/report/markdown';
+import { runStateLabel } from '../../core/report/runState';
 import { systemClock } from '../../core/util/clock';
 import { filteredLogger } from '../../core/util/log';
 import { findWorkflow } from '../../core/workflows/catalog';
@@ -153,7 +154,12 @@ export const demoCommand: Command = {
             outcomes.map((o) => {
               const h = o.report.header;
               const c = h.confidence;
-              return [h.workflow.title, out(statusStyle(h.status), h.status), c ? out(confidenceStyle(c.colour), `${c.value.toFixed(2)} ${c.levelName}`) : '–', h.decision];
+              return [
+                h.workflow.title,
+                out(statusStyle(h.status), runStateLabel(h.engineStatus)),
+                c ? out(confidenceStyle(c.colour), `${c.value.toFixed(2)} ${c.levelName}`) : '–',
+                h.decision,
+              ];
             }),
           )}\n`,
         );

@@ -7,6 +7,7 @@ import type { Finding } from '../workflows/shared/findings';
 import { RULE_LABELS } from '../workflows/shared/findings';
 import type { RecommendationCategory } from '../workflows/shared/outcome';
 import type { ApprovalRow, Report, StepRow } from './report';
+import { runStateLabel } from './runState';
 
 /** Escapes text for a table cell: backslashes, pipes, newlines, and a `<` that could open an HTML tag. */
 export function cell(text: string | number | null | undefined): string {
@@ -64,7 +65,7 @@ function approvalLines(a: ApprovalRow): string[] {
 export function renderMarkdown(report: Report): string {
   const h = report.header;
   const out: string[] = [];
-  out.push(`# ${h.workflow.title}: ${h.status.replace('_', ' ')}`);
+  out.push(`# ${h.workflow.title}: ${runStateLabel(h.engineStatus)}`);
   out.push('');
   out.push(`> ${h.headline}`);
   out.push('');

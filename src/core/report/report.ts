@@ -21,7 +21,7 @@ import { missingInputs } from '../workflows/shared/signals';
 
 export const REPORT_FORMAT = 'sched-orch.report';
 
-/** The statuses hosts show and scripts branch on (a rejected approval or a busy schedule is "blocked"). */
+/** The statuses scripts and exit codes branch on (a rejected approval or a busy schedule is "blocked"); people read runStateLabel's word. */
 export type ReportStatus = 'completed' | 'needs_review' | 'blocked' | 'failed' | 'cancelled';
 
 export function reportStatus(status: RunStatus): ReportStatus {

@@ -37,7 +37,7 @@ describe('sched-orch demo', () => {
     const { code, stdout, stderr } = await runCli(['demo', '--state-dir', scratch('demo-text'), '--policy', noLatencyPenalty]);
     assert.equal(code, 0, stderr);
     for (const title of ['Compliance check', 'Resilience assessment', 'Schedule generation', 'Swap execution'])
-      assert.match(stdout, new RegExp(`${title} +(COMPLETED|NEEDS REVIEW|BLOCKED)`));
+      assert.match(stdout, new RegExp(`${title} +(COMPLETED|NEEDS REVIEW|BLOCKED|REJECTED|REFUSED)`));
     assert.match(stdout, /Decision: +Published draft-/);
     assert.match(stdout, /Confidence: \d\.\d\d level \d/);
     assert.match(stdout, /Summary \(/);
