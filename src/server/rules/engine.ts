@@ -9,7 +9,7 @@ import { EligibilityIndex } from './eligibility';
 import { overlapsDates, sortFindings, type Finding } from './findings';
 import { checkPerson, type DateRange, type PersonRuleContext } from './person';
 import type { RuleKey } from './ruleIds';
-import { checkCoverage, checkSupervision, coverageLookup, coverageRate, slotFills } from './slots';
+import { checkCoverage, checkSupervision, coverageLookup, coverageRate, selectSlots, selectedSlotFills, slotFills, type SlotRef } from './slots';
 import { suggestFixes } from './suggest';
 
 /** Rule families: the unit of the tools' check_* switches and of detect_conflicts' types. */
@@ -44,6 +44,11 @@ export interface ValidationOptions {
   /** Check only these people (default everyone); the slot rules still run in full. A
    * person's findings depend on nobody else's shifts, so theirs equal a full run's. */
   people?: ReadonlySet<string>;
+  /** Run the slot rules only on these slots (coverage and supervision ratio of each, PGY-1
+   * supervision of its shifts; default every slot): a slot's findings equal a full run's. For
+   * a before/after comparison of a change confined to them (swaps/validate.ts); the report's
+   * coverage figures then count these slots only. */
+  slots?: readonly SlotRef[];
 }
 
 export interface ValidationReport {
@@ -134,8 +139,10 @@ function* validationSteps(snapshot: ScheduleSnapshot, options: ValidationOptions
     findings.push(...memoised(snapshot, `${runKey}|person|${p.id}`, () => checkPerson(ctx, p, shifts)));
     if ((i + 1) % chunk === 0) yield { done: i + 1, total };
   }
-  const fills = slotFills(snapshot, focus);
-  findings.push(...memoised(snapshot, `${runKey}|slots`, () => [...checkCoverage(snapshot, fills, rules), ...checkSupervision(snapshot, focus, rules)]));
+  const selection = options.slots && selectSlots(snapshot, options.slots);
+  const fills = selection ? selectedSlotFills(snapshot, focus, selection) : slotFills(snapshot, focus);
+  const slotsKey = selection ? `${runKey}|slots|${[...selection.keys].sort().join(',')}` : `${runKey}|slots`;
+  findings.push(...memoised(snapshot, slotsKey, () => [...checkCoverage(snapshot, fills, rules), ...checkSupervision(snapshot, focus, rules, selection)]));
   // Each report gets copies: the memoised findings are shared, and suggestFixes writes into them.
   const copies = (list: readonly Finding[]) => list.map((f) => ({ ...f, details: { ...f.details } }));
   let kept = sortFindings(copies(findings.filter((f) => overlapsDates(f, focus))));
@@ -143,7 +150,7 @@ function* validationSteps(snapshot: ScheduleSnapshot, options: ValidationOptions
     yield { done: people.length, total };
     const max = options.maxSuggestions ?? 50;
     const unfixed = kept;
-    const fixedKey = `${runKey}|fixed|${max}|${only ? [...only].sort().join(',') : '*'}`;
+    const fixedKey = `${slotsKey}|fixed|${max}|${only ? [...only].sort().join(',') : '*'}`;
     kept = copies(
       memoised(snapshot, fixedKey, () => {
         suggestFixes(new EligibilityIndex(snapshot), unfixed, max);

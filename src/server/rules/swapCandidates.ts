@@ -38,6 +38,8 @@ export interface SwapSearch {
   window: DateRange;
   /** Executed swaps so far between the requester and each person (negative for rolled back). */
   history: ReadonlyMap<string, number>;
+  /** Consider only this person (default everyone who could): a candidate's score depends on nobody else. */
+  onlyPerson?: string;
   checkCancelled?(): void;
 }
 
@@ -55,7 +57,14 @@ export function findSwapCandidates(index: EligibilityIndex, search: SwapSearch):
   const out: SwapCandidate[] = [];
   let considered = 0;
   let rejected = 0;
-  const pool = snap.people.filter((p) => p.id !== requester.id && p.role === requester.role && p.active && (!p.services || p.services.includes(shift.serviceId)));
+  const pool = snap.people.filter(
+    (p) =>
+      p.id !== requester.id &&
+      (search.onlyPerson === undefined || p.id === search.onlyPerson) &&
+      p.role === requester.role &&
+      p.active &&
+      (!p.services || p.services.includes(shift.serviceId)),
+  );
   for (const person of pool) {
     search.checkCancelled?.();
     const options: { type: SwapCandidate['swapType']; theirs?: Shift }[] = [{ type: 'absorb' }];

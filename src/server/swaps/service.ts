@@ -146,7 +146,7 @@ function matchOf(store: ScheduleStore, proposal: SwapProposal, validation: SwapV
   );
   const shift = snapshot.shifts.find((s) => s.assignmentId === source.id);
   if (!shift) return undefined;
-  const found = findSwapCandidates(new EligibilityIndex(snapshot), { requester, shift, window, history: swapCounts(store, requester.id) });
+  const found = findSwapCandidates(new EligibilityIndex(snapshot), { requester, shift, window, history: swapCounts(store, requester.id), onlyPerson: proposal.targetPersonId });
   const hit = found.candidates.find(
     (c) => c.personId === proposal.targetPersonId && c.swapType === proposal.swapType && (c.theirAssignment?.assignmentId ?? undefined) === proposal.targetAssignmentId,
   );

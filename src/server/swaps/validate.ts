@@ -143,9 +143,11 @@ function ruleImpact(
   // Only the two parties' findings and those about the slots that change hands matter.
   const relevant = (f: Finding) =>
     f.personId !== null ? concerned.has(f.personId) : slotsTouched.has(`${String(f.details.service_id)}|${String(f.details.shift_type_id)}|${String(f.details.date)}`);
-  // Other people's findings cannot change, and relevant() drops them: check only the parties.
+  // Other people's findings and other slots' cannot change, and relevant() drops them: check
+  // only the parties and the slots that change hands.
+  const slots = moves.map((m) => m.assignment);
   const run = (list: readonly Assignment[]) =>
-    validateSnapshot(snapshotWith(store, schedule, list, context, version), { focus, suggestions: false, people: concerned }).findings.filter(relevant);
+    validateSnapshot(snapshotWith(store, schedule, list, context, version), { focus, suggestions: false, people: concerned, slots }).findings.filter(relevant);
   const before = run(around);
   const afterFindings = run(after);
   const isNew = (f: Finding) => !before.some((b) => sameFinding(b, f));

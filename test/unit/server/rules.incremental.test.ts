@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { addDays } from '../../../src/server/domain/time';
 import { selectRules, validateSnapshot, type RuleFamily } from '../../../src/server/rules/engine';
+import type { Finding } from '../../../src/server/rules/findings';
 import { generateProgram } from '../../../src/server/program/generate';
 import { snapshotOf } from '../../support/server/fixtures';
 
@@ -73,6 +74,36 @@ describe('rule engine: shared and incremental runs equal the full run', () => {
         assert.deepEqual(
           only.filter((f) => !ofPerson(f)),
           full.filter((f) => !ofPerson(f)),
+        );
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('checking only some slots gives exactly the findings of the full run about those slots', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 3, max: 5 }), fc.integer({ min: 1, max: 6 }), fc.nat(), (seed, perPgy, count, pick) => {
+        const program = programOf(seed, perPgy);
+        const assignments = program.schedules[0]!.assignments;
+        const full = validateSnapshot(snapshotOf(program), { suggestions: false }).findings;
+        const slotKeys = new Set(['coverage_minimum', 'coverage_maximum', 'supervision_pgy1', 'local_supervision_ratio']);
+        const ofSlot = (f: Finding) => slotKeys.has(f.key);
+        // Random slots, and the slot of a planted slot finding when there is one.
+        const flagged = full.find(ofSlot);
+        const slots = [
+          ...Array.from({ length: count }, (_, i) => assignments[(pick + i * 7919) % assignments.length]!),
+          ...(flagged ? [{ serviceId: String(flagged.details['service_id']), shiftTypeId: String(flagged.details['shift_type_id']), date: String(flagged.details['date']) }] : []),
+        ];
+        const keys = new Set(slots.map((a) => `${a.serviceId}|${a.shiftTypeId}|${a.date}`));
+        const inSlots = (f: Finding) => keys.has(`${String(f.details['service_id'])}|${String(f.details['shift_type_id'])}|${String(f.details['date'])}`);
+        const only = validateSnapshot(snapshotOf(program), { suggestions: false, slots }).findings;
+        assert.deepEqual(
+          only.filter(ofSlot),
+          full.filter((f) => ofSlot(f) && inSlots(f)),
+        );
+        assert.deepEqual(
+          only.filter((f) => !ofSlot(f)),
+          full.filter((f) => !ofSlot(f)),
         );
       }),
       { numRuns: 25 },
