@@ -64,6 +64,49 @@ export function readAssignments(db: SqliteDb, scheduleId: string, order: 'date' 
     .map(assignmentFromRow);
 }
 
+/** Some of a schedule's assignments: those with the given ids, and those around a few people's shifts. */
+export interface AssignmentSelection {
+  /** Assignments with these ids, wherever they are dated. */
+  ids?: readonly string[];
+  /** Assignments dated inside `range` that belong to one of `people`, or are dated inside one of `near` on its service. */
+  around?: { range: DateSpan; people: readonly string[]; near: readonly (DateSpan & { serviceId: string })[] };
+}
+
+type DateSpan = { start: string; end: string };
+
+/**
+ * The selected assignments of a schedule, by date as readAssignments gives them: a union of
+ * queries that each use an index (the primary key, by person, by date) instead of reading
+ * the whole schedule.
+ */
+export function readSelectedAssignments(db: SqliteDb, scheduleId: string, select: AssignmentSelection): Assignment[] {
+  const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+  const columns = 'SELECT id, ord, person_id, service_id, shift_type_id, date, role, note FROM assignments';
+  const from = `${columns} WHERE schedule_id = ?`;
+  const parts: string[] = [];
+  const params: string[] = [];
+  const ids = select.ids ?? [];
+  if (ids.length > 0) {
+    parts.push(`${from} AND id IN (${marks(ids.length)})`);
+    params.push(scheduleId, ...ids);
+  }
+  const around = select.around;
+  if (around && around.people.length > 0) {
+    // Left to itself the planner scans the dates (assignments_by_date) for a few people's rows.
+    parts.push(`${columns} INDEXED BY assignments_by_person WHERE schedule_id = ? AND person_id IN (${marks(around.people.length)}) AND date BETWEEN ? AND ?`);
+    params.push(scheduleId, ...around.people, around.range.start, around.range.end);
+  }
+  for (const near of around?.near ?? []) {
+    const start = near.start > around!.range.start ? near.start : around!.range.start;
+    const end = near.end < around!.range.end ? near.end : around!.range.end;
+    if (start > end) continue;
+    parts.push(`${from} AND date BETWEEN ? AND ? AND service_id = ?`);
+    params.push(scheduleId, start, end, near.serviceId);
+  }
+  if (parts.length === 0) return [];
+  return db.all<AssignmentRow>(`${parts.join(' UNION ')} ORDER BY date, ord`, params).map(assignmentFromRow);
+}
+
 export function assignmentFromRow(r: AssignmentRow): Assignment {
   return {
     id: r.id,
