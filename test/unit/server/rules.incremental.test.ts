@@ -42,6 +42,36 @@ describe('rule engine: shared and incremental runs equal the full run', () => {
     );
   });
 
+  it('a run of some rules after a run of every rule on the same snapshot equals it on a fresh snapshot', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 3, max: 5 }),
+        fc.subarray(FAMILIES, { minLength: 1 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.boolean(),
+        (seed, perPgy, families, offset, suggestions) => {
+          const program = programOf(seed, perPgy);
+          const s = program.schedules[0]!;
+          const focus = { start: addDays(s.start, offset), end: addDays(s.end, -offset) };
+          const rules = selectRules(families);
+          const shared = snapshotOf(program);
+          // Every rule first (findings and substitutes memoised), then the subset reads them.
+          const everyRule = validateSnapshot(shared, { focus, suggestions: true });
+          const some = validateSnapshot(shared, { focus, rules, suggestions });
+          assert.deepEqual(some, validateSnapshot(snapshotOf(program), { focus, rules, suggestions }));
+          if (!suggestions)
+            assert.deepEqual(
+              some.findings,
+              validateSnapshot(snapshotOf(program), { focus, suggestions: false }).findings.filter((f) => rules.has(f.key)),
+            );
+          assert.ok(everyRule.findings.length >= some.findings.length);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
   it('suggestions and edits written into one report do not reach a later report', () => {
     const program = programOf(7, 3);
     const shared = snapshotOf(program);
