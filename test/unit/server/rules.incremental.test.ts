@@ -139,4 +139,24 @@ describe('rule engine: shared and incremental runs equal the full run', () => {
       { numRuns: 25 },
     );
   });
+
+  it('the parties and the moved slots are judged alike on the whole schedule and on their shifts and their services within three days', () => {
+    // What swaps/validate.ts reads for a swap's before/after check (store.selectedAssignments).
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 3, max: 5 }), fc.nat(), fc.nat(), (seed, perPgy, pickA, pickB) => {
+        const program = programOf(seed, perPgy);
+        const s = program.schedules[0]!;
+        const moved = [s.assignments[pickA % s.assignments.length]!, s.assignments[pickB % s.assignments.length]!];
+        const people = new Set(moved.map((a) => a.personId));
+        const near = (a: (typeof moved)[number]) => moved.some((m) => a.serviceId === m.serviceId && a.date >= addDays(m.date, -3) && a.date <= addDays(m.date, 3));
+        const part = { ...program, schedules: [{ ...s, assignments: s.assignments.filter((a) => people.has(a.personId) || near(a)) }] };
+        const options = { suggestions: false, people, slots: moved };
+        const keys = new Set(moved.map((a) => `${a.serviceId}|${a.shiftTypeId}|${a.date}`));
+        const relevant = (f: Finding) =>
+          f.personId !== null ? people.has(f.personId) : keys.has(`${String(f.details['service_id'])}|${String(f.details['shift_type_id'])}|${String(f.details['date'])}`);
+        assert.deepEqual(validateSnapshot(snapshotOf(part), options).findings.filter(relevant), validateSnapshot(snapshotOf(program), options).findings.filter(relevant));
+      }),
+      { numRuns: 25 },
+    );
+  });
 });
