@@ -65,6 +65,15 @@ export function findSwapCandidates(index: EligibilityIndex, search: SwapSearch):
       p.active &&
       (!p.services || p.services.includes(shift.serviceId)),
   );
+  // Whether the requester could take a shift given in exchange depends on its slot and role
+  // only (its times follow from them), not on whose it was: asked once per slot.
+  const requesterTakes = new Map<string, boolean>();
+  const requesterCould = (theirs: Shift) => {
+    const key = `${theirs.serviceId}|${theirs.shiftTypeId}|${theirs.date}|${theirs.role}`;
+    let ok = requesterTakes.get(key);
+    if (ok === undefined) requesterTakes.set(key, (ok = index.check(requester, [theirs], new Set([shift.assignmentId])).ok));
+    return ok;
+  };
   for (const person of pool) {
     search.checkCancelled?.();
     const options: { type: SwapCandidate['swapType']; theirs?: Shift }[] = [{ type: 'absorb' }];
@@ -78,8 +87,7 @@ export function findSwapCandidates(index: EligibilityIndex, search: SwapSearch):
       const mine = { ...shift, personId: person.id };
       const theirs = option.theirs ? { ...option.theirs, personId: requester.id } : undefined;
       const candidateOk = index.check(person, [mine], new Set(option.theirs ? [option.theirs.assignmentId] : []));
-      const requesterOk = theirs ? index.check(requester, [theirs], new Set([shift.assignmentId])) : { ok: true as const };
-      if (!candidateOk.ok || !requesterOk.ok) {
+      if (!candidateOk.ok || (theirs && !requesterCould(theirs))) {
         rejected++;
         continue;
       }
