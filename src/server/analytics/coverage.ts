@@ -5,8 +5,9 @@
  * rules/stepIn.ts (rule-checked, the same answer contingency analysis gives); edits the
  * recovery search and the sacrifice preview make are checked by the rule engine too.
  */
+import { defaultBlocking, type Absence } from '../domain/program';
 import { expandShift, isAbsent, requiredSlots, slotKey, type ScheduleSnapshot, type Shift, type Slot } from '../domain/snapshot';
-import { DAY_MS, addDays, dateToMs, daysBetween } from '../domain/time';
+import { DAY_MS, dateToMs, daysBetween } from '../domain/time';
 import { EligibilityIndex } from '../rules/eligibility';
 import { type QualifiedPool, stepInModel, type CoverRole } from '../rules/stepIn';
 
@@ -263,9 +264,40 @@ export function coverageModel(snapshot: ScheduleSnapshot): CoverageModel {
   return { slots, roster, pool, losses };
 }
 
+// Each person's blocking absences as day spans sorted by start, per absence list (the store
+// shares one list per data version): analyses ask about every person and week.
+const blockingCache = new WeakMap<readonly Absence[], Map<string, { from: number; to: number }[]>>();
+
+function blockingSpans(absences: readonly Absence[]): Map<string, { from: number; to: number }[]> {
+  let byPerson = blockingCache.get(absences);
+  if (!byPerson) {
+    byPerson = new Map();
+    for (const a of absences) {
+      if (!defaultBlocking(a)) continue;
+      let list = byPerson.get(a.personId);
+      if (!list) byPerson.set(a.personId, (list = []));
+      list.push({ from: dateToMs(a.start), to: dateToMs(a.end) });
+    }
+    for (const list of byPerson.values()) list.sort((x, y) => x.from - y.from);
+    blockingCache.set(absences, byPerson);
+  }
+  return byPerson;
+}
+
 /** Days from start to end (inclusive) on which no blocking absence keeps the person away. */
 export function availableDays(snapshot: ScheduleSnapshot, personId: string, start: string, end: string): number {
-  let n = 0;
-  for (let d = start; d <= end; d = addDays(d, 1)) if (!isAbsent(snapshot.absences, personId, d)) n++;
-  return n;
+  const from = dateToMs(start);
+  const to = dateToMs(end);
+  if (to < from) return 0;
+  // The range's days less those under the union of the absences (clipped to the range).
+  let away = 0;
+  let next = from;
+  for (const span of blockingSpans(snapshot.absences).get(personId) ?? []) {
+    const a = Math.max(span.from, next);
+    const b = Math.min(span.to, to);
+    if (b < a) continue;
+    away += (b - a) / DAY_MS + 1;
+    next = b + DAY_MS;
+  }
+  return (to - from) / DAY_MS + 1 - away;
 }

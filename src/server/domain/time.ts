@@ -21,8 +21,18 @@ export function dateToMs(date: string): number {
   return ms;
 }
 
+// ... and format the same few hundred days back: a date depends only on the UTC day.
+const dayCache = new Map<number, string>();
+
 export function msToDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const day = Math.floor(ms / DAY_MS);
+  let date = dayCache.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dayCache.size >= 50_000) dayCache.clear();
+    dayCache.set(day, date);
+  }
+  return date;
 }
 
 export function msToDateTime(ms: number): string {

@@ -9,7 +9,7 @@ import { EligibilityIndex } from './eligibility';
 import { overlapsDates, sortFindings, type Finding } from './findings';
 import { checkPerson, type DateRange, type PersonRuleContext } from './person';
 import type { RuleKey } from './ruleIds';
-import { checkCoverage, checkSupervision, coverageLookup, coverageRate, slotFills } from './slots';
+import { checkCoverage, checkSupervision, coverageLookup, coverageRate, selectSlots, selectedSlotFills, slotFills, type SlotRef } from './slots';
 import { suggestFixes } from './suggest';
 
 /** Rule families: the unit of the tools' check_* switches and of detect_conflicts' types. */
@@ -44,6 +44,11 @@ export interface ValidationOptions {
   /** Check only these people (default everyone); the slot rules still run in full. A
    * person's findings depend on nobody else's shifts, so theirs equal a full run's. */
   people?: ReadonlySet<string>;
+  /** Run the slot rules only on these slots (coverage and supervision ratio of each, PGY-1
+   * supervision of its shifts; default every slot): a slot's findings equal a full run's. For
+   * a before/after comparison of a change confined to them (swaps/validate.ts); the report's
+   * coverage figures then count these slots only. */
+  slots?: readonly SlotRef[];
 }
 
 export interface ValidationReport {
@@ -105,14 +110,29 @@ export function personRuleContext(snapshot: ScheduleSnapshot, focus: DateRange, 
 
 // The store hands out one snapshot object per data version and range, so the findings for a
 // focus and rule set are computed once per snapshot and shared, person by person: tools run
-// in parallel over the same data (validate_schedule, validate_schedule_by_id) reuse them.
+// in parallel over the same data (validate_schedule, validate_schedule_by_id) reuse them. Each
+// rule's findings are the same whichever other rules run (rules.incremental.test.ts), so a run
+// of fewer rules (detect_conflicts) takes its findings from a run of every rule when there is one.
 const memo = new WeakMap<ScheduleSnapshot, Map<string, Finding[]>>();
+const ALL_RULES_KEY = [...ALL_RULES].sort().join(',');
 
-function memoised(snapshot: ScheduleSnapshot, key: string, build: () => Finding[]): Finding[] {
+function memoised(
+  snapshot: ScheduleSnapshot,
+  focus: DateRange,
+  rules: ReadonlySet<RuleKey>,
+  part: string,
+  build: () => Finding[],
+  { fromEveryRule = true }: { fromEveryRule?: boolean } = {},
+): Finding[] {
   let perKey = memo.get(snapshot);
   if (!perKey) memo.set(snapshot, (perKey = new Map()));
+  const at = (rulesKey: string) => `${focus.start}|${focus.end}|${rulesKey}|${part}`;
+  const key = at([...rules].sort().join(','));
   let found = perKey.get(key);
-  if (!found) perKey.set(key, (found = build()));
+  if (!found) {
+    const everyRule = fromEveryRule ? perKey.get(at(ALL_RULES_KEY)) : undefined;
+    perKey.set(key, (found = everyRule ? everyRule.filter((f) => rules.has(f.key)) : build()));
+  }
   return found;
 }
 
@@ -120,7 +140,6 @@ function* validationSteps(snapshot: ScheduleSnapshot, options: ValidationOptions
   const focus = options.focus ?? snapshot.range;
   const rules = options.rules ?? ALL_RULES;
   const ctx = personRuleContext(snapshot, focus, rules);
-  const runKey = `${focus.start}|${focus.end}|${[...rules].sort().join(',')}`;
   const findings: Finding[] = [];
   const only = options.people;
   const people = only ? snapshot.people.filter((p) => only.has(p.id)) : snapshot.people;
@@ -131,11 +150,13 @@ function* validationSteps(snapshot: ScheduleSnapshot, options: ValidationOptions
     const p = people[i]!;
     const shifts = snapshot.byPerson.get(p.id) ?? [];
     if (p.role === 'resident' && shifts.some((s) => inFocus(s.date))) residentsScheduled++;
-    findings.push(...memoised(snapshot, `${runKey}|person|${p.id}`, () => checkPerson(ctx, p, shifts)));
+    findings.push(...memoised(snapshot, focus, rules, `person|${p.id}`, () => checkPerson(ctx, p, shifts)));
     if ((i + 1) % chunk === 0) yield { done: i + 1, total };
   }
-  const fills = slotFills(snapshot, focus);
-  findings.push(...memoised(snapshot, `${runKey}|slots`, () => [...checkCoverage(snapshot, fills, rules), ...checkSupervision(snapshot, focus, rules)]));
+  const selection = options.slots && selectSlots(snapshot, options.slots);
+  const fills = selection ? selectedSlotFills(snapshot, focus, selection) : slotFills(snapshot, focus);
+  const slotsPart = selection ? `slots|${[...selection.keys].sort().join(',')}` : 'slots';
+  findings.push(...memoised(snapshot, focus, rules, slotsPart, () => [...checkCoverage(snapshot, fills, rules), ...checkSupervision(snapshot, focus, rules, selection)]));
   // Each report gets copies: the memoised findings are shared, and suggestFixes writes into them.
   const copies = (list: readonly Finding[]) => list.map((f) => ({ ...f, details: { ...f.details } }));
   let kept = sortFindings(copies(findings.filter((f) => overlapsDates(f, focus))));
@@ -143,12 +164,20 @@ function* validationSteps(snapshot: ScheduleSnapshot, options: ValidationOptions
     yield { done: people.length, total };
     const max = options.maxSuggestions ?? 50;
     const unfixed = kept;
-    const fixedKey = `${runKey}|fixed|${max}|${only ? [...only].sort().join(',') : '*'}`;
+    // Which findings get substitutes depends on the whole list: never taken from another rule set's.
+    const fixedPart = `${slotsPart}|fixed|${max}|${only ? [...only].sort().join(',') : '*'}`;
     kept = copies(
-      memoised(snapshot, fixedKey, () => {
-        suggestFixes(new EligibilityIndex(snapshot), unfixed, max);
-        return unfixed;
-      }),
+      memoised(
+        snapshot,
+        focus,
+        rules,
+        fixedPart,
+        () => {
+          suggestFixes(new EligibilityIndex(snapshot), unfixed, max);
+          return unfixed;
+        },
+        { fromEveryRule: false },
+      ),
     );
   }
   const critical = new Set(kept.filter((f) => f.severity === 'critical' && f.personId && snapshot.peopleById.get(f.personId)?.role === 'resident').map((f) => f.personId));

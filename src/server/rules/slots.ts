@@ -39,12 +39,12 @@ function memo<T>(cache: WeakMap<ScheduleSnapshot, T>, snapshot: ScheduleSnapshot
 
 /** Shifts grouped by slot key (service|shift type|date). */
 export function shiftsBySlot(snapshot: ScheduleSnapshot): Map<string, Shift[]> {
-  return memo(bySlotCache, snapshot, () => groupBySlot(snapshot));
+  return memo(bySlotCache, snapshot, () => groupBySlot(snapshot.shifts));
 }
 
-function groupBySlot(snapshot: ScheduleSnapshot): Map<string, Shift[]> {
+function groupBySlot(shifts: readonly Shift[]): Map<string, Shift[]> {
   const map = new Map<string, Shift[]>();
-  for (const s of snapshot.shifts) {
+  for (const s of shifts) {
     const key = slotKey(s.serviceId, s.shiftTypeId, s.date);
     let list = map.get(key);
     if (!list) map.set(key, (list = []));
@@ -59,15 +59,43 @@ export function slotFills(snapshot: ScheduleSnapshot, range: DateRange): SlotFil
   const key = `${range.start}|${range.end}`;
   let fills = perRange.get(key);
   if (!fills) {
-    fills = computeFills(snapshot, range, shiftsBySlot(snapshot));
+    fills = computeFills(snapshot, requiredSlots(snapshot.coverage, snapshot.shiftTypes, range), shiftsBySlot(snapshot));
     perRange.set(key, fills);
   }
   return fills;
 }
 
-function computeFills(snapshot: ScheduleSnapshot, range: DateRange, bySlot: Map<string, Shift[]>): SlotFill[] {
+/** A slot named by its coordinates, as a shift or an assignment carries them. */
+export type SlotRef = Pick<Shift, 'serviceId' | 'shiftTypeId' | 'date'>;
+
+/** The slots of a check confined to a few of them (ValidationOptions.slots) and their shifts, in the snapshot's order. */
+export interface SlotSelection {
+  keys: Set<string>;
+  dates: string[];
+  shifts: Shift[];
+}
+
+/** One scan of the shifts instead of grouping them all (shiftsBySlot): for a check confined to a few slots. */
+export function selectSlots(snapshot: ScheduleSnapshot, refs: readonly SlotRef[]): SlotSelection {
+  const keys = new Set(refs.map((r) => slotKey(r.serviceId, r.shiftTypeId, r.date)));
+  const dates = new Set(refs.map((r) => r.date));
+  const shifts = snapshot.shifts.filter((s) => dates.has(s.date) && keys.has(slotKey(s.serviceId, s.shiftTypeId, s.date)));
+  return { keys, dates: [...dates].sort(), shifts };
+}
+
+/** The required slots of the selection inside the range, with the people counting toward them. */
+export function selectedSlotFills(snapshot: ScheduleSnapshot, range: DateRange, selection: SlotSelection): SlotFill[] {
+  const slots: Slot[] = [];
+  for (const date of selection.dates) {
+    if (date < range.start || date > range.end) continue;
+    for (const slot of requiredSlots(snapshot.coverage, snapshot.shiftTypes, { start: date, end: date })) if (selection.keys.has(slot.key)) slots.push(slot);
+  }
+  return computeFills(snapshot, slots, groupBySlot(selection.shifts));
+}
+
+function computeFills(snapshot: ScheduleSnapshot, slots: readonly Slot[], bySlot: ReadonlyMap<string, Shift[]>): SlotFill[] {
   const fills: SlotFill[] = [];
-  for (const slot of requiredSlots(snapshot.coverage, snapshot.shiftTypes, range)) {
+  for (const slot of slots) {
     const residents: Shift[] = [];
     const faculty: Shift[] = [];
     for (const s of bySlot.get(slot.key) ?? []) {
@@ -167,13 +195,15 @@ export function overlappingFaculty(byService: ReadonlyMap<string, Shift[]>, serv
   return out;
 }
 
-export function checkSupervision(snapshot: ScheduleSnapshot, focus: DateRange, rules: ReadonlySet<RuleKey>): Finding[] {
-  const bySlot = shiftsBySlot(snapshot);
+/** The supervision findings; with `selection`, only those about the shifts of the selected slots. */
+export function checkSupervision(snapshot: ScheduleSnapshot, focus: DateRange, rules: ReadonlySet<RuleKey>, selection?: SlotSelection): Finding[] {
+  const shifts = selection ? selection.shifts : snapshot.shifts;
+  const bySlot = selection ? groupBySlot(selection.shifts) : shiftsBySlot(snapshot);
   const byService = facultyShiftsByService(snapshot);
   const out: FindingInput[] = [];
   const person = (s: Shift): Person | undefined => snapshot.peopleById.get(s.personId);
   if (rules.has('supervision_pgy1')) {
-    for (const s of snapshot.shifts) {
+    for (const s of shifts) {
       if (s.date < focus.start || s.date > focus.end || s.kind === 'moonlighting') continue;
       const p = person(s);
       if (p?.role !== 'resident' || p.pgy !== 1 || !snapshot.services.get(s.serviceId)?.supervisionRequired) continue;

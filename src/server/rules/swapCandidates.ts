@@ -38,6 +38,8 @@ export interface SwapSearch {
   window: DateRange;
   /** Executed swaps so far between the requester and each person (negative for rolled back). */
   history: ReadonlyMap<string, number>;
+  /** Consider only this person (default everyone who could): a candidate's score depends on nobody else. */
+  onlyPerson?: string;
   checkCancelled?(): void;
 }
 
@@ -55,7 +57,23 @@ export function findSwapCandidates(index: EligibilityIndex, search: SwapSearch):
   const out: SwapCandidate[] = [];
   let considered = 0;
   let rejected = 0;
-  const pool = snap.people.filter((p) => p.id !== requester.id && p.role === requester.role && p.active && (!p.services || p.services.includes(shift.serviceId)));
+  const pool = snap.people.filter(
+    (p) =>
+      p.id !== requester.id &&
+      (search.onlyPerson === undefined || p.id === search.onlyPerson) &&
+      p.role === requester.role &&
+      p.active &&
+      (!p.services || p.services.includes(shift.serviceId)),
+  );
+  // Whether the requester could take a shift given in exchange depends on its slot and role
+  // only (its times follow from them), not on whose it was: asked once per slot.
+  const requesterTakes = new Map<string, boolean>();
+  const requesterCould = (theirs: Shift) => {
+    const key = `${theirs.serviceId}|${theirs.shiftTypeId}|${theirs.date}|${theirs.role}`;
+    let ok = requesterTakes.get(key);
+    if (ok === undefined) requesterTakes.set(key, (ok = index.check(requester, [theirs], new Set([shift.assignmentId])).ok));
+    return ok;
+  };
   for (const person of pool) {
     search.checkCancelled?.();
     const options: { type: SwapCandidate['swapType']; theirs?: Shift }[] = [{ type: 'absorb' }];
@@ -69,8 +87,7 @@ export function findSwapCandidates(index: EligibilityIndex, search: SwapSearch):
       const mine = { ...shift, personId: person.id };
       const theirs = option.theirs ? { ...option.theirs, personId: requester.id } : undefined;
       const candidateOk = index.check(person, [mine], new Set(option.theirs ? [option.theirs.assignmentId] : []));
-      const requesterOk = theirs ? index.check(requester, [theirs], new Set([shift.assignmentId])) : { ok: true as const };
-      if (!candidateOk.ok || !requesterOk.ok) {
+      if (!candidateOk.ok || (theirs && !requesterCould(theirs))) {
         rejected++;
         continue;
       }

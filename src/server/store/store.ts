@@ -27,7 +27,7 @@ import { migrate } from './migrations';
 import { notificationReads, recordDelivery, type DeliveryOutcome, type NotificationReads } from './notifications';
 import { readTransactions } from './reader';
 import { hasProgram, readReference } from './reference';
-import { checkRange, inRange, pickSchedule, readAssignments, readSchedules, unknownSchedule } from './schedules';
+import { checkRange, inRange, pickSchedule, readAssignments, readSchedules, readSelectedAssignments, unknownSchedule, type AssignmentSelection } from './schedules';
 import { MEMORY, SqliteDb, type Params, type Row } from './sqlite';
 import { swapReads, type SwapReads } from './swaps';
 import { beat, readLock, readLocks, takeLock, type LockHolder } from './locks';
@@ -262,6 +262,19 @@ export class ScheduleStore {
       const cache = this.loaded();
       if (!cache.schedules.some((s) => s.id === scheduleId)) throw unknownSchedule(scheduleId, cache.schedules);
       return inRange(this.cachedAssignments(cache, scheduleId), range);
+    });
+  }
+
+  /**
+   * Some of a schedule's assignments (AssignmentSelection), sorted as assignments() sorts
+   * them: reads only those rows, where assignments() reads the whole schedule once per data
+   * version (for a check around a few shifts right after a write, e.g. approving a swap).
+   */
+  selectedAssignments(scheduleId: string, select: AssignmentSelection): Assignment[] {
+    return this.db.transaction('read', () => {
+      const cache = this.loaded();
+      if (!cache.schedules.some((s) => s.id === scheduleId)) throw unknownSchedule(scheduleId, cache.schedules);
+      return readSelectedAssignments(this.db, scheduleId, select);
     });
   }
 

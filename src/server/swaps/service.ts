@@ -137,16 +137,12 @@ function matchOf(store: ScheduleStore, proposal: SwapProposal, validation: SwapV
   if (theirs && theirs.date < window.start) window.start = theirs.date;
   if (theirs && theirs.date > window.end) window.end = theirs.date;
   const context = { start: addDays(window.start, -28), end: addDays(window.end, 28) };
-  const snapshot = snapshotWith(
-    store,
-    schedule,
-    store.assignments(schedule.id).filter((a) => a.date >= context.start && a.date <= context.end),
-    context,
-    store.dataVersion(),
-  );
+  // The score of a candidate depends on the two people's shifts only: the snapshot holds just those.
+  const parties = { range: context, people: [proposal.requesterId, proposal.targetPersonId], near: [] };
+  const snapshot = snapshotWith(store, schedule, store.selectedAssignments(schedule.id, { around: parties }), context, store.dataVersion());
   const shift = snapshot.shifts.find((s) => s.assignmentId === source.id);
   if (!shift) return undefined;
-  const found = findSwapCandidates(new EligibilityIndex(snapshot), { requester, shift, window, history: swapCounts(store, requester.id) });
+  const found = findSwapCandidates(new EligibilityIndex(snapshot), { requester, shift, window, history: swapCounts(store, requester.id), onlyPerson: proposal.targetPersonId });
   const hit = found.candidates.find(
     (c) => c.personId === proposal.targetPersonId && c.swapType === proposal.swapType && (c.theirAssignment?.assignmentId ?? undefined) === proposal.targetAssignmentId,
   );

@@ -75,14 +75,16 @@ export function validateSwap(store: ScheduleStore, nowMs: number, proposal: Swap
   if (requester.id === target.id) return fail('SAME_PERSON', 'a person cannot swap with themselves');
   if (!requester.active || !target.active) return fail('INACTIVE', `${!requester.active ? requester.id : target.id} is not active`);
   if (requester.role !== target.role) return fail('ROLE_MISMATCH', `${requester.id} is ${requester.role} and ${target.id} is ${target.role}: swaps stay within one role`);
-  const all = store.assignments(schedule.id);
-  const source = all.find((a) => a.id === proposal.assignmentId);
+  const byId = new Map(
+    store.selectedAssignments(schedule.id, { ids: [proposal.assignmentId, ...(proposal.targetAssignmentId ? [proposal.targetAssignmentId] : [])] }).map((a) => [a.id, a]),
+  );
+  const source = byId.get(proposal.assignmentId);
   if (!source) return fail('SOURCE_NOT_FOUND', `no assignment "${proposal.assignmentId}" in schedule "${schedule.id}"`);
   if (source.personId !== requester.id) return fail('NOT_OWNER', `assignment "${source.id}" belongs to ${source.personId}, not ${requester.id}`);
   let given: Assignment | undefined;
   if (proposal.swapType === 'one_to_one') {
     if (!proposal.targetAssignmentId) return fail('TARGET_NOT_FOUND', 'a one_to_one swap needs target_assignment_id (the shift given back)');
-    given = all.find((a) => a.id === proposal.targetAssignmentId);
+    given = byId.get(proposal.targetAssignmentId);
     if (!given) return fail('TARGET_NOT_FOUND', `no assignment "${proposal.targetAssignmentId}" in schedule "${schedule.id}"`);
     if (given.personId !== target.id) return fail('NOT_OWNER', `assignment "${given.id}" belongs to ${given.personId}, not ${target.id}`);
   } else if (proposal.targetAssignmentId) {
@@ -110,7 +112,7 @@ export function validateSwap(store: ScheduleStore, nowMs: number, proposal: Swap
     });
   }
 
-  const { introduced, nearing } = ruleImpact(store, schedule, all, moves, dates, [requester, target]);
+  const { introduced, nearing } = ruleImpact(store, schedule, moves, dates, [requester, target]);
   for (const f of introduced) {
     const code = CODE_OF[f.key] ?? 'RULE_VIOLATION';
     if (!errors.some((e) => e.code === code && e.message === f.message)) errors.push({ code, message: `${f.ruleId}: ${f.message}` });
@@ -127,14 +129,18 @@ function lockedDates(schedule: StoredSchedule, dates: readonly string[]): string
 function ruleImpact(
   store: ScheduleStore,
   schedule: StoredSchedule,
-  all: readonly Assignment[],
   moves: readonly { assignment: Assignment; to: string }[],
   dates: readonly string[],
   parties: readonly Person[],
 ): { introduced: Finding[]; nearing: Finding[] } {
   const focus = { start: addDays(dates[0]!, -27), end: addDays(dates[dates.length - 1]!, 27) };
   const context = { start: addDays(focus.start, -28), end: addDays(focus.end, 28) };
-  const around = all.filter((a) => a.date >= context.start && a.date <= context.end);
+  // The hypothetical schedules hold only what the findings below depend on: the parties'
+  // shifts (their person rules) and the shifts on a moved one's service within three days of
+  // it (the rules of the slots that change hands, rules/slots.ts: coverage counts the slot's
+  // shifts, supervision the service's faculty overlapping them; a shift is at most 28 h long).
+  const near = moves.map(({ assignment: a }) => ({ start: addDays(a.date, -3), end: addDays(a.date, 3), serviceId: a.serviceId }));
+  const around = store.selectedAssignments(schedule.id, { around: { range: context, people: parties.map((p) => p.id), near } });
   const moved = new Map(moves.map((m) => [m.assignment.id, m.to]));
   const after = around.map((a) => (moved.has(a.id) ? { ...a, personId: moved.get(a.id)! } : a));
   const version = store.dataVersion();
@@ -143,9 +149,11 @@ function ruleImpact(
   // Only the two parties' findings and those about the slots that change hands matter.
   const relevant = (f: Finding) =>
     f.personId !== null ? concerned.has(f.personId) : slotsTouched.has(`${String(f.details.service_id)}|${String(f.details.shift_type_id)}|${String(f.details.date)}`);
-  // Other people's findings cannot change, and relevant() drops them: check only the parties.
+  // Other people's findings and other slots' cannot change, and relevant() drops them: check
+  // only the parties and the slots that change hands.
+  const slots = moves.map((m) => m.assignment);
   const run = (list: readonly Assignment[]) =>
-    validateSnapshot(snapshotWith(store, schedule, list, context, version), { focus, suggestions: false, people: concerned }).findings.filter(relevant);
+    validateSnapshot(snapshotWith(store, schedule, list, context, version), { focus, suggestions: false, people: concerned, slots }).findings.filter(relevant);
   const before = run(around);
   const afterFindings = run(after);
   const isNew = (f: Finding) => !before.some((b) => sameFinding(b, f));

@@ -4,6 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { optimalCoverage, zoneStatus } from '../../../src/server/analytics/blastRadius';
+import { availableDays } from '../../../src/server/analytics/coverage';
+import { isAbsent } from '../../../src/server/domain/snapshot';
+import { eachDate } from '../../../src/server/domain/time';
+import { fixture, snapshotOf } from '../../support/server/fixtures';
 import { processCapability } from '../../../src/server/analytics/capability';
 import { creepFatigueRisk, creepStage, larsonMiller, minerDamage, stressReduction } from '../../../src/server/analytics/creepFatigue';
 import { burnoutRt, contagionRisk, herdImmunityThreshold, rtStatus, sisTrajectory } from '../../../src/server/analytics/epidemiology';
@@ -55,6 +59,34 @@ describe('statistics', () => {
     close(normalCdf(0), 0.5, 1e-7);
     close(normalCdf(1.959964), 0.975, 1e-6);
     close(normalCdf(-3), 0.0013499, 1e-6);
+  });
+});
+
+describe('available days', () => {
+  it('counts the days of a range under no blocking absence, overlapping and clipped absences once', () => {
+    const program = fixture({
+      absences: [
+        { id: 'a1', personId: 'r1', type: 'vacation', start: '2027-01-06', end: '2027-01-08' },
+        { id: 'a2', personId: 'r1', type: 'conference', start: '2027-01-08', end: '2027-01-12', blocking: true },
+        { id: 'a3', personId: 'r1', type: 'medical', start: '2027-01-20', end: '2027-01-21' },
+        { id: 'a4', personId: 'r1', type: 'vacation', start: '2027-01-30', end: '2027-02-10' },
+        { id: 'a5', personId: 'r2', type: 'vacation', start: '2027-01-01', end: '2027-01-31' },
+      ],
+    });
+    const snap = snapshotOf(program);
+    // r1 away 01-06..01-12 (7 days; the short medical leave does not block) and, of the range, 01-30..01-31.
+    assert.equal(availableDays(snap, 'r1', '2027-01-04', '2027-01-31'), 28 - 7 - 2);
+    assert.equal(availableDays(snap, 'r1', '2027-01-10', '2027-01-10'), 0);
+    assert.equal(availableDays(snap, 'r1', '2027-01-13', '2027-01-19'), 7);
+    assert.equal(availableDays(snap, 'r2', '2027-01-04', '2027-01-31'), 0);
+    assert.equal(availableDays(snap, 'f1', '2027-01-04', '2027-01-31'), 28);
+    // Day by day, as the definition reads.
+    for (const start of ['2027-01-04', '2027-01-08', '2027-01-25']) {
+      for (const end of ['2027-01-05', '2027-01-12', '2027-01-31']) {
+        const expected = eachDate(start, end).filter((d) => !isAbsent(snap.absences, 'r1', d)).length;
+        assert.equal(availableDays(snap, 'r1', start, end), expected, `${start}..${end}`);
+      }
+    }
   });
 });
 

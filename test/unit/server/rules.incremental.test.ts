@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { addDays } from '../../../src/server/domain/time';
 import { selectRules, validateSnapshot, type RuleFamily } from '../../../src/server/rules/engine';
+import type { Finding } from '../../../src/server/rules/findings';
 import { generateProgram } from '../../../src/server/program/generate';
 import { snapshotOf } from '../../support/server/fixtures';
 
@@ -35,6 +36,36 @@ describe('rule engine: shared and incremental runs equal the full run', () => {
           const fresh = validateSnapshot(snapshotOf(program), { focus, rules, suggestions });
           assert.deepEqual(reused, fresh);
           assert.deepEqual(again, fresh);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a run of some rules after a run of every rule on the same snapshot equals it on a fresh snapshot', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 3, max: 5 }),
+        fc.subarray(FAMILIES, { minLength: 1 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.boolean(),
+        (seed, perPgy, families, offset, suggestions) => {
+          const program = programOf(seed, perPgy);
+          const s = program.schedules[0]!;
+          const focus = { start: addDays(s.start, offset), end: addDays(s.end, -offset) };
+          const rules = selectRules(families);
+          const shared = snapshotOf(program);
+          // Every rule first (findings and substitutes memoised), then the subset reads them.
+          const everyRule = validateSnapshot(shared, { focus, suggestions: true });
+          const some = validateSnapshot(shared, { focus, rules, suggestions });
+          assert.deepEqual(some, validateSnapshot(snapshotOf(program), { focus, rules, suggestions }));
+          if (!suggestions)
+            assert.deepEqual(
+              some.findings,
+              validateSnapshot(snapshotOf(program), { focus, suggestions: false }).findings.filter((f) => rules.has(f.key)),
+            );
+          assert.ok(everyRule.findings.length >= some.findings.length);
         },
       ),
       { numRuns: 25 },
@@ -74,6 +105,56 @@ describe('rule engine: shared and incremental runs equal the full run', () => {
           only.filter((f) => !ofPerson(f)),
           full.filter((f) => !ofPerson(f)),
         );
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('checking only some slots gives exactly the findings of the full run about those slots', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 3, max: 5 }), fc.integer({ min: 1, max: 6 }), fc.nat(), (seed, perPgy, count, pick) => {
+        const program = programOf(seed, perPgy);
+        const assignments = program.schedules[0]!.assignments;
+        const full = validateSnapshot(snapshotOf(program), { suggestions: false }).findings;
+        const slotKeys = new Set(['coverage_minimum', 'coverage_maximum', 'supervision_pgy1', 'local_supervision_ratio']);
+        const ofSlot = (f: Finding) => slotKeys.has(f.key);
+        // Random slots, and the slot of a planted slot finding when there is one.
+        const flagged = full.find(ofSlot);
+        const slots = [
+          ...Array.from({ length: count }, (_, i) => assignments[(pick + i * 7919) % assignments.length]!),
+          ...(flagged ? [{ serviceId: String(flagged.details['service_id']), shiftTypeId: String(flagged.details['shift_type_id']), date: String(flagged.details['date']) }] : []),
+        ];
+        const keys = new Set(slots.map((a) => `${a.serviceId}|${a.shiftTypeId}|${a.date}`));
+        const inSlots = (f: Finding) => keys.has(`${String(f.details['service_id'])}|${String(f.details['shift_type_id'])}|${String(f.details['date'])}`);
+        const only = validateSnapshot(snapshotOf(program), { suggestions: false, slots }).findings;
+        assert.deepEqual(
+          only.filter(ofSlot),
+          full.filter((f) => ofSlot(f) && inSlots(f)),
+        );
+        assert.deepEqual(
+          only.filter((f) => !ofSlot(f)),
+          full.filter((f) => !ofSlot(f)),
+        );
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('the parties and the moved slots are judged alike on the whole schedule and on their shifts and their services within three days', () => {
+    // What swaps/validate.ts reads for a swap's before/after check (store.selectedAssignments).
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 3, max: 5 }), fc.nat(), fc.nat(), (seed, perPgy, pickA, pickB) => {
+        const program = programOf(seed, perPgy);
+        const s = program.schedules[0]!;
+        const moved = [s.assignments[pickA % s.assignments.length]!, s.assignments[pickB % s.assignments.length]!];
+        const people = new Set(moved.map((a) => a.personId));
+        const near = (a: (typeof moved)[number]) => moved.some((m) => a.serviceId === m.serviceId && a.date >= addDays(m.date, -3) && a.date <= addDays(m.date, 3));
+        const part = { ...program, schedules: [{ ...s, assignments: s.assignments.filter((a) => people.has(a.personId) || near(a)) }] };
+        const options = { suggestions: false, people, slots: moved };
+        const keys = new Set(moved.map((a) => `${a.serviceId}|${a.shiftTypeId}|${a.date}`));
+        const relevant = (f: Finding) =>
+          f.personId !== null ? people.has(f.personId) : keys.has(`${String(f.details['service_id'])}|${String(f.details['shift_type_id'])}|${String(f.details['date'])}`);
+        assert.deepEqual(validateSnapshot(snapshotOf(part), options).findings.filter(relevant), validateSnapshot(snapshotOf(program), options).findings.filter(relevant));
       }),
       { numRuns: 25 },
     );

@@ -10,6 +10,8 @@ import { DatabaseBusyError } from '../../../src/server/store/sqlite';
 import { ScheduleStore } from '../../../src/server/store/store';
 import { ToolError } from '../../../src/server/domain/errors';
 import { fixture } from '../../support/server/fixtures';
+import { addDays } from '../../../src/server/domain/time';
+import { generateProgram } from '../../../src/server/program/generate';
 
 const dir = mkdtempSync(join(tmpdir(), 'sched-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -230,6 +232,28 @@ describe('store', () => {
     } finally {
       reader.close();
       writer.close();
+    }
+  });
+
+  it('reads a selection of assignments exactly as the whole schedule filtered, in the same order', () => {
+    const generated = generateProgram({ residentsPerPgy: 4, faculty: 6, weeks: 6, seed: 5 });
+    const store = ScheduleStore.open({ logger: new MemoryLogger(), seed: () => generated });
+    try {
+      const id = generated.schedules[0]!.id;
+      const all = store.assignments(id);
+      const [a, b, c] = [all[40]!, all[200]!, all[333]!];
+      const range = { start: addDays(a.date, -10), end: addDays(a.date, 20) };
+      const people = [a.personId, b.personId];
+      const near = [{ start: addDays(c.date, -3), end: addDays(c.date, 3), serviceId: c.serviceId }];
+      const inNear = (x: (typeof all)[number]) => near.some((n) => x.serviceId === n.serviceId && x.date >= n.start && x.date <= n.end);
+      const expected = all.filter((x) => x.id === b.id || x.id === c.id || (x.date >= range.start && x.date <= range.end && (people.includes(x.personId) || inNear(x))));
+      const selected = store.selectedAssignments(id, { ids: [b.id, c.id], around: { range, people, near } });
+      assert.ok(expected.length > people.length);
+      assert.deepEqual(selected, expected);
+      assert.deepEqual(store.selectedAssignments(id, {}), []);
+      assert.throws(() => store.selectedAssignments('nope', { ids: [a.id] }), ToolError);
+    } finally {
+      store.close();
     }
   });
 });
