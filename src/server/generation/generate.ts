@@ -115,7 +115,7 @@ const TREE_STALL_SEC = 1;
 const MIN_GAIN = 0.001;
 const GAIN_WINDOW_SEC = 2;
 /** Most of a block's budget the local search may use (it usually ends far sooner, after its fixed number of moves). */
-const LOCAL_SHARE = 0.4;
+const LOCAL_SHARE = 0.25;
 /** ...and it ends by this share of the budget, whatever the greedy start used, so the solver keeps its part. */
 const LOCAL_UNTIL = 0.7;
 /** Below this the solver cannot even load a model: keep the greedy schedule instead. */
