@@ -165,38 +165,14 @@ class Search {
    */
   private tryMove(out1: number, out2: number, in1: number, in2: number, accept: (delta: number) => boolean): boolean {
     if (this.blockedRegardless(in1, out1, out2) || this.blockedRegardless(in2, out1, out2)) return false;
-    if (out1 >= 0) this.apply(out1, 0);
-    if (out2 >= 0) this.apply(out2, 0);
-    let added = 0;
-    let legal = true;
-    if (in1 >= 0) {
-      if (this.state.fits(in1)) {
-        this.apply(in1, 1);
-        added = 1;
-      } else legal = false;
+    if (out1 >= 0) this.change(out1, 0);
+    if (out2 >= 0) this.change(out2, 0);
+    for (const j of [in1, in2]) {
+      if (j < 0) continue;
+      if (!this.state.fits(j)) return this.settle(() => false);
+      this.change(j, 1);
     }
-    if (legal && in2 >= 0) {
-      if (this.state.fits(in2)) {
-        this.apply(in2, 1);
-        added = 2;
-      } else legal = false;
-    }
-    if (legal) legal = [out1, out2, in1, in2].every((j) => j < 0 || this.state.meetsLowerAround(j));
-    if (legal) {
-      const value = this.objective.value();
-      if (accept(value - this.current)) {
-        const log: number[] = [];
-        for (const j of [out1, out2]) if (j >= 0) log.push(~j);
-        for (const j of [in1, in2]) if (j >= 0) log.push(j);
-        this.taken(value, log);
-        return true;
-      }
-    }
-    if (added === 2) this.apply(in2, 0);
-    if (added >= 1) this.apply(in1, 0);
-    if (out2 >= 0) this.apply(out2, 1);
-    if (out1 >= 0) this.apply(out1, 1);
-    return false;
+    return this.settle(accept);
   }
 
   /**
@@ -215,14 +191,15 @@ class Search {
 
   /**
    * Books a move just made, worth `value`: `log` lists its changes, j for an assignment
-   * added and ~j for one dropped. Leaving the best schedule
-   * uphill saves it first, as it was before the move.
+   * added and ~j for one dropped. Leaving the best schedule uphill saves it first, as it
+   * was before the move.
    */
   private taken(value: number, log: readonly number[]): void {
     if (value > this.current + IMPROVEMENT && !this.bestSaved && this.current <= this.best + IMPROVEMENT) {
       this.bestHeld.fill(0);
       for (let i = 0; i < this.heldCount; i++) this.bestHeld[this.held[i]!] = 1;
-      for (const entry of log) this.bestHeld[entry >= 0 ? entry : ~entry] = entry >= 0 ? 0 : 1;
+      // Backwards, so that a column changed twice ends as it was before the first change.
+      for (let i = log.length - 1; i >= 0; i--) this.bestHeld[log[i]! >= 0 ? log[i]! : ~log[i]!] = log[i]! >= 0 ? 0 : 1;
       this.bestSaved = true;
       this.best = this.current;
     }
