@@ -11,11 +11,11 @@
  * weeks, and fortnights within one PGY level, re-solved with the rest fixed), bounded by
  * the linear relaxation. With the stopping rule the neighbourhood search starts at once
  * from a complete start (the tree search seldom beats it: equity keeps the relaxation
- * weak) and ends when its last sub-solves (a pass, at most ten) gained under MIN_GAIN
- * of the objective together; the tree search, run first when there is no complete start
- * or when searching until the time limit, ends when its gap closes, no better schedule
- * came for TREE_STALL_SEC, or the last GAIN_WINDOW_SEC (a quarter of the time so far, if
- * longer) gained under MIN_GAIN. When the time limit stops HiGHS the best incumbent is
+ * weak), gives each sub-solve half a second, and ends when its last sub-solves (a pass, at
+ * most ten) gained under MIN_GAIN of the objective together; the tree search, run first
+ * when there is no complete start or when searching until the time limit, ends when its
+ * gap closes, no better schedule came for TREE_STALL_SEC, or the last GAIN_WINDOW_SEC (a
+ * quarter of the time so far, if longer) gained under MIN_GAIN. When the time limit stops HiGHS the best incumbent is
  * used; when it found none, or failed, the local search's schedule is (the seed's "retry
  * with greedy"). Nothing here touches the store.
  */
@@ -112,7 +112,7 @@ const BLOCK_DAYS = 28;
 const LOOKAHEAD_DAYS = 7;
 /** The stopping rule's thresholds (see the file comment). */
 const TREE_STALL_SEC = 1;
-const MIN_GAIN = 0.001;
+const MIN_GAIN = 0.01;
 const GAIN_WINDOW_SEC = 2;
 /** Most of a block's budget the local search may use (it usually ends far sooner, after its fixed number of moves). */
 const LOCAL_SHARE = 0.25;

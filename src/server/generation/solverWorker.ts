@@ -23,7 +23,9 @@ function post(message: WorkerMessage): void {
 
 /** Share of the time limit the tree search may use before the neighbourhood search. */
 const TREE_SHARE = 0.5;
+/** Time limit of one neighbourhood's sub-solve; shorter under the stopping rule, which wants an answer in seconds. */
 const NEIGHBOURHOOD_SEC = 2;
+const STOPPING_NEIGHBOURHOOD_SEC = 0.5;
 /** The neighbourhood search stops after this many sub-solves (at most one pass) gained under minGain together. */
 const WINDOW_SOLVES = 10;
 
@@ -175,7 +177,10 @@ function neighbourhoodSearch(
     model.changeColsBounds(full, lower, upper);
     model.setSolution({ colValue: best.values });
     // A new seed per round: a time-limited sub-solve repeated in a later pass may find another answer.
-    model.options.set({ time_limit: Math.max(0.1, Math.min(NEIGHBOURHOOD_SEC, limit - elapsed())), random_seed: (request.seed + round) % 2147483647 });
+    model.options.set({
+      time_limit: Math.max(0.1, Math.min(request.minGain > 0 ? STOPPING_NEIGHBOURHOOD_SEC : NEIGHBOURHOOD_SEC, limit - elapsed())),
+      random_seed: (request.seed + round) % 2147483647,
+    });
     model.run();
     if (Number(model.info.get('primal_solution_status')) === feasibleStatus && model.getObjectiveValue() < best.objective - 1e-6) {
       best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
