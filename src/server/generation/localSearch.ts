@@ -21,7 +21,7 @@ import { daysBetween } from '../domain/time';
 const IMPROVEMENT = 1e-6;
 /** More days than any block holds: person * DAY_KEY + day keys a person's day. */
 const DAY_KEY = 1024;
-/** Annealing moves per assignment held; more stops paying on the benchmark programs (docs/benchmarks.md). */
+/** Annealing moves per assignment held: about 1 M and 3 s on the 36-resident month of docs/benchmarks.md. */
 const MOVES_PER_ASSIGNMENT = 800;
 /**
  * The start temperature as a share of the median cost of the uphill moves open at the
