@@ -29,6 +29,8 @@ export interface ServerOptions {
   consentTtlMs?: number;
   /** Long tools run as MCP tasks here; by default the process's instance for `store`. */
   tasks?: ServerTasks;
+  /** Holds each generation run after it takes its lock (generation/service.ts); tests only. */
+  holdGeneration?: (signal: AbortSignal) => Promise<void>;
 }
 
 const INSTRUCTIONS = [
@@ -60,7 +62,10 @@ export function createServer(options: ServerOptions): McpServer {
   const ctx = createToolContext(options);
   registerReadTools(server, ctx, options.store);
   registerAnalyticsTools(server, ctx);
-  registerWriteTools(server, ctx, options.store, options.consentTtlMs);
+  registerWriteTools(server, ctx, options.store, {
+    ...(options.consentTtlMs !== undefined ? { consentTtlMs: options.consentTtlMs } : {}),
+    ...(options.holdGeneration ? { holdGeneration: options.holdGeneration } : {}),
+  });
   registerNotificationTools(server, ctx, options.store, options.notifier);
   options.notifier?.attach(server);
   return server;

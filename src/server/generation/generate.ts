@@ -5,17 +5,19 @@
  * carried forward so equity is judged over the whole range.
  *
  * Per block: supply checks that can prove infeasibility cheaply, the greedy constructor,
- * then (algorithm "optimal") a local search on the greedy schedule (localSearch.ts: moves
- * weighed in JS in milliseconds) and HiGHS started from its result: a large-neighbourhood
- * search (days, weeks, and fortnights within one PGY level, re-solved with the rest fixed),
- * bounded by the linear relaxation; branch and bound first only when there is no complete
- * start. The stopping rule: the local search ends at a local optimum that a few kicks do
- * not escape, the tree search when its gap closes or no better schedule came for
- * TREE_STALL_SEC, the neighbourhood search when a pass over all its neighbourhoods (a local
- * optimum for every one of them), or the last GAIN_WINDOW_SEC (a quarter of the time so
- * far, if longer), gained under MIN_GAIN of the objective. When the time limit stops
- * HiGHS the best incumbent is used; when it found none, or failed, the local search's
- * schedule is (the seed's "retry with greedy"). Nothing here touches the store.
+ * then (algorithm "optimal") a local search on the greedy schedule (localSearch.ts:
+ * simulated annealing with the model's objective, a number of moves proportional to the
+ * schedule's size) and HiGHS started from its result: a large-neighbourhood search (days,
+ * weeks, and fortnights within one PGY level, re-solved with the rest fixed), bounded by
+ * the linear relaxation. With the stopping rule the neighbourhood search starts at once
+ * from a complete start (the tree search seldom beats it: equity keeps the relaxation
+ * weak), gives each sub-solve half a second, and ends when its last sub-solves (a pass, at
+ * most ten) gained under MIN_GAIN of the objective together; the tree search, run first
+ * when there is no complete start or when searching until the time limit, ends when its
+ * gap closes, no better schedule came for TREE_STALL_SEC, or the last GAIN_WINDOW_SEC (a
+ * quarter of the time so far, if longer) gained under MIN_GAIN. When the time limit stops HiGHS the best incumbent is
+ * used; when it found none, or failed, the local search's schedule is (the seed's "retry
+ * with greedy"). Nothing here touches the store.
  */
 import type { ScheduleSnapshot } from '../domain/snapshot';
 import { addDays, daysBetween, eachDate } from '../domain/time';
@@ -110,10 +112,10 @@ const BLOCK_DAYS = 28;
 const LOOKAHEAD_DAYS = 7;
 /** The stopping rule's thresholds (see the file comment). */
 const TREE_STALL_SEC = 1;
-const MIN_GAIN = 0.001;
+const MIN_GAIN = 0.01;
 const GAIN_WINDOW_SEC = 2;
-/** Most of a block's budget the local search may use (it usually stops far sooner, at a local optimum). */
-const LOCAL_SHARE = 0.15;
+/** Most of a block's budget the local search may use (it usually ends far sooner, after its fixed number of moves). */
+const LOCAL_SHARE = 0.25;
 /** ...and it ends by this share of the budget, whatever the greedy start used, so the solver keeps its part. */
 const LOCAL_UNTIL = 0.7;
 /** Below this the solver cannot even load a model: keep the greedy schedule instead. */
@@ -273,7 +275,7 @@ async function runMip(
       // stalls, the neighbourhood search improves the schedule faster.
       stallSec: request.untilTimeLimit ? Math.max(1.5, (timeLimitMs / 1000) * 0.1) : TREE_STALL_SEC,
       ...(request.untilTimeLimit ? {} : { minGain: MIN_GAIN, gainWindowSec: GAIN_WINDOW_SEC }),
-      ...(start ? { start: start.values, neighbourhoods: neighbourhoods(problem) } : {}),
+      ...(start ? { start: start.values, neighbourhoods: neighbourhoods(problem), skipTree: !request.untilTimeLimit } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       now: request.now,
       onProgress: (p) =>

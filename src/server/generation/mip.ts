@@ -98,6 +98,8 @@ export interface MipOptions {
   start?: Float64Array;
   /** Decision columns to free together in the neighbourhood search (none: tree search only). */
   neighbourhoods?: number[][];
+  /** Start the neighbourhood search from `start` at once, without the tree search. */
+  skipTree?: boolean;
   /** The neighbourhood search's stopping rule (solverProtocol.ts; default 0: never stop early). */
   minGain?: number;
   gainWindowSec?: number;
@@ -202,6 +204,7 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
       seed: options.seed,
       stallSec: options.stallSec ?? Infinity,
       neighbourhoods: (options.neighbourhoods ?? []).map((n) => Int32Array.from(n)),
+      skipTree: options.skipTree ?? false,
       minGain: options.minGain ?? 0,
       gainWindowSec: options.gainWindowSec ?? Infinity,
       numAssign,

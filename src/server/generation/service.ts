@@ -32,6 +32,11 @@ export interface ServiceDeps {
   store: ScheduleStore;
   now: () => number;
   logger: Logger;
+  /**
+   * Awaited by a generation run once it holds its lock, before it solves: a test holds a
+   * run there to observe its lock, whatever the generator's speed. Rejecting stops the run.
+   */
+  holdGeneration?: (signal: AbortSignal) => Promise<void>;
 }
 
 export interface GenerateInput {
@@ -142,6 +147,13 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
   }, HEARTBEAT_MS);
   heartbeat.unref();
   try {
+    const released = deps.holdGeneration
+      ? await deps.holdGeneration(run.signal).then(
+          () => true,
+          () => false,
+        )
+      : true;
+    if (!released || run.signal.aborted) throw new ToolError(`generation run ${runId} was cancelled; no draft was written`, 'CANCELLED');
     const context = contextRange(range);
     const current = store.assignments(schedule.id, context);
     const snapshot = snapshotWith(store, schedule, current, context, version);

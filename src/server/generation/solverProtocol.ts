@@ -36,12 +36,14 @@ export interface SolveRequest {
    * best schedule; small sub-problems improve it where the full tree search stalls.
    */
   neighbourhoods: Int32Array[];
+  /** With a start and neighbourhoods: go straight to the neighbourhood search. */
+  skipTree: boolean;
   /**
-   * The stopping rule: end the neighbourhood search once it improves the schedule by less
-   * than this share of its objective, over a full pass of every neighbourhood (a local
-   * optimum for all of them: further passes repeat the same small solves) or over the last
-   * `gainWindowSec` seconds (or a quarter of the time so far, if longer). 0 keeps searching
-   * until the time limit.
+   * The stopping rule: end the neighbourhood search once its last sub-solves (a full pass
+   * of every neighbourhood, or ten if there are more) improved the schedule by less than
+   * this share of its objective together, and the tree search once its last `gainWindowSec`
+   * seconds (or a quarter of the time so far, if longer) did. 0 keeps searching until the
+   * time limit.
    */
   minGain: number;
   gainWindowSec: number;

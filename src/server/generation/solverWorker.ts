@@ -23,7 +23,11 @@ function post(message: WorkerMessage): void {
 
 /** Share of the time limit the tree search may use before the neighbourhood search. */
 const TREE_SHARE = 0.5;
+/** Time limit of one neighbourhood's sub-solve; shorter under the stopping rule, which wants an answer in seconds. */
 const NEIGHBOURHOOD_SEC = 2;
+const STOPPING_NEIGHBOURHOOD_SEC = 0.5;
+/** The neighbourhood search stops after this many sub-solves (at most one pass) gained under minGain together. */
+const WINDOW_SOLVES = 10;
 
 async function solve(request: SolveRequest): Promise<void> {
   const began = performance.now();
@@ -59,6 +63,14 @@ async function solve(request: SolveRequest): Promise<void> {
       model.setSolution({ colValue: request.start });
       const objective = m.colCost.reduce((sum, cost, j) => sum + cost * request.start![j]!, m.offset);
       post({ type: 'incumbent', objective, values: request.start, time: elapsed() });
+      if (request.skipTree && withNeighbourhoods) {
+        // The bound first: it still reaches the service if the time limit stops the search.
+        const bound = relaxationBound(model, m.integrality);
+        post({ type: 'progress', time: elapsed(), primal: objective, dual: bound, gap: relativeGap(objective, bound) });
+        const best = neighbourhoodSearch(model, highs.constants.solutionStatus.feasible, request, { objective, values: request.start }, limit, elapsed);
+        post({ type: 'done', status: 'stalled', time: elapsed(), objective: best.objective, bound, gap: relativeGap(best.objective, bound), values: best.values });
+        return;
+      }
     }
     model.options.set({ time_limit: withNeighbourhoods ? Math.max(0.1, limit * TREE_SHARE - elapsed()) : Math.max(0.1, limit - elapsed()) });
     let lastProgress = -Infinity;
@@ -104,11 +116,14 @@ async function solve(request: SolveRequest): Promise<void> {
       best = neighbourhoodSearch(model, highs.constants.solutionStatus.feasible, request, best, limit, elapsed);
       status = 'stalled';
     }
-    const gap = Math.abs(best.objective) > 1e-9 ? Math.max(0, (best.objective - bound) / Math.abs(best.objective)) : 0;
-    post({ type: 'done', status, time: elapsed(), objective: best.objective, bound, gap, values: best.values });
+    post({ type: 'done', status, time: elapsed(), objective: best.objective, bound, gap: relativeGap(best.objective, bound), values: best.values });
   } finally {
     model.dispose();
   }
+}
+
+function relativeGap(objective: number, bound: number): number {
+  return Math.abs(objective) > 1e-9 ? Math.max(0, (objective - bound) / Math.abs(objective)) : 0;
 }
 
 /** The linear relaxation's optimum: a lower bound on every schedule's objective. */
@@ -124,8 +139,8 @@ function relaxationBound(model: Model, integrality: Int32Array): number {
 /**
  * Fixes every decision outside one neighbourhood at the best schedule and re-solves the
  * small remaining problem from it, neighbourhood after neighbourhood, until time runs out
- * or it stops paying (request.minGain, request.gainWindowSec); keeps each improvement (and
- * posts it, so a terminated worker still leaves it behind).
+ * or it stops paying (request.minGain over WINDOW_SOLVES sub-solves); keeps each
+ * improvement (and posts it, so a terminated worker still leaves it behind).
  */
 function neighbourhoodSearch(
   model: Model,
@@ -145,17 +160,12 @@ function neighbourhoodSearch(
     const k = state % (i + 1);
     [order[i], order[k]] = [order[k]!, order[i]!];
   }
-  let passStart = best.objective;
-  const progress = new Progress(request.minGain, request.gainWindowSec);
-  const origin = elapsed();
-  progress.record(origin, best.objective);
+  // The stopping rule counts sub-solves, not seconds, so a loaded machine stops where an idle one would.
+  const window = Math.min(order.length, WINDOW_SOLVES);
+  let reference = best.objective;
+  let sinceGain = 0;
   for (let round = 0; elapsed() < limit - 0.2; round++) {
-    // A pass over every neighbourhood that no longer pays is a local optimum for all of them.
-    if (request.minGain > 0 && round > 0 && round % order.length === 0) {
-      if (passStart - best.objective < request.minGain * Math.abs(passStart) + 1e-6) break;
-      passStart = best.objective;
-    }
-    if (progress.flat(elapsed(), origin)) break;
+    if (request.minGain > 0 && sinceGain >= window) break;
     const free = request.neighbourhoods[order[round % order.length]!]!;
     const fixed = best.values.slice(0, n).map((v) => (v > 0.5 ? 1 : 0));
     const lower = Float64Array.from(fixed);
@@ -167,12 +177,19 @@ function neighbourhoodSearch(
     model.changeColsBounds(full, lower, upper);
     model.setSolution({ colValue: best.values });
     // A new seed per round: a time-limited sub-solve repeated in a later pass may find another answer.
-    model.options.set({ time_limit: Math.max(0.1, Math.min(NEIGHBOURHOOD_SEC, limit - elapsed())), random_seed: (request.seed + round) % 2147483647 });
+    model.options.set({
+      time_limit: Math.max(0.1, Math.min(request.minGain > 0 ? STOPPING_NEIGHBOURHOOD_SEC : NEIGHBOURHOOD_SEC, limit - elapsed())),
+      random_seed: (request.seed + round) % 2147483647,
+    });
     model.run();
     if (Number(model.info.get('primal_solution_status')) === feasibleStatus && model.getObjectiveValue() < best.objective - 1e-6) {
       best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
-      progress.record(elapsed(), best.objective);
       post({ type: 'incumbent', objective: best.objective, values: best.values, time: elapsed() });
+    }
+    sinceGain += 1;
+    if (reference - best.objective >= request.minGain * Math.abs(reference) + 1e-6) {
+      reference = best.objective;
+      sinceGain = 0;
     }
   }
   model.changeColsBounds(full, new Float64Array(n), new Float64Array(n).fill(1));

@@ -26,6 +26,9 @@ describe('generation, drafts and publishing over MCP', () => {
   let store: ScheduleStore;
   let client: Client;
   let other: Client;
+  /** Where a generation run waits once it holds its lock (none: runs go straight on). */
+  let hold: ((signal: AbortSignal) => Promise<void>) | undefined;
+  const holdGeneration = (signal: AbortSignal) => hold?.(signal) ?? Promise.resolve();
 
   const version = () => store.dataVersion();
   const generate = (extra: Record<string, unknown> = {}, c = client, options: Parameters<typeof call>[3] = {}) =>
@@ -34,8 +37,8 @@ describe('generation, drafts and publishing over MCP', () => {
   before(async () => {
     store = openStore(sampleProgram, clock);
     // Two server instances over one store: two requests of one server process.
-    client = await connectedClient(schedulingServer(store, clock));
-    other = await connectedClient(schedulingServer(store, clock));
+    client = await connectedClient(schedulingServer(store, clock, { holdGeneration }));
+    other = await connectedClient(schedulingServer(store, clock, { holdGeneration }));
   });
   after(async () => {
     await client.close();
@@ -86,15 +89,16 @@ describe('generation, drafts and publishing over MCP', () => {
 
   it('holds one generation per schedule: a concurrent request is LOCKED by the run, recorded in the database; cancelling releases it', async () => {
     const controller = new AbortController();
+    // The run is held after it takes its lock until it is cancelled, however fast it would solve.
     let started!: () => void;
-    const solving = new Promise<void>((resolve) => (started = resolve));
-    const first = generate({ algorithm: 'optimal', time_limit_seconds: 120 }, client, {
-      signal: controller.signal,
-      onprogress: (p) => {
-        if ((p.message ?? '').includes('solver')) started();
-      },
-    }).catch((error: unknown) => error);
-    await solving;
+    const holding = new Promise<void>((resolve) => (started = resolve));
+    hold = (signal) => {
+      started();
+      return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('cancelled while held')), { once: true }));
+    };
+    const first = generate({ algorithm: 'optimal', time_limit_seconds: 120 }, client, { signal: controller.signal }).catch((error: unknown) => error);
+    await holding;
+    hold = undefined;
     const lock = store.query<{ owner: string; expires_at: string }>("SELECT owner, expires_at FROM locks WHERE name = 'generation:block-2027-01-04'");
     assert.equal(lock.length, 1);
     assert.match(lock[0]!.owner, /^run-/);
@@ -107,7 +111,7 @@ describe('generation, drafts and publishing over MCP', () => {
     const cancelledAt = Date.now();
     controller.abort();
     assert.ok((await first) instanceof Error, 'the cancelled call rejects on the client');
-    // The server stops the solver and releases the lock promptly.
+    // The server stops the run and releases the lock promptly.
     while (store.query("SELECT 1 AS x FROM locks WHERE name = 'generation:block-2027-01-04'").length > 0) {
       assert.ok(Date.now() - cancelledAt < 5000, 'lock released within 5 s of the cancel');
       await new Promise((r) => setTimeout(r, 50));

@@ -11,7 +11,7 @@ import { silentLogger } from '../../../src/core/util/log';
 import type { Assignment, ProgramFile } from '../../../src/server/domain/program';
 import { snapshotFrom, type ScheduleSnapshot } from '../../../src/server/domain/snapshot';
 import { addDays } from '../../../src/server/domain/time';
-import { createServer } from '../../../src/server/createServer';
+import { createServer, type ServerOptions } from '../../../src/server/createServer';
 import type { GeneratedAssignment } from '../../../src/server/generation/generate';
 import { equityByGroup, isHardViolation } from '../../../src/server/generation/metrics';
 import { generateProgram } from '../../../src/server/program/generate';
@@ -74,8 +74,8 @@ export function openStore(program: ProgramFile | (() => ProgramFile), clock: Tes
 }
 
 /** The bundled scheduling server over a store, with "now" from the test clock. */
-export function schedulingServer(store: ScheduleStore, clock: TestClock): McpServer {
-  return createServer({ store, logger: silentLogger, now: clock.now });
+export function schedulingServer(store: ScheduleStore, clock: TestClock, options: Pick<ServerOptions, 'holdGeneration'> = {}): McpServer {
+  return createServer({ store, logger: silentLogger, now: clock.now, ...options });
 }
 
 /** A connected MCP client of an in-process server (each call gets its own pair). */

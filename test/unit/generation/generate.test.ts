@@ -78,7 +78,7 @@ describe('generation judged by the rule engine', () => {
   it('optimal (HiGHS) on the bundled sample program, starting from its published schedule', async () => {
     const program = sampleProgram();
     const result = await generate(program, 'optimal', { timeLimitMs: 6000, keepCurrent: true });
-    assert.equal(result.blocks[0]!.producedBy, 'optimal');
+    assert.equal(result.blocks[0]!.producedBy, 'optimal', result.blocks[0]!.fallbackReason);
     assert.ok(['optimal', 'time_limit', 'stalled'].includes(result.blocks[0]!.solverStatus));
     assert.equal(typeof result.gap, 'number');
     assertSound(program, result);

@@ -82,37 +82,48 @@ describe('supply matching', () => {
   });
 });
 
+/** Generates the whole range of random programs with `algorithm`; the rule engine must find no hard violation and full coverage. */
+async function holdsForRandomPrograms(algorithm: 'greedy' | 'optimal', timeLimitMs: number, numRuns: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 3, max: 5 }), fc.integer({ min: 5, max: 8 }), async (seed, perPgy, faculty) => {
+      const program = randomProgram(seed, { residentsPerPgy: perPgy, faculty });
+      const range = { start: program.schedules[0]!.start, end: program.schedules[0]!.end };
+      let assignments;
+      try {
+        const result = await generateSchedule({
+          snapshot: snapshotOf(program, [], range),
+          range,
+          algorithm,
+          timeLimitMs,
+          seed: 1,
+          weights: DEFAULT_WEIGHTS,
+          now: Date.now,
+        });
+        assignments = asAssignments(result.assignments);
+      } catch (error) {
+        // Some random programs cannot be staffed: then the generator must say why.
+        assert.ok(error instanceof InfeasibleError && error.findings.length > 0);
+        return;
+      }
+      const verdict = judge(program, assignments, range);
+      assert.deepEqual(
+        verdict.hard.map((f) => f.message),
+        [],
+      );
+      assert.equal(verdict.coverage.filled, verdict.coverage.required);
+    }),
+    { numRuns, seed: 20_270_104 },
+  );
+}
+
 describe('property: a complete greedy schedule of any generated program passes the rule engine', () => {
   it('holds for random programs', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 3, max: 5 }), fc.integer({ min: 5, max: 8 }), async (seed, perPgy, faculty) => {
-        const program = randomProgram(seed, { residentsPerPgy: perPgy, faculty });
-        const range = { start: program.schedules[0]!.start, end: program.schedules[0]!.end };
-        let assignments;
-        try {
-          const result = await generateSchedule({
-            snapshot: snapshotOf(program, [], range),
-            range,
-            algorithm: 'greedy',
-            timeLimitMs: 3000,
-            seed: 1,
-            weights: DEFAULT_WEIGHTS,
-            now: Date.now,
-          });
-          assignments = asAssignments(result.assignments);
-        } catch (error) {
-          // Some random programs cannot be staffed: then the generator must say why.
-          assert.ok(error instanceof InfeasibleError && error.findings.length > 0);
-          return;
-        }
-        const verdict = judge(program, assignments, range);
-        assert.deepEqual(
-          verdict.hard.map((f) => f.message),
-          [],
-        );
-        assert.equal(verdict.coverage.filled, verdict.coverage.required);
-      }),
-      { numRuns: 6, seed: 20_270_104 },
-    );
+    await holdsForRandomPrograms('greedy', 3000, 6);
+  });
+});
+
+describe('property: the optimal algorithm (local search and solver from the greedy start) passes the rule engine too', () => {
+  it('holds for random programs', async () => {
+    await holdsForRandomPrograms('optimal', 4000, 4);
   });
 });

@@ -11,6 +11,9 @@ import { sampleProgram } from '../../../src/server/program/sample';
 import { ScheduleStore } from '../../../src/server/store/store';
 import { validateSnapshot } from '../../../src/server/rules/engine';
 import { fixtureInput } from '../../support/server/fixtures';
+import { snapshotOf } from '../../support/generation/fixtures';
+import { supplyFindings } from '../../../src/server/generation/diagnose';
+import { buildProblem } from '../../../src/server/generation/problem';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -215,6 +218,31 @@ describe('sample generator', () => {
     assert.throws(() => generateProgram({ residentsPerPgy: 0, faculty: 5, weeks: 2 }), /residentsPerPgy must be an integer from 1/);
     assert.throws(() => generateProgram({ residentsPerPgy: 2, faculty: 5, weeks: 2.5 }), /weeks must be an integer/);
     assert.throws(() => generateProgram({ residentsPerPgy: 2, faculty: 5, weeks: 2, start: '2027-13-01' }), /start must be a date/);
+  });
+
+  it('sizes teams so that each can staff its week: at 50 residents per PGY level, four or more per level and five faculty per team, and no supply finding', () => {
+    const program = generateProgram({ residentsPerPgy: 50, faculty: 75, weeks: 1, findings: 'none', seed: 1 });
+    const teams = new Map<string, { pgy: number[]; faculty: number }>();
+    for (const p of program.people) {
+      const wards = (p.services ?? []).find((s) => s.startsWith('wards'))!;
+      const team = teams.get(wards) ?? teams.set(wards, { pgy: [0, 0, 0], faculty: 0 }).get(wards)!;
+      if (p.role === 'resident') team.pgy[p.pgy! - 1]! += 1;
+      else team.faculty += 1;
+    }
+    assert.ok(teams.size > 1, `${teams.size} team(s)`);
+    for (const [wards, team] of teams) {
+      assert.ok(
+        team.pgy.every((n) => n >= 4),
+        `${wards}: residents per PGY level ${team.pgy.join('/')}`,
+      );
+      assert.ok(team.faculty >= 5, `${wards}: ${team.faculty} faculty`);
+    }
+    const range = { start: program.schedules[0]!.start, end: program.schedules[0]!.end };
+    const snapshot = snapshotOf(program, [], range);
+    assert.deepEqual(
+      supplyFindings(snapshot, buildProblem({ snapshot, range, block: range, earlier: [], carried: new Map() })).map((f) => f.message),
+      [],
+    );
   });
 
   it('plants a few realistic findings in the sample', () => {

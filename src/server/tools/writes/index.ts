@@ -18,8 +18,8 @@ import { registerApproveSwapTool, registerCancelSwapTool, registerConsentTool } 
 import { registerExecuteSwapTool, registerRollbackSwapTool } from './swapExecution';
 import { registerRequestSwapTool, registerValidateSwapTool } from './swapRequests';
 
-export function registerWriteTools(server: McpServer, ctx: ToolContext, store: ScheduleStore, consentTtlMs?: number): void {
-  const deps: SwapDeps = { store, now: () => ctx.now(), logger: ctx.logger, ...(consentTtlMs !== undefined ? { consentTtlMs } : {}) };
+export function registerWriteTools(server: McpServer, ctx: ToolContext, store: ScheduleStore, options: Pick<SwapDeps, 'consentTtlMs' | 'holdGeneration'> = {}): void {
+  const deps: SwapDeps = { store, now: () => ctx.now(), logger: ctx.logger, ...options };
   // Registration order is the order clients list the tools in.
   registerGenerateTool(server, deps);
   registerCancelGenerationTool(server, deps);
