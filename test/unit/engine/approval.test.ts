@@ -104,6 +104,19 @@ describe('approval gates', () => {
     assert.equal(h.approvals.requests[0]!.expiresAt! - h.approvals.requests[0]!.requestedAt, 24 * HOUR);
   });
 
+  it('a run cancelled while it waits is not a rejection by anyone: its steps say the approval was not answered', async () => {
+    const clock = new FakeClock();
+    const h = await harness({ clock, tools: server(clock) });
+    h.approvals.enqueue('hang');
+    const handle = h.engine.start(load(deploy(), ['publish_schedule']));
+    await clock.advance(HOUR);
+    handle.cancel('cancelled from VS Code');
+    const summary = await clock.run(handle.result);
+    assert.equal(summary.status, 'cancelled');
+    assert.equal(summary.steps.find((s) => s.stepId === 'approve')!.skip?.reason, 'Not answered: cancelled from VS Code');
+    assert.equal(h.tools.callsTo('publish_schedule').length, 0);
+  });
+
   it('time spent waiting for the human does not count against the workflow time limit', async () => {
     const clock = new FakeClock();
     const slowHuman = new FakeToolServer(clock)

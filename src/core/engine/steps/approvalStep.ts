@@ -16,6 +16,9 @@ import type { Scope } from '../scope';
 import { capabilityOf, jsonCopy, stepBase } from '../stepResults';
 import type { LoadedWorkflow, StepInfo } from '../validate';
 
+/** The approver named when no one answered (dismissed, timed out, cancelled). */
+const SYSTEM = 'system';
+
 export async function runApprovalStep(env: RunEnv, scope: Scope, info: StepInfo, step: ApprovalStep<JsonObject>, ctx: RunContext): Promise<StepResult> {
   const started = await recordStepStart(env, scope, info);
   const runId = env.runId;
@@ -53,7 +56,7 @@ export async function runApprovalStep(env: RunEnv, scope: Scope, info: StepInfo,
     answer = checkAnswer(await raceAbort(env.options.approvals.request(request, limit.signal), limit.signal), env.clock.now());
   } catch (error) {
     const reason = limit.signal.aborted ? asOrchestratorError(limit.signal.reason).message : `dismissed (${(error as Error).message})`;
-    answer = { approved: false, approver: 'system', reason, at: env.clock.now() };
+    answer = { approved: false, approver: SYSTEM, reason, at: env.clock.now() };
   } finally {
     limit.dispose();
     env.deadline.resume();
@@ -88,7 +91,12 @@ export async function runApprovalStep(env: RunEnv, scope: Scope, info: StepInfo,
       warnings: exception ? [`override: exception ${exception.id}`] : [],
     };
   }
-  const reason = refusal ? `Not approved: ${refusal}` : `Rejected by ${answer.approver}: ${answer.reason}`;
+  // A run cancelled while it waits was not rejected by anyone: say so.
+  const reason = refusal
+    ? `Not approved: ${refusal}`
+    : env.signal.aborted && answer.approver === SYSTEM
+      ? `Not answered: ${answer.reason}`
+      : `Rejected by ${answer.approver}: ${answer.reason}`;
   scope.stop ??= { status: 'rejected', reason };
   return { ...common, status: 'skipped', skip: { cause: 'rejected', reason }, confidence: confidenceOf(0, reason), warnings: [] };
 }
