@@ -129,7 +129,7 @@ export function availableActions(state: PanelState): ActionSpec[] {
   if (interrupted || (ended && ['failed', 'blocked', 'cancelled'].includes(run.state)))
     actions.push({
       command: 'resumeRun',
-      label: 'Resume from the failed step',
+      label: 'Resume where it stopped',
       icon: 'debug-continue',
       secondary: true,
     });
