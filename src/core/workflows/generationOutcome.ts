@@ -2,7 +2,7 @@
 import { describeFinding, type Finding } from './shared/findings';
 import { dedupeRecommendations, type Recommendation, type ResultView, type RunEnd, type WorkflowOutcome } from './shared/outcome';
 import { list, pct, round, str, strings } from './shared/read';
-import { contingencyGaps, signalLevel, signalSummary, unifiedIndex, utilizationLevel, utilizationRate } from './shared/signals';
+import { contingencyGaps, describeSignal, signalLevel, unifiedIndex, utilizationLevel, utilizationRate } from './shared/signals';
 import { scenario2Options } from './generationReview';
 import { CRITICAL_GAP_SHARE, EARLY_WARNING, draftFindings, draftOf, findingsOf, preGenerationConfidence } from './generationRules';
 
@@ -15,7 +15,10 @@ function recommendations(view: ResultView, draft: readonly Finding[]): Recommend
     recs.push({ category: 'immediate', text: `Plan contingencies: ${gaps.critical} of ${gaps.total} N-1 gaps have no workaround` });
   for (const id of EARLY_WARNING) {
     const level = signalLevel(view.data(id));
-    if (level === 'critical' || level === 'warning') recs.push({ category: 'monitoring', text: `${id.replace('_', ' ')}: ${signalSummary(view.data(id)) ?? level}` });
+    if (level === 'critical' || level === 'warning') {
+      const { name, summary } = describeSignal(view, id);
+      recs.push({ category: 'monitoring', text: `${name}: ${summary ?? level}` });
+    }
   }
   for (const text of (strings(view.data('unified'), 'recommendations') ?? []).slice(0, 3)) recs.push({ category: 'long_term', text });
   return dedupeRecommendations(recs);

@@ -4,7 +4,7 @@ import { conflictFindings, countBySeverity, mergeFindings, shortFinding, validat
 import { type ResultView } from './shared/outcome';
 import { bool, list, num, pct, round, str } from './shared/read';
 import { addDays, type Scope, type ScopeInputs } from './shared/scope';
-import { contingencyGaps, signalLevel, signalSummary, unifiedIndex, utilizationLevel, utilizationRate } from './shared/signals';
+import { contingencyGaps, describeSignal, signalLevel, unifiedIndex, utilizationLevel, utilizationRate } from './shared/signals';
 import { weightedConfidence } from './shared/weights';
 
 export interface GenerationInputs extends ScopeInputs {
@@ -121,7 +121,10 @@ export function contingencyDecision(view: ResultView): PhaseVerdict | undefined 
 export function earlyWarningDecision(view: ResultView): PhaseVerdict | undefined {
   const critical = EARLY_WARNING.filter((id) => signalLevel(view.data(id)) === 'critical');
   if (critical.length === 0) return undefined;
-  const what = critical.map((id) => `${id}${signalSummary(view.data(id)) ? ` (${signalSummary(view.data(id))})` : ''}`).join('; ');
+  const what = critical
+    .map((id) => describeSignal(view, id))
+    .map(({ name, summary }) => `${name}${summary ? ` (${summary})` : ''}`)
+    .join('; ');
   return { action: 'continue', review: `Critical early-warning signals: ${what}` };
 }
 

@@ -26,7 +26,18 @@ import { ANALYTICS_CONFIDENCE, UNIFIED_CONFIDENCE } from './shared/quality';
 import { list, num, pct, round, str, strings } from './shared/read';
 import { checkRange, parseInputsWith, scopeInputShape, scopeSteps, type ScopeInputs } from './shared/scope';
 import { compact } from '../util/compact';
-import { burnoutRt, contingencyGaps, defenseLevel, defenseName, openBreakers, signalLevel, signalSummary, unifiedIndex, utilizationLevel, utilizationRate } from './shared/signals';
+import {
+  burnoutRt,
+  contingencyGaps,
+  defenseLevel,
+  defenseName,
+  describeSignal,
+  openBreakers,
+  signalLevel,
+  unifiedIndex,
+  utilizationLevel,
+  utilizationRate,
+} from './shared/signals';
 import { weightedConfidence } from './shared/weights';
 import { RESILIENCE_PLAN } from './inputFields';
 import { confidenceGate } from './shared/gates';
@@ -139,9 +150,9 @@ export function resilienceAlertCandidates(view: ResultView): AlertCandidate[] {
   else if (contagion === 'high') out.push({ severity: 'YELLOW', source: 'contagion', message: 'Burnout contagion risk high' });
   for (const id of EARLY_WARNING) {
     const level = signalLevel(view.data(id));
-    const summary = signalSummary(view.data(id));
-    if (level === 'critical') out.push({ severity: 'RED', source: id, message: `${id.replace('_', ' ')}: critical signal${summary ? ` (${summary})` : ''}` });
-    else if (level === 'warning') out.push({ severity: 'YELLOW', source: id, message: `${id.replace('_', ' ')}: warning${summary ? ` (${summary})` : ''}` });
+    const { name, summary } = describeSignal(view, id);
+    if (level === 'critical') out.push({ severity: 'RED', source: id, message: `${name}: critical signal${summary ? ` (${summary})` : ''}` });
+    else if (level === 'warning') out.push({ severity: 'YELLOW', source: id, message: `${name}: warning${summary ? ` (${summary})` : ''}` });
   }
   const raw = unifiedIndex(view.data('unified'));
   const index = raw !== undefined ? round(raw, 1) : undefined;

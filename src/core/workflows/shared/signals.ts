@@ -4,6 +4,7 @@
  * utilization levels, defense levels as names or numbers, N-1 gaps, the unified index and
  * the severities the early-warning tools report.
  */
+import type { ResultView } from './outcome';
 import { bool, count, list, num, str, strings, type Json } from './read';
 
 export const UTILIZATION_LEVELS = ['green', 'yellow', 'orange', 'red', 'black'] as const;
@@ -121,9 +122,14 @@ export function signalLevel(data: Json | undefined): SignalLevel | undefined {
   return 'normal';
 }
 
-/** One line on an early-warning result for decisions and reports. */
+/** One line on an early-warning result for decisions and reports (no closing full stop: it is quoted in sentences). */
 export function signalSummary(data: Json | undefined): string | undefined {
-  return str(data, 'analysis_summary', 'interpretation', 'message') ?? strings(data, 'recommended_actions', 'recommendations')?.[0];
+  return (str(data, 'analysis_summary', 'interpretation', 'message') ?? strings(data, 'recommended_actions', 'recommendations')?.[0])?.replace(/\.$/, '');
+}
+
+/** An early-warning step as people read it: its title (else its id) and the server's one-line summary. */
+export function describeSignal(view: ResultView, id: string): { name: string; summary: string | undefined } {
+  return { name: view.result(id)?.title ?? id.replace(/_/g, ' '), summary: signalSummary(view.data(id)) };
 }
 
 /** Burnout reproduction number, when known (`rt` may be null without burnout records). */
