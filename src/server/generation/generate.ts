@@ -25,7 +25,7 @@ import { supplyFindings, unfilledFindings, type Finding } from './diagnose';
 import { RowState, runGreedy } from './greedy';
 import { improveSchedule, type LocalSearchResult } from './localSearch';
 import { ScheduleObjective } from './objective';
-import { SolveCancelledError, solveMip, type MipOutcome } from './mip';
+import { SolveCancelledError, startMip, type MipOutcome, type MipSolver } from './mip';
 import { buildModel, metricOf, type LinearModel, type ObjectiveWeights } from './model';
 import { buildProblem, type Candidate, type Duty, type Problem } from './problem';
 import type { SolverStatus } from './solverProtocol';
@@ -180,11 +180,23 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
     report(0.2, greedy.unfilled.length === 0 ? 'greedy schedule complete' : `greedy left ${greedy.unfilled.length} slots short`);
 
     let chosen: number[] | undefined = greedy.unfilled.length === 0 ? greedy.chosen : undefined;
-    // Local moves first: they take a fraction of a second where the solver needs seconds.
-    const polished =
-      chosen && request.algorithm === 'optimal'
-        ? improveSchedule(problem, model, chosen, { seed: request.seed + b, deadline: Math.min(now() + budget * LOCAL_SHARE, blockBegan + budget * LOCAL_UNTIL), now })
+    // The solver's worker loads the model (and, for the neighbourhood search from a
+    // complete start, solves the relaxation for its bound) on its own thread meanwhile.
+    const solver =
+      request.algorithm === 'optimal'
+        ? startMip(model, { boundFirst: chosen !== undefined && !request.untilTimeLimit, boundTimeLimitMs: (blockBegan + budget - now()) * 0.5 })
         : undefined;
+    // Local moves first: they take a fraction of a second where the solver needs seconds.
+    let polished: LocalSearchResult | undefined;
+    try {
+      polished =
+        chosen && request.algorithm === 'optimal'
+          ? improveSchedule(problem, model, chosen, { seed: request.seed + b, deadline: Math.min(now() + budget * LOCAL_SHARE, blockBegan + budget * LOCAL_UNTIL), now })
+          : undefined;
+    } catch (error) {
+      solver?.dispose();
+      throw error;
+    }
     const greedyObjective = polished ? new ScheduleObjective(model, greedy.chosen).value() : undefined;
     if (polished) chosen = polished.chosen;
     const blockReport: BlockReport = {
@@ -199,10 +211,11 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
     };
     // Leave room for starting the worker and loading the model inside the budget.
     const solverMs = (blockBegan + budget - now()) * 0.9 - 300;
-    if (request.algorithm === 'optimal' && chosen && solverMs < MIN_SOLVER_MS) {
+    if (solver && chosen && solverMs < MIN_SOLVER_MS) {
+      solver.dispose();
       blockReport.fallbackReason = 'the time limit was reached before the solver could start';
-    } else if (request.algorithm === 'optimal') {
-      const outcome = await runMip(problem, model, request, polished, Math.max(MIN_SOLVER_MS, solverMs), (fraction, message) => report(0.2 + 0.8 * fraction, message));
+    } else if (solver) {
+      const outcome = await runMip(solver, problem, request, polished, Math.max(MIN_SOLVER_MS, solverMs), (fraction, message) => report(0.2 + 0.8 * fraction, message));
       blockReport.solverStatus = outcome.status;
       if (outcome.status === 'infeasible') {
         const findings = explain(snapshot, problem, model, greedy.chosen, greedy.unfilled);
@@ -259,15 +272,15 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
 }
 
 async function runMip(
+  solver: MipSolver,
   problem: Problem,
-  model: LinearModel,
   request: GenerateRequest,
   start: LocalSearchResult | undefined,
   timeLimitMs: number,
   report: (fraction: number, message: string) => void,
 ): Promise<MipOutcome> {
   try {
-    return await solveMip(model, {
+    return await solver.solve({
       timeLimitMs,
       seed: request.seed,
       relGap: request.relGap ?? 0.005,
