@@ -118,6 +118,12 @@ const GAIN_WINDOW_SEC = 2;
 const LOCAL_SHARE = 0.25;
 /** ...and it ends by this share of the budget, whatever the greedy start used, so the solver keeps its part. */
 const LOCAL_UNTIL = 0.7;
+/**
+ * Free decisions an all-people neighbourhood aims at: the 36-resident month's three-day
+ * windows (650-970 of them) ran into the half-second sub-solve limit without a gain, its
+ * two-day ones (350-620) mostly solved within it (docs/benchmarks.md).
+ */
+const WINDOW_COLUMNS = 400;
 /** Below this the solver cannot even load a model: keep the greedy schedule instead. */
 const MIN_SOLVER_MS = 250;
 
@@ -304,10 +310,12 @@ async function runMip(
 }
 
 /**
- * Neighbourhoods for the solver's large-neighbourhood search: every three days and every
- * week of the block (anyone may trade shifts inside them), and every fortnight within one
- * PGY level or the faculty (where equity is decided), all overlapping. One that frees
- * every decision would be the whole tree search again: left out.
+ * Neighbourhoods for the solver's large-neighbourhood search: windows of two or three days
+ * (anyone may trade shifts inside them) and weeks within one PGY level or the faculty
+ * (where equity is decided), all overlapping. The all-people windows are as long as keeps
+ * them near WINDOW_COLUMNS free decisions, so that a sub-solve ends within its time limit
+ * rather than being cut off by it. One that frees every decision would be the whole tree
+ * search again: left out.
  */
 function neighbourhoods(problem: Problem): number[][] {
   const out: number[][] = [];
@@ -318,11 +326,11 @@ function neighbourhoods(problem: Problem): number[][] {
     const cols = problem.candidates.filter((c) => c.date >= first && c.date <= last && select(c)).map((c) => c.index);
     if (cols.length > 0 && cols.length < problem.candidates.length) out.push(cols);
   };
-  for (let from = 0; from < dates.length; from += 2) window(3, from, () => true);
-  for (let from = 0; from < dates.length; from += 4) window(7, from, () => true);
+  const days = problem.candidates.length / dates.length > WINDOW_COLUMNS / 3 ? 2 : 3;
+  for (let from = 0; from < dates.length - 1; from += days - 1) window(days, from, () => true);
   const groups = [...new Set([...problem.people.values()].map((p) => p.group))];
   for (const group of groups) {
-    for (let from = 0; from < dates.length; from += 7) window(14, from, (c) => problem.people.get(c.personId)?.group === group);
+    for (let from = 0; from === 0 || from + 4 < dates.length; from += 3) window(7, from, (c) => problem.people.get(c.personId)?.group === group);
   }
   return out;
 }
