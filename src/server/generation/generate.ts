@@ -25,7 +25,7 @@ import { supplyFindings, unfilledFindings, type Finding } from './diagnose';
 import { RowState, runGreedy } from './greedy';
 import { improveSchedule, type LocalSearchResult } from './localSearch';
 import { ScheduleObjective } from './objective';
-import { SolveCancelledError, solveMip, type MipOutcome } from './mip';
+import { SolveCancelledError, startMip, type MipOutcome, type MipSolver } from './mip';
 import { buildModel, metricOf, type LinearModel, type ObjectiveWeights } from './model';
 import { buildProblem, type Candidate, type Duty, type Problem } from './problem';
 import type { SolverStatus } from './solverProtocol';
@@ -118,6 +118,12 @@ const GAIN_WINDOW_SEC = 2;
 const LOCAL_SHARE = 0.25;
 /** ...and it ends by this share of the budget, whatever the greedy start used, so the solver keeps its part. */
 const LOCAL_UNTIL = 0.7;
+/**
+ * Free decisions an all-people neighbourhood aims at: the 36-resident month's three-day
+ * windows (650-970 of them) ran into the half-second sub-solve limit without a gain, its
+ * two-day ones (350-620) mostly solved within it (docs/benchmarks.md).
+ */
+const WINDOW_COLUMNS = 400;
 /** Below this the solver cannot even load a model: keep the greedy schedule instead. */
 const MIN_SOLVER_MS = 250;
 
@@ -180,11 +186,23 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
     report(0.2, greedy.unfilled.length === 0 ? 'greedy schedule complete' : `greedy left ${greedy.unfilled.length} slots short`);
 
     let chosen: number[] | undefined = greedy.unfilled.length === 0 ? greedy.chosen : undefined;
-    // Local moves first: they take a fraction of a second where the solver needs seconds.
-    const polished =
-      chosen && request.algorithm === 'optimal'
-        ? improveSchedule(problem, model, chosen, { seed: request.seed + b, deadline: Math.min(now() + budget * LOCAL_SHARE, blockBegan + budget * LOCAL_UNTIL), now })
+    // The solver's worker loads the model (and, for the neighbourhood search from a
+    // complete start, solves the relaxation for its bound) on its own thread meanwhile.
+    const solver =
+      request.algorithm === 'optimal'
+        ? startMip(model, { boundFirst: chosen !== undefined && !request.untilTimeLimit, boundTimeLimitMs: (blockBegan + budget - now()) * 0.5 })
         : undefined;
+    // Local moves first: they take a fraction of a second where the solver needs seconds.
+    let polished: LocalSearchResult | undefined;
+    try {
+      polished =
+        chosen && request.algorithm === 'optimal'
+          ? improveSchedule(problem, model, chosen, { seed: request.seed + b, deadline: Math.min(now() + budget * LOCAL_SHARE, blockBegan + budget * LOCAL_UNTIL), now })
+          : undefined;
+    } catch (error) {
+      solver?.dispose();
+      throw error;
+    }
     const greedyObjective = polished ? new ScheduleObjective(model, greedy.chosen).value() : undefined;
     if (polished) chosen = polished.chosen;
     const blockReport: BlockReport = {
@@ -199,10 +217,11 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
     };
     // Leave room for starting the worker and loading the model inside the budget.
     const solverMs = (blockBegan + budget - now()) * 0.9 - 300;
-    if (request.algorithm === 'optimal' && chosen && solverMs < MIN_SOLVER_MS) {
+    if (solver && chosen && solverMs < MIN_SOLVER_MS) {
+      solver.dispose();
       blockReport.fallbackReason = 'the time limit was reached before the solver could start';
-    } else if (request.algorithm === 'optimal') {
-      const outcome = await runMip(problem, model, request, polished, Math.max(MIN_SOLVER_MS, solverMs), (fraction, message) => report(0.2 + 0.8 * fraction, message));
+    } else if (solver) {
+      const outcome = await runMip(solver, problem, request, polished, Math.max(MIN_SOLVER_MS, solverMs), (fraction, message) => report(0.2 + 0.8 * fraction, message));
       blockReport.solverStatus = outcome.status;
       if (outcome.status === 'infeasible') {
         const findings = explain(snapshot, problem, model, greedy.chosen, greedy.unfilled);
@@ -259,15 +278,15 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
 }
 
 async function runMip(
+  solver: MipSolver,
   problem: Problem,
-  model: LinearModel,
   request: GenerateRequest,
   start: LocalSearchResult | undefined,
   timeLimitMs: number,
   report: (fraction: number, message: string) => void,
 ): Promise<MipOutcome> {
   try {
-    return await solveMip(model, {
+    return await solver.solve({
       timeLimitMs,
       seed: request.seed,
       relGap: request.relGap ?? 0.005,
@@ -291,10 +310,12 @@ async function runMip(
 }
 
 /**
- * Neighbourhoods for the solver's large-neighbourhood search: every three days and every
- * week of the block (anyone may trade shifts inside them), and every fortnight within one
- * PGY level or the faculty (where equity is decided), all overlapping. One that frees
- * every decision would be the whole tree search again: left out.
+ * Neighbourhoods for the solver's large-neighbourhood search: windows of two or three days
+ * (anyone may trade shifts inside them) and weeks within one PGY level or the faculty
+ * (where equity is decided), all overlapping. The all-people windows are as long as keeps
+ * them near WINDOW_COLUMNS free decisions, so that a sub-solve ends within its time limit
+ * rather than being cut off by it. One that frees every decision would be the whole tree
+ * search again: left out.
  */
 function neighbourhoods(problem: Problem): number[][] {
   const out: number[][] = [];
@@ -305,11 +326,11 @@ function neighbourhoods(problem: Problem): number[][] {
     const cols = problem.candidates.filter((c) => c.date >= first && c.date <= last && select(c)).map((c) => c.index);
     if (cols.length > 0 && cols.length < problem.candidates.length) out.push(cols);
   };
-  for (let from = 0; from < dates.length; from += 2) window(3, from, () => true);
-  for (let from = 0; from < dates.length; from += 4) window(7, from, () => true);
+  const days = problem.candidates.length / dates.length > WINDOW_COLUMNS / 3 ? 2 : 3;
+  for (let from = 0; from < dates.length - 1; from += days - 1) window(days, from, () => true);
   const groups = [...new Set([...problem.people.values()].map((p) => p.group))];
   for (const group of groups) {
-    for (let from = 0; from < dates.length; from += 7) window(14, from, (c) => problem.people.get(c.personId)?.group === group);
+    for (let from = 0; from === 0 || from + 4 < dates.length; from += 3) window(7, from, (c) => problem.people.get(c.personId)?.group === group);
   }
   return out;
 }

@@ -2,14 +2,15 @@
  * Local search on a complete schedule before the solver sees it: simulated annealing over
  * moves that hand a shift to another eligible person, trade two shifts between two people
  * of the same group, hand a shift over after moving away the one shift of the new holder
- * that blocks it, put a current (published) assignment back with an ejection chain, let two
+ * that blocks it, put a current (published) assignment or a preferred shift back with an ejection chain, let two
  * people of a group exchange one to three days, or add or drop a shift of a slot with room
  * above its minimum. Every move keeps every hard row of the model satisfied (RowState: the
  * rows the solver gets), and it is weighed with the model's own objective, kept up to date
  * per change (objective.ts), in microseconds where the solver needs seconds. An uphill move
  * is taken with probability exp(-delta / T) while T cools geometrically over a number of
  * moves proportional to the schedule's size, so the result depends on the seed, not on the
- * machine's load; a first-improvement descent then polishes the best schedule passed.
+ * machine's load; a first-improvement descent then polishes the best schedule passed. A
+ * small block runs all this several times (MIN_TOTAL_MOVES).
  */
 import { seededRng } from '../analytics/rng';
 import { RowState } from './greedy';
@@ -23,6 +24,12 @@ const IMPROVEMENT = 1e-6;
 const DAY_KEY = 1024;
 /** Annealing moves per assignment held: about 1 M and 3 s on the 36-resident month of docs/benchmarks.md. */
 const MOVES_PER_ASSIGNMENT = 800;
+/**
+ * A block whose run makes fewer moves anneals again from the start with other seeds, as many
+ * runs as fit, and keeps the best: on a small block one run's result varies widely with its
+ * seed (the demo week: 23-32 over 12 seeds), and its runs take a fraction of a second.
+ */
+const MIN_TOTAL_MOVES = 400_000;
 /**
  * The start temperature as a share of the median cost of the uphill moves open at the
  * start (such a move then passes 13 % of the time), and the end one as a share of that.
@@ -46,12 +53,18 @@ export interface LocalSearchOptions {
 }
 
 export function improveSchedule(problem: Problem, model: LinearModel, start: readonly number[], options: LocalSearchOptions): LocalSearchResult {
-  const search = new Search(problem, model, start, options.seed);
   const moves = MOVES_PER_ASSIGNMENT * Math.max(1, start.length);
-  search.anneal(moves, options);
-  search.restoreBest();
-  search.descend(options);
-  return search.result();
+  const runs = Math.max(1, Math.floor(MIN_TOTAL_MOVES / moves));
+  let best: LocalSearchResult | undefined;
+  for (let run = 0; run < runs && (run === 0 || options.now() < options.deadline); run++) {
+    const search = new Search(problem, model, start, options.seed + run * 7919);
+    search.anneal(moves, options);
+    search.restoreBest();
+    search.descend(options);
+    const result = search.result();
+    if (!best || result.objective < best.objective) best = result;
+  }
+  return best!;
 }
 
 /** The schedule under search with its rows and objective, and the moves on it. */
@@ -78,8 +91,8 @@ class Search {
   private readonly pools: readonly (readonly number[])[];
   /** Candidates of slots whose coverage allows more than its minimum (adding or dropping one may pay). */
   private readonly optional: Int32Array;
-  /** Current (published) assignments: keeping each one is worth its stability weight. */
-  private readonly currents: Int32Array;
+  /** Current (published) assignments and preferred shifts: holding each one pays. */
+  private readonly wanted: Int32Array;
   /** Each candidate's day in the block, and the candidates of each person and day (key person * DAY_KEY + day). */
   private readonly dayOf: Int32Array;
   private readonly byPersonDay = new Map<number, number[]>();
@@ -118,7 +131,7 @@ class Search {
       for (let k = model.rowStarts[r]!; k < model.rowStarts[r + 1]!; k++) optional.push(model.rowIndex[k]!);
     }
     this.optional = Int32Array.from(optional);
-    this.currents = Int32Array.from(problem.candidates.filter((c) => c.current).map((c) => c.index));
+    this.wanted = Int32Array.from(problem.candidates.filter((c) => c.current || c.preference < 0).map((c) => c.index));
     this.dayOf = Int32Array.from(problem.candidates, (c) => daysBetween(problem.block.start, c.date));
     for (const c of problem.candidates) {
       const key = this.personOf[c.index]! * DAY_KEY + this.dayOf[c.index]!;
@@ -263,7 +276,7 @@ class Search {
   }
 
   /**
-   * Puts current assignment k back (an ejection chain): its position's holder j leaves it
+   * Puts current or preferred assignment k back (an ejection chain): its position's holder j leaves it
    * (when the slot has no room), and each shift of k's person that then blocks k goes to
    * the first person in its position it fits.
    */
@@ -339,7 +352,7 @@ class Search {
         const h = blockers[0]!;
         this.handOverWithRepair(j, k, h, this.pick(this.pools[h]!), accept);
       } else if (kind < 0.85) {
-        if (this.currents.length > 0) this.restore(this.pick(this.currents), accept);
+        if (this.wanted.length > 0) this.restore(this.pick(this.wanted), accept);
       } else if (kind < 0.93) {
         this.exchangeDays(j, this.held[Math.floor(this.random() * this.heldCount)]!, 1 + Math.floor(this.random() * 3), accept);
       } else if (this.optional.length > 0) {
@@ -379,7 +392,7 @@ class Search {
   /**
    * First-improvement descent until no move of these improves (or the deadline): every
    * optional shift added or dropped, every shift handed to each other person of its
-   * position, every missing current assignment put back. Linear in the schedule's size per
+   * position, every missing current or preferred assignment put back. Linear in the schedule's size per
    * pass, where trying every trade would be quadratic (the annealing samples those).
    */
   descend(options: LocalSearchOptions): void {
@@ -388,7 +401,7 @@ class Search {
     while (improved && options.now() < options.deadline) {
       improved = false;
       for (const o of this.optional) if (this.has(o) ? this.tryMove(o, -1, -1, -1, better) : this.tryMove(-1, -1, o, -1, better)) improved = true;
-      for (const k of this.currents) if (this.restore(k, better)) improved = true;
+      for (const k of this.wanted) if (this.restore(k, better)) improved = true;
       for (const j of Array.from(this.held.subarray(0, this.heldCount))) {
         if (options.now() >= options.deadline) return;
         if (this.has(j) && this.pools[j]!.some((k) => this.handOver(j, k, better))) improved = true;

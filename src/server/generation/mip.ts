@@ -1,5 +1,6 @@
 /**
- * Runs the linear model through HiGHS in a worker thread. The service never blocks:
+ * Runs the linear model through HiGHS in a worker thread, started (and the model loaded)
+ * before the start schedule is ready, so both threads work at once. The service never blocks:
  * progress and incumbents arrive as messages; cancelling terminates the worker at once;
  * when the solver overruns its time limit the worker is terminated as well and the
  * best incumbent received so far is the answer.
@@ -7,7 +8,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LinearModel } from './model';
-import type { MipArrays, SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
+import type { LoadRequest, MipArrays, SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
 
 /** Adds the rows that define aggregate columns and packs everything row-wise. */
 export function toMipArrays(model: LinearModel): MipArrays {
@@ -121,17 +122,52 @@ function startWorker(): Worker {
 /** Grace after the solver's own time limit before the worker is forcibly stopped. */
 const GRACE_MS = 1500;
 
-export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOutcome> {
-  const now = options.now ?? Date.now;
-  const began = now();
+/** A worker with one model loaded: `solve` runs it once; `dispose` ends it (idempotent). */
+export interface MipSolver {
+  solve(options: MipOptions): Promise<MipOutcome>;
+  dispose(): void;
+}
+
+type WorkerEvent = { kind: 'message'; message: WorkerMessage } | { kind: 'error'; error: Error } | { kind: 'exit'; code: number };
+
+/**
+ * Starts the worker and loads the model at once, so that loading it (and, with
+ * `boundFirst`, solving its linear relaxation for the bound) runs while this thread still
+ * improves the start; what the worker says before `solve` is kept for it.
+ */
+export function startMip(model: LinearModel, load: { boundFirst: boolean; boundTimeLimitMs: number }): MipSolver {
   const arrays = toMipArrays(model);
   const numAssign = model.numAssign;
-  if (options.signal?.aborted) return Promise.reject(new SolveCancelledError());
   const worker = startWorker();
+  const early: WorkerEvent[] = [];
+  let deliver: (event: WorkerEvent) => void = (event) => early.push(event);
+  worker.on('message', (message: WorkerMessage) => deliver({ kind: 'message', message }));
+  worker.on('error', (error) => deliver({ kind: 'error', error }));
+  worker.on('exit', (code) => deliver({ kind: 'exit', code }));
+  const request: LoadRequest = { type: 'load', model: arrays, numAssign, boundFirst: load.boundFirst, boundTimeLimitSec: load.boundTimeLimitMs / 1000 };
+  worker.postMessage(request);
+  const dispose = () => void worker.terminate();
+  return {
+    dispose,
+    solve: (options) =>
+      runSolve(worker, numAssign, options, (handler) => {
+        deliver = handler;
+        for (const event of early.splice(0)) handler(event);
+      }),
+  };
+}
+
+function runSolve(worker: Worker, numAssign: number, options: MipOptions, listen: (handler: (event: WorkerEvent) => void) => void): Promise<MipOutcome> {
+  const now = options.now ?? Date.now;
+  const began = now();
+  if (options.signal?.aborted) {
+    void worker.terminate();
+    return Promise.reject(new SolveCancelledError());
+  }
   return new Promise<MipOutcome>((resolve, reject) => {
     let best: { values: Float64Array; objective: number } | undefined;
     let incumbents = 0;
-    /** The best bound the tree search reported, for an answer without the worker's own. */
+    /** The best bound the worker reported, for an answer without the worker's own. */
     let dual: number | undefined;
     let settled = false;
     const finish = (fn: () => void) => {
@@ -157,7 +193,7 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
         ),
       options.timeLimitMs + GRACE_MS + options.timeLimitMs * 0.1,
     );
-    worker.on('message', (message: WorkerMessage) => {
+    const onMessage = (message: WorkerMessage) => {
       switch (message.type) {
         case 'incumbent':
           incumbents += 1;
@@ -193,12 +229,15 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
           finish(() => reject(new Error(`solver failed: ${message.message}`)));
           break;
       }
+    };
+    listen((event) => {
+      if (event.kind === 'message') onMessage(event.message);
+      else if (event.kind === 'error') finish(() => reject(event.error));
+      else finish(() => reject(new Error(`solver worker exited with code ${event.code}`)));
     });
-    worker.on('error', (error) => finish(() => reject(error)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`solver worker exited with code ${code}`))));
     const request: SolveRequest = {
       type: 'solve',
-      model: arrays,
+      sentAtMs: Date.now(),
       timeLimitSec: options.timeLimitMs / 1000,
       relGap: options.relGap ?? 1e-4,
       seed: options.seed,
@@ -207,7 +246,6 @@ export function solveMip(model: LinearModel, options: MipOptions): Promise<MipOu
       skipTree: options.skipTree ?? false,
       minGain: options.minGain ?? 0,
       gainWindowSec: options.gainWindowSec ?? Infinity,
-      numAssign,
       ...(options.start ? { start: options.start } : {}),
     };
     worker.postMessage(request);

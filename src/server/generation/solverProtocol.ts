@@ -20,9 +20,24 @@ export interface MipArrays {
   integrality: Int32Array;
 }
 
+/**
+ * Sent first: the worker loads the model, and with `boundFirst` solves its linear
+ * relaxation at once (the neighbourhood search's bound), while the service still improves
+ * the start on its own thread.
+ */
+export interface LoadRequest {
+  type: 'load';
+  model: MipArrays;
+  numAssign: number;
+  boundFirst: boolean;
+  /** The relaxation's time limit. */
+  boundTimeLimitSec: number;
+}
+
 export interface SolveRequest {
   type: 'solve';
-  model: MipArrays;
+  /** Date.now() when sent: the time limit counts from here. */
+  sentAtMs: number;
   timeLimitSec: number;
   relGap: number;
   seed: number;
@@ -47,7 +62,6 @@ export interface SolveRequest {
    */
   minGain: number;
   gainWindowSec: number;
-  numAssign: number;
 }
 
 /**

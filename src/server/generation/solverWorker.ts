@@ -7,7 +7,7 @@
 import type highsLoaderType from 'highs';
 import type { Model } from 'highs';
 import { parentPort } from 'node:worker_threads';
-import type { SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
+import type { LoadRequest, MipArrays, SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
 import { Progress } from './stoppingRule';
 
 // `require`, not `import`: an import makes esbuild pick the package's ESM build, whose
@@ -29,9 +29,16 @@ const STOPPING_NEIGHBOURHOOD_SEC = 0.5;
 /** The neighbourhood search stops after this many sub-solves (at most one pass) gained under minGain together. */
 const WINDOW_SOLVES = 10;
 
-async function solve(request: SolveRequest): Promise<void> {
-  const began = performance.now();
-  const elapsed = () => (performance.now() - began) / 1000;
+/** The model as loaded by a LoadRequest, and its relaxation bound when asked for first. */
+interface Loaded {
+  highs: Awaited<ReturnType<typeof highsLoader>>;
+  model: Model;
+  arrays: MipArrays;
+  numAssign: number;
+  bound?: number;
+}
+
+async function load(request: LoadRequest): Promise<Loaded> {
   const highs = await highsLoader();
   const inf = highs.infinity;
   const finite = (a: Float64Array) => a.map((v) => (v === Infinity ? inf : v === -Infinity ? -inf : v));
@@ -48,11 +55,22 @@ async function solve(request: SolveRequest): Promise<void> {
     matrix: { format: 'csr', numRows: m.numRows, numCols: m.numCols, starts: m.starts, indices: m.indices, values: m.values },
     integrality: m.integrality,
   });
+  model.options.set({ output_flag: false, time_limit: Math.max(0.1, request.boundTimeLimitSec) });
+  if (!request.boundFirst) return { highs, model, arrays: m, numAssign: request.numAssign };
+  const bound = relaxationBound(model, m.integrality);
+  post({ type: 'progress', time: 0, dual: bound });
+  return { highs, model, arrays: m, numAssign: request.numAssign, bound };
+}
+
+async function solve(loaded: Loaded, request: SolveRequest): Promise<void> {
+  // The time limit counts from the request, including any wait for the load to finish.
+  const began = performance.now() - Math.max(0, Date.now() - request.sentAtMs);
+  const elapsed = () => (performance.now() - began) / 1000;
+  const { highs, model, arrays: m, numAssign } = loaded;
   try {
     const limit = Math.max(0.1, request.timeLimitSec);
     const withNeighbourhoods = request.neighbourhoods.length > 0;
     model.options.set({
-      output_flag: false,
       time_limit: withNeighbourhoods ? Math.max(0.1, limit * TREE_SHARE) : limit,
       mip_rel_gap: request.relGap,
       random_seed: request.seed % 2147483647,
@@ -65,9 +83,9 @@ async function solve(request: SolveRequest): Promise<void> {
       post({ type: 'incumbent', objective, values: request.start, time: elapsed() });
       if (request.skipTree && withNeighbourhoods) {
         // The bound first: it still reaches the service if the time limit stops the search.
-        const bound = relaxationBound(model, m.integrality);
+        const bound = loaded.bound ?? relaxationBound(model, m.integrality);
         post({ type: 'progress', time: elapsed(), primal: objective, dual: bound, gap: relativeGap(objective, bound) });
-        const best = neighbourhoodSearch(model, highs.constants.solutionStatus.feasible, request, { objective, values: request.start }, limit, elapsed);
+        const best = neighbourhoodSearch(model, highs.constants.solutionStatus.feasible, request, numAssign, { objective, values: request.start }, limit, elapsed);
         post({ type: 'done', status: 'stalled', time: elapsed(), objective: best.objective, bound, gap: relativeGap(best.objective, bound), values: best.values });
         return;
       }
@@ -111,9 +129,9 @@ async function solve(request: SolveRequest): Promise<void> {
     let best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
     // A tree search stopped before its root relaxation leaves no bound: the linear relaxation gives one.
     const treeBound = Number(model.info.get('mip_dual_bound'));
-    const bound = Number.isFinite(treeBound) ? treeBound : relaxationBound(model, m.integrality);
+    const bound = Number.isFinite(treeBound) ? treeBound : (loaded.bound ?? relaxationBound(model, m.integrality));
     if (status !== 'optimal' && status !== 'infeasible' && withNeighbourhoods) {
-      best = neighbourhoodSearch(model, highs.constants.solutionStatus.feasible, request, best, limit, elapsed);
+      best = neighbourhoodSearch(model, highs.constants.solutionStatus.feasible, request, numAssign, best, limit, elapsed);
       status = 'stalled';
     }
     post({ type: 'done', status, time: elapsed(), objective: best.objective, bound, gap: relativeGap(best.objective, bound), values: best.values });
@@ -146,12 +164,12 @@ function neighbourhoodSearch(
   model: Model,
   feasibleStatus: number,
   request: SolveRequest,
+  n: number,
   start: { objective: number; values: Float64Array },
   limit: number,
   elapsed: () => number,
 ): { objective: number; values: Float64Array } {
   let best = start;
-  const n = request.numAssign;
   const full = { kind: 'range' as const, from: 0, to: n - 1 };
   const order = request.neighbourhoods.map((_, i) => i);
   let state = request.seed >>> 0 || 1;
@@ -204,6 +222,20 @@ function statusName(code: number, codes: { optimal: number; infeasible: number; 
   return 'unknown';
 }
 
-parentPort?.once('message', (request: SolveRequest) => {
-  solve(request).catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+// A load, then one solve of the loaded model; the service ends the worker after it.
+let loaded: Promise<Loaded> | undefined;
+const fail = (error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+parentPort?.on('message', (request: LoadRequest | SolveRequest) => {
+  if (request.type === 'load') {
+    loaded = load(request);
+    loaded.catch(fail);
+  } else if (loaded) {
+    // A failed load has reported itself.
+    loaded
+      .then(
+        (l) => solve(l, request),
+        () => undefined,
+      )
+      .catch(fail);
+  } else fail(new Error('solve before load'));
 });
