@@ -128,7 +128,7 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
     vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, mcpProvider),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The next command makes a new connection from the new settings: no reload needed.
-      if (RECONNECT_SECTIONS.some((s) => e.affectsConfiguration(s))) void current.reset();
+      if (RECONNECT_SECTIONS.some((s) => e.affectsConfiguration(s))) void current.settingsChanged();
     }),
   );
   // Runs an earlier host of this window left on server tasks go on (after activation: nothing connects here).

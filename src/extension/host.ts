@@ -14,6 +14,7 @@ import { PromptQueue } from './inputs/fieldInput';
 import { nativeElicitation } from './inputs/elicitationPrompt';
 import { nativeInputResponder } from './inputs/needsInput';
 import { loadRuntime } from './loadRuntime';
+import { RECONNECT_SECTIONS } from './settings';
 
 export interface ConnectionStatus {
   state: ConnectionState;
@@ -23,6 +24,8 @@ export interface ConnectionStatus {
 export class Host implements vscode.Disposable {
   private current: SchedulingApp | undefined;
   private creating: Promise<SchedulingApp> | undefined;
+  /** The settings the current (or coming) application is made from (settingsFingerprint). */
+  private madeFrom: string | undefined;
   private status: ConnectionStatus = { state: 'disconnected' };
   private readonly appChanged = new vscode.EventEmitter<SchedulingApp | undefined>();
   private readonly stateChanged = new vscode.EventEmitter<ConnectionStatus>();
@@ -65,6 +68,15 @@ export class Host implements vscode.Disposable {
     return (await loadRuntime()).inputChoices(app);
   }
 
+  /**
+   * A setting that shapes the application changed: drop it unless the settings are what it was
+   * made from (an event arriving after the application was remade from the same values, or a
+   * change undone, keeps the connection and its runs).
+   */
+  async settingsChanged(): Promise<void> {
+    if (this.madeFrom !== settingsFingerprint()) await this.reset();
+  }
+
   /** Drops the application and its connection: live runs are cancelled, state is saved. */
   async reset(): Promise<void> {
     const app = this.current ?? (await this.creating?.catch(() => undefined));
@@ -98,6 +110,7 @@ export class Host implements vscode.Disposable {
   }
 
   private async create(): Promise<SchedulingApp> {
+    this.madeFrom = settingsFingerprint();
     await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
     const runtime = await loadRuntime();
     const app = await runtime.createApp({
@@ -119,4 +132,10 @@ export class Host implements vscode.Disposable {
     this.status = status;
     this.stateChanged.fire(status);
   }
+}
+
+/** The values of every setting that shapes the application, as one comparable text. */
+function settingsFingerprint(): string {
+  const config = vscode.workspace.getConfiguration();
+  return JSON.stringify(RECONNECT_SECTIONS.map((section) => config.get(section)));
 }

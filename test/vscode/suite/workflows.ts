@@ -276,7 +276,22 @@ test('a settings change takes effect without a reload: a new server on the next 
     assert.equal(await vscode.commands.executeCommand('schedOrch.connect'), true);
     assert.notEqual(app(a), first);
     assert.equal(app(a).connection.state, 'connected');
+
+    // A change event that leaves the values as they were (here the workspace repeats the user's value) keeps the connection.
+    const second = app(a);
+    let seen = false;
+    const listening = vscode.workspace.onDidChangeConfiguration((e) => (seen ||= e.affectsConfiguration('schedOrch.connection')));
+    try {
+      await vscode.workspace.getConfiguration('schedOrch.connection').update('connectTimeoutMs', 45_000, vscode.ConfigurationTarget.Workspace);
+      // The extension's listener was registered first, so it has run when this one has.
+      await eventually(() => seen, 'the change event', 10_000);
+      assert.equal(a.app(), second);
+      assert.equal(second.connection.state, 'connected');
+    } finally {
+      listening.dispose();
+    }
   } finally {
+    await vscode.workspace.getConfiguration('schedOrch.connection').update('connectTimeoutMs', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.getConfiguration('schedOrch.connection').update('connectTimeoutMs', undefined, vscode.ConfigurationTarget.Global);
   }
 }, 90_000);
