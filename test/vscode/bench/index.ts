@@ -65,6 +65,10 @@ test('activation: loading the bundle and activate()', async () => {
   const total = performance.now() - t0;
   record({ case: 'activation (load dist/extension.js + activate)', value: total, unit: 'ms', target: '≤ 50 ms' });
   record({ case: 'activate() body (as the extension logs it)', value: api.activationMs, unit: 'ms', target: '≤ 50 ms' });
+  // The same activation split: the extension's own work (evaluating its bundle, then activate()) and VS Code's around it.
+  const own = api.evaluationMs + api.activationMs;
+  record({ case: "the extension's own work: evaluating the bundle and activate()", value: own, unit: 'ms', target: '≤ 50 ms' });
+  record({ case: "VS Code's work: before the bundle runs and until it calls activate()", value: total - own, unit: 'ms' });
 });
 
 /** Runs Check Compliance (quick mode, default range) and resolves with the ms until the new run shows a phase in the Runs tree. */
