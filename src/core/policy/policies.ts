@@ -176,6 +176,8 @@ export const SEED_POLICIES: Readonly<Record<string, SeedRow>> = {
   analyze_workload_trend: { slaMs: 100, timeoutMs: 2000, base: 0.7, cache: C.early_warning },
   analyze_supply_demand_cycles: { slaMs: 100, timeoutMs: 2000, base: 0.7, cache: C.early_warning },
   analyze_hub_centrality: { slaMs: 1000, timeoutMs: 10_000, base: 0.7, cache: C.contingency },
+  // The seed's generation phase: "Backend (5-10s)". With the default 500 ms SLA a normal generation read as CRITICAL.
+  generate_schedule: { slaMs: 10_000, timeoutMs: 30_000, base: 0.7, cache: C.fallback_only },
 };
 
 /** For capabilities the seed does not describe (a cautious middle: analytics-like). */

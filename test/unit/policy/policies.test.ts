@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OrchestratorError } from '../../../src/core/errors';
 import { PolicyTable, parsePolicyOverrides } from '../../../src/core/policy/policies';
+import { PolicyRuntime } from '../../../src/core/policy/runtime';
+import { FakeClock } from '../../support/engine/fakeClock';
+import { FakeToolServer } from '../../support/engine/fakeTools';
 
 describe('policy table', () => {
   const table = new PolicyTable();
@@ -14,6 +17,30 @@ describe('policy table', () => {
     assert.deepEqual([deep.slaMs, deep.timeoutMs, deep.breaker.failureThreshold, deep.breaker.windowMs, deep.breaker.halfOpenAfterMs], [5000, 30_000, 3, 120_000, 60_000]);
     assert.equal(table.get('detect_conflicts').confidence.slowAfterMs, 1000);
     assert.equal(table.get('check_utilization_threshold').confidence.base, 0.95);
+  });
+
+  it("judges a generation by the seed's generation time (backend 5-10 s), not the cautious default", async () => {
+    const clock = new FakeClock();
+    const tools = new FakeToolServer(clock)
+      .define('generate_schedule', { latencyMs: 6000, writes: true, respond: () => ({ draft_id: 'draft-1' }) })
+      .define('some_new_tool', { latencyMs: 6000, respond: () => ({}) });
+    const runtime = await PolicyRuntime.create({ invoker: tools, clock });
+    for (const capability of ['generate_schedule', 'some_new_tool']) {
+      const policy = runtime.policies.get(capability);
+      const result = await clock.run(
+        runtime.call({
+          capability,
+          args: {},
+          writes: capability === 'generate_schedule',
+          policy: { ...policy, timeoutMs: 30_000 },
+          cacheMode: 'off',
+          signal: new AbortController().signal,
+        }),
+      );
+      assert.equal(result.ok, true);
+    }
+    assert.equal(runtime.healthOf('generate_schedule').status, 'HEALTHY');
+    assert.equal(runtime.healthOf('some_new_tool').status, 'CRITICAL');
   });
 
   it('gives unknown capabilities a cautious default', () => {
