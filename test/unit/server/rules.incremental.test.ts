@@ -14,60 +14,56 @@ function programOf(seed: number, perPgy: number) {
   return generateProgram({ residentsPerPgy: perPgy, faculty: 5 + (seed % 4), weeks: 6, seed, findings: 'few' });
 }
 
+/** A random program, a focus inside its schedule, some rule families, with or without suggestions. */
+const ruleRuns = fc
+  .record({
+    seed: fc.integer({ min: 1, max: 10_000 }),
+    perPgy: fc.integer({ min: 3, max: 5 }),
+    families: fc.subarray(FAMILIES, { minLength: 1 }),
+    offset: fc.integer({ min: 0, max: 20 }),
+    suggestions: fc.boolean(),
+  })
+  .map(({ seed, perPgy, families, offset, suggestions }) => {
+    const program = programOf(seed, perPgy);
+    const s = program.schedules[0]!;
+    return { program, focus: { start: addDays(s.start, offset), end: addDays(s.end, -offset) }, rules: selectRules(families), suggestions };
+  });
+
+/** The slot rules: they may name a person but always judge a whole slot. */
+const SLOT_KEYS = new Set(['coverage_minimum', 'coverage_maximum', 'supervision_pgy1', 'local_supervision_ratio']);
+
 describe('rule engine: shared and incremental runs equal the full run', () => {
   it('a second run over the same snapshot (memoised findings) equals a run over a fresh snapshot', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.integer({ min: 3, max: 5 }),
-        fc.subarray(FAMILIES, { minLength: 1 }),
-        fc.integer({ min: 0, max: 20 }),
-        fc.boolean(),
-        (seed, perPgy, families, offset, suggestions) => {
-          const program = programOf(seed, perPgy);
-          const s = program.schedules[0]!;
-          const focus = { start: addDays(s.start, offset), end: addDays(s.end, -offset) };
-          const rules = selectRules(families);
-          const shared = snapshotOf(program);
-          // The first run fills the memo, possibly with other options; the second reads it.
-          validateSnapshot(shared, { focus, rules, suggestions: !suggestions });
-          const reused = validateSnapshot(shared, { focus, rules, suggestions });
-          const again = validateSnapshot(shared, { focus, rules, suggestions });
-          const fresh = validateSnapshot(snapshotOf(program), { focus, rules, suggestions });
-          assert.deepEqual(reused, fresh);
-          assert.deepEqual(again, fresh);
-        },
-      ),
+      fc.property(ruleRuns, ({ program, focus, rules, suggestions }) => {
+        const shared = snapshotOf(program);
+        // The first run fills the memo, possibly with other options; the second reads it.
+        validateSnapshot(shared, { focus, rules, suggestions: !suggestions });
+        const reused = validateSnapshot(shared, { focus, rules, suggestions });
+        const again = validateSnapshot(shared, { focus, rules, suggestions });
+        const fresh = validateSnapshot(snapshotOf(program), { focus, rules, suggestions });
+        assert.deepEqual(reused, fresh);
+        assert.deepEqual(again, fresh);
+      }),
       { numRuns: 25 },
     );
   });
 
   it('a run of some rules after a run of every rule on the same snapshot equals it on a fresh snapshot', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 10_000 }),
-        fc.integer({ min: 3, max: 5 }),
-        fc.subarray(FAMILIES, { minLength: 1 }),
-        fc.integer({ min: 0, max: 20 }),
-        fc.boolean(),
-        (seed, perPgy, families, offset, suggestions) => {
-          const program = programOf(seed, perPgy);
-          const s = program.schedules[0]!;
-          const focus = { start: addDays(s.start, offset), end: addDays(s.end, -offset) };
-          const rules = selectRules(families);
-          const shared = snapshotOf(program);
-          // Every rule first (findings and substitutes memoised), then the subset reads them.
-          const everyRule = validateSnapshot(shared, { focus, suggestions: true });
-          const some = validateSnapshot(shared, { focus, rules, suggestions });
-          assert.deepEqual(some, validateSnapshot(snapshotOf(program), { focus, rules, suggestions }));
-          if (!suggestions)
-            assert.deepEqual(
-              some.findings,
-              validateSnapshot(snapshotOf(program), { focus, suggestions: false }).findings.filter((f) => rules.has(f.key)),
-            );
-          assert.ok(everyRule.findings.length >= some.findings.length);
-        },
-      ),
+      fc.property(ruleRuns, ({ program, focus, rules, suggestions }) => {
+        const shared = snapshotOf(program);
+        // Every rule first (findings and substitutes memoised), then the subset reads them.
+        const everyRule = validateSnapshot(shared, { focus, suggestions: true });
+        const some = validateSnapshot(shared, { focus, rules, suggestions });
+        assert.deepEqual(some, validateSnapshot(snapshotOf(program), { focus, rules, suggestions }));
+        if (!suggestions)
+          assert.deepEqual(
+            some.findings,
+            validateSnapshot(snapshotOf(program), { focus, suggestions: false }).findings.filter((f) => rules.has(f.key)),
+          );
+        assert.ok(everyRule.findings.length >= some.findings.length);
+      }),
       { numRuns: 25 },
     );
   });
@@ -94,9 +90,8 @@ describe('rule engine: shared and incremental runs equal the full run', () => {
         const people = new Set(ids.filter((_, i) => (pickBits >> (i % 30)) & 1));
         const full = validateSnapshot(snapshotOf(program), { suggestions: false }).findings;
         const only = validateSnapshot(snapshotOf(program), { suggestions: false, people }).findings;
-        // The slot rules (coverage, supervision) may name a person but always run in full.
-        const slotKeys = new Set(['coverage_minimum', 'coverage_maximum', 'supervision_pgy1', 'local_supervision_ratio']);
-        const ofPerson = (f: (typeof full)[number]) => f.personId !== null && !slotKeys.has(f.key);
+        // The slot rules always run in full.
+        const ofPerson = (f: (typeof full)[number]) => f.personId !== null && !SLOT_KEYS.has(f.key);
         assert.deepEqual(
           only.filter(ofPerson),
           full.filter((f) => ofPerson(f) && people.has(f.personId!)),
@@ -116,8 +111,7 @@ describe('rule engine: shared and incremental runs equal the full run', () => {
         const program = programOf(seed, perPgy);
         const assignments = program.schedules[0]!.assignments;
         const full = validateSnapshot(snapshotOf(program), { suggestions: false }).findings;
-        const slotKeys = new Set(['coverage_minimum', 'coverage_maximum', 'supervision_pgy1', 'local_supervision_ratio']);
-        const ofSlot = (f: Finding) => slotKeys.has(f.key);
+        const ofSlot = (f: Finding) => SLOT_KEYS.has(f.key);
         // Random slots, and the slot of a planted slot finding when there is one.
         const flagged = full.find(ofSlot);
         const slots = [
