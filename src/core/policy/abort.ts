@@ -23,16 +23,21 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
+/** Calls `abort` with the signal's reason when it aborts (at once if it has); returns the unfollow. */
+function followAbort(signal: AbortSignal, abort: (reason: unknown) => void): () => void {
+  if (signal.aborted) {
+    abort(signal.reason);
+    return () => undefined;
+  }
+  const onAbort = () => abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}
+
 /** A child controller that aborts (with the parent's reason) when the parent does. */
 export function childController(parent: AbortSignal): { controller: AbortController; dispose: () => void } {
   const controller = new AbortController();
-  if (parent.aborted) {
-    controller.abort(parent.reason);
-    return { controller, dispose: () => undefined };
-  }
-  const onAbort = () => controller.abort(parent.reason);
-  parent.addEventListener('abort', onAbort, { once: true });
-  return { controller, dispose: () => parent.removeEventListener('abort', onAbort) };
+  return { controller, dispose: followAbort(parent, (reason) => controller.abort(reason)) };
 }
 
 /**
@@ -82,13 +87,7 @@ export class LazyAbort {
   /** A cancellation that aborts when `signal` does; `dispose()` stops following it. */
   static following(signal: AbortSignal): { cancel: LazyAbort; dispose: () => void } {
     const cancel = new LazyAbort();
-    if (signal.aborted) {
-      cancel.abort(signal.reason);
-      return { cancel, dispose: () => undefined };
-    }
-    const onAbort = () => cancel.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    return { cancel, dispose: () => signal.removeEventListener('abort', onAbort) };
+    return { cancel, dispose: followAbort(signal, (reason) => cancel.abort(reason)) };
   }
 }
 
