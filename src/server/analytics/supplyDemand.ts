@@ -5,7 +5,8 @@
  * of the coming weeks computed from the coverage rules and recorded absences.
  */
 import { z } from 'zod';
-import { requiredSlots, type ScheduleSnapshot, type Shift } from '../domain/snapshot';
+import { requiredSlots, type ScheduleSnapshot } from '../domain/snapshot';
+import { firstNotBefore } from '../domain/sorted';
 import { addDays } from '../domain/time';
 import { activePeople } from './common';
 import { availableDays } from './coverage';
@@ -46,24 +47,12 @@ export function weekBalance(snapshot: ScheduleSnapshot, week: Week): WeekBalance
   let scheduled = 0;
   // Shifts are sorted by start, hence by date (a shift starts on its date): only the week's are read.
   const shifts = snapshot.shifts;
-  for (let i = firstOnOrAfter(shifts, week.start); i < shifts.length && shifts[i]!.date <= week.end; i++) {
+  for (let i = firstNotBefore(shifts, (s) => s.date < week.start); i < shifts.length && shifts[i]!.date <= week.end; i++) {
     if (shifts[i]!.role !== 'backup') scheduled += shifts[i]!.countedHours;
   }
   const utilization = capacity > 0 ? demand / capacity : demand > 0 ? Number.POSITIVE_INFINITY : 0;
   const finite = Number.isFinite(utilization) ? utilization : 999.9;
   return { week_start: week.start, capacity_hours: capacity, demand_hours: demand, scheduled_hours: scheduled, utilization: finite, level: utilizationLevel(finite) };
-}
-
-/** Index of the first shift dated on or after `date` in shifts sorted by start. */
-function firstOnOrAfter(shifts: readonly Shift[], date: string): number {
-  let lo = 0;
-  let hi = shifts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (shifts[mid]!.date < date) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Sample autocorrelation at a lag. */

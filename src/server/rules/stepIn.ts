@@ -16,6 +16,7 @@
  */
 import type { Person } from '../domain/program';
 import { expandShift, isAbsent, type ScheduleSnapshot, type Shift, type Slot } from '../domain/snapshot';
+import { firstNotBefore } from '../domain/sorted';
 import { DAY_MS, HOUR_MS } from '../domain/time';
 import { EligibilityIndex } from './eligibility';
 import { shiftsBySlot } from './slots';
@@ -96,7 +97,7 @@ export class StepInModel {
   /** A scheduled overlap with the person's own shifts (their backup shift on the slot aside): double booking. */
   private overlaps(personId: string, shift: Shift, backups: readonly Shift[]): boolean {
     const own = this.index.snapshot.byPerson.get(personId) ?? [];
-    for (let i = firstFrom(own, shift.startMs - LONGEST_SHIFT_MS); i < own.length && own[i]!.startMs < shift.endMs; i++) {
+    for (let i = firstNotBefore(own, (s) => s.startMs < shift.startMs - LONGEST_SHIFT_MS); i < own.length && own[i]!.startMs < shift.endMs; i++) {
       const s = own[i]!;
       if (s.endMs > shift.startMs && !backups.includes(s)) return true;
     }
@@ -111,8 +112,8 @@ export class StepInModel {
       for (let i = 0; i < own.length; i++) sums[i + 1] = sums[i]! + own[i]!.countedHours;
       this.prefix.set(personId, sums);
     }
-    const from = firstFrom(own, atMs - LOAD_DAYS * DAY_MS);
-    const to = firstFrom(own, atMs + LOAD_DAYS * DAY_MS + 1);
+    const from = firstNotBefore(own, (s) => s.startMs < atMs - LOAD_DAYS * DAY_MS);
+    const to = firstNotBefore(own, (s) => s.startMs < atMs + LOAD_DAYS * DAY_MS + 1);
     return sums[to]! - sums[from]!;
   }
 
@@ -126,18 +127,6 @@ export class StepInModel {
     }
     return shift;
   }
-}
-
-/** Index of the first shift starting at or after `ms` in a list sorted by start. */
-function firstFrom(list: readonly Shift[], ms: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.startMs < ms) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const models = new WeakMap<ScheduleSnapshot, StepInModel>();

@@ -5,6 +5,7 @@
 import type { Assignment } from '../domain/program';
 import { ToolError } from '../domain/errors';
 import type { SnapshotQuery } from '../domain/query';
+import { firstNotBefore } from '../domain/sorted';
 import { DAY_MS, dateToMs, isIsoDate } from '../domain/time';
 import type { Row, SqliteDb } from './sqlite';
 import type { StoredSchedule } from './types';
@@ -128,21 +129,11 @@ export function assignmentFromRow(r: AssignmentRow): Assignment {
 /** Assignments sorted by date, cut to the dates inside `range` by binary search. */
 export function inRange(sorted: Assignment[], range?: { start: string; end: string }): Assignment[] {
   if (!range) return sorted;
-  const lo = lowerBound(sorted, range.start);
-  let hi = lowerBound(sorted, range.end);
-  while (hi < sorted.length && sorted[hi]!.date === range.end) hi++;
-  return sorted.slice(lo, hi);
-}
-
-function lowerBound(sorted: Assignment[], date: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]!.date < date) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  const lo = firstNotBefore(sorted, (a) => a.date < range.start);
+  return sorted.slice(
+    lo,
+    firstNotBefore(sorted, (a) => a.date <= range.end),
+  );
 }
 
 export function checkRange(start: string, end: string): void {
