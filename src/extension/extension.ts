@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): SchedOrchApi {
   let latest: string | undefined;
   const showStatus = () => {
     const { state, error } = current.connection;
-    status.text = `${STATE_LABEL[state]}${latest ? ` · ${latest}` : ''}`;
+    status.text = `${STATE_LABEL[state]}${latest ? ` · last run: ${latest}` : ''}`;
     status.tooltip = error ? describeConnectError(error) : (current.app?.connection.description ?? 'Open the Server view');
   };
   showStatus();
