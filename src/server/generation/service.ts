@@ -147,13 +147,11 @@ export async function runGeneration(deps: ServiceDeps, input: GenerateInput): Pr
   }, HEARTBEAT_MS);
   heartbeat.unref();
   try {
-    const released = deps.holdGeneration
-      ? await deps.holdGeneration(run.signal).then(
-          () => true,
-          () => false,
-        )
-      : true;
-    if (!released || run.signal.aborted) throw new ToolError(`generation run ${runId} was cancelled; no draft was written`, 'CANCELLED');
+    const held = await deps.holdGeneration?.(run.signal).then(
+      () => 'released',
+      () => 'stopped',
+    );
+    if (held === 'stopped' || run.signal.aborted) throw new ToolError(`generation run ${runId} was cancelled; no draft was written`, 'CANCELLED');
     const context = contextRange(range);
     const current = store.assignments(schedule.id, context);
     const snapshot = snapshotWith(store, schedule, current, context, version);
