@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import type { FrameLocator, Locator } from 'playwright-core';
+import { panelShows } from './panelFrame';
 import type { Workbench } from '../../support/vscode/workbench';
 import { test } from '../../support/vscode/runner';
 import type { UiContext, UiScenario } from './index';
@@ -67,22 +68,6 @@ function newestRun(workbench: Workbench, title: string): { row: Locator; descrip
 }
 
 /** The page of the run panel in the active editor (webviews nest the page in a second frame). */
-function panel(workbench: Workbench): FrameLocator {
-  return workbench.page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
-}
-
-/**
- * Waits until the active panel's page has drawn the run (its header names the workflow and
- * the state) before anything is photographed: the webview loads its page a moment after the
- * tab appears, and a screenshot taken before shows an empty editor.
- */
-async function panelShows(workbench: Workbench, title: string, state: RegExp): Promise<FrameLocator> {
-  const view = panel(workbench);
-  await view.locator('#header h1', { hasText: title }).waitFor({ timeout: 60_000 });
-  await view.locator('#header .status', { hasText: state }).waitFor({ timeout: 60_000 });
-  return view;
-}
-
 async function scrollTo(view: FrameLocator, section: string): Promise<void> {
   await view.locator(`#${section}`).evaluate((node) => node.scrollIntoView({ block: 'start' }));
 }

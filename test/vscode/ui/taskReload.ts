@@ -16,6 +16,7 @@ import type { RunEvent } from '../../../src/core/engine/events';
 import { test } from '../../support/vscode/runner';
 import type { Workbench } from '../../support/vscode/workbench';
 import type { UiContext, UiScenario } from './index';
+import { panelShows } from './panelFrame';
 import { runSteps } from './scenario';
 
 let scratch: string | undefined;
@@ -169,6 +170,8 @@ export const taskReloadScenario: UiScenario = {
         await row.locator('.label-description', { hasText: /standard · (running|waiting)/ }).waitFor({ timeout: 60_000 });
         // As before the reload: a run going on in this window shows expanded, its phases under it.
         await runsView(workbench).locator('.monaco-list-row[aria-expanded="true"]', { hasText: 'Schedule generation' }).first().waitFor({ timeout: 15_000 });
+        // The run's panel, open before the reload, is restored and draws the resumed run.
+        await panelShows(workbench, 'Schedule generation', /running|waiting/i);
         await workbench.screenshot('reload-2-run-continues-after-reload');
       }, 180_000);
 
