@@ -9,7 +9,11 @@
  * from an earlier run's cache: compliance and resilience over the whole schedule, and a swap
  * of a resident's primary assignment (found before the clock starts, as
  * test/support/workflows/swapRequest.ts finds one) with both approvals answered at once by
- * the demo's approver. Generation is left out: bench/generate.ts measures it per size.
+ * the demo's approver. Each runs twice: first thing on a fresh server (whose code V8 has not
+ * compiled yet: the first run after a start pays for it), then on a warm server that has just
+ * executed another swap, as a server in use would have (the swap changed the data version, so
+ * the server has nothing cached for the measured run either). Generation is left out:
+ * bench/generate.ts measures it per size.
  *
  * Reports the run's wall time (start to report written; the swap also without the time its
  * approvals waited, which is the human's), the server's CPU time during the run (from /proc,
@@ -36,7 +40,7 @@ import { systemClock } from '../src/core/util/clock';
 import { silentLogger } from '../src/core/util/log';
 import { demoApprovals } from '../src/cli/approvals';
 import { str } from '../src/core/workflows/shared/read';
-import { findSwapRequest, withServer } from '../test/support/workflows/swapRequest';
+import { findSwapRequest, withServer, type SwapRequest } from '../test/support/workflows/swapRequest';
 import type { BenchResult } from './run';
 import { growthExponent, withPeakRss } from './support/measure';
 
@@ -57,6 +61,8 @@ const NO_LATENCY_PENALTY = { '*': { confidence: { slowAfterMs: 600_000 } } };
 
 interface Measured {
   workflow: string;
+  /** Run on a server that had just executed another swap (compiled code, caches of an older data version). */
+  warm: boolean;
   status: string;
   confidence: string;
   wallMs: number;
@@ -120,7 +126,17 @@ function approvalWaitMs(events: readonly EngineEvent[]): number {
   return total;
 }
 
-async function runOnce(programFile: string, workflow: string, inputs: Record<string, unknown>): Promise<Measured> {
+function appOn(connection: McpConnection, stateDir: string): Promise<SchedulingApp> {
+  return SchedulingApp.create({ connection, stateDir, logger: silentLogger, policies: NO_LATENCY_PENALTY, defaultResponder: responderOf(demoApprovals(systemClock)) });
+}
+
+/**
+ * One run of `workflow` on a fresh server process. With `warmUp` (a swap's inputs) the server
+ * first executes that swap for another app with its own state: the measured run then finds the
+ * server's code compiled, as a server that has been in use would, but nothing cached for the
+ * data it reads (the swap changed the data version) and a client with an empty cache.
+ */
+async function runOnce(programFile: string, workflow: string, inputs: Record<string, unknown>, warmUp?: Record<string, unknown>): Promise<Measured> {
   const stateDir = mkdtempSync(join(tmpdir(), 'sched-orch-bench-wf-'));
   const { endpoint, pid } = measuredEndpoint(programFile);
   const connection = new McpConnection({ server: endpoint, reconnect: false, connectTimeoutMs: 120_000 });
@@ -128,13 +144,14 @@ async function runOnce(programFile: string, workflow: string, inputs: Record<str
     const connectStarted = performance.now();
     await connection.connect();
     const connectMs = performance.now() - connectStarted;
-    const app = await SchedulingApp.create({
-      connection,
-      stateDir,
-      logger: silentLogger,
-      policies: NO_LATENCY_PENALTY,
-      defaultResponder: responderOf(demoApprovals(systemClock)),
-    });
+    if (warmUp) {
+      const warmDir = join(stateDir, 'warm-up');
+      const warming = await appOn(connection, warmDir);
+      const { summary } = await warming.start({ workflow: 'swap', inputs: warmUp }).done;
+      await warming.dispose();
+      if (summary.status !== 'completed') throw new Error(`the warm-up swap ended ${summary.status}: ${summary.reason ?? ''}`);
+    }
+    const app = await appOn(connection, join(stateDir, 'measured'));
     const events: EngineEvent[] = [];
     global.gc?.();
     const clientBaseMb = process.memoryUsage().rss / 1e6;
@@ -147,6 +164,7 @@ async function runOnce(programFile: string, workflow: string, inputs: Record<str
     const { summary } = outcome;
     return {
       workflow,
+      warm: warmUp !== undefined,
       status: summary.status,
       confidence: summary.confidence ? summary.confidence.value.toFixed(2) : 'none',
       wallMs,
@@ -191,11 +209,16 @@ async function measureSize(size: (typeof SIZES)[number], dir: string): Promise<{
   if (!start || !end) throw new Error(`get_schedule_status named no schedule range: ${JSON.stringify(status)}`);
   const range = { today: start, start_date: start, end_date: end };
   const swap = await findSwapRequest(serverArgs, 1);
-  const runs = [
-    await runOnce(programFile, 'compliance', range),
-    await runOnce(programFile, 'resilience', range),
-    await runOnce(programFile, 'swap', { today: start, assignment_id: swap.assignmentId, requester: swap.requester }),
-  ];
+  const other = await findSwapRequest(serverArgs, 1, swap);
+  const swapInputs = (request: SwapRequest) => ({ today: start, assignment_id: request.assignmentId, requester: request.requester });
+  const runs: Measured[] = [];
+  for (const warmUp of [undefined, swapInputs(other)]) {
+    runs.push(
+      await runOnce(programFile, 'compliance', range, warmUp),
+      await runOnce(programFile, 'resilience', range, warmUp),
+      await runOnce(programFile, 'swap', swapInputs(swap), warmUp),
+    );
+  }
   return { label: `${size.label}: ${size.residentsPerPgy * 3} residents x ${size.weeks} weeks`, shifts, runs };
 }
 
@@ -227,7 +250,7 @@ export async function run(): Promise<BenchResult[]> {
         const human = m.workflow === 'swap';
         rows.push({
           bench: 'workflows',
-          case: `${r.label} (${r.shifts} shifts): ${m.workflow}${human ? ' without human time' : ''}`,
+          case: `${r.label} (${r.shifts} shifts): ${m.workflow}${human ? ' without human time' : ''}, ${m.warm ? 'warm' : 'fresh'} server`,
           value: m.wallMs - m.approvalMs,
           unit: 'ms',
           ...(targets[m.workflow] ? { target: targets[m.workflow] } : {}),
@@ -237,11 +260,20 @@ export async function run(): Promise<BenchResult[]> {
     }
     if (results.length >= 2) {
       for (const workflow of ['compliance', 'resilience', 'swap']) {
-        const points = results.map((r) => {
-          const m = r.runs.find((x) => x.workflow === workflow)!;
-          return { x: r.shifts, y: m.wallMs - m.approvalMs };
-        });
-        rows.push({ bench: 'workflows', case: `${workflow}: growth exponent k (time ~ shifts^k)`, value: growthExponent(points), unit: 'k', note: `${results.length} sizes` });
+        for (const warm of [false, true]) {
+          const points = results.map((r) => {
+            const m = r.runs.find((x) => x.workflow === workflow && x.warm === warm)!;
+            return { x: r.shifts, y: m.wallMs - m.approvalMs };
+          });
+          const server = warm ? 'warm' : 'fresh';
+          rows.push({
+            bench: 'workflows',
+            case: `${workflow}, ${server} server: growth exponent k (time ~ shifts^k)`,
+            value: growthExponent(points),
+            unit: 'k',
+            note: `${results.length} sizes`,
+          });
+        }
       }
     }
     return rows;

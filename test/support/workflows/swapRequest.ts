@@ -39,14 +39,16 @@ export async function withServer<T>(
   }
 }
 
-export async function findSwapRequest(serverArgs: readonly string[], minCandidates: number): Promise<SwapRequest> {
+/** `unlike`: a request already chosen; the one found then has another requester and a date at least a week from its date. */
+export async function findSwapRequest(serverArgs: readonly string[], minCandidates: number, unlike?: SwapRequest): Promise<SwapRequest> {
   return withServer(serverArgs, async (call) => {
     const status = await call('get_schedule_status', {});
     const start = str(status, 'start_date')!;
     const end = str(status, 'end_date')!;
     const residents = new Set((list(await call('list_people', { role: 'resident' }), 'people') ?? []).map((p) => str(p, 'person_id')));
+    const farFrom = (date: string | undefined) => !unlike || !date || date >= addDays(unlike.date, 7) || date <= addDays(unlike.date, -7);
     const assignments = (list(await call('get_assignments', { start_date: addDays(start, 14), end_date: end }), 'assignments') ?? []).filter(
-      (a) => residents.has(str(a, 'person_id')) && str(a, 'role') === 'primary',
+      (a) => residents.has(str(a, 'person_id')) && str(a, 'role') === 'primary' && str(a, 'person_id') !== unlike?.requester && farFrom(str(a, 'date')),
     );
     for (const a of assignments.slice(0, 30)) {
       const found = await call('analyze_swap_candidates', { requester_person_id: str(a, 'person_id'), assignment_id: str(a, 'assignment_id'), max_candidates: 10 });
