@@ -85,7 +85,9 @@ export function spcSvg(chart: SpcChart): SVGSVGElement {
   const values = [...chart.hours, chart.centerline, ...chart.limits.flatMap((l) => [l.upper, l.lower])];
   const lo = Math.floor(Math.min(...values) - 2);
   const hi = Math.ceil(Math.max(...values) + 2);
-  const x = (i: number) => pad.l + (chart.hours.length <= 1 ? 0 : (i / (chart.hours.length - 1)) * (w - pad.l - pad.r));
+  // The weeks sit inside the limit lines, so the first and last points clear the axis values and the line labels.
+  const inset = { l: 8, r: 12 };
+  const x = (i: number) => pad.l + inset.l + (chart.hours.length <= 1 ? 0 : (i / (chart.hours.length - 1)) * (w - pad.l - pad.r - inset.l - inset.r));
   const y = (v: number) => pad.t + ((hi - v) / (hi - lo)) * (h - pad.t - pad.b);
   const root = svg('svg', {
     viewBox: `0 0 ${w} ${h}`,
