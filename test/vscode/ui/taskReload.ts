@@ -21,6 +21,12 @@ import { runSteps } from './scenario';
 
 let scratch: string | undefined;
 
+/** Whether `row` is drawn entirely inside `container`. */
+async function wholeIn(row: Locator, container: Locator): Promise<boolean> {
+  const [r, c] = [await row.boundingBox(), await container.boundingBox()];
+  return r !== null && c !== null && r.y >= c.y && r.y + r.height <= c.y + c.height;
+}
+
 function database(): string {
   assert.ok(scratch, 'the scenario was not set up');
   return join(scratch, 'schedule.db');
@@ -207,12 +213,18 @@ export const taskReloadScenario: UiScenario = {
           .locator('.monaco-list-row', { hasText: `Draft ${draftId}` })
           .first();
         // The tree draws only the rows in view: scroll down to the generation phase.
-        await runsView(workbench).locator('.monaco-list').first().hover();
+        const list = runsView(workbench).locator('.monaco-list').first();
+        await list.hover();
         for (let i = 0; i < 20 && (await link.count()) === 0; i++) {
           await page.mouse.wheel(0, 200);
           await page.waitForTimeout(200);
         }
         await link.waitFor({ timeout: 30_000 });
+        // A row cut by the view's bottom edge takes its click on the row above: scroll until it is whole.
+        for (let i = 0; i < 10 && !(await wholeIn(link, list)); i++) {
+          await page.mouse.wheel(0, 60);
+          await page.waitForTimeout(200);
+        }
         // No hover tooltip over the rows in the pictures.
         await page.mouse.move(900, 500);
         await workbench.screenshot('reload-4-draft-link-in-runs-tree', runsView(workbench));
