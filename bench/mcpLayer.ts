@@ -73,8 +73,12 @@ async function connectionClient(server: string): Promise<BenchClient> {
   const connection = await connectionTo(server);
   return {
     name: 'connection',
-    // A signal per call, as each workflow step has its own.
-    call: async (i) => checked(await connection.callTool('noop', { i }, { signal: new AbortController().signal, ...TIMEOUTS })),
+    // A signal per call, as each workflow step has its own; being the call's alone, its
+    // controller goes with it (the SDK gets the signal as it is, see CallOptions.controller).
+    call: async (i) => {
+      const controller = new AbortController();
+      checked(await connection.callTool('noop', { i }, { signal: controller.signal, controller, ...TIMEOUTS }));
+    },
     close: () => connection.close(),
   };
 }

@@ -17,6 +17,7 @@ import { OrchestratorError } from '../errors';
 import { CAPABILITIES, findCapability, type CapabilitySpec } from './capabilities';
 import { argumentSchemaOf, resolveCapability, safeToResend, type CatalogOptions } from './catalog';
 import type { McpConnection } from './connection';
+import type { CallOptions } from './connectionTypes';
 import { assertNotToolError, resultData, validateResult } from './results';
 
 export interface McpToolInvokerOptions {
@@ -74,11 +75,13 @@ export class McpToolInvoker implements ToolInvoker {
     const resolution = this.resolve(capability);
     if (resolution.status === 'unavailable') throw new OrchestratorError('unavailable', resolution.reason, { tool: capability });
     const { tool, writes } = resolution;
-    const call = {
+    const call: CallOptions = {
       signal: options.signal,
+      ...(options.controller ? { controller: options.controller } : {}),
       timeoutMs: options.timeoutMs,
       maxTotalTimeoutMs: options.maxTotalTimeoutMs,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.onPause ? { onPause: options.onPause } : {}),
     };
 
     const hooks = taskHooks();

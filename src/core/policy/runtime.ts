@@ -77,6 +77,13 @@ interface Flight {
   listeners: Set<CallListener>;
   /** Attempts started so far (a caller that leaves early still reports them). */
   attempts: number;
+  /** Time its attempts stood still while a person answered the server (not the tool's time). */
+  pausedMs: number;
+}
+
+/** The time a call's attempts stood still so far. */
+interface PauseTotal {
+  pausedMs: number;
 }
 
 /** The schedule data version a result reports (`data_version` or `metadata.data_version`). */
@@ -223,8 +230,8 @@ export class PolicyRuntime {
     if (!flight) {
       const cancel = new LazyAbort();
       const listeners = new Set<CallListener>();
-      const state = { cancel, waiters: 0, listeners, attempts: 0 };
-      const promise = this.live(request, server, cancel, listeners, identity, (n) => (state.attempts = n));
+      const state = { cancel, waiters: 0, listeners, attempts: 0, pausedMs: 0 };
+      const promise = this.live(request, server, cancel, listeners, identity, state, (n) => (state.attempts = n));
       const created: Flight = Object.assign(state, { promise });
       this.flights.set(identity, created);
       void promise.finally(() => this.forget(identity, created));
@@ -341,7 +348,8 @@ export class PolicyRuntime {
     const { signal } = request;
     flight.waiters++;
     flight.listeners.add(listener);
-    const failed = (error: unknown): CallResult => ({ ok: false, error: asOrchestratorError(error), attempts: flight.attempts, durationMs: this.clock.now() - started, shared });
+    const ran = (): number => Math.max(0, this.clock.now() - started - flight.pausedMs);
+    const failed = (error: unknown): CallResult => ({ ok: false, error: asOrchestratorError(error), attempts: flight.attempts, durationMs: ran(), shared });
     return new Promise<CallResult>((resolve) => {
       let left = false;
       const leave = (): boolean => {
@@ -369,7 +377,7 @@ export class PolicyRuntime {
       signal.addEventListener('abort', onAbort, { once: true });
       flight.promise.then(
         (result) => {
-          if (leave()) resolve({ ...result, shared, durationMs: this.clock.now() - started });
+          if (leave()) resolve({ ...result, shared, durationMs: ran() });
         },
         (error: unknown) => {
           if (leave()) resolve(failed(error));
@@ -382,7 +390,7 @@ export class PolicyRuntime {
   private async write(request: CallRequest, server: string, listener: CallListener, identity: string): Promise<CallResult> {
     const { cancel, dispose } = LazyAbort.following(request.signal);
     try {
-      return await this.live(request, server, cancel, new Set([listener]), identity, () => undefined);
+      return await this.live(request, server, cancel, new Set([listener]), identity, { pausedMs: 0 }, () => undefined);
     } finally {
       dispose();
     }
@@ -394,6 +402,7 @@ export class PolicyRuntime {
     signal: LazyAbort,
     listeners: Set<CallListener>,
     identity: string,
+    timing: PauseTotal,
     onAttempt: (attempt: number) => void,
   ): Promise<CallResult> {
     const started = this.clock.now();
@@ -404,7 +413,7 @@ export class PolicyRuntime {
         (attempt) => {
           attempts = attempt;
           onAttempt(attempt);
-          return this.attempt(request, server, signal, listeners);
+          return this.attempt(request, server, signal, listeners, timing);
         },
         {
           policy: request.policy.retry,
@@ -422,7 +431,7 @@ export class PolicyRuntime {
         data: result.data,
         source: 'live',
         attempts,
-        durationMs: this.clock.now() - started,
+        durationMs: this.clock.now() - started - timing.pausedMs,
         shared: false,
         ...(result.links ? { links: result.links } : {}),
       };
@@ -430,7 +439,7 @@ export class PolicyRuntime {
       // A failed write may still have landed: treat the schedule as changed.
       if (request.writes) this.noteWrite();
       const reason = signal.aborted ? signal.reason : error;
-      return { ok: false, error: asOrchestratorError(reason), attempts, durationMs: this.clock.now() - started, shared: false };
+      return { ok: false, error: asOrchestratorError(reason), attempts, durationMs: this.clock.now() - started - timing.pausedMs, shared: false };
     }
   }
 
@@ -473,11 +482,11 @@ export class PolicyRuntime {
     return next;
   }
 
-  private async attempt(request: CallRequest, server: string, parent: LazyAbort, listeners: Set<CallListener>): Promise<InvokeResult> {
+  private async attempt(request: CallRequest, server: string, parent: LazyAbort, listeners: Set<CallListener>, timing: PauseTotal): Promise<InvokeResult> {
     const { capability, policy } = request;
     const scope = new AbortScope(parent);
     const start = this.clock.now();
-    const hardDeadline = start + policy.maxTotalTimeoutMs;
+    let hardDeadline = start + policy.maxTotalTimeoutMs;
     let deadline = Math.min(start + policy.timeoutMs, hardDeadline);
     // No timer for a limit that never comes. Progress moves the deadline; the timer, when it
     // fires early, waits the rest.
@@ -492,29 +501,55 @@ export class PolicyRuntime {
       scope.abort(new OrchestratorError('timeout', `${capability} did not answer within ${limit} ms`, { tool: capability }));
     };
     if (Number.isFinite(deadline)) stopTimer = startTimer(this.clock, deadline - start, onTimer);
+    // While a person answers the server's question the limits stand still, and that time is
+    // not the tool's: it leaves the latency health sees and the duration the caller gets.
+    let pausedAt: number | undefined;
+    let pausedMs = 0;
+    const onPause = (paused: boolean): void => {
+      const now = this.clock.now();
+      if (paused) {
+        pausedAt ??= now;
+        stopTimer?.();
+        stopTimer = undefined;
+        return;
+      }
+      if (pausedAt === undefined) return;
+      const stood = now - pausedAt;
+      pausedAt = undefined;
+      pausedMs += stood;
+      timing.pausedMs += stood;
+      deadline += stood;
+      hardDeadline += stood;
+      if (Number.isFinite(deadline) && !scope.controller.signal.aborted) stopTimer = startTimer(this.clock, deadline - now, onTimer);
+    };
+    const ran = (): number => this.clock.now() - start - pausedMs - (pausedAt === undefined ? 0 : this.clock.now() - pausedAt);
     try {
       const result = await this.breakers.execute(server, capability, () =>
         scope.race(
           this.invoker.invoke(capability, request.args, {
             signal: scope.controller.signal,
+            // The scope is this attempt's alone: the connection hands its signal to the SDK as it is.
+            controller: scope.controller,
             timeoutMs: policy.timeoutMs,
             maxTotalTimeoutMs: policy.maxTotalTimeoutMs,
             onProgress: (progress) => {
               deadline = Math.min(this.clock.now() + policy.timeoutMs, hardDeadline);
               listeners.forEach((l) => l.onProgress?.(progress));
             },
+            onPause,
           }),
         ),
       );
-      this.healthMonitor.record(capability, result.tool, 'success', this.clock.now() - start);
+      this.healthMonitor.record(capability, result.tool, 'success', ran());
       return result;
     } catch (thrown) {
       const error = asOrchestratorError(thrown);
-      if (error.kind === 'timeout') this.healthMonitor.record(capability, undefined, 'timeout', this.clock.now() - start);
-      else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', this.clock.now() - start);
+      if (error.kind === 'timeout') this.healthMonitor.record(capability, undefined, 'timeout', ran());
+      else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', ran());
       throw error;
     } finally {
       stopTimer?.();
+      if (pausedAt !== undefined) timing.pausedMs += this.clock.now() - pausedAt;
       scope.dispose();
     }
   }
