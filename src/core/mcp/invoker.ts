@@ -75,14 +75,8 @@ export class McpToolInvoker implements ToolInvoker {
     const resolution = this.resolve(capability);
     if (resolution.status === 'unavailable') throw new OrchestratorError('unavailable', resolution.reason, { tool: capability });
     const { tool, writes } = resolution;
-    const call: CallOptions = {
-      signal: options.signal,
-      ...(options.controller ? { controller: options.controller } : {}),
-      timeoutMs: options.timeoutMs,
-      maxTotalTimeoutMs: options.maxTotalTimeoutMs,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.onPause ? { onPause: options.onPause } : {}),
-    };
+    // The engine's options are the connection's call options as they are.
+    const call: CallOptions = options;
 
     const hooks = taskHooks();
     let result;

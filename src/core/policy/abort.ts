@@ -48,7 +48,8 @@ export function childController(parent: AbortSignal): { controller: AbortControl
 export class LazyAbort {
   private state: { reason: unknown } | undefined;
   private controller: AbortController | undefined;
-  private readonly callbacks = new Set<(reason: unknown) => void>();
+  /** Made on the first onAbort(): every call has a cancellation, few are followed. */
+  private callbacks: Set<(reason: unknown) => void> | undefined;
 
   get aborted(): boolean {
     return this.state !== undefined;
@@ -75,13 +76,14 @@ export class LazyAbort {
     if (this.state) return;
     this.state = { reason };
     this.controller?.abort(reason);
-    for (const callback of [...this.callbacks]) callback(reason);
+    if (this.callbacks) for (const callback of [...this.callbacks]) callback(reason);
   }
 
   /** Calls `callback` when this aborts (not when it has already); returns the unsubscribe. */
   onAbort(callback: (reason: unknown) => void): () => void {
-    this.callbacks.add(callback);
-    return () => this.callbacks.delete(callback);
+    const callbacks = (this.callbacks ??= new Set());
+    callbacks.add(callback);
+    return () => callbacks.delete(callback);
   }
 
   /** A cancellation that aborts when `signal` does; `dispose()` stops following it. */
