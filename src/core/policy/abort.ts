@@ -134,22 +134,25 @@ export class AbortScope {
 }
 
 /**
- * A signal that aborts with `reason()` after `ms` on the clock, or with the parent's reason
- * when the parent aborts first. `dispose()` stops the timer.
+ * A signal that aborts with `reason()` after `ms` on the clock (time paused with `pause()`
+ * not counted), or with the parent's reason when the parent aborts first. `dispose()` stops
+ * the timer.
  */
-export function deadlineSignal(clock: Clock, ms: number, parent: AbortSignal, reason: () => unknown): { signal: AbortSignal; dispose: () => void } {
+export function deadlineSignal(
+  clock: Clock,
+  ms: number,
+  parent: AbortSignal,
+  reason: () => unknown,
+): { signal: AbortSignal; dispose: () => void; pause: () => void; resume: () => void } {
   const { controller, dispose: unlink } = childController(parent);
-  const timer = new AbortController();
-  if (Number.isFinite(ms)) {
-    clock.sleep(Math.max(0, ms), timer.signal).then(
-      () => controller.abort(reason()),
-      () => undefined,
-    );
-  }
+  const deadline = new PausableDeadline(clock, ms, () => controller.abort(reason()));
+  deadline.start();
   return {
     signal: controller.signal,
+    pause: () => deadline.pause(),
+    resume: () => deadline.resume(),
     dispose: () => {
-      timer.abort(TIMER_DONE);
+      deadline.dispose();
       unlink();
     },
   };

@@ -31,6 +31,8 @@ export interface CallRequest {
   signal: AbortSignal;
   onProgress?: (progress: ToolProgress) => void;
   onRetry?: (notice: RetryNotice) => void;
+  /** Told when the call's clocks stop while a person answers the server's question, and when they run again. */
+  onPause?: (paused: boolean) => void;
 }
 
 export type CallResult =
@@ -67,6 +69,7 @@ export interface PolicyRuntimeOptions {
 interface CallListener {
   onProgress?: ((progress: ToolProgress) => void) | undefined;
   onRetry?: ((notice: RetryNotice) => void) | undefined;
+  onPause?: ((paused: boolean) => void) | undefined;
 }
 
 interface Flight {
@@ -223,13 +226,14 @@ export class PolicyRuntime {
       if (hit && this.provenFresh(server, hit, request.policy.cache.acrossRuns))
         return { ok: true, tool: hit.tool, data: hit.data, source: 'cache', attempts: 0, durationMs: 0, ageMs: started - hit.storedAt, shared: false };
     }
-    const listener: CallListener = { onProgress: request.onProgress, onRetry: request.onRetry };
+    const listener: CallListener = { onProgress: request.onProgress, onRetry: request.onRetry, onPause: request.onPause };
     if (request.writes) return this.write(request, server, listener, identity);
     let flight = this.flights.get(identity);
     const shared = flight !== undefined;
     if (!flight) {
       const cancel = new LazyAbort();
-      const listeners = new Set<CallListener>();
+      // The first caller listens from the start: the call may report (progress, a pause) before join().
+      const listeners = new Set<CallListener>([listener]);
       const state = { cancel, waiters: 0, listeners, attempts: 0, pausedMs: 0 };
       const promise = this.live(request, server, cancel, listeners, identity, state, (n) => (state.attempts = n));
       const created: Flight = Object.assign(state, { promise });
@@ -503,24 +507,27 @@ export class PolicyRuntime {
     if (Number.isFinite(deadline)) stopTimer = startTimer(this.clock, deadline - start, onTimer);
     // While a person answers the server's question the limits stand still, and that time is
     // not the tool's: it leaves the latency health sees and the duration the caller gets.
+    // The listeners (the steps waiting) are told, once each way.
     let pausedAt: number | undefined;
     let pausedMs = 0;
+    let ended = false;
     const onPause = (paused: boolean): void => {
+      if (ended || paused === (pausedAt !== undefined)) return;
       const now = this.clock.now();
       if (paused) {
-        pausedAt ??= now;
+        pausedAt = now;
         stopTimer?.();
         stopTimer = undefined;
-        return;
+      } else {
+        const stood = now - (pausedAt as number);
+        pausedAt = undefined;
+        pausedMs += stood;
+        timing.pausedMs += stood;
+        deadline += stood;
+        hardDeadline += stood;
+        if (Number.isFinite(deadline) && !scope.controller.signal.aborted) stopTimer = startTimer(this.clock, deadline - now, onTimer);
       }
-      if (pausedAt === undefined) return;
-      const stood = now - pausedAt;
-      pausedAt = undefined;
-      pausedMs += stood;
-      timing.pausedMs += stood;
-      deadline += stood;
-      hardDeadline += stood;
-      if (Number.isFinite(deadline) && !scope.controller.signal.aborted) stopTimer = startTimer(this.clock, deadline - now, onTimer);
+      listeners.forEach((l) => l.onPause?.(paused));
     };
     const ran = (): number => this.clock.now() - start - pausedMs - (pausedAt === undefined ? 0 : this.clock.now() - pausedAt);
     try {
@@ -548,8 +555,10 @@ export class PolicyRuntime {
       else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', ran());
       throw error;
     } finally {
+      // Ended while a question was open: the time counts as paused, the listeners' clocks run again.
+      if (pausedAt !== undefined) onPause(false);
+      ended = true;
       stopTimer?.();
-      if (pausedAt !== undefined) timing.pausedMs += this.clock.now() - pausedAt;
       scope.dispose();
     }
   }

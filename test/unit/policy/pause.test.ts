@@ -5,9 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { WorkflowDefinition } from '../../../src/core/engine/definition';
 import type { InvokeOptions, InvokeResult, ToolInvoker } from '../../../src/core/engine/invoker';
 import { PolicyRuntime } from '../../../src/core/policy/runtime';
 import { FakeClock } from '../../support/engine/fakeClock';
+import { FakeToolServer } from '../../support/engine/fakeTools';
+import { anyInputs, harness, load } from '../../support/engine/harness';
 
 /** A tool that works `workMs`, then (if asked to) waits `answerMs` for a person, then answers. */
 function askingTool(clock: FakeClock, script: { workMs: number; answerMs?: number }): ToolInvoker & { seen: InvokeOptions[] } {
@@ -66,5 +69,39 @@ describe('a call paused while a person answers', () => {
     const result = await clock.run(runtime.call({ capability: 'validate_schedule', args: {}, writes: false, policy, cacheMode: 'off', signal: new AbortController().signal }));
     assert.ok(result.ok);
     assert.equal(result.durationMs, 1000);
+  });
+});
+
+describe('a workflow step whose call waits on a person', () => {
+  const oneStep: WorkflowDefinition = {
+    id: 'one-check',
+    title: 'One check',
+    version: 1,
+    parseInputs: anyInputs,
+    modes: { standard: {} },
+    defaultMode: 'standard',
+    timeoutMs: 15_000,
+    phases: [{ id: 'check', title: 'Check', run: 'serial', steps: [{ kind: 'tool', id: 'validate', capability: 'validate_schedule', args: () => ({}) }] }],
+  };
+
+  it('outlasts the step limit and the run limit while the person answers, and scores only the tool time', async () => {
+    const clock = new FakeClock();
+    const tools = new (class extends FakeToolServer {
+      override async invoke(capability: string, args: Record<string, unknown>, options: InvokeOptions): Promise<InvokeResult> {
+        options.onPause?.(true);
+        await clock.sleep(20_000);
+        options.onPause?.(false);
+        return super.invoke(capability, args, options);
+      }
+    })(clock).define('validate_schedule', { latencyMs: 40, respond: () => ({ valid: true, violations: [] }) });
+    const h = await harness({ clock, tools });
+    const policy = h.runtime.policies.get('validate_schedule');
+    assert.ok(policy.stepTimeoutMs < 20_000, 'the answer takes longer than the step may');
+    const summary = await clock.run(h.engine.start(load(oneStep)).result);
+    const step = summary.steps.find((s) => s.stepId === 'validate')!;
+    assert.equal(step.status, 'succeeded', `the step was not timed out (${summary.reason ?? ''}; ${JSON.stringify(step.skip ?? step.error)})`);
+    assert.ok(summary.durationMs >= 20_040, 'the run took the answer time');
+    assert.equal(h.runtime.healthOf('validate_schedule').p50Ms, 40);
+    assert.ok(!step.confidence.factors.some((f) => /slow/i.test(JSON.stringify(f))), 'no slow-call penalty for the answer time');
   });
 });
