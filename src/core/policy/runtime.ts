@@ -540,7 +540,8 @@ export class PolicyRuntime {
             timeoutMs: policy.timeoutMs,
             maxTotalTimeoutMs: policy.maxTotalTimeoutMs,
             onProgress: (progress) => {
-              deadline = Math.min(this.clock.now() + policy.timeoutMs, hardDeadline);
+              // While paused the limit restarts from the pause (the resume adds the paused time).
+              deadline = Math.min((pausedAt ?? this.clock.now()) + policy.timeoutMs, hardDeadline);
               listeners.forEach((l) => l.onProgress?.(progress));
             },
             onPause,
