@@ -17,11 +17,15 @@ export type Resolution = { status: 'available'; capability: string; tool: string
 export interface InvokeOptions {
   /** Aborting it must cancel the call on the server (notifications/cancelled). */
   signal: AbortSignal;
+  /** The controller of `signal` when it was made for this call alone (the invoker may abort it at its limits). */
+  controller?: AbortController;
   /** Time limit of one attempt, reset by progress notifications. */
   timeoutMs: number;
   /** Hard cap on one attempt, whatever progress arrives. */
   maxTotalTimeoutMs: number;
   onProgress?: (p: ToolProgress) => void;
+  /** Told when the attempt's clocks stop while a person answers the server's question, and when they run again. */
+  onPause?: (paused: boolean) => void;
 }
 
 /** A stored thing a result refers to (an MCP resource_link): a draft, a swap, a person's schedule. */

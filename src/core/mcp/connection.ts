@@ -15,8 +15,6 @@ import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import {
   CallToolResultSchema,
   ElicitRequestSchema,
-  ErrorCode,
-  McpError,
   ToolListChangedNotificationSchema,
   type CallToolResult,
   type ReadResourceResult,
@@ -27,6 +25,7 @@ import { OrchestratorError } from '../errors';
 import { raceAbort } from '../policy/abort';
 import { systemClock, type Clock } from '../util/clock';
 import { logs, redactingLogger, silentLogger, type Logger } from '../util/log';
+import { CallLimits, callsAskedFor } from './callLimits';
 import { Emitter } from './emitter';
 import { endpointFor, type OpenedTransport, type ServerEndpoint } from './endpoints';
 import { httpStatusOf, isTransportRefusal, toOrchestratorError } from './errorMapping';
@@ -51,12 +50,15 @@ interface Session {
 }
 
 const MAX_TOOL_PAGES = 1000;
+/** The SDK's own timer must never end a call first (the longest delay setTimeout takes). */
+const SDK_TIMEOUT_MS = 2 ** 31 - 1;
 
 export class McpConnection {
   private readonly endpoint: ServerEndpoint;
   private readonly log: Logger;
   private readonly events: Emitter<ConnectionEvents>;
   private readonly clock: Clock;
+  private readonly callClock: Clock;
   private readonly policy: ReconnectPolicy | undefined;
   private readonly connectTimeoutMs: number;
   private readonly requestTimeoutMs: number;
@@ -79,6 +81,8 @@ export class McpConnection {
   private preferredKind = 0;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
+  /** The calls in flight, so that a server's question can pause them. */
+  private readonly calls = new Set<CallLimits>();
 
   constructor(private readonly options: McpConnectionOptions) {
     this.endpoint =
@@ -86,6 +90,7 @@ export class McpConnection {
     this.log = redactingLogger(options.logger ?? silentLogger, () => this.secrets());
     this.events = new Emitter((error) => this.log.log('error', `a connection event listener failed: ${String(error)}`));
     this.clock = options.clock ?? systemClock;
+    this.callClock = options.callClock ?? systemClock;
     this.policy = options.reconnect === false ? undefined : { ...DEFAULT_RECONNECT, ...options.reconnect };
     this.connectTimeoutMs = options.connectTimeoutMs ?? 20_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -189,8 +194,8 @@ export class McpConnection {
   }
 
   /**
-   * One `tools/call`. Always passes `onprogress` (so the SDK sends a progress token),
-   * `resetTimeoutOnProgress`, `timeout`, `maxTotalTimeout` and an abort signal.
+   * One `tools/call`. Always passes `onprogress` (so the SDK sends a progress token) and an
+   * abort signal; the timeout and the total cap are the connection's (CallLimits).
    * Throws OrchestratorError; `details.requestSent` says whether the server may have
    * received the request (false only when connecting failed first).
    */
@@ -209,26 +214,24 @@ export class McpConnection {
     const session = this.session;
     if (!session) throw new OrchestratorError('connection', `calling ${name} failed: the connection closed`, { tool: name, details: { requestSent: false } });
 
-    // A call-local controller: the SDK never removes its abort listener, so the caller's
-    // (possibly long-lived) signal must not be handed to it directly.
-    const call = new AbortController();
-    const onCallerAbort = () => call.abort(signal.reason);
-    signal.addEventListener('abort', onCallerAbort, { once: true });
-    const limit = new TotalLimit(call, options.maxTotalTimeoutMs);
-    // Without progress the SDK's per-request timeout ends the call first unless the cap is
-    // shorter, so the cap's timer starts with the call only then, else at the first progress.
-    if (!(options.timeoutMs < options.maxTotalTimeoutMs)) limit.arm();
+    // The SDK never removes its abort listener, so it gets a signal that ends with the call:
+    // the caller's own controller when it made one for this call alone, else one of ours.
+    const call = options.controller ?? new AbortController();
+    const onCallerAbort = options.controller ? undefined : () => call.abort(signal.reason);
+    if (onCallerAbort) signal.addEventListener('abort', onCallerAbort, { once: true });
+    // Our limits, not the SDK's (they pause while a person answers); aborting the request
+    // with the SDK's timeout error makes it tell the server (notifications/cancelled).
+    const limits = new CallLimits(this.callClock, options, (reason) => call.abort(reason));
+    this.calls.add(limits);
     const debug = logs(this.log, 'debug');
     const started = debug ? Date.now() : 0;
     if (debug) this.log.log('debug', `calling ${name}`);
     try {
       const result = await session.client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, {
         signal: call.signal,
-        timeout: options.timeoutMs,
-        maxTotalTimeout: options.maxTotalTimeoutMs,
-        resetTimeoutOnProgress: true,
+        timeout: SDK_TIMEOUT_MS,
         onprogress: (p) => {
-          limit.arm();
+          limits.progress();
           if (logs(this.log, 'debug')) this.log.log('debug', `progress from ${name}`, { progress: p.progress, total: p.total, message: p.message });
           options.onProgress?.(toolProgressOf(p));
         },
@@ -236,25 +239,20 @@ export class McpConnection {
       if (debug) this.log.log('debug', `${name} answered in ${Date.now() - started} ms${result.isError ? ' with an error result' : ''}`);
       return result;
     } catch (raw) {
-      if (signal.aborted) throw cancelledCall(name, true);
-      // The host closed the connection under the call: that ends the call, it is not a failure to recover from.
-      if (!this.wanted) throw new OrchestratorError('cancelled', `calling ${name} was cancelled: the connection was closed`, { tool: name, details: { requestSent: true } });
-      if (limit.exceeded) {
+      if (limits.exceeded === 'total') {
         throw new OrchestratorError('timeout', `calling ${name} failed: it exceeded its total time limit of ${options.maxTotalTimeoutMs} ms`, {
           tool: name,
           details: { requestSent: true },
         });
       }
-      // When the SDK itself stops a call at maxTotalTimeout (on a late progress notification)
-      // it does not tell the server; aborting the call-local signal makes it send
-      // notifications/cancelled. Its per-request timeout has already sent one.
-      if (raw instanceof McpError && raw.code === ErrorCode.RequestTimeout && (raw.data as { maxTotalTimeout?: unknown } | undefined)?.maxTotalTimeout !== undefined) {
-        call.abort(raw);
-      }
+      if (signal.aborted && limits.exceeded === undefined) throw cancelledCall(name, true);
+      // The host closed the connection under the call: that ends the call, it is not a failure to recover from.
+      if (!this.wanted) throw new OrchestratorError('cancelled', `calling ${name} was cancelled: the connection was closed`, { tool: name, details: { requestSent: true } });
       throw this.requestFailed(session, raw, `calling ${name}`, name);
     } finally {
-      limit.dispose();
-      signal.removeEventListener('abort', onCallerAbort);
+      limits.dispose();
+      this.calls.delete(limits);
+      if (onCallerAbort) signal.removeEventListener('abort', onCallerAbort);
     }
   }
 
@@ -284,6 +282,10 @@ export class McpConnection {
     const onCallerAbort = () => call.abort(options.signal.reason);
     options.signal.addEventListener('abort', onCallerAbort, { once: true });
     let taskId: string | undefined;
+    // No limits of its own (each request of the exchange has one), but a server's question
+    // about the task pauses the caller's clocks as for any call.
+    const asked = new CallLimits(this.callClock, { timeoutMs: Infinity, maxTotalTimeoutMs: Infinity, onPause: options.onPause }, () => undefined);
+    this.calls.add(asked);
     this.log.log('debug', `calling ${name} as a task${options.resumeTaskId ? ` (resuming task ${options.resumeTaskId})` : ''}`);
     try {
       return await callToolAsTask(session.client, name, args, {
@@ -291,7 +293,7 @@ export class McpConnection {
         requestTimeoutMs: this.requestTimeoutMs,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         onStarted: async (id) => {
-          taskId = id;
+          taskId = asked.taskId = id;
           await options.onStarted(id);
         },
         ...(options.resumeTaskId !== undefined ? { resumeTaskId: options.resumeTaskId } : {}),
@@ -301,6 +303,8 @@ export class McpConnection {
       if (!this.wanted) throw new OrchestratorError('cancelled', `calling ${name} was cancelled: the connection was closed`, { tool: name, details: { requestSent: true } });
       throw withDetails(this.requestFailed(session, raw, `calling ${name}`, name), { requestSent: true, ...(taskId !== undefined ? { taskId } : {}) });
     } finally {
+      asked.dispose();
+      this.calls.delete(asked);
       options.signal.removeEventListener('abort', onCallerAbort);
     }
   }
@@ -385,7 +389,18 @@ export class McpConnection {
   private async handshake(opened: OpenedTransport, kind: string): Promise<{ client: Client; tools: Tool[] }> {
     const elicit = this.options.elicitation;
     const client = new Client(this.clientInfo, { capabilities: elicit ? { elicitation: { form: {}, url: {} } } : {}, jsonSchemaValidator });
-    if (elicit) client.setRequestHandler(ElicitRequestSchema, (request, extra) => elicit(client.getServerVersion()?.name ?? this.description, request.params, extra.signal));
+    if (elicit) {
+      client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
+        // The calls waiting on this answer stop their clocks: a person's time is not the tool's.
+        const asked = callsAskedFor(this.calls, extra.taskId);
+        for (const call of asked) call.pause();
+        try {
+          return await elicit(client.getServerVersion()?.name ?? this.description, request.params, extra.signal);
+        } finally {
+          for (const call of asked) call.resume();
+        }
+      });
+    }
     this.pending = client;
     client.onclose = () => this.onClientClosed(client);
     client.onerror = (error) => this.onClientError(client, error);
@@ -544,39 +559,6 @@ export class McpConnection {
 
 function cancelledCall(name: string, requestSent: boolean): OrchestratorError {
   return new OrchestratorError('cancelled', `calling ${name} was cancelled`, { tool: name, details: { requestSent } });
-}
-
-/**
- * A call's hard cap on its total time, which the SDK enforces only when progress arrives:
- * aborts the call's controller once the limit has passed since the call started. The timer
- * is armed on demand (see callTool); no limit, no timer (setTimeout would fire at once).
- */
-class TotalLimit {
-  exceeded = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private over = false;
-  private readonly started = Date.now();
-
-  constructor(
-    private readonly call: AbortController,
-    private readonly limitMs: number,
-  ) {}
-
-  arm(): void {
-    if (this.timer !== undefined || this.over || !Number.isFinite(this.limitMs)) return;
-    this.timer = setTimeout(
-      () => {
-        this.exceeded = this.over = true;
-        this.call.abort(new Error(`total time limit of ${this.limitMs} ms exceeded`));
-      },
-      Math.max(0, this.limitMs - (Date.now() - this.started)),
-    );
-  }
-
-  dispose(): void {
-    this.over = true;
-    clearTimeout(this.timer);
-  }
 }
 
 function withDetails(error: unknown, details: Record<string, unknown>): unknown {

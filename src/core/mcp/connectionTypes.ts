@@ -34,6 +34,8 @@ export interface McpConnectionOptions {
   reconnect?: Partial<ReconnectPolicy> | false;
   /** Drives reconnect delays and the connect timeout (inject a fake one in tests). */
   clock?: Clock;
+  /** Drives the calls' time limits (CallOptions); the system clock unless given. */
+  callClock?: Clock;
   clientInfo?: { name: string; version: string };
   /** Grace period for a stdio server to exit on close before it is signalled. */
   closeGraceMs?: number;
@@ -61,9 +63,20 @@ export interface ConnectionEvents {
 export interface CallOptions {
   /** Aborting sends `notifications/cancelled` to the server and rejects with kind 'cancelled'. */
   signal: AbortSignal;
+  /**
+   * The controller of `signal` when the caller made it for this call alone and aborts it at
+   * most while the call runs: its signal then goes to the SDK as it is, and the call's own
+   * limits abort it. Without one the call makes a controller of its own.
+   */
+  controller?: AbortController;
   /** No response and no progress for this long -> 'timeout' (progress resets it). */
   timeoutMs: number;
   /** Hard cap whatever progress arrives -> 'timeout'. */
   maxTotalTimeoutMs: number;
   onProgress?: (progress: ToolProgress) => void;
+  /**
+   * Told when the call's clocks stop because the server asked a person something during the
+   * call (elicitation), and when they run again: the limits above do not count that time.
+   */
+  onPause?: (paused: boolean) => void;
 }

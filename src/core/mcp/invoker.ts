@@ -17,6 +17,7 @@ import { OrchestratorError } from '../errors';
 import { CAPABILITIES, findCapability, type CapabilitySpec } from './capabilities';
 import { argumentSchemaOf, resolveCapability, safeToResend, type CatalogOptions } from './catalog';
 import type { McpConnection } from './connection';
+import type { CallOptions } from './connectionTypes';
 import { assertNotToolError, resultData, validateResult } from './results';
 
 export interface McpToolInvokerOptions {
@@ -74,12 +75,8 @@ export class McpToolInvoker implements ToolInvoker {
     const resolution = this.resolve(capability);
     if (resolution.status === 'unavailable') throw new OrchestratorError('unavailable', resolution.reason, { tool: capability });
     const { tool, writes } = resolution;
-    const call = {
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-      maxTotalTimeoutMs: options.maxTotalTimeoutMs,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    };
+    // The engine's options are the connection's call options as they are.
+    const call: CallOptions = options;
 
     const hooks = taskHooks();
     let result;

@@ -48,7 +48,8 @@ export function childController(parent: AbortSignal): { controller: AbortControl
 export class LazyAbort {
   private state: { reason: unknown } | undefined;
   private controller: AbortController | undefined;
-  private readonly callbacks = new Set<(reason: unknown) => void>();
+  /** Made on the first onAbort(): every call has a cancellation, few are followed. */
+  private callbacks: Set<(reason: unknown) => void> | undefined;
 
   get aborted(): boolean {
     return this.state !== undefined;
@@ -75,13 +76,14 @@ export class LazyAbort {
     if (this.state) return;
     this.state = { reason };
     this.controller?.abort(reason);
-    for (const callback of [...this.callbacks]) callback(reason);
+    if (this.callbacks) for (const callback of [...this.callbacks]) callback(reason);
   }
 
   /** Calls `callback` when this aborts (not when it has already); returns the unsubscribe. */
   onAbort(callback: (reason: unknown) => void): () => void {
-    this.callbacks.add(callback);
-    return () => this.callbacks.delete(callback);
+    const callbacks = (this.callbacks ??= new Set());
+    callbacks.add(callback);
+    return () => callbacks.delete(callback);
   }
 
   /** A cancellation that aborts when `signal` does; `dispose()` stops following it. */
@@ -132,22 +134,25 @@ export class AbortScope {
 }
 
 /**
- * A signal that aborts with `reason()` after `ms` on the clock, or with the parent's reason
- * when the parent aborts first. `dispose()` stops the timer.
+ * A signal that aborts with `reason()` after `ms` on the clock (time paused with `pause()`
+ * not counted), or with the parent's reason when the parent aborts first. `dispose()` stops
+ * the timer.
  */
-export function deadlineSignal(clock: Clock, ms: number, parent: AbortSignal, reason: () => unknown): { signal: AbortSignal; dispose: () => void } {
+export function deadlineSignal(
+  clock: Clock,
+  ms: number,
+  parent: AbortSignal,
+  reason: () => unknown,
+): { signal: AbortSignal; dispose: () => void; pause: () => void; resume: () => void } {
   const { controller, dispose: unlink } = childController(parent);
-  const timer = new AbortController();
-  if (Number.isFinite(ms)) {
-    clock.sleep(Math.max(0, ms), timer.signal).then(
-      () => controller.abort(reason()),
-      () => undefined,
-    );
-  }
+  const deadline = new PausableDeadline(clock, ms, () => controller.abort(reason()));
+  deadline.start();
   return {
     signal: controller.signal,
+    pause: () => deadline.pause(),
+    resume: () => deadline.resume(),
     dispose: () => {
-      timer.abort(TIMER_DONE);
+      deadline.dispose();
       unlink();
     },
   };

@@ -50,7 +50,9 @@ export function canonicalJson(value: unknown): string {
 
 /** What identifies a call, for single flight and the cache: equal for equal arguments in any key order. */
 export function callIdentity(serverIdentity: string, capability: string, args: Record<string, unknown>, dataVersion: string | null): string {
-  return canonicalJson({ serverIdentity, capability, args, dataVersion });
+  // canonicalJson({ serverIdentity, capability, args, dataVersion }) written out (keys in
+  // sorted order, a null version kept): every call builds one, most with a long identity.
+  return `{"args":${canonicalJson(args)},"capability":${JSON.stringify(capability)},"dataVersion":${JSON.stringify(dataVersion)},"serverIdentity":${JSON.stringify(serverIdentity)}}`;
 }
 
 /** The cache key of a call identity: a digest, so saved keys stay short. */

@@ -31,6 +31,8 @@ export interface CallRequest {
   signal: AbortSignal;
   onProgress?: (progress: ToolProgress) => void;
   onRetry?: (notice: RetryNotice) => void;
+  /** Told when the call's clocks stop while a person answers the server's question, and when they run again. */
+  onPause?: (paused: boolean) => void;
 }
 
 export type CallResult =
@@ -67,6 +69,7 @@ export interface PolicyRuntimeOptions {
 interface CallListener {
   onProgress?: ((progress: ToolProgress) => void) | undefined;
   onRetry?: ((notice: RetryNotice) => void) | undefined;
+  onPause?: ((paused: boolean) => void) | undefined;
 }
 
 interface Flight {
@@ -77,6 +80,13 @@ interface Flight {
   listeners: Set<CallListener>;
   /** Attempts started so far (a caller that leaves early still reports them). */
   attempts: number;
+  /** Time its attempts stood still while a person answered the server (not the tool's time). */
+  pausedMs: number;
+}
+
+/** The time a call's attempts stood still so far. */
+interface PauseTotal {
+  pausedMs: number;
 }
 
 /** The schedule data version a result reports (`data_version` or `metadata.data_version`). */
@@ -216,15 +226,16 @@ export class PolicyRuntime {
       if (hit && this.provenFresh(server, hit, request.policy.cache.acrossRuns))
         return { ok: true, tool: hit.tool, data: hit.data, source: 'cache', attempts: 0, durationMs: 0, ageMs: started - hit.storedAt, shared: false };
     }
-    const listener: CallListener = { onProgress: request.onProgress, onRetry: request.onRetry };
+    const listener: CallListener = { onProgress: request.onProgress, onRetry: request.onRetry, onPause: request.onPause };
     if (request.writes) return this.write(request, server, listener, identity);
     let flight = this.flights.get(identity);
     const shared = flight !== undefined;
     if (!flight) {
       const cancel = new LazyAbort();
-      const listeners = new Set<CallListener>();
-      const state = { cancel, waiters: 0, listeners, attempts: 0 };
-      const promise = this.live(request, server, cancel, listeners, identity, (n) => (state.attempts = n));
+      // The first caller listens from the start: the call may report (progress, a pause) before join().
+      const listeners = new Set<CallListener>([listener]);
+      const state = { cancel, waiters: 0, listeners, attempts: 0, pausedMs: 0 };
+      const promise = this.live(request, server, cancel, listeners, identity, state, (n) => (state.attempts = n));
       const created: Flight = Object.assign(state, { promise });
       this.flights.set(identity, created);
       void promise.finally(() => this.forget(identity, created));
@@ -341,7 +352,8 @@ export class PolicyRuntime {
     const { signal } = request;
     flight.waiters++;
     flight.listeners.add(listener);
-    const failed = (error: unknown): CallResult => ({ ok: false, error: asOrchestratorError(error), attempts: flight.attempts, durationMs: this.clock.now() - started, shared });
+    const ran = (): number => Math.max(0, this.clock.now() - started - flight.pausedMs);
+    const failed = (error: unknown): CallResult => ({ ok: false, error: asOrchestratorError(error), attempts: flight.attempts, durationMs: ran(), shared });
     return new Promise<CallResult>((resolve) => {
       let left = false;
       const leave = (): boolean => {
@@ -369,7 +381,7 @@ export class PolicyRuntime {
       signal.addEventListener('abort', onAbort, { once: true });
       flight.promise.then(
         (result) => {
-          if (leave()) resolve({ ...result, shared, durationMs: this.clock.now() - started });
+          if (leave()) resolve({ ...result, shared, durationMs: ran() });
         },
         (error: unknown) => {
           if (leave()) resolve(failed(error));
@@ -382,7 +394,7 @@ export class PolicyRuntime {
   private async write(request: CallRequest, server: string, listener: CallListener, identity: string): Promise<CallResult> {
     const { cancel, dispose } = LazyAbort.following(request.signal);
     try {
-      return await this.live(request, server, cancel, new Set([listener]), identity, () => undefined);
+      return await this.live(request, server, cancel, new Set([listener]), identity, { pausedMs: 0 }, () => undefined);
     } finally {
       dispose();
     }
@@ -394,6 +406,7 @@ export class PolicyRuntime {
     signal: LazyAbort,
     listeners: Set<CallListener>,
     identity: string,
+    timing: PauseTotal,
     onAttempt: (attempt: number) => void,
   ): Promise<CallResult> {
     const started = this.clock.now();
@@ -404,7 +417,7 @@ export class PolicyRuntime {
         (attempt) => {
           attempts = attempt;
           onAttempt(attempt);
-          return this.attempt(request, server, signal, listeners);
+          return this.attempt(request, server, signal, listeners, timing);
         },
         {
           policy: request.policy.retry,
@@ -422,7 +435,7 @@ export class PolicyRuntime {
         data: result.data,
         source: 'live',
         attempts,
-        durationMs: this.clock.now() - started,
+        durationMs: this.clock.now() - started - timing.pausedMs,
         shared: false,
         ...(result.links ? { links: result.links } : {}),
       };
@@ -430,7 +443,7 @@ export class PolicyRuntime {
       // A failed write may still have landed: treat the schedule as changed.
       if (request.writes) this.noteWrite();
       const reason = signal.aborted ? signal.reason : error;
-      return { ok: false, error: asOrchestratorError(reason), attempts, durationMs: this.clock.now() - started, shared: false };
+      return { ok: false, error: asOrchestratorError(reason), attempts, durationMs: this.clock.now() - started - timing.pausedMs, shared: false };
     }
   }
 
@@ -473,11 +486,11 @@ export class PolicyRuntime {
     return next;
   }
 
-  private async attempt(request: CallRequest, server: string, parent: LazyAbort, listeners: Set<CallListener>): Promise<InvokeResult> {
+  private async attempt(request: CallRequest, server: string, parent: LazyAbort, listeners: Set<CallListener>, timing: PauseTotal): Promise<InvokeResult> {
     const { capability, policy } = request;
     const scope = new AbortScope(parent);
     const start = this.clock.now();
-    const hardDeadline = start + policy.maxTotalTimeoutMs;
+    let hardDeadline = start + policy.maxTotalTimeoutMs;
     let deadline = Math.min(start + policy.timeoutMs, hardDeadline);
     // No timer for a limit that never comes. Progress moves the deadline; the timer, when it
     // fires early, waits the rest.
@@ -492,28 +505,60 @@ export class PolicyRuntime {
       scope.abort(new OrchestratorError('timeout', `${capability} did not answer within ${limit} ms`, { tool: capability }));
     };
     if (Number.isFinite(deadline)) stopTimer = startTimer(this.clock, deadline - start, onTimer);
+    // While a person answers the server's question the limits stand still, and that time is
+    // not the tool's: it leaves the latency health sees and the duration the caller gets.
+    // The listeners (the steps waiting) are told, once each way.
+    let pausedAt: number | undefined;
+    let pausedMs = 0;
+    let ended = false;
+    const onPause = (paused: boolean): void => {
+      if (ended || paused === (pausedAt !== undefined)) return;
+      const now = this.clock.now();
+      if (paused) {
+        pausedAt = now;
+        stopTimer?.();
+        stopTimer = undefined;
+      } else {
+        const stood = now - (pausedAt as number);
+        pausedAt = undefined;
+        pausedMs += stood;
+        timing.pausedMs += stood;
+        deadline += stood;
+        hardDeadline += stood;
+        if (Number.isFinite(deadline) && !scope.controller.signal.aborted) stopTimer = startTimer(this.clock, deadline - now, onTimer);
+      }
+      listeners.forEach((l) => l.onPause?.(paused));
+    };
+    const ran = (): number => this.clock.now() - start - pausedMs - (pausedAt === undefined ? 0 : this.clock.now() - pausedAt);
     try {
       const result = await this.breakers.execute(server, capability, () =>
         scope.race(
           this.invoker.invoke(capability, request.args, {
             signal: scope.controller.signal,
+            // The scope is this attempt's alone: the connection hands its signal to the SDK as it is.
+            controller: scope.controller,
             timeoutMs: policy.timeoutMs,
             maxTotalTimeoutMs: policy.maxTotalTimeoutMs,
             onProgress: (progress) => {
-              deadline = Math.min(this.clock.now() + policy.timeoutMs, hardDeadline);
+              // While paused the limit restarts from the pause (the resume adds the paused time).
+              deadline = Math.min((pausedAt ?? this.clock.now()) + policy.timeoutMs, hardDeadline);
               listeners.forEach((l) => l.onProgress?.(progress));
             },
+            onPause,
           }),
         ),
       );
-      this.healthMonitor.record(capability, result.tool, 'success', this.clock.now() - start);
+      this.healthMonitor.record(capability, result.tool, 'success', ran());
       return result;
     } catch (thrown) {
       const error = asOrchestratorError(thrown);
-      if (error.kind === 'timeout') this.healthMonitor.record(capability, undefined, 'timeout', this.clock.now() - start);
-      else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', this.clock.now() - start);
+      if (error.kind === 'timeout') this.healthMonitor.record(capability, undefined, 'timeout', ran());
+      else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', ran());
       throw error;
     } finally {
+      // Ended while a question was open: the time counts as paused, the listeners' clocks run again.
+      if (pausedAt !== undefined) onPause(false);
+      ended = true;
       stopTimer?.();
       scope.dispose();
     }

@@ -48,6 +48,17 @@ export async function invokeTool(env: RunEnv, scope: Scope, call: ToolCall): Pro
     ...(resumeTaskId !== undefined ? { resumeTaskId } : {}),
   };
   const untrack = trackCall(env.options.policy, active);
+  let paused = false;
+  const setPaused = (pause: boolean): void => {
+    paused = pause;
+    if (pause) {
+      limit.pause();
+      env.deadline.pause();
+    } else {
+      limit.resume();
+      env.deadline.resume();
+    }
+  };
   try {
     const request: CallRequest = {
       capability,
@@ -59,9 +70,14 @@ export async function invokeTool(env: RunEnv, scope: Scope, call: ToolCall): Pro
       onProgress: (p) => env.emit({ type: 'progress', runId: env.runId, stepId, ...p, at: env.clock.now() }),
       onRetry: (n) =>
         env.emit({ type: 'retry_scheduled', runId: env.runId, stepId, capability, attempt: n.attempt, delayMs: n.delayMs, error: errorInfo(n.error), at: env.clock.now() }),
+      // A person answering the server's question: neither the step's limit nor the run's counts that time.
+      onPause: (pause) => {
+        if (pause !== paused) setPaused(pause);
+      },
     };
     return await (taskMode ? withTaskHooks(hooks, () => env.options.policy.call(request)) : env.options.policy.call(request));
   } finally {
+    if (paused) setPaused(false);
     untrack();
     limit.dispose();
   }
