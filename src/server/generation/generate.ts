@@ -27,7 +27,7 @@ import { improveSchedule, type LocalSearchResult } from './localSearch';
 import { ScheduleObjective } from './objective';
 import { SolveCancelledError, startMip, type MipOutcome, type MipSolver } from './mip';
 import { buildModel, metricOf, type LinearModel, type ObjectiveWeights } from './model';
-import { buildProblem, type Candidate, type Duty, type Problem } from './problem';
+import { buildProblem, type Candidate, type Duty, type EquityGroup, type Problem } from './problem';
 import type { SolverStatus } from './solverProtocol';
 
 export type Algorithm = 'optimal' | 'greedy';
@@ -314,23 +314,27 @@ async function runMip(
  * (anyone may trade shifts inside them) and weeks within one PGY level or the faculty
  * (where equity is decided), all overlapping. The all-people windows are as long as keeps
  * them near WINDOW_COLUMNS free decisions, so that a sub-solve ends within its time limit
- * rather than being cut off by it. One that frees every decision would be the whole tree
- * search again: left out.
+ * rather than being cut off by it, and they hold the equity centres (solverProtocol.ts
+ * Neighbourhood), which makes them several times faster; the level weeks leave the
+ * centres free, so a level's load can still move. One that frees every decision would be
+ * the whole tree search again: left out.
  */
-function neighbourhoods(problem: Problem): number[][] {
-  const out: number[][] = [];
+function neighbourhoods(problem: Problem): { free: number[]; holdCentres: boolean }[] {
+  const out: { free: number[]; holdCentres: boolean }[] = [];
   const dates = eachDate(problem.block.start, problem.block.end);
-  const window = (days: number, from: number, select: (c: Candidate) => boolean) => {
+  const window = (days: number, from: number, group?: EquityGroup) => {
     const first = dates[from]!;
     const last = dates[Math.min(dates.length - 1, from + days - 1)]!;
-    const cols = problem.candidates.filter((c) => c.date >= first && c.date <= last && select(c)).map((c) => c.index);
-    if (cols.length > 0 && cols.length < problem.candidates.length) out.push(cols);
+    const cols = problem.candidates
+      .filter((c) => c.date >= first && c.date <= last && (group === undefined || problem.people.get(c.personId)?.group === group))
+      .map((c) => c.index);
+    if (cols.length > 0 && cols.length < problem.candidates.length) out.push({ free: cols, holdCentres: group === undefined });
   };
   const days = problem.candidates.length / dates.length > WINDOW_COLUMNS / 3 ? 2 : 3;
-  for (let from = 0; from < dates.length - 1; from += days - 1) window(days, from, () => true);
+  for (let from = 0; from < dates.length - 1; from += days - 1) window(days, from);
   const groups = [...new Set([...problem.people.values()].map((p) => p.group))];
   for (const group of groups) {
-    for (let from = 0; from === 0 || from + 4 < dates.length; from += 3) window(7, from, (c) => problem.people.get(c.personId)?.group === group);
+    for (let from = 0; from === 0 || from + 4 < dates.length; from += 3) window(7, from, group);
   }
   return out;
 }
