@@ -27,7 +27,7 @@ import { improveSchedule, type LocalSearchResult } from './localSearch';
 import { ScheduleObjective } from './objective';
 import { SolveCancelledError, startMip, type MipOutcome, type MipSolver } from './mip';
 import { buildModel, metricOf, type LinearModel, type ObjectiveWeights } from './model';
-import { buildProblem, type Candidate, type Duty, type Problem } from './problem';
+import { buildProblem, type Candidate, type Duty, type EquityGroup, type Problem } from './problem';
 import type { SolverStatus } from './solverProtocol';
 
 export type Algorithm = 'optimal' | 'greedy';
@@ -311,26 +311,48 @@ async function runMip(
 
 /**
  * Neighbourhoods for the solver's large-neighbourhood search: windows of two or three days
- * (anyone may trade shifts inside them) and weeks within one PGY level or the faculty
- * (where equity is decided), all overlapping. The all-people windows are as long as keeps
- * them near WINDOW_COLUMNS free decisions, so that a sub-solve ends within its time limit
- * rather than being cut off by it. One that frees every decision would be the whole tree
- * search again: left out.
+ * (anyone may trade shifts inside them), weeks within one PGY level or the faculty (where
+ * equity is decided), all overlapping, and, where they stay small, whole blocks of two
+ * resident levels. The all-people windows are as long as keeps them near WINDOW_COLUMNS
+ * free decisions, so that a sub-solve ends within its time limit rather than being cut
+ * off by it, and they hold the equity centres (solverProtocol.ts Neighbourhood), which
+ * makes them several times faster; the others leave the centres free, so that a level's
+ * load can move, and two levels' can move between them (the demo week's best schedules
+ * give one level's shifts to another: docs/benchmarks.md). One that frees every decision
+ * would be the whole tree search again: left out.
  */
-function neighbourhoods(problem: Problem): number[][] {
-  const out: number[][] = [];
+function neighbourhoods(problem: Problem): { free: number[]; holdCentres: boolean }[] {
+  const out: { free: number[]; holdCentres: boolean }[] = [];
   const dates = eachDate(problem.block.start, problem.block.end);
-  const window = (days: number, from: number, select: (c: Candidate) => boolean) => {
+  const groupOf = (c: Candidate) => problem.people.get(c.personId)?.group;
+  const add = (cols: number[], holdCentres: boolean) => {
+    if (cols.length > 0 && cols.length < problem.candidates.length) out.push({ free: cols, holdCentres });
+  };
+  const window = (days: number, from: number, group?: EquityGroup) => {
     const first = dates[from]!;
     const last = dates[Math.min(dates.length - 1, from + days - 1)]!;
-    const cols = problem.candidates.filter((c) => c.date >= first && c.date <= last && select(c)).map((c) => c.index);
-    if (cols.length > 0 && cols.length < problem.candidates.length) out.push(cols);
+    const inside = problem.candidates.filter((c) => c.date >= first && c.date <= last && (group === undefined || groupOf(c) === group));
+    add(
+      inside.map((c) => c.index),
+      group === undefined,
+    );
   };
   const days = problem.candidates.length / dates.length > WINDOW_COLUMNS / 3 ? 2 : 3;
-  for (let from = 0; from < dates.length - 1; from += days - 1) window(days, from, () => true);
+  for (let from = 0; from < dates.length - 1; from += days - 1) window(days, from);
   const groups = [...new Set([...problem.people.values()].map((p) => p.group))];
   for (const group of groups) {
-    for (let from = 0; from === 0 || from + 4 < dates.length; from += 3) window(7, from, (c) => problem.people.get(c.personId)?.group === group);
+    for (let from = 0; from === 0 || from + 4 < dates.length; from += 3) window(7, from, group);
+  }
+  const levels = groups.filter((g) => g !== 'faculty');
+  for (let a = 0; a < levels.length; a++) {
+    for (let b = a + 1; b < levels.length; b++) {
+      const both = problem.candidates.filter((c) => groupOf(c) === levels[a] || groupOf(c) === levels[b]);
+      if (both.length <= WINDOW_COLUMNS)
+        add(
+          both.map((c) => c.index),
+          false,
+        );
+    }
   }
   return out;
 }

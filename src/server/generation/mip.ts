@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LinearModel } from './model';
-import type { LoadRequest, MipArrays, SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
+import type { LoadRequest, MipArrays, Neighbourhood, SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
 
 /** Adds the rows that define aggregate columns and packs everything row-wise. */
 export function toMipArrays(model: LinearModel): MipArrays {
@@ -98,7 +98,7 @@ export interface MipOptions {
   /** A feasible schedule's value for every column of the model (objective.ts completes one). */
   start?: Float64Array;
   /** Decision columns to free together in the neighbourhood search (none: tree search only). */
-  neighbourhoods?: number[][];
+  neighbourhoods?: { free: number[]; holdCentres: boolean }[];
   /** Start the neighbourhood search from `start` at once, without the tree search. */
   skipTree?: boolean;
   /** The neighbourhood search's stopping rule (solverProtocol.ts; default 0: never stop early). */
@@ -138,6 +138,7 @@ type WorkerEvent = { kind: 'message'; message: WorkerMessage } | { kind: 'error'
 export function startMip(model: LinearModel, load: { boundFirst: boolean; boundTimeLimitMs: number }): MipSolver {
   const arrays = toMipArrays(model);
   const numAssign = model.numAssign;
+  const centres = Int32Array.from(model.equity, (term) => term.centre);
   const worker = startWorker();
   const early: WorkerEvent[] = [];
   let deliver: (event: WorkerEvent) => void = (event) => early.push(event);
@@ -150,14 +151,14 @@ export function startMip(model: LinearModel, load: { boundFirst: boolean; boundT
   return {
     dispose,
     solve: (options) =>
-      runSolve(worker, numAssign, options, (handler) => {
+      runSolve(worker, numAssign, centres, options, (handler) => {
         deliver = handler;
         for (const event of early.splice(0)) handler(event);
       }),
   };
 }
 
-function runSolve(worker: Worker, numAssign: number, options: MipOptions, listen: (handler: (event: WorkerEvent) => void) => void): Promise<MipOutcome> {
+function runSolve(worker: Worker, numAssign: number, centres: Int32Array, options: MipOptions, listen: (handler: (event: WorkerEvent) => void) => void): Promise<MipOutcome> {
   const now = options.now ?? Date.now;
   const began = now();
   if (options.signal?.aborted) {
@@ -242,7 +243,8 @@ function runSolve(worker: Worker, numAssign: number, options: MipOptions, listen
       relGap: options.relGap ?? 1e-4,
       seed: options.seed,
       stallSec: options.stallSec ?? Infinity,
-      neighbourhoods: (options.neighbourhoods ?? []).map((n) => Int32Array.from(n)),
+      neighbourhoods: (options.neighbourhoods ?? []).map((n): Neighbourhood => ({ free: Int32Array.from(n.free), holdCentres: n.holdCentres })),
+      centres,
       skipTree: options.skipTree ?? false,
       minGain: options.minGain ?? 0,
       gainWindowSec: options.gainWindowSec ?? Infinity,

@@ -189,6 +189,7 @@ export function buildModel(problem: Problem, weights: ObjectiveWeights, seed: nu
     }
   }
 
+  if (weights.shortRest > 0) shortRestCliqueRows(b, problem);
   coverageRows(b, problem);
   const byPerson = new Map<string, Candidate[]>();
   for (const c of candidates) {
@@ -211,6 +212,53 @@ export function buildModel(problem: Problem, weights: ObjectiveWeights, seed: nu
   }
   equityTerms(b, problem, weights, byPerson, hoursCols);
   return b.m;
+}
+
+/**
+ * Per resident, every maximal set of candidates in which each two either conflict or rest
+ * less than 8 hours apart: k of them held make k(k-1)/2 >= k-1 short-rest pairs, so
+ * sum(penalties) >= sum(x) - 1 holds for every schedule and lifts the linear relaxation.
+ */
+function shortRestCliqueRows(b: ModelBuilder, problem: Problem): void {
+  const penaltyOf = new Map<string, number>();
+  for (const { penalty, i, j } of b.m.shortRest) penaltyOf.set(`${i},${j}`, penalty);
+  const byPerson = new Map<string, Candidate[]>();
+  for (const c of problem.candidates) {
+    if (!c.resident) continue;
+    const l = byPerson.get(c.personId);
+    if (l) l.push(c);
+    else byPerson.set(c.personId, [c]);
+  }
+  const reach = problem.limits.restBetweenShiftsHours * HOUR_MS;
+  for (const [personId, list] of byPerson) {
+    list.sort((x, y) => x.startMs - y.startMs || x.index - y.index);
+    const ends = list.map((c) => c.dutyEndMs + Math.max(restAfter(c, problem.limits), reach));
+    const starts = [...new Set(list.map((c) => c.startMs))];
+    let previous: number[] | undefined;
+    const cliques: number[][] = [];
+    for (const t of starts) {
+      const clique: number[] = [];
+      for (let k = 0; k < list.length && list[k]!.startMs <= t; k++) if (ends[k]! > t) clique.push(k);
+      if (previous && previous.every((k) => ends[k]! > t)) cliques.pop();
+      cliques.push(clique);
+      previous = clique;
+    }
+    for (const clique of cliques) {
+      const terms = new Map<number, number>();
+      for (let a = 0; a < clique.length; a++) {
+        for (let c = a + 1; c < clique.length; c++) {
+          const i = list[clique[a]!]!.index;
+          const j = list[clique[c]!]!.index;
+          const penalty = penaltyOf.get(`${i},${j}`) ?? penaltyOf.get(`${j},${i}`);
+          if (penalty !== undefined) terms.set(penalty, 1);
+        }
+      }
+      // Two pairs at least: a single pair's row is already in the model.
+      if (terms.size < 2) continue;
+      for (const k of clique) terms.set(list[k]!.index, -1);
+      b.row({ kind: 'short_rest', personId }, terms, -1, Infinity);
+    }
+  }
 }
 
 function coverageRows(b: ModelBuilder, problem: Problem): void {

@@ -34,6 +34,17 @@ export interface LoadRequest {
   boundTimeLimitSec: number;
 }
 
+export interface Neighbourhood {
+  free: Int32Array;
+  /**
+   * Hold every equity centre at its value in the best schedule during the sub-solve: the
+   * free centres couple every member of a group, and a sub-solve across all groups then
+   * spends most of its time on cuts; with them held it is many times faster, and any
+   * schedule it finds is at least as good as it reports once the centres are free again.
+   */
+  holdCentres: boolean;
+}
+
 export interface SolveRequest {
   type: 'solve';
   /** Date.now() when sent: the time limit counts from here. */
@@ -50,7 +61,9 @@ export interface SolveRequest {
    * decision columns (all below `numAssign`) left free while the others stay fixed at the
    * best schedule; small sub-problems improve it where the full tree search stalls.
    */
-  neighbourhoods: Int32Array[];
+  neighbourhoods: Neighbourhood[];
+  /** The equity centre columns, which a neighbourhood may hold at the best schedule's values. */
+  centres: Int32Array;
   /** With a start and neighbourhoods: go straight to the neighbourhood search. */
   skipTree: boolean;
   /**

@@ -85,7 +85,7 @@ async function solve(loaded: Loaded, request: SolveRequest): Promise<void> {
         // The bound first: it still reaches the service if the time limit stops the search.
         const bound = loaded.bound ?? relaxationBound(model, m.integrality);
         post({ type: 'progress', time: elapsed(), primal: objective, dual: bound, gap: relativeGap(objective, bound) });
-        const best = neighbourhoodSearch(model, highs.constants.solutionStatus.feasible, request, numAssign, { objective, values: request.start }, limit, elapsed);
+        const best = neighbourhoodSearch(model, highs, request, numAssign, { objective, values: request.start }, limit, elapsed);
         post({ type: 'done', status: 'stalled', time: elapsed(), objective: best.objective, bound, gap: relativeGap(best.objective, bound), values: best.values });
         return;
       }
@@ -131,7 +131,7 @@ async function solve(loaded: Loaded, request: SolveRequest): Promise<void> {
     const treeBound = Number(model.info.get('mip_dual_bound'));
     const bound = Number.isFinite(treeBound) ? treeBound : (loaded.bound ?? relaxationBound(model, m.integrality));
     if (status !== 'optimal' && status !== 'infeasible' && withNeighbourhoods) {
-      best = neighbourhoodSearch(model, highs.constants.solutionStatus.feasible, request, numAssign, best, limit, elapsed);
+      best = neighbourhoodSearch(model, highs, request, numAssign, best, limit, elapsed);
       status = 'stalled';
     }
     post({ type: 'done', status, time: elapsed(), objective: best.objective, bound, gap: relativeGap(best.objective, bound), values: best.values });
@@ -158,11 +158,13 @@ function relaxationBound(model: Model, integrality: Int32Array): number {
  * Fixes every decision outside one neighbourhood at the best schedule and re-solves the
  * small remaining problem from it, neighbourhood after neighbourhood, until time runs out
  * or it stops paying (request.minGain over WINDOW_SOLVES sub-solves); keeps each
- * improvement (and posts it, so a terminated worker still leaves it behind).
+ * improvement (and posts it, so a terminated worker still leaves it behind). A
+ * neighbourhood that holds the equity centres is followed, when it gained, by a solve of
+ * the centres alone (every decision fixed), which gives the schedule's true objective.
  */
 function neighbourhoodSearch(
   model: Model,
-  feasibleStatus: number,
+  highs: Loaded['highs'],
   request: SolveRequest,
   n: number,
   start: { objective: number; values: Float64Array },
@@ -170,7 +172,16 @@ function neighbourhoodSearch(
   elapsed: () => number,
 ): { objective: number; values: Float64Array } {
   let best = start;
+  const feasibleStatus = highs.constants.solutionStatus.feasible;
   const full = { kind: 'range' as const, from: 0, to: n - 1 };
+  const decisions = (values: Float64Array) => values.slice(0, n).map((v) => (v > 0.5 ? 1 : 0));
+  const centres = (hold: boolean) => {
+    for (const col of request.centres) {
+      const range = { kind: 'range' as const, from: col, to: col };
+      model.changeColsBounds(range, Float64Array.of(hold ? best.values[col]! : -highs.infinity), Float64Array.of(hold ? best.values[col]! : highs.infinity));
+    }
+  };
+  const improves = () => Number(model.info.get('primal_solution_status')) === feasibleStatus && model.getObjectiveValue() < best.objective - 1e-6;
   const order = request.neighbourhoods.map((_, i) => i);
   let state = request.seed >>> 0 || 1;
   for (let i = order.length - 1; i > 0; i--) {
@@ -184,8 +195,8 @@ function neighbourhoodSearch(
   let sinceGain = 0;
   for (let round = 0; elapsed() < limit - 0.2; round++) {
     if (request.minGain > 0 && sinceGain >= window) break;
-    const free = request.neighbourhoods[order[round % order.length]!]!;
-    const fixed = best.values.slice(0, n).map((v) => (v > 0.5 ? 1 : 0));
+    const { free, holdCentres } = request.neighbourhoods[order[round % order.length]!]!;
+    const fixed = decisions(best.values);
     const lower = Float64Array.from(fixed);
     const upper = Float64Array.from(fixed);
     for (const j of free) {
@@ -193,6 +204,7 @@ function neighbourhoodSearch(
       upper[j] = 1;
     }
     model.changeColsBounds(full, lower, upper);
+    centres(holdCentres);
     model.setSolution({ colValue: best.values });
     // A new seed per round: a time-limited sub-solve repeated in a later pass may find another answer.
     model.options.set({
@@ -200,8 +212,16 @@ function neighbourhoodSearch(
       random_seed: (request.seed + round) % 2147483647,
     });
     model.run();
-    if (Number(model.info.get('primal_solution_status')) === feasibleStatus && model.getObjectiveValue() < best.objective - 1e-6) {
+    if (improves()) {
       best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
+      if (holdCentres) {
+        const chosen = decisions(best.values);
+        model.changeColsBounds(full, chosen, Float64Array.from(chosen));
+        centres(false);
+        model.setSolution({ colValue: best.values });
+        model.run();
+        if (improves()) best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
+      }
       post({ type: 'incumbent', objective: best.objective, values: best.values, time: elapsed() });
     }
     sinceGain += 1;
@@ -211,6 +231,7 @@ function neighbourhoodSearch(
     }
   }
   model.changeColsBounds(full, new Float64Array(n), new Float64Array(n).fill(1));
+  centres(false);
   return best;
 }
 

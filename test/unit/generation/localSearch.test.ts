@@ -92,6 +92,30 @@ describe('the objective without a solver', () => {
     }
   });
 
+  it('the short-rest clique rows hold for every schedule the hard rows allow, not only for good ones', () => {
+    const { problem, model } = setUp(sampleProgram(), 7);
+    const cliqueRows = model.rowTag.map((t, r) => (t.kind === 'short_rest' && model.rowStarts[r + 1]! - model.rowStarts[r]! > 3 ? r : -1)).filter((r) => r >= 0);
+    assert.ok(cliqueRows.length > 0, 'the sample week has clique rows');
+    let seed = 11;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    let crowded = 0;
+    for (let trial = 0; trial < 40; trial++) {
+      // Random schedules that keep every upper bound (rest, hours, ...), dense enough to hold many short rests.
+      const state = new RowState(model);
+      const order = problem.candidates.map((c) => c.index).sort(() => random() - 0.5);
+      const chosen = order.filter((j) => random() < 0.7 && state.fits(j) && (state.set(j, 1), true));
+      const { values } = completeValues(model, chosen);
+      const broken = violatedRows(model, values).filter((v) => v.startsWith('short_rest'));
+      assert.deepEqual(broken, [], `trial ${trial}`);
+      for (const r of cliqueRows) {
+        let held = 0;
+        for (let k = model.rowStarts[r]!; k < model.rowStarts[r + 1]!; k++) if (model.rowIndex[k]! < model.numAssign) held += values[model.rowIndex[k]!]!;
+        if (held >= 2) crowded += 1;
+      }
+    }
+    assert.ok(crowded > 0, 'some schedules hold two or more shifts of one clique');
+  });
+
   it('follows single changes exactly as a fresh evaluation of the changed schedule', () => {
     const { problem, model, greedy } = setUp(randomProgram(3), 14);
     const objective = new ScheduleObjective(model, greedy);
