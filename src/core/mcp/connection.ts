@@ -15,6 +15,8 @@ import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import {
   CallToolResultSchema,
   ElicitRequestSchema,
+  ErrorCode,
+  McpError,
   ToolListChangedNotificationSchema,
   type CallToolResult,
   type ReadResourceResult,
@@ -25,7 +27,7 @@ import { OrchestratorError } from '../errors';
 import { raceAbort } from '../policy/abort';
 import { systemClock, type Clock } from '../util/clock';
 import { logs, redactingLogger, silentLogger, type Logger } from '../util/log';
-import { CallLimits, callsAskedFor } from './callLimits';
+import { CallLimits, type CallLimit, type CallLimitOptions } from '../policy/callLimits';
 import { Emitter } from './emitter';
 import { endpointFor, type OpenedTransport, type ServerEndpoint } from './endpoints';
 import { httpStatusOf, isTransportRefusal, toOrchestratorError } from './errorMapping';
@@ -52,6 +54,13 @@ interface Session {
 const MAX_TOOL_PAGES = 1000;
 /** The SDK's own timer must never end a call first (the longest delay setTimeout takes). */
 const SDK_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A call in flight: its limits, the server task it runs as once known, and who to tell when a question pauses it. */
+interface InFlightCall {
+  limits: CallLimits;
+  taskId?: string;
+  onPause: ((paused: boolean) => void) | undefined;
+}
 
 export class McpConnection {
   private readonly endpoint: ServerEndpoint;
@@ -82,7 +91,7 @@ export class McpConnection {
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   /** The calls in flight, so that a server's question can pause them. */
-  private readonly calls = new Set<CallLimits>();
+  private readonly calls = new Set<InFlightCall>();
 
   constructor(private readonly options: McpConnectionOptions) {
     this.endpoint =
@@ -221,8 +230,9 @@ export class McpConnection {
     if (onCallerAbort) signal.addEventListener('abort', onCallerAbort, { once: true });
     // Our limits, not the SDK's (they pause while a person answers); aborting the request
     // with the SDK's timeout error makes it tell the server (notifications/cancelled).
-    const limits = new CallLimits(this.callClock, options, (reason) => call.abort(reason));
-    this.calls.add(limits);
+    const limits = new CallLimits(this.callClock, options, (limit, ranMs) => call.abort(sdkTimeout(limit, options, ranMs)));
+    const inFlight: InFlightCall = { limits, onPause: options.onPause };
+    this.calls.add(inFlight);
     const debug = logs(this.log, 'debug');
     const started = debug ? Date.now() : 0;
     if (debug) this.log.log('debug', `calling ${name}`);
@@ -251,7 +261,7 @@ export class McpConnection {
       throw this.requestFailed(session, raw, `calling ${name}`, name);
     } finally {
       limits.dispose();
-      this.calls.delete(limits);
+      this.calls.delete(inFlight);
       if (onCallerAbort) signal.removeEventListener('abort', onCallerAbort);
     }
   }
@@ -284,7 +294,7 @@ export class McpConnection {
     let taskId: string | undefined;
     // No limits of its own (each request of the exchange has one), but a server's question
     // about the task pauses the caller's clocks as for any call.
-    const asked = new CallLimits(this.callClock, { timeoutMs: Infinity, maxTotalTimeoutMs: Infinity, onPause: options.onPause }, () => undefined);
+    const asked: InFlightCall = { limits: new CallLimits(this.callClock, { timeoutMs: Infinity, maxTotalTimeoutMs: Infinity }, () => undefined), onPause: options.onPause };
     this.calls.add(asked);
     this.log.log('debug', `calling ${name} as a task${options.resumeTaskId ? ` (resuming task ${options.resumeTaskId})` : ''}`);
     try {
@@ -303,7 +313,7 @@ export class McpConnection {
       if (!this.wanted) throw new OrchestratorError('cancelled', `calling ${name} was cancelled: the connection was closed`, { tool: name, details: { requestSent: true } });
       throw withDetails(this.requestFailed(session, raw, `calling ${name}`, name), { requestSent: true, ...(taskId !== undefined ? { taskId } : {}) });
     } finally {
-      asked.dispose();
+      asked.limits.dispose();
       this.calls.delete(asked);
       options.signal.removeEventListener('abort', onCallerAbort);
     }
@@ -393,11 +403,11 @@ export class McpConnection {
       client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
         // The calls waiting on this answer stop their clocks: a person's time is not the tool's.
         const asked = callsAskedFor(this.calls, extra.taskId);
-        for (const call of asked) call.pause();
+        for (const call of asked) if (call.limits.pause()) call.onPause?.(true);
         try {
           return await elicit(client.getServerVersion()?.name ?? this.description, request.params, extra.signal);
         } finally {
-          for (const call of asked) call.resume();
+          for (const call of asked) if (call.limits.resume()) call.onPause?.(false);
         }
       });
     }
@@ -555,6 +565,26 @@ export class McpConnection {
     }
     this.log.log('warn', `gave up reconnecting to ${this.description} after ${policy.maxAttempts} attempts; the next call will try again`);
   }
+}
+
+/**
+ * The in-flight calls an elicitation pauses: the call of the task it names when it names
+ * one, else every call in flight (most often the only one): over stdio a server's request
+ * does not say which of ours it serves.
+ */
+function callsAskedFor(calls: ReadonlySet<InFlightCall>, taskId: string | undefined): InFlightCall[] {
+  if (taskId !== undefined) {
+    const named = [...calls].filter((c) => c.taskId === taskId);
+    if (named.length > 0) return named;
+  }
+  return [...calls];
+}
+
+/** The SDK's own error for a request past its limit: aborting the request with it makes the SDK tell the server (notifications/cancelled). */
+function sdkTimeout(limit: CallLimit, options: CallLimitOptions, ranMs: number): McpError {
+  return limit === 'total'
+    ? new McpError(ErrorCode.RequestTimeout, 'Maximum total timeout exceeded', { maxTotalTimeout: options.maxTotalTimeoutMs, totalElapsed: ranMs })
+    : new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: options.timeoutMs });
 }
 
 function cancelledCall(name: string, requestSent: boolean): OrchestratorError {

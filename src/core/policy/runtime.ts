@@ -8,9 +8,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { OrchestratorError } from '../errors';
 import type { ArgumentSchema, InvokeResult, Resolution, ResourceLink, ToolInvoker, ToolProgress } from '../engine/invoker';
-import { startTimer, systemClock, type Clock } from '../util/clock';
+import { systemClock, type Clock } from '../util/clock';
 import { silentLogger, type Logger } from '../util/log';
 import { AbortScope, LazyAbort } from './abort';
+import { CallLimits } from './callLimits';
 import { BreakerRegistry, type BreakerChange, type BreakerState } from './breaker';
 import { ResultCache, cacheKey, cacheKeyOf, callIdentity, type CachedResult } from './cache';
 import { HealthMonitor, type HealthChange, type ToolHealth } from './health';
@@ -489,47 +490,17 @@ export class PolicyRuntime {
   private async attempt(request: CallRequest, server: string, parent: LazyAbort, listeners: Set<CallListener>, timing: PauseTotal): Promise<InvokeResult> {
     const { capability, policy } = request;
     const scope = new AbortScope(parent);
-    const start = this.clock.now();
-    let hardDeadline = start + policy.maxTotalTimeoutMs;
-    let deadline = Math.min(start + policy.timeoutMs, hardDeadline);
-    // No timer for a limit that never comes. Progress moves the deadline; the timer, when it
-    // fires early, waits the rest.
-    let stopTimer: (() => void) | undefined;
-    const onTimer = (): void => {
-      const wait = deadline - this.clock.now();
-      if (wait > 0) {
-        stopTimer = startTimer(this.clock, wait, onTimer);
-        return;
-      }
-      const limit = deadline === hardDeadline ? policy.maxTotalTimeoutMs : policy.timeoutMs;
-      scope.abort(new OrchestratorError('timeout', `${capability} did not answer within ${limit} ms`, { tool: capability }));
-    };
-    if (Number.isFinite(deadline)) stopTimer = startTimer(this.clock, deadline - start, onTimer);
+    const limits = new CallLimits(this.clock, policy, (limit) =>
+      scope.abort(
+        new OrchestratorError('timeout', `${capability} did not answer within ${limit === 'total' ? policy.maxTotalTimeoutMs : policy.timeoutMs} ms`, { tool: capability }),
+      ),
+    );
     // While a person answers the server's question the limits stand still, and that time is
     // not the tool's: it leaves the latency health sees and the duration the caller gets.
     // The listeners (the steps waiting) are told, once each way.
-    let pausedAt: number | undefined;
-    let pausedMs = 0;
-    let ended = false;
     const onPause = (paused: boolean): void => {
-      if (ended || paused === (pausedAt !== undefined)) return;
-      const now = this.clock.now();
-      if (paused) {
-        pausedAt = now;
-        stopTimer?.();
-        stopTimer = undefined;
-      } else {
-        const stood = now - (pausedAt as number);
-        pausedAt = undefined;
-        pausedMs += stood;
-        timing.pausedMs += stood;
-        deadline += stood;
-        hardDeadline += stood;
-        if (Number.isFinite(deadline) && !scope.controller.signal.aborted) stopTimer = startTimer(this.clock, deadline - now, onTimer);
-      }
-      listeners.forEach((l) => l.onPause?.(paused));
+      if (paused ? limits.pause() : limits.resume()) listeners.forEach((l) => l.onPause?.(paused));
     };
-    const ran = (): number => this.clock.now() - start - pausedMs - (pausedAt === undefined ? 0 : this.clock.now() - pausedAt);
     try {
       const result = await this.breakers.execute(server, capability, () =>
         scope.race(
@@ -540,26 +511,25 @@ export class PolicyRuntime {
             timeoutMs: policy.timeoutMs,
             maxTotalTimeoutMs: policy.maxTotalTimeoutMs,
             onProgress: (progress) => {
-              // While paused the limit restarts from the pause (the resume adds the paused time).
-              deadline = Math.min((pausedAt ?? this.clock.now()) + policy.timeoutMs, hardDeadline);
+              limits.progress();
               listeners.forEach((l) => l.onProgress?.(progress));
             },
             onPause,
           }),
         ),
       );
-      this.healthMonitor.record(capability, result.tool, 'success', ran());
+      this.healthMonitor.record(capability, result.tool, 'success', limits.ranMs);
       return result;
     } catch (thrown) {
       const error = asOrchestratorError(thrown);
-      if (error.kind === 'timeout') this.healthMonitor.record(capability, undefined, 'timeout', ran());
-      else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', ran());
+      if (error.kind === 'timeout') this.healthMonitor.record(capability, undefined, 'timeout', limits.ranMs);
+      else if (!NOT_A_TOOL_FAILURE.has(error.kind)) this.healthMonitor.record(capability, undefined, 'error', limits.ranMs);
       throw error;
     } finally {
       // Ended while a question was open: the time counts as paused, the listeners' clocks run again.
-      if (pausedAt !== undefined) onPause(false);
-      ended = true;
-      stopTimer?.();
+      if (limits.paused) listeners.forEach((l) => l.onPause?.(false));
+      limits.dispose();
+      timing.pausedMs += limits.pausedMs;
       scope.dispose();
     }
   }
