@@ -15,20 +15,11 @@
  * The clients take turns in round-robin batches, the first one rotating each round, so the
  * shared machine's noise falls on all of them alike. Target: at most 1.10x the SDK at p50.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { buildSync } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { scoreToolResult } from '../src/core/confidence/score';
-import type { CapabilitySpec } from '../src/core/mcp/capabilities';
-import { parseServerConfig } from '../src/core/mcp/config';
-import { McpConnection } from '../src/core/mcp/connection';
-import { McpToolInvoker } from '../src/core/mcp/invoker';
-import { PolicyRuntime } from '../src/core/policy/runtime';
+import type { BenchClient, McpClients } from './support/mcpClients';
 import type { BenchResult } from './run';
 
 const CONCURRENCY = [1, 8, 64];
@@ -37,82 +28,18 @@ const CALLS_PER_WORKER = 100;
 const MAX_BATCH = 1280;
 const ROUNDS = 8;
 const WARM_UP_CALLS = 3000;
-const TIMEOUTS = { timeoutMs: 30_000, maxTotalTimeoutMs: 60_000 };
 
-interface BenchClient {
-  name: string;
-  call(i: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-const NOOP_SPEC: CapabilitySpec = {
-  name: 'noop',
-  description: 'The benchmark server’s no-op read.',
-  writes: false,
-  result: z.looseObject({ ok: z.literal(true), i: z.number() }),
-};
-
-function checked(result: CallToolResult): void {
-  if (result.isError) throw new Error(`noop failed: ${JSON.stringify(result.content)}`);
-}
-
-/** The bare SDK client; `withSignal`: each call cancellable through a signal of its own, as ours are. */
-async function sdkClient(server: string, withSignal: boolean): Promise<BenchClient> {
-  const client = new Client({ name: 'bench-sdk', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [server] }));
-  return {
-    name: withSignal ? 'sdk+signal' : 'sdk',
-    call: async (i) =>
-      checked((await client.callTool({ name: 'noop', arguments: { i } }, undefined, withSignal ? { signal: new AbortController().signal } : undefined)) as CallToolResult),
-    close: () => client.close(),
-  };
-}
-
-async function connectionTo(server: string): Promise<McpConnection> {
-  const connection = new McpConnection({ server: parseServerConfig({ kind: 'stdio', command: process.execPath, args: [server] }), reconnect: false });
-  await connection.connect();
-  return connection;
-}
-
-async function connectionClient(server: string): Promise<BenchClient> {
-  const connection = await connectionTo(server);
-  return {
-    name: 'connection',
-    // A signal per call, as each workflow step has its own; being the call's alone, its
-    // controller goes with it (the SDK gets the signal as it is, see CallOptions.controller).
-    call: async (i) => {
-      const controller = new AbortController();
-      checked(await connection.callTool('noop', { i }, { signal: controller.signal, controller, ...TIMEOUTS }));
-    },
-    close: () => connection.close(),
-  };
-}
-
-async function runtimeClient(server: string): Promise<BenchClient> {
-  const connection = await connectionTo(server);
-  const runtime = await PolicyRuntime.create({ invoker: new McpToolInvoker({ connection, specs: [NOOP_SPEC] }) });
-  const policy = runtime.policies.get('noop');
-  return {
-    name: 'runtime',
-    call: async (i) => {
-      const result = await runtime.call({ capability: 'noop', args: { i }, writes: false, policy, cacheMode: 'off', signal: new AbortController().signal });
-      if (!result.ok) throw result.error;
-      const confidence = scoreToolResult({
-        capability: 'noop',
-        base: policy.confidence.base,
-        data: result.data,
-        source: result.source,
-        durationMs: result.durationMs,
-        slowAfterMs: policy.confidence.slowAfterMs,
-        slowPenalty: policy.confidence.slowPenalty,
-      });
-      if (confidence.value <= 0) throw new Error(`noop scored ${confidence.reason}`);
-    },
-    close: async () => {
-      await runtime.flush();
-      await connection.close();
-    },
-  };
+/**
+ * The clients as the project ships code: bench/support/mcpClients.ts bundled by esbuild with
+ * the settings of scripts/build.mjs, the SDK inside as in dist/. Loaded through tsx instead,
+ * every closure of ours would pay tsx's name-keeping helper (a defineProperty for each
+ * closure made, none in dist/), which the SDK's compiled JavaScript does not.
+ */
+function loadClients(dir: string): McpClients {
+  const outfile = join(dir, 'mcpClients.js');
+  buildSync({ entryPoints: [join(__dirname, 'support', 'mcpClients.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'error' });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle is made at run time
+  return require(outfile) as McpClients;
 }
 
 /** `calls` calls from `concurrency` workers; each call's latency in ms, and the batch's wall time. */
@@ -148,6 +75,7 @@ export async function run(): Promise<BenchResult[]> {
   const clients: BenchClient[] = [];
   try {
     const server = bundleServer(dir);
+    const { sdkClient, connectionClient, runtimeClient } = loadClients(dir);
     clients.push(await sdkClient(server, false), await sdkClient(server, true), await connectionClient(server), await runtimeClient(server));
     let arg = 0;
     for (const client of clients) await batch(client, WARM_UP_CALLS, 8, (arg += WARM_UP_CALLS));
