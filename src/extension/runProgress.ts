@@ -1,8 +1,8 @@
 /**
  * One cancellable progress notification per run: Cancel aborts the run's AbortSignal (the
  * engine tells the server with notifications/cancelled); each finished step advances the bar
- * and the server's own progress notifications show as the message. When the run ends the
- * notification closes and a message offers to open or export it.
+ * and is named as done, and the server's own progress notifications show as the message.
+ * When the run ends the notification closes and a message offers to open or export it.
  */
 import * as vscode from 'vscode';
 import type { RunTicket, SchedulingApp } from '../core/app/schedulingApp';
@@ -19,9 +19,11 @@ export function followRun(app: SchedulingApp, ticket: RunTicket, controller: Abo
       const run = app.runs.snapshot(ticket.runId);
       const total = Math.max(1, run?.phases.reduce((n, p) => n + p.steps.length, 0) ?? 1);
       const unsubscribe = app.runs.subscribe(ticket.runId, (event) => {
-        if (event.type === 'step_finished') progress.report({ increment: 100 / total, message: event.result.title ?? event.stepId });
+        // Said as done: the bare title of the last step to finish read as the step still running.
+        if (event.type === 'step_finished') progress.report({ increment: 100 / total, message: `done: ${event.result.title ?? event.stepId}` });
         else if (event.type === 'progress' && event.message) progress.report({ message: event.message });
         else if (event.type === 'approval_requested') progress.report({ message: `waiting for approval: ${event.request.title}` });
+        else if (event.type === 'input_requested') progress.report({ message: `waiting for input: ${event.request.need.arg}` });
         else if (event.type === 'phase_started') progress.report({ message: event.title });
       });
       try {
