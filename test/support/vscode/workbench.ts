@@ -52,6 +52,17 @@ export class Workbench {
     return this.page.locator('.quick-input-widget input.input');
   }
 
+  /**
+   * Answers the open quick input `widget` (typing `text`, if any) and waits until it is gone.
+   * Enter goes to the input itself: pressed on the page it goes wherever the focus is, and a
+   * panel drawn meanwhile may have taken it (the prompt then stayed open).
+   */
+  async answerQuickInput(widget: Locator, text?: string): Promise<void> {
+    if (text !== undefined) await this.quickInput().fill(text);
+    await this.quickInput().press('Enter');
+    await widget.waitFor({ state: 'hidden', timeout: 30_000 });
+  }
+
   notification(text: string): Locator {
     return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
   }

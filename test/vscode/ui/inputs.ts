@@ -58,9 +58,7 @@ function question(workbench: Workbench, title: RegExp, prompt: string): Locator 
 async function answer(workbench: Workbench, title: RegExp, prompt: string, text?: string): Promise<void> {
   const box = question(workbench, title, prompt);
   await box.waitFor({ timeout: 60_000 });
-  if (text !== undefined) await workbench.quickInput().fill(text);
-  await workbench.page.keyboard.press('Enter');
-  await box.waitFor({ state: 'hidden', timeout: 30_000 });
+  await workbench.answerQuickInput(box, text);
 }
 
 /** Presses Enter on the workflow's own quick inputs (mode, range: their defaults). */
@@ -69,8 +67,7 @@ async function startWorkflow(workbench: Workbench, command: string, title: strin
   for (let n = 1; n <= steps; n++) {
     const box = widget(workbench, new RegExp(`${title} \\(${n}/${steps}\\)`));
     await box.waitFor({ timeout: 60_000 });
-    await workbench.page.keyboard.press('Enter');
-    await box.waitFor({ state: 'hidden', timeout: 30_000 });
+    await workbench.answerQuickInput(box);
   }
 }
 
@@ -126,8 +123,7 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           await many.waitFor({ timeout: 30_000 });
           await many.locator('.monaco-list-row', { hasText: 'Intensive care' }).click();
           await workbench.screenshot(shot('33-elicitation-multi-select'));
-          await page.keyboard.press('Enter');
-          await many.waitFor({ state: 'hidden', timeout: 30_000 });
+          await workbench.answerQuickInput(many);
           await answer(workbench, server, 'Comment');
           const log = readFileSync(callLog ?? '', 'utf8');
           assert.match(
@@ -149,8 +145,7 @@ function scenario(theme: 'dark' | 'light'): UiScenario {
           // Validation runs a moment after typing: photograph the box once it accepts the answer.
           await box.getByText('required_blocks must be a whole number').waitFor({ state: 'hidden', timeout: 10_000 });
           await workbench.screenshot(shot('35-needs-input-box'));
-          await page.keyboard.press('Enter');
-          await box.waitFor({ state: 'hidden', timeout: 30_000 });
+          await workbench.answerQuickInput(box);
           const run = runsRow(workbench, /Compliance check/).first();
           await run.locator('.label-description', { hasText: /completed|needs review|blocked/ }).waitFor({ timeout: 120_000 });
           assert.match(readFileSync(callLog ?? '', 'utf8'), /args check_utilization_threshold_tool \{[^}]*"required_blocks":120/);

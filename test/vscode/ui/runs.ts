@@ -33,9 +33,7 @@ async function answer(workbench: Workbench, title: RegExp, text?: string): Promi
   const widget = quickInput(workbench, title);
   await widget.waitFor({ timeout: 60_000 });
   const offered = await workbench.quickInput().inputValue();
-  if (text !== undefined) await workbench.quickInput().fill(text);
-  await workbench.page.keyboard.press('Enter');
-  await widget.waitFor({ state: 'hidden', timeout: 30_000 });
+  await workbench.answerQuickInput(widget, text);
   return offered;
 }
 
@@ -49,8 +47,7 @@ async function choose(workbench: Workbench, title: RegExp, label?: string): Prom
   await widget.waitFor({ timeout: 60_000 });
   if (label !== undefined) await workbench.quickInput().fill(label);
   await widget.locator('.quick-input-list .monaco-list-row.focused', label === undefined ? {} : { hasText: label }).waitFor({ timeout: 30_000 });
-  await workbench.page.keyboard.press('Enter');
-  await widget.waitFor({ state: 'hidden', timeout: 30_000 });
+  await workbench.answerQuickInput(widget);
 }
 
 function runsView(workbench: Workbench): Locator {

@@ -100,9 +100,7 @@ function storedSchedules(): { id: string; status: string }[] {
 async function answer(workbench: Workbench, title: RegExp, text?: string): Promise<void> {
   const widget = workbench.page.locator('.quick-input-widget', { hasText: title });
   await widget.waitFor({ timeout: 60_000 });
-  if (text !== undefined) await workbench.quickInput().fill(text);
-  await workbench.page.keyboard.press('Enter');
-  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'hidden', timeout: 30_000 });
+  await workbench.answerQuickInput(widget.locator('.quick-input-title', { hasText: title }), text);
 }
 
 function runsView(workbench: Workbench): Locator {
