@@ -233,17 +233,7 @@ function shortRestCliqueRows(b: ModelBuilder, problem: Problem): void {
   for (const [personId, list] of byPerson) {
     list.sort((x, y) => x.startMs - y.startMs || x.index - y.index);
     const ends = list.map((c) => c.dutyEndMs + Math.max(restAfter(c, problem.limits), reach));
-    const starts = [...new Set(list.map((c) => c.startMs))];
-    let previous: number[] | undefined;
-    const cliques: number[][] = [];
-    for (const t of starts) {
-      const clique: number[] = [];
-      for (let k = 0; k < list.length && list[k]!.startMs <= t; k++) if (ends[k]! > t) clique.push(k);
-      if (previous && previous.every((k) => ends[k]! > t)) cliques.pop();
-      cliques.push(clique);
-      previous = clique;
-    }
-    for (const clique of cliques) {
+    for (const clique of maximalCliques(list, ends)) {
       const terms = new Map<number, number>();
       for (let a = 0; a < clique.length; a++) {
         for (let c = a + 1; c < clique.length; c++) {
@@ -334,21 +324,29 @@ export function supervisionNeed(problem: Problem, slot: number, residents: numbe
  */
 function restRows(b: ModelBuilder, personId: string, list: Candidate[], resident: boolean, problem: Problem): void {
   const ends = list.map((c) => c.dutyEndMs + (resident ? restAfter(c, problem.limits) : 0));
+  for (const clique of maximalCliques(list, ends)) {
+    if (clique.length < 2) continue;
+    b.row({ kind: 'rest', personId }, new Map(clique.map((k) => [list[k]!.index, 1])), 0, 1);
+  }
+}
+
+/**
+ * The maximal cliques of an interval graph, as positions in `list` (sorted by start), where
+ * candidate k's interval runs from its start to `ends[k]`: the intervals covering each start
+ * time, keeping one only when the next does not contain it.
+ */
+function maximalCliques(list: readonly Candidate[], ends: readonly number[]): number[][] {
   const starts = [...new Set(list.map((c) => c.startMs))].sort((x, y) => x - y);
   let previous: number[] | undefined;
   const cliques: number[][] = [];
   for (const t of starts) {
     const clique: number[] = [];
     for (let k = 0; k < list.length && list[k]!.startMs <= t; k++) if (ends[k]! > t) clique.push(k);
-    // Drop the previous clique when this one contains it: only maximal cliques are rows.
     if (previous && previous.every((k) => ends[k]! > t)) cliques.pop();
     cliques.push(clique);
     previous = clique;
   }
-  for (const clique of cliques) {
-    if (clique.length < 2) continue;
-    b.row({ kind: 'rest', personId }, new Map(clique.map((k) => [list[k]!.index, 1])), 0, 1);
-  }
+  return cliques;
 }
 
 function byDate(list: Candidate[], select: (c: Candidate) => boolean = () => true): Map<string, Candidate[]> {
