@@ -31,7 +31,7 @@ import { CallLimits, type CallLimit, type CallLimitOptions } from '../policy/cal
 import { Emitter } from './emitter';
 import { endpointFor, type OpenedTransport, type ServerEndpoint } from './endpoints';
 import { httpStatusOf, isTransportRefusal, toOrchestratorError } from './errorMapping';
-import { callToolAsTask, supportsTaskCalls, toolProgressOf, type TaskCallOptions } from './taskCalls';
+import { callToolAsTask, SDK_NO_TIMEOUT_MS, supportsTaskCalls, toolProgressOf, type TaskCallOptions } from './taskCalls';
 import { TracingTransport } from './tracingTransport';
 import { jsonSchemaValidator } from './schemaValidator';
 
@@ -52,8 +52,6 @@ interface Session {
 }
 
 const MAX_TOOL_PAGES = 1000;
-/** The SDK's own timer must never end a call first (the longest delay setTimeout takes). */
-const SDK_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** A call in flight: its limits, the server task it runs as once known, and who to tell when a question pauses it. */
 interface InFlightCall {
@@ -239,7 +237,7 @@ export class McpConnection {
     try {
       const result = await session.client.request({ method: 'tools/call', params: { name, arguments: args } }, CallToolResultSchema, {
         signal: call.signal,
-        timeout: SDK_TIMEOUT_MS,
+        timeout: SDK_NO_TIMEOUT_MS,
         onprogress: (p) => {
           limits.progress();
           if (logs(this.log, 'debug')) this.log.log('debug', `progress from ${name}`, { progress: p.progress, total: p.total, message: p.message });

@@ -36,6 +36,8 @@ const DEFAULT_TTL_MS = 60 * 60_000;
 const MIN_POLL_MS = 100;
 const FIRST_POLL_MS = 25;
 const MAX_POLL_MS = 30_000;
+/** Longer than any wait of ours (the longest delay setTimeout takes): an SDK timer set to it never ends a request first. */
+export const SDK_NO_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Whether the server runs this tool's calls as tasks when asked to. */
 export function supportsTaskCalls(client: Client, tool: Pick<Tool, 'execution'> | undefined): boolean {
@@ -78,8 +80,10 @@ export async function callToolAsTask(client: Client, name: string, args: Record<
     }
     if (task.status === 'cancelled')
       throw new OrchestratorError('cancelled', `the server task of ${name} was cancelled${task.statusMessage ? `: ${task.statusMessage}` : ''}`, { tool: name });
-    // Completed, failed (its result is the tool's error) or waiting for input.
-    return await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema, { signal });
+    // Completed, failed (its result is the tool's error) or waiting for input. Waiting for
+    // input, tasks/result lasts while a person answers and the task then runs to its end: no
+    // limit of its own (the SDK's default is a minute); the caller's limits end it through the signal.
+    return await client.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema, { signal, timeout: SDK_NO_TIMEOUT_MS });
   } catch (error) {
     if (signal.aborted && !TERMINAL.has(task.status)) {
       // The caller gave up: stop the work on the server too. Best effort, bounded.
