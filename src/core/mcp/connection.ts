@@ -15,8 +15,6 @@ import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import {
   CallToolResultSchema,
   ElicitRequestSchema,
-  ErrorCode,
-  McpError,
   ToolListChangedNotificationSchema,
   type CallToolResult,
   type ReadResourceResult,
@@ -27,10 +25,10 @@ import { OrchestratorError } from '../errors';
 import { raceAbort } from '../policy/abort';
 import { systemClock, type Clock } from '../util/clock';
 import { logs, redactingLogger, silentLogger, type Logger } from '../util/log';
-import { CallLimits, type CallLimit, type CallLimitOptions } from '../policy/callLimits';
 import { Emitter } from './emitter';
 import { endpointFor, type OpenedTransport, type ServerEndpoint } from './endpoints';
 import { httpStatusOf, isTransportRefusal, toOrchestratorError } from './errorMapping';
+import { InFlightCalls } from './inFlightCalls';
 import { callToolAsTask, SDK_NO_TIMEOUT_MS, supportsTaskCalls, toolProgressOf, type TaskCallOptions } from './taskCalls';
 import { TracingTransport } from './tracingTransport';
 import { jsonSchemaValidator } from './schemaValidator';
@@ -53,19 +51,11 @@ interface Session {
 
 const MAX_TOOL_PAGES = 1000;
 
-/** A call in flight: its limits, the server task it runs as once known, and who to tell when a question pauses it. */
-interface InFlightCall {
-  limits: CallLimits;
-  taskId?: string;
-  onPause: ((paused: boolean) => void) | undefined;
-}
-
 export class McpConnection {
   private readonly endpoint: ServerEndpoint;
   private readonly log: Logger;
   private readonly events: Emitter<ConnectionEvents>;
   private readonly clock: Clock;
-  private readonly callClock: Clock;
   private readonly policy: ReconnectPolicy | undefined;
   private readonly connectTimeoutMs: number;
   private readonly requestTimeoutMs: number;
@@ -89,7 +79,7 @@ export class McpConnection {
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   /** The calls in flight, so that a server's question can pause them. */
-  private readonly calls = new Set<InFlightCall>();
+  private readonly calls: InFlightCalls;
 
   constructor(private readonly options: McpConnectionOptions) {
     this.endpoint =
@@ -97,7 +87,7 @@ export class McpConnection {
     this.log = redactingLogger(options.logger ?? silentLogger, () => this.secrets());
     this.events = new Emitter((error) => this.log.log('error', `a connection event listener failed: ${String(error)}`));
     this.clock = options.clock ?? systemClock;
-    this.callClock = options.callClock ?? systemClock;
+    this.calls = new InFlightCalls(options.callClock ?? systemClock);
     this.policy = options.reconnect === false ? undefined : { ...DEFAULT_RECONNECT, ...options.reconnect };
     this.connectTimeoutMs = options.connectTimeoutMs ?? 20_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -228,9 +218,8 @@ export class McpConnection {
     if (onCallerAbort) signal.addEventListener('abort', onCallerAbort, { once: true });
     // Our limits, not the SDK's (they pause while a person answers); aborting the request
     // with the SDK's timeout error makes it tell the server (notifications/cancelled).
-    const limits = new CallLimits(this.callClock, options, (limit, ranMs) => call.abort(sdkTimeout(limit, options, ranMs)));
-    const inFlight: InFlightCall = { limits, onPause: options.onPause };
-    this.calls.add(inFlight);
+    const inFlight = this.calls.start(options, options.onPause, (reason) => call.abort(reason));
+    const { limits } = inFlight.call;
     const debug = logs(this.log, 'debug');
     const started = debug ? Date.now() : 0;
     if (debug) this.log.log('debug', `calling ${name}`);
@@ -258,8 +247,7 @@ export class McpConnection {
       if (!this.wanted) throw new OrchestratorError('cancelled', `calling ${name} was cancelled: the connection was closed`, { tool: name, details: { requestSent: true } });
       throw this.requestFailed(session, raw, `calling ${name}`, name);
     } finally {
-      limits.dispose();
-      this.calls.delete(inFlight);
+      inFlight.end();
       if (onCallerAbort) signal.removeEventListener('abort', onCallerAbort);
     }
   }
@@ -292,8 +280,7 @@ export class McpConnection {
     let taskId: string | undefined;
     // No limits of its own (each request of the exchange has one), but a server's question
     // about the task pauses the caller's clocks as for any call.
-    const asked: InFlightCall = { limits: new CallLimits(this.callClock, { timeoutMs: Infinity, maxTotalTimeoutMs: Infinity }, () => undefined), onPause: options.onPause };
-    this.calls.add(asked);
+    const asked = this.calls.start({ timeoutMs: Infinity, maxTotalTimeoutMs: Infinity }, options.onPause, () => undefined);
     this.log.log('debug', `calling ${name} as a task${options.resumeTaskId ? ` (resuming task ${options.resumeTaskId})` : ''}`);
     try {
       return await callToolAsTask(session.client, name, args, {
@@ -301,7 +288,7 @@ export class McpConnection {
         requestTimeoutMs: this.requestTimeoutMs,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         onStarted: async (id) => {
-          taskId = asked.taskId = id;
+          taskId = asked.call.taskId = id;
           await options.onStarted(id);
         },
         ...(options.resumeTaskId !== undefined ? { resumeTaskId: options.resumeTaskId } : {}),
@@ -311,8 +298,7 @@ export class McpConnection {
       if (!this.wanted) throw new OrchestratorError('cancelled', `calling ${name} was cancelled: the connection was closed`, { tool: name, details: { requestSent: true } });
       throw withDetails(this.requestFailed(session, raw, `calling ${name}`, name), { requestSent: true, ...(taskId !== undefined ? { taskId } : {}) });
     } finally {
-      asked.limits.dispose();
-      this.calls.delete(asked);
+      asked.end();
       options.signal.removeEventListener('abort', onCallerAbort);
     }
   }
@@ -400,12 +386,11 @@ export class McpConnection {
     if (elicit) {
       client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
         // The calls waiting on this answer stop their clocks: a person's time is not the tool's.
-        const asked = callsAskedFor(this.calls, extra.taskId);
-        for (const call of asked) if (call.limits.pause()) call.onPause?.(true);
+        const resume = this.calls.pauseFor(extra.taskId);
         try {
           return await elicit(client.getServerVersion()?.name ?? this.description, request.params, extra.signal);
         } finally {
-          for (const call of asked) if (call.limits.resume()) call.onPause?.(false);
+          resume();
         }
       });
     }
@@ -563,26 +548,6 @@ export class McpConnection {
     }
     this.log.log('warn', `gave up reconnecting to ${this.description} after ${policy.maxAttempts} attempts; the next call will try again`);
   }
-}
-
-/**
- * The in-flight calls an elicitation pauses: the call of the task it names when it names
- * one, else every call in flight (most often the only one): over stdio a server's request
- * does not say which of ours it serves.
- */
-function callsAskedFor(calls: ReadonlySet<InFlightCall>, taskId: string | undefined): InFlightCall[] {
-  if (taskId !== undefined) {
-    const named = [...calls].filter((c) => c.taskId === taskId);
-    if (named.length > 0) return named;
-  }
-  return [...calls];
-}
-
-/** The SDK's own error for a request past its limit: aborting the request with it makes the SDK tell the server (notifications/cancelled). */
-function sdkTimeout(limit: CallLimit, options: CallLimitOptions, ranMs: number): McpError {
-  return limit === 'total'
-    ? new McpError(ErrorCode.RequestTimeout, 'Maximum total timeout exceeded', { maxTotalTimeout: options.maxTotalTimeoutMs, totalElapsed: ranMs })
-    : new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: options.timeoutMs });
 }
 
 function cancelledCall(name: string, requestSent: boolean): OrchestratorError {

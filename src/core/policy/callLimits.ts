@@ -4,7 +4,7 @@
  * progress for `timeoutMs` ends the call, and so does more than `maxTotalTimeoutMs` in all;
  * time spent paused counts towards neither. Both limits share one timer: progress only moves
  * the deadline, and a timer that fires early waits the rest. The connection keeps these for
- * a request (src/core/mcp/connection.ts), the policy runtime for an attempt (runtime.ts).
+ * a request (src/core/mcp/inFlightCalls.ts), the policy runtime for an attempt (runtime.ts).
  */
 import { startTimer, type Clock } from '../util/clock';
 
