@@ -7,18 +7,22 @@
  * Per block: supply checks that can prove infeasibility cheaply, the greedy constructor,
  * then (algorithm "optimal") a local search on the greedy schedule (localSearch.ts:
  * simulated annealing with the model's objective, a number of moves proportional to the
- * schedule's size) and HiGHS started from its result: a large-neighbourhood search (days,
- * weeks, and fortnights within one PGY level, re-solved with the rest fixed), bounded by
- * the linear relaxation. With the stopping rule the neighbourhood search starts at once
- * from a complete start (the tree search seldom beats it: equity keeps the relaxation
- * weak), gives each sub-solve half a second, and ends when its last sub-solves (a pass, at
- * most ten) gained under MIN_GAIN of the objective together; the tree search, run first
+ * schedule's size) and HiGHS started from its result: a large-neighbourhood search
+ * (windows of days, a PGY level's or the faculty's weeks, and windows of two resident
+ * levels, each re-solved with the rest fixed), bounded by the linear relaxation.
+ *
+ * With the stopping rule the neighbourhood search starts at once from a complete start
+ * (the tree search seldom beats it: equity keeps the relaxation weak), in SEARCHERS
+ * workers side by side that share their best schedule (sharedSearch.ts); it gives each
+ * sub-solve half a second and ends when the last sub-solves of all of them (a pass, at
+ * most ten) gained under MIN_GAIN of the objective together. The tree search, run first
  * when there is no complete start or when searching until the time limit, ends when its
  * gap closes, no better schedule came for TREE_STALL_SEC, or the last GAIN_WINDOW_SEC (a
- * quarter of the time so far, if longer) gained under MIN_GAIN. When the time limit stops HiGHS the best incumbent is
- * used; when it found none, or failed, the local search's schedule is (the seed's "retry
- * with greedy"). Nothing here touches the store.
+ * quarter of the time so far, if longer) gained under MIN_GAIN. When the time limit
+ * stops HiGHS the best incumbent is used; when it found none, or failed, the local
+ * search's schedule is (the seed's "retry with greedy"). Nothing here touches the store.
  */
+import { availableParallelism } from 'node:os';
 import type { ScheduleSnapshot } from '../domain/snapshot';
 import { addDays, daysBetween, eachDate } from '../domain/time';
 import { supplyFindings, unfilledFindings, type Finding } from './diagnose';
@@ -124,6 +128,15 @@ const LOCAL_UNTIL = 0.7;
  * two-day ones (350-620) mostly solved within it (docs/benchmarks.md).
  */
 const WINDOW_COLUMNS = 400;
+/**
+ * Neighbourhood searches side by side from a complete start, each in a worker of its own:
+ * on the demo week a second one found better schedules sooner (docs/benchmarks.md); more
+ * would compete with the server's own thread.
+ */
+const SEARCHERS = Math.min(2, availableParallelism());
+/** Two resident levels' neighbourhoods: windows of this many days, starting this many days apart. */
+const PAIR_DAYS = 5;
+const PAIR_STEP = 2;
 /** Below this the solver cannot even load a model: keep the greedy schedule instead. */
 const MIN_SOLVER_MS = 250;
 
@@ -188,9 +201,10 @@ export async function generateSchedule(request: GenerateRequest): Promise<Genera
     let chosen: number[] | undefined = greedy.unfilled.length === 0 ? greedy.chosen : undefined;
     // The solver's worker loads the model (and, for the neighbourhood search from a
     // complete start, solves the relaxation for its bound) on its own thread meanwhile.
+    const fromStart = chosen !== undefined && !request.untilTimeLimit;
     const solver =
       request.algorithm === 'optimal'
-        ? startMip(model, { boundFirst: chosen !== undefined && !request.untilTimeLimit, boundTimeLimitMs: (blockBegan + budget - now()) * 0.5 })
+        ? startMip(model, { boundFirst: fromStart, boundTimeLimitMs: (blockBegan + budget - now()) * 0.5, searchers: fromStart ? SEARCHERS : 1 })
         : undefined;
     // Local moves first: they take a fraction of a second where the solver needs seconds.
     let polished: LocalSearchResult | undefined;
@@ -312,46 +326,38 @@ async function runMip(
 /**
  * Neighbourhoods for the solver's large-neighbourhood search: windows of two or three days
  * (anyone may trade shifts inside them), weeks within one PGY level or the faculty (where
- * equity is decided), all overlapping, and, where they stay small, whole blocks of two
- * resident levels. The all-people windows are as long as keeps them near WINDOW_COLUMNS
- * free decisions, so that a sub-solve ends within its time limit rather than being cut
- * off by it, and they hold the equity centres (solverProtocol.ts Neighbourhood), which
- * makes them several times faster; the others leave the centres free, so that a level's
- * load can move, and two levels' can move between them (the demo week's best schedules
- * give one level's shifts to another: docs/benchmarks.md). One that frees every decision
- * would be the whole tree search again: left out.
+ * equity is decided), and windows of PAIR_DAYS days of two resident levels, all
+ * overlapping. The all-people windows are as long as keeps them near WINDOW_COLUMNS free
+ * decisions, so that a sub-solve ends within its time limit rather than being cut off by
+ * it, and they hold the equity centres (solverProtocol.ts Neighbourhood), which makes them
+ * several times faster; the others leave the centres free, so that a level's load can
+ * move, and two levels' can move between them (the demo week's best schedules give one
+ * level's shifts to another: docs/benchmarks.md). A pair's windows are left out where they
+ * exceed WINDOW_COLUMNS; the demo week's whole-week pairs, near it, mostly ran into the
+ * sub-solve limit without a gain. One that frees every decision would be the whole tree
+ * search again: left out.
  */
 function neighbourhoods(problem: Problem): { free: number[]; holdCentres: boolean }[] {
   const out: { free: number[]; holdCentres: boolean }[] = [];
   const dates = eachDate(problem.block.start, problem.block.end);
   const groupOf = (c: Candidate) => problem.people.get(c.personId)?.group;
-  const add = (cols: number[], holdCentres: boolean) => {
-    if (cols.length > 0 && cols.length < problem.candidates.length) out.push({ free: cols, holdCentres });
-  };
-  const window = (days: number, from: number, group?: EquityGroup) => {
+  const window = (days: number, from: number, groups?: readonly EquityGroup[]) => {
     const first = dates[from]!;
     const last = dates[Math.min(dates.length - 1, from + days - 1)]!;
-    const inside = problem.candidates.filter((c) => c.date >= first && c.date <= last && (group === undefined || groupOf(c) === group));
-    add(
-      inside.map((c) => c.index),
-      group === undefined,
-    );
+    const inside = problem.candidates.filter((c) => c.date >= first && c.date <= last && (groups === undefined || groups.includes(groupOf(c)!)));
+    if (inside.length > 0 && inside.length < problem.candidates.length && (groups === undefined || groups.length < 2 || inside.length <= WINDOW_COLUMNS))
+      out.push({ free: inside.map((c) => c.index), holdCentres: groups === undefined });
   };
   const days = problem.candidates.length / dates.length > WINDOW_COLUMNS / 3 ? 2 : 3;
   for (let from = 0; from < dates.length - 1; from += days - 1) window(days, from);
   const groups = [...new Set([...problem.people.values()].map((p) => p.group))];
   for (const group of groups) {
-    for (let from = 0; from === 0 || from + 4 < dates.length; from += 3) window(7, from, group);
+    for (let from = 0; from === 0 || from + 4 < dates.length; from += 3) window(7, from, [group]);
   }
   const levels = groups.filter((g) => g !== 'faculty');
   for (let a = 0; a < levels.length; a++) {
     for (let b = a + 1; b < levels.length; b++) {
-      const both = problem.candidates.filter((c) => groupOf(c) === levels[a] || groupOf(c) === levels[b]);
-      if (both.length <= WINDOW_COLUMNS)
-        add(
-          both.map((c) => c.index),
-          false,
-        );
+      for (let from = 0; from === 0 || from + PAIR_DAYS <= dates.length; from += PAIR_STEP) window(PAIR_DAYS, from, [levels[a]!, levels[b]!]);
     }
   }
   return out;

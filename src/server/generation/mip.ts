@@ -1,13 +1,15 @@
 /**
- * Runs the linear model through HiGHS in a worker thread, started (and the model loaded)
- * before the start schedule is ready, so both threads work at once. The service never blocks:
- * progress and incumbents arrive as messages; cancelling terminates the worker at once;
- * when the solver overruns its time limit the worker is terminated as well and the
- * best incumbent received so far is the answer.
+ * Runs the linear model through HiGHS in worker threads (one, or several searching
+ * neighbourhoods side by side), started (and the model loaded) before the start schedule
+ * is ready, so every thread works at once. The service never blocks: progress and
+ * incumbents arrive as messages; cancelling terminates the workers at once; when the
+ * solver overruns its time limit they are terminated as well and the best incumbent
+ * received so far is the answer.
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LinearModel } from './model';
+import { SharedSearch } from './sharedSearch';
 import type { LoadRequest, MipArrays, Neighbourhood, SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
 
 /** Adds the rows that define aggregate columns and packs everything row-wise. */
@@ -130,53 +132,77 @@ export interface MipSolver {
 
 type WorkerEvent = { kind: 'message'; message: WorkerMessage } | { kind: 'error'; error: Error } | { kind: 'exit'; code: number };
 
+/** A worker and what it said before anyone listened (it loads the model meanwhile). */
+class SolverThread {
+  private early: WorkerEvent[] = [];
+  private deliver: (event: WorkerEvent) => void = (event) => this.early.push(event);
+
+  constructor(readonly worker: Worker) {
+    worker.on('message', (message: WorkerMessage) => this.deliver({ kind: 'message', message }));
+    worker.on('error', (error) => this.deliver({ kind: 'error', error }));
+    worker.on('exit', (code) => this.deliver({ kind: 'exit', code }));
+  }
+
+  listen(handler: (event: WorkerEvent) => void): void {
+    this.deliver = handler;
+    for (const event of this.early.splice(0)) handler(event);
+  }
+}
+
 /**
- * Starts the worker and loads the model at once, so that loading it (and, with
- * `boundFirst`, solving its linear relaxation for the bound) runs while this thread still
- * improves the start; what the worker says before `solve` is kept for it.
+ * Starts the workers and loads the model in each at once, so that loading it (and, with
+ * `boundFirst`, solving its linear relaxation for the bound, in the first worker) runs
+ * while this thread still improves the start. `searchers` workers (default one) run the
+ * neighbourhood search side by side from a start, sharing their best schedule
+ * (sharedSearch.ts); the tree search runs in the first one alone.
  */
-export function startMip(model: LinearModel, load: { boundFirst: boolean; boundTimeLimitMs: number }): MipSolver {
+export function startMip(model: LinearModel, load: { boundFirst: boolean; boundTimeLimitMs: number; searchers?: number }): MipSolver {
   const arrays = toMipArrays(model);
   const numAssign = model.numAssign;
   const centres = Int32Array.from(model.equity, (term) => term.centre);
-  const worker = startWorker();
-  const early: WorkerEvent[] = [];
-  let deliver: (event: WorkerEvent) => void = (event) => early.push(event);
-  worker.on('message', (message: WorkerMessage) => deliver({ kind: 'message', message }));
-  worker.on('error', (error) => deliver({ kind: 'error', error }));
-  worker.on('exit', (code) => deliver({ kind: 'exit', code }));
-  const request: LoadRequest = { type: 'load', model: arrays, numAssign, boundFirst: load.boundFirst, boundTimeLimitSec: load.boundTimeLimitMs / 1000 };
-  worker.postMessage(request);
-  const dispose = () => void worker.terminate();
+  const threads = Array.from({ length: Math.max(1, load.searchers ?? 1) }, (_, i) => {
+    const thread = new SolverThread(startWorker());
+    const request: LoadRequest = { type: 'load', model: arrays, numAssign, boundFirst: load.boundFirst && i === 0, boundTimeLimitSec: load.boundTimeLimitMs / 1000 };
+    thread.worker.postMessage(request);
+    return thread;
+  });
+  const dispose = () => threads.forEach((t) => void t.worker.terminate());
   return {
     dispose,
-    solve: (options) =>
-      runSolve(worker, numAssign, centres, options, (handler) => {
-        deliver = handler;
-        for (const event of early.splice(0)) handler(event);
-      }),
+    solve: (options) => {
+      // Without a start to search from together, one worker is enough.
+      const searching = options.start && options.skipTree && options.neighbourhoods?.length ? threads : threads.slice(0, 1);
+      for (const extra of threads.slice(searching.length)) void extra.worker.terminate();
+      return runSolve(searching, arrays.numCols, numAssign, centres, options);
+    },
   };
 }
 
-function runSolve(worker: Worker, numAssign: number, centres: Int32Array, options: MipOptions, listen: (handler: (event: WorkerEvent) => void) => void): Promise<MipOutcome> {
+function runSolve(threads: SolverThread[], numCols: number, numAssign: number, centres: Int32Array, options: MipOptions): Promise<MipOutcome> {
   const now = options.now ?? Date.now;
   const began = now();
+  const terminate = () => threads.forEach((t) => void t.worker.terminate());
   if (options.signal?.aborted) {
-    void worker.terminate();
+    terminate();
     return Promise.reject(new SolveCancelledError());
   }
   return new Promise<MipOutcome>((resolve, reject) => {
     let best: { values: Float64Array; objective: number } | undefined;
     let incumbents = 0;
-    /** The best bound the worker reported, for an answer without the worker's own. */
+    /** The best bound a worker reported, for an answer without the worker's own. */
     let dual: number | undefined;
     let settled = false;
+    /** Workers still searching, the best final answer so far, and the first failure. */
+    let running = threads.length;
+    let answer: Extract<WorkerMessage, { type: 'done' }> | undefined;
+    let failure: Error | undefined;
+    const gapTo = (objective: number, bound: number) => (Math.abs(objective) > 1e-9 ? Math.max(0, (objective - bound) / Math.abs(objective)) : 0);
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(watchdog);
       options.signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      terminate();
       fn();
     };
     const onAbort = () => finish(() => reject(new SolveCancelledError()));
@@ -187,13 +213,32 @@ function runSolve(worker: Worker, numAssign: number, centres: Int32Array, option
           resolve({
             status: 'time_limit',
             ...(best ? { assignment: best.values.slice(0, numAssign), objective: best.objective } : {}),
-            ...(best && dual !== undefined ? { bound: dual, gap: Math.abs(best.objective) > 1e-9 ? Math.max(0, (best.objective - dual) / Math.abs(best.objective)) : 0 } : {}),
+            ...(best && dual !== undefined ? { bound: dual, gap: gapTo(best.objective, dual) } : {}),
             elapsedMs: now() - began,
             terminated: true,
           }),
         ),
       options.timeLimitMs + GRACE_MS + options.timeLimitMs * 0.1,
     );
+    // Every worker's end is awaited: the answer is the best one, with the bound any reported.
+    const ended = () => {
+      running -= 1;
+      if (running > 0) return;
+      if (!answer) return finish(() => reject(failure ?? new Error('solver worker ended without an answer')));
+      const values = answer.values ?? best?.values;
+      const objective = answer.objective ?? best?.objective;
+      const bound = answer.bound ?? dual;
+      finish(() =>
+        resolve({
+          status: answer!.status,
+          ...(values ? { assignment: values.slice(0, numAssign) } : {}),
+          ...(objective !== undefined ? { objective } : {}),
+          ...(bound !== undefined && Number.isFinite(bound) ? { bound, ...(objective !== undefined ? { gap: gapTo(objective, bound) } : {}) } : {}),
+          elapsedMs: now() - began,
+          terminated: false,
+        }),
+      );
+    };
     const onMessage = (message: WorkerMessage) => {
       switch (message.type) {
         case 'incumbent':
@@ -211,45 +256,47 @@ function runSolve(worker: Worker, numAssign: number, centres: Int32Array, option
             incumbents,
           });
           break;
-        case 'done': {
-          const values = message.values ?? best?.values;
-          finish(() =>
-            resolve({
-              status: message.status,
-              ...(values ? { assignment: values.slice(0, numAssign) } : {}),
-              ...(message.objective !== undefined ? { objective: message.objective } : best ? { objective: best.objective } : {}),
-              ...(message.bound !== undefined && Number.isFinite(message.bound) ? { bound: message.bound } : {}),
-              ...(message.gap !== undefined && Number.isFinite(message.gap) ? { gap: message.gap } : {}),
-              elapsedMs: now() - began,
-              terminated: false,
-            }),
-          );
+        case 'done':
+          if (message.bound !== undefined && Number.isFinite(message.bound)) dual = message.bound;
+          if (!answer || (message.objective ?? Infinity) < (answer.objective ?? Infinity)) answer = message;
+          ended();
           break;
-        }
         case 'error':
-          finish(() => reject(new Error(`solver failed: ${message.message}`)));
+          failure ??= new Error(`solver failed: ${message.message}`);
+          ended();
           break;
       }
     };
-    listen((event) => {
-      if (event.kind === 'message') onMessage(event.message);
-      else if (event.kind === 'error') finish(() => reject(event.error));
-      else finish(() => reject(new Error(`solver worker exited with code ${event.code}`)));
+    const shared = threads.length > 1 ? SharedSearch.allocate(numCols) : undefined;
+    threads.forEach((thread, index) => {
+      let over = false;
+      thread.listen((event) => {
+        if (over) return;
+        if (event.kind === 'message') {
+          over = event.message.type === 'done' || event.message.type === 'error';
+          onMessage(event.message);
+          return;
+        }
+        over = true;
+        failure ??= event.kind === 'error' ? event.error : new Error(`solver worker exited with code ${event.code}`);
+        ended();
+      });
+      const request: SolveRequest = {
+        type: 'solve',
+        sentAtMs: Date.now(),
+        timeLimitSec: options.timeLimitMs / 1000,
+        relGap: options.relGap ?? 1e-4,
+        seed: options.seed,
+        stallSec: options.stallSec ?? Infinity,
+        neighbourhoods: (options.neighbourhoods ?? []).map((n): Neighbourhood => ({ free: Int32Array.from(n.free), holdCentres: n.holdCentres })),
+        centres,
+        skipTree: options.skipTree ?? false,
+        minGain: options.minGain ?? 0,
+        gainWindowSec: options.gainWindowSec ?? Infinity,
+        ...(options.start ? { start: options.start } : {}),
+        ...(shared ? { shared: { buffer: shared, index, count: threads.length } } : {}),
+      };
+      thread.worker.postMessage(request);
     });
-    const request: SolveRequest = {
-      type: 'solve',
-      sentAtMs: Date.now(),
-      timeLimitSec: options.timeLimitMs / 1000,
-      relGap: options.relGap ?? 1e-4,
-      seed: options.seed,
-      stallSec: options.stallSec ?? Infinity,
-      neighbourhoods: (options.neighbourhoods ?? []).map((n): Neighbourhood => ({ free: Int32Array.from(n.free), holdCentres: n.holdCentres })),
-      centres,
-      skipTree: options.skipTree ?? false,
-      minGain: options.minGain ?? 0,
-      gainWindowSec: options.gainWindowSec ?? Infinity,
-      ...(options.start ? { start: options.start } : {}),
-    };
-    worker.postMessage(request);
   });
 }

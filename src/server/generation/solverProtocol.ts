@@ -67,14 +67,22 @@ export interface SolveRequest {
   /** With a start and neighbourhoods: go straight to the neighbourhood search. */
   skipTree: boolean;
   /**
-   * The stopping rule: end the neighbourhood search once its last sub-solves (a full pass
-   * of every neighbourhood, or ten if there are more) improved the schedule by less than
+   * The stopping rule: end the neighbourhood search once its last sub-solves, of every
+   * search side by side together (a full pass of every neighbourhood, or ten if there are
+   * more), improved the schedule by less than
    * this share of its objective together, and the tree search once its last `gainWindowSec`
    * seconds (or a quarter of the time so far, if longer) did. 0 keeps searching until the
    * time limit.
    */
   minGain: number;
   gainWindowSec: number;
+  /**
+   * Set when several workers search side by side (mip.ts): the state they share
+   * (sharedSearch.ts), and which of `count` searches this one is. Each starts at its own
+   * share of the same order of neighbourhoods, so that together they cover a pass sooner;
+   * only the first solves the relaxation for the bound.
+   */
+  shared?: { buffer: SharedArrayBuffer; index: number; count: number };
 }
 
 /**

@@ -8,6 +8,7 @@ import type highsLoaderType from 'highs';
 import type { Model } from 'highs';
 import { parentPort } from 'node:worker_threads';
 import type { LoadRequest, MipArrays, SolveRequest, SolverStatus, WorkerMessage } from './solverProtocol';
+import { SharedSearch, type Schedule } from './sharedSearch';
 import { Progress } from './stoppingRule';
 
 // `require`, not `import`: an import makes esbuild pick the package's ESM build, whose
@@ -83,10 +84,17 @@ async function solve(loaded: Loaded, request: SolveRequest): Promise<void> {
       post({ type: 'incumbent', objective, values: request.start, time: elapsed() });
       if (request.skipTree && withNeighbourhoods) {
         // The bound first: it still reaches the service if the time limit stops the search.
-        const bound = loaded.bound ?? relaxationBound(model, m.integrality);
-        post({ type: 'progress', time: elapsed(), primal: objective, dual: bound, gap: relativeGap(objective, bound) });
+        const bound = request.shared && request.shared.index > 0 ? undefined : (loaded.bound ?? relaxationBound(model, m.integrality));
+        if (bound !== undefined) post({ type: 'progress', time: elapsed(), primal: objective, dual: bound, gap: relativeGap(objective, bound) });
         const best = neighbourhoodSearch(model, highs, request, numAssign, { objective, values: request.start }, limit, elapsed);
-        post({ type: 'done', status: 'stalled', time: elapsed(), objective: best.objective, bound, gap: relativeGap(best.objective, bound), values: best.values });
+        post({
+          type: 'done',
+          status: 'stalled',
+          time: elapsed(),
+          objective: best.objective,
+          ...(bound !== undefined ? { bound, gap: relativeGap(best.objective, bound) } : {}),
+          values: best.values,
+        });
         return;
       }
     }
@@ -157,21 +165,17 @@ function relaxationBound(model: Model, integrality: Int32Array): number {
 /**
  * Fixes every decision outside one neighbourhood at the best schedule and re-solves the
  * small remaining problem from it, neighbourhood after neighbourhood, until time runs out
- * or it stops paying (request.minGain over WINDOW_SOLVES sub-solves); keeps each
- * improvement (and posts it, so a terminated worker still leaves it behind). A
+ * or it stops paying (request.minGain over WINDOW_SOLVES sub-solves, of every search
+ * running side by side together); keeps each improvement (and posts it, so a terminated
+ * worker still leaves it behind), and goes on from another search's when better. A
  * neighbourhood that holds the equity centres is followed, when it gained, by a solve of
  * the centres alone (every decision fixed), which gives the schedule's true objective.
  */
-function neighbourhoodSearch(
-  model: Model,
-  highs: Loaded['highs'],
-  request: SolveRequest,
-  n: number,
-  start: { objective: number; values: Float64Array },
-  limit: number,
-  elapsed: () => number,
-): { objective: number; values: Float64Array } {
+function neighbourhoodSearch(model: Model, highs: Loaded['highs'], request: SolveRequest, n: number, start: Schedule, limit: number, elapsed: () => number): Schedule {
   let best = start;
+  const { buffer, index, count } = request.shared ?? { buffer: SharedSearch.allocate(start.values.length), index: 0, count: 1 };
+  const shared = new SharedSearch(buffer);
+  shared.offer(best);
   const feasibleStatus = highs.constants.solutionStatus.feasible;
   const full = { kind: 'range' as const, from: 0, to: n - 1 };
   const decisions = (values: Float64Array) => values.slice(0, n).map((v) => (v > 0.5 ? 1 : 0));
@@ -189,13 +193,14 @@ function neighbourhoodSearch(
     const k = state % (i + 1);
     [order[i], order[k]] = [order[k]!, order[i]!];
   }
+  const offset = Math.floor((index * order.length) / count);
   // The stopping rule counts sub-solves, not seconds, so a loaded machine stops where an idle one would.
   const window = Math.min(order.length, WINDOW_SOLVES);
-  let reference = best.objective;
-  let sinceGain = 0;
   for (let round = 0; elapsed() < limit - 0.2; round++) {
-    if (request.minGain > 0 && sinceGain >= window) break;
-    const { free, holdCentres } = request.neighbourhoods[order[round % order.length]!]!;
+    if (request.minGain > 0 && shared.idleRounds >= window) break;
+    // Another search's better schedule is where this one goes on from (that one posted it).
+    best = shared.better(best.objective) ?? best;
+    const { free, holdCentres } = request.neighbourhoods[order[(offset + round) % order.length]!]!;
     const fixed = decisions(best.values);
     const lower = Float64Array.from(fixed);
     const upper = Float64Array.from(fixed);
@@ -209,7 +214,7 @@ function neighbourhoodSearch(
     // A new seed per round: a time-limited sub-solve repeated in a later pass may find another answer.
     model.options.set({
       time_limit: Math.max(0.1, Math.min(request.minGain > 0 ? STOPPING_NEIGHBOURHOOD_SEC : NEIGHBOURHOOD_SEC, limit - elapsed())),
-      random_seed: (request.seed + round) % 2147483647,
+      random_seed: (request.seed + round + index * 7919) % 2147483647,
     });
     model.run();
     if (improves()) {
@@ -222,13 +227,10 @@ function neighbourhoodSearch(
         model.run();
         if (improves()) best = { objective: model.getObjectiveValue(), values: model.getSolution().colValue };
       }
+      shared.offer(best);
       post({ type: 'incumbent', objective: best.objective, values: best.values, time: elapsed() });
     }
-    sinceGain += 1;
-    if (reference - best.objective >= request.minGain * Math.abs(reference) + 1e-6) {
-      reference = best.objective;
-      sinceGain = 0;
-    }
+    shared.countRound(request.minGain);
   }
   model.changeColsBounds(full, new Float64Array(n), new Float64Array(n).fill(1));
   centres(false);
