@@ -1,7 +1,8 @@
 /**
  * Tool health from real calls (the seed's health monitor): rolling p50/p95
- * latency against the SLA, success/error/timeout rates and breaker state, mapped to
- * HEALTHY / DEGRADED / CRITICAL / UNAVAILABLE with the seed's thresholds.
+ * latency against the SLA (once there are enough calls to judge it: LATENCY_SAMPLES),
+ * success/error/timeout rates and breaker state, mapped to HEALTHY / DEGRADED / CRITICAL /
+ * UNAVAILABLE with the seed's thresholds.
  */
 import type { Clock } from '../util/clock';
 import type { BreakerState } from './breaker';
@@ -19,6 +20,8 @@ export interface ToolHealth {
   samples: number;
   p50Ms?: number;
   p95Ms?: number;
+  /** The percentile latency was judged on (see LATENCY_SAMPLES); absent while there are too few calls to judge it. */
+  latencyBasis?: 'p50' | 'p95';
   slaMs: number;
   successRate?: number;
   errorRate?: number;
@@ -68,7 +71,15 @@ interface WindowStats {
   repeatedTimeouts: boolean;
 }
 
-type Figures = Pick<ToolHealth, 'p50Ms' | 'p95Ms' | 'successRate' | 'errorRate' | 'timeoutRate'>;
+type Figures = Pick<ToolHealth, 'p50Ms' | 'p95Ms' | 'latencyBasis' | 'successRate' | 'errorRate' | 'timeoutRate'>;
+
+/**
+ * Calls in the window before latency is judged: a nearest-rank p95 of fewer than 20 calls
+ * is their slowest one, and a tool's first calls after the server starts pay its start-up
+ * (one slow first call made a healthy tool CRITICAL). From `median` calls the p50 is
+ * judged against the SLA's thresholds, from `p95` calls the p95, as the seed's monitor does.
+ */
+export const LATENCY_SAMPLES = { median: 3, p95: 20 } as const;
 
 export interface HealthOptions {
   clock: Clock;
@@ -215,10 +226,12 @@ export class HealthMonitor {
     const critical: string[] = [];
     const degraded: string[] = [];
     if (track.breaker === 'half_open') degraded.push('circuit breaker half-open (trial call)');
-    const { p95Ms, successRate, errorRate } = figures;
-    if (p95Ms !== undefined) {
-      if (p95Ms > 1.5 * slaMs) critical.push(`p95 ${Math.round(p95Ms)} ms > 150% of SLA ${slaMs} ms`);
-      else if (p95Ms >= 0.8 * slaMs) degraded.push(`p95 ${Math.round(p95Ms)} ms >= 80% of SLA ${slaMs} ms`);
+    const { latencyBasis, successRate, errorRate } = figures;
+    const latency = latencyBasis === 'p95' ? figures.p95Ms : latencyBasis === 'p50' ? figures.p50Ms : undefined;
+    if (latency !== undefined) {
+      const label = latencyBasis === 'p95' ? 'p95' : `p50 (of ${stats.count} calls)`;
+      if (latency > 1.5 * slaMs) critical.push(`${label} ${Math.round(latency)} ms > 150% of SLA ${slaMs} ms`);
+      else if (latency >= 0.8 * slaMs) degraded.push(`${label} ${Math.round(latency)} ms >= 80% of SLA ${slaMs} ms`);
     }
     if (successRate !== undefined && errorRate !== undefined) {
       const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -240,6 +253,7 @@ function figuresOf(stats: WindowStats): Figures {
   return {
     p50Ms: percentile(stats.sorted, 50),
     p95Ms: percentile(stats.sorted, 95),
+    ...(stats.count >= LATENCY_SAMPLES.p95 ? { latencyBasis: 'p95' as const } : stats.count >= LATENCY_SAMPLES.median ? { latencyBasis: 'p50' as const } : {}),
     successRate: stats.outcomes.success / stats.count,
     errorRate: stats.outcomes.error / stats.count,
     timeoutRate: stats.outcomes.timeout / stats.count,

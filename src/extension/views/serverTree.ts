@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { formatMs } from '../../core/report/markdown';
-import type { ToolHealth } from '../../core/policy/health';
+import { LATENCY_SAMPLES, type ToolHealth } from '../../core/policy/health';
 import type { SchedulingApp } from '../../core/app/schedulingApp';
 import type { Host } from '../host';
 
@@ -23,7 +23,9 @@ const HEALTH_ICONS: Record<ToolHealth['status'], vscode.ThemeIcon> = {
 };
 
 export function healthDescription(h: ToolHealth): string {
-  const latency = h.p50Ms !== undefined ? `p50 ${formatMs(h.p50Ms)} / p95 ${formatMs(h.p95Ms ?? h.p50Ms)} (SLA ${formatMs(h.slaMs)})` : `no calls yet (SLA ${formatMs(h.slaMs)})`;
+  const judged = h.latencyBasis === 'p95' ? '' : h.latencyBasis === 'p50' ? `; judged on p50 until ${LATENCY_SAMPLES.p95} calls` : `; judged from ${LATENCY_SAMPLES.median} calls`;
+  const latency =
+    h.p50Ms !== undefined ? `p50 ${formatMs(h.p50Ms)} / p95 ${formatMs(h.p95Ms ?? h.p50Ms)} (SLA ${formatMs(h.slaMs)}${judged})` : `no calls yet (SLA ${formatMs(h.slaMs)})`;
   const errors = h.errorRate !== undefined ? `errors ${Math.round(h.errorRate * 100)}%` : undefined;
   return [h.status, latency, errors, `breaker ${h.breaker}`].filter(Boolean).join(' · ');
 }

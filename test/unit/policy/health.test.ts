@@ -43,6 +43,27 @@ describe('tool health', () => {
     assert.equal(h.errorRate, 0.1);
   });
 
+  it('judges latency from the third call, on p50 until 20 calls: one slow first call is no CRITICAL tool', () => {
+    const { health } = monitor();
+    health.record('c', undefined, 'success', 900); // a cold first call, 9 x the SLA
+    assert.equal(health.get('c').status, 'HEALTHY');
+    assert.equal(health.get('c').latencyBasis, undefined);
+    health.record('c', undefined, 'success', 20);
+    health.record('c', undefined, 'success', 30);
+    assert.equal(health.get('c').status, 'HEALTHY');
+    assert.equal(health.get('c').latencyBasis, 'p50');
+    assert.equal(health.get('c').p95Ms, 900, 'the slow call is still reported');
+
+    const slow = monitor();
+    for (let i = 0; i < 2; i++) slow.health.record('c', undefined, 'success', 200);
+    assert.equal(slow.health.get('c').status, 'HEALTHY', 'two calls: latency not judged yet');
+    slow.health.record('c', undefined, 'success', 200);
+    assert.equal(slow.health.get('c').status, 'CRITICAL');
+    assert.deepEqual(slow.health.get('c').reasons, ['p50 (of 3 calls) 200 ms > 150% of SLA 100 ms']);
+    for (let i = 0; i < 17; i++) slow.health.record('c', undefined, 'success', 200);
+    assert.equal(slow.health.get('c').latencyBasis, 'p95');
+  });
+
   it('one recent timeout degrades, repeated timeouts are critical', () => {
     const { health } = monitor();
     for (let i = 0; i < 30; i++) health.record('c', undefined, 'success', 10);
