@@ -1,7 +1,7 @@
 /**
  * One cancellable progress notification per run: Cancel aborts the run's AbortSignal (the
- * engine tells the server with notifications/cancelled); each finished step advances the bar
- * and is named as done, and the server's own progress notifications show as the message.
+ * engine tells the server with notifications/cancelled); each finished step advances the bar,
+ * and the message says what the run waits for or its latest news (runProgressText.ts).
  * When the run ends the notification closes and a message offers to open or export it.
  */
 import * as vscode from 'vscode';
@@ -10,6 +10,7 @@ import { confidenceText } from '../core/app/runLabels';
 import { runStateLabel } from '../core/report/runState';
 import type { Logger } from '../core/util/log';
 import { COMMAND } from './commands/ids';
+import { RunProgressText } from './runProgressText';
 
 /** Shows the run's progress until it ends; resolves with its result in a few words (undefined when the report failed). */
 export function followRun(app: SchedulingApp, ticket: RunTicket, controller: AbortController, title: string, logger: Logger): Promise<string | undefined> {
@@ -18,13 +19,11 @@ export function followRun(app: SchedulingApp, ticket: RunTicket, controller: Abo
       token.onCancellationRequested(() => controller.abort(new Error('cancelled from VS Code')));
       const run = app.runs.snapshot(ticket.runId);
       const total = Math.max(1, run?.phases.reduce((n, p) => n + p.steps.length, 0) ?? 1);
+      const text = new RunProgressText();
       const unsubscribe = app.runs.subscribe(ticket.runId, (event) => {
-        // Said as done: the bare title of the last step to finish read as the step still running.
-        if (event.type === 'step_finished') progress.report({ increment: 100 / total, message: `done: ${event.result.title ?? event.stepId}` });
-        else if (event.type === 'progress' && event.message) progress.report({ message: event.message });
-        else if (event.type === 'approval_requested') progress.report({ message: `waiting for approval: ${event.request.title}` });
-        else if (event.type === 'input_requested') progress.report({ message: `waiting for input: ${event.request.need.arg}` });
-        else if (event.type === 'phase_started') progress.report({ message: event.title });
+        const message = text.next(event);
+        const increment = event.type === 'step_finished' ? 100 / total : undefined;
+        if (message !== undefined || increment !== undefined) progress.report({ ...(increment !== undefined ? { increment } : {}), ...(message !== undefined ? { message } : {}) });
       });
       try {
         const outcome = await ticket.done;
