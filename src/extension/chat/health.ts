@@ -1,7 +1,7 @@
 /** /health in chat: the server, how each capability resolved, and the tool health the orchestrator measured. */
 import type { SchedulingApp } from '../../core/app/schedulingApp';
 import { cell, table } from '../../core/report/markdown';
-import { healthDescription } from '../views/serverTree';
+import { healthDescription, latencyJudgement } from '../views/serverTree';
 
 export function healthMarkdown(app: SchedulingApp): string {
   const info = app.connection.serverInfo;
@@ -18,7 +18,7 @@ export function healthMarkdown(app: SchedulingApp): string {
     health.length > 0
       ? table(
           ['capability', 'health'],
-          health.map((h) => [h.capability, healthDescription(h)]),
+          health.map((h) => [h.capability, `${healthDescription(h)} (${latencyJudgement(h)})`]),
         )
       : 'No tool has been called yet in this window: run a workflow to measure latency and errors.',
   );

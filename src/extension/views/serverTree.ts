@@ -23,11 +23,16 @@ const HEALTH_ICONS: Record<ToolHealth['status'], vscode.ThemeIcon> = {
 };
 
 export function healthDescription(h: ToolHealth): string {
-  const judged = h.latencyBasis === 'p95' ? '' : h.latencyBasis === 'p50' ? `; judged on p50 until ${LATENCY_SAMPLES.p95} calls` : `; judged from ${LATENCY_SAMPLES.median} calls`;
-  const latency =
-    h.p50Ms !== undefined ? `p50 ${formatMs(h.p50Ms)} / p95 ${formatMs(h.p95Ms ?? h.p50Ms)} (SLA ${formatMs(h.slaMs)}${judged})` : `no calls yet (SLA ${formatMs(h.slaMs)})`;
+  const latency = h.p50Ms !== undefined ? `p50 ${formatMs(h.p50Ms)} / p95 ${formatMs(h.p95Ms ?? h.p50Ms)} (SLA ${formatMs(h.slaMs)})` : `no calls yet (SLA ${formatMs(h.slaMs)})`;
   const errors = h.errorRate !== undefined ? `errors ${Math.round(h.errorRate * 100)}%` : undefined;
   return [h.status, latency, errors, `breaker ${h.breaker}`].filter(Boolean).join(' · ');
+}
+
+/** Which latency figure the status judged, if any yet (health.ts LATENCY_SAMPLES). */
+export function latencyJudgement(h: ToolHealth): string {
+  if (h.latencyBasis === 'p95') return 'latency judged on p95';
+  if (h.latencyBasis === 'p50') return `latency judged on p50 until ${LATENCY_SAMPLES.p95} calls`;
+  return `latency not judged until ${LATENCY_SAMPLES.median} calls`;
 }
 
 export class ServerTree implements vscode.TreeDataProvider<ServerNode>, vscode.Disposable {
@@ -105,7 +110,7 @@ export class ServerTree implements vscode.TreeDataProvider<ServerNode>, vscode.D
     item.id = `health:${node.capability}`;
     if (h) {
       item.description = healthDescription(h);
-      item.tooltip = [`${h.capability}: ${h.status}`, ...h.reasons, `${h.samples} call(s) measured`].join('\n');
+      item.tooltip = [`${h.capability}: ${h.status}`, ...h.reasons, `${h.samples} call(s) measured; ${latencyJudgement(h)}`].join('\n');
       item.iconPath = HEALTH_ICONS[h.status];
     }
     return item;
