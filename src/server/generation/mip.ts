@@ -124,7 +124,7 @@ function startWorker(): Worker {
 /** Grace after the solver's own time limit before the worker is forcibly stopped. */
 const GRACE_MS = 1500;
 
-/** A worker with one model loaded: `solve` runs it once; `dispose` ends it (idempotent). */
+/** The workers with the model loaded: `solve` runs it once; `dispose` ends them (idempotent). */
 export interface MipSolver {
   solve(options: MipOptions): Promise<MipOutcome>;
   dispose(): void;
