@@ -18,6 +18,8 @@ const REFERENCE = 0;
 const BEST = 1;
 const VALUES = 2;
 const HEADER_BYTES = 8;
+/** Objective differences below this are rounding (the worker's `improves` uses the same). */
+const TOLERANCE = 1e-6;
 
 export interface Schedule {
   objective: number;
@@ -50,9 +52,9 @@ export class SharedSearch {
     });
   }
 
-  /** A copy of the shared schedule when it beats `objective` by more than `tolerance`. */
-  better(objective: number, tolerance = 1e-6): Schedule | undefined {
-    return this.locked(() => (this.data[BEST]! < objective - tolerance ? { objective: this.data[BEST]!, values: this.data.slice(VALUES) } : undefined));
+  /** A copy of the shared schedule when it beats `objective` by more than the solver's tolerance. */
+  better(objective: number): Schedule | undefined {
+    return this.locked(() => (this.data[BEST]! < objective - TOLERANCE ? { objective: this.data[BEST]!, values: this.data.slice(VALUES) } : undefined));
   }
 
   /**
@@ -63,7 +65,7 @@ export class SharedSearch {
     this.locked(() => {
       const reference = this.data[REFERENCE]!;
       const best = this.data[BEST]!;
-      if (reference - best >= minGain * Math.abs(reference) + 1e-6) {
+      if (reference - best >= minGain * Math.abs(reference) + TOLERANCE) {
         this.data[REFERENCE] = best;
         this.control[IDLE] = 0;
       } else this.control[IDLE] = this.control[IDLE]! + 1;
