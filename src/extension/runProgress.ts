@@ -21,9 +21,10 @@ export function followRun(app: SchedulingApp, ticket: RunTicket, controller: Abo
       const total = Math.max(1, run?.phases.reduce((n, p) => n + p.steps.length, 0) ?? 1);
       const text = new RunProgressText();
       const unsubscribe = app.runs.subscribe(ticket.runId, (event) => {
-        const message = text.next(event);
-        const increment = event.type === 'step_finished' ? 100 / total : undefined;
-        if (message !== undefined || increment !== undefined) progress.report({ ...(increment !== undefined ? { increment } : {}), ...(message !== undefined ? { message } : {}) });
+        const changed = text.next(event);
+        // Every report carries the message: VS Code shows a report without one as none.
+        if (event.type === 'step_finished') progress.report({ increment: 100 / total, message: text.current });
+        else if (changed !== undefined) progress.report({ message: changed });
       });
       try {
         const outcome = await ticket.done;

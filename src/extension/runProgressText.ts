@@ -44,6 +44,11 @@ export class RunProgressText {
     return after !== before ? after : undefined;
   }
 
+  /** The message now (a progress report without one would blank the notification's). */
+  get current(): string {
+    return this.text();
+  }
+
   private text(): string {
     const first = this.waiting.values().next();
     return first.done ? this.latest : first.value;

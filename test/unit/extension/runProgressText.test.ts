@@ -20,6 +20,7 @@ describe('run progress message', () => {
     assert.equal(text.next({ type: 'phase_started', runId, phaseId: 'p1', title: 'Phase 1 · Checks', at }), 'Phase 1 · Checks');
     assert.equal(text.next({ type: 'input_requested', runId, stepId: 'draft', request: { need: { arg: 'start_date' } } as never, at }), 'waiting for input: start_date');
     assert.equal(text.next(finished('equity', 'Workload equity')), undefined, 'still waiting: unchanged');
+    assert.equal(text.current, 'waiting for input: start_date', 'what a report for the finished step says');
     assert.equal(text.next({ type: 'progress', runId, stepId: 'spc', progress: 1, message: 'week 3 of 13', at }), undefined);
     assert.equal(text.next({ type: 'input_answered', runId, stepId: 'draft', arg: 'start_date', answer: {} as never, at }), 'week 3 of 13');
     assert.equal(text.next(finished('spc', 'SPC on weekly hours')), 'done: SPC on weekly hours');
